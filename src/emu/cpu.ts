@@ -1,0 +1,446 @@
+/**
+ * The x86-64 CPU: architectural state, the decode cache and the run loop.
+ * It runs 64-bit long-mode code at CPL 0 and 3 until a VM-exit condition
+ * (exits.ts) or an instruction budget. Instruction semantics live in exec/,
+ * paging in mmu.ts, event delivery in interrupts.ts, debug hardware in debug.ts.
+ *
+ * Registers are int32 halves in `r` (r[2n] low, r[2n+1] high, n = 0–31);
+ * RIP and canonical linear addresses are signed JS numbers in [-2^47, 2^47).
+ */
+import { decode } from './decode.ts';
+import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState } from './debug.ts';
+import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
+import { DB, DE, DF, GP, GuestFault, NP, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
+import { FLAGS_WORDS, arithFlags, setArithFlags } from './flags.ts';
+import { Insn, SEG_CS } from './insn.ts';
+import { deliverEvent, EVENT_EXCEPTION, EVENT_EXTERNAL, TripleFault } from './interrupts.ts';
+import { PhysMemory } from './memory.ts';
+import { Mmu, type MmuHost } from './mmu.ts';
+import {
+  ARITH_FLAGS, CR0_PG, CR0_WP, EFER_LMA, EFER_NXE, FLAG_IF, FLAG_RF, FLAG_TF, NUM_GPRS, type Gpr,
+} from './regs.ts';
+import { DescriptorTable, Segment } from './segments.ts';
+
+/** Values returned by CPUID for a leaf/subleaf: eax, ebx, ecx, edx. */
+export type CpuidLeaf = readonly [number, number, number, number];
+
+export interface IoBus {
+  in(port: number, size: number): number;
+  out(port: number, size: number, value: number): void;
+}
+
+const NO_IO: IoBus = { in: () => -1, out: () => {} };
+
+const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
+function faultClass(v: number): number {
+  if (v === PF) return PAGE_FAULT;
+  return v === DE || v === TS || v === NP || v === SS || v === GP ? CONTRIBUTORY : BENIGN;
+}
+
+export class Cpu implements MmuHost {
+  // ---- architectural state
+  readonly r = new Int32Array(NUM_GPRS * 2);
+  rip = 0;
+  /** Lazy arithmetic flags (flags.ts). */
+  readonly fl = new Int32Array(FLAGS_WORDS);
+  /** RFLAGS bits other than the six arithmetic flags (bit 1 always set). */
+  flagsOther = 2;
+  readonly seg = [new Segment(), new Segment(), new Segment(), new Segment(), new Segment(), new Segment()];
+  readonly tr = new Segment();
+  readonly ldtr = new Segment();
+  readonly gdtr = new DescriptorTable();
+  readonly idtr = new DescriptorTable();
+  cpl = 0;
+  cr0 = 0x60000010;
+  cr2 = 0;
+  cr3 = 0;
+  cr4 = 0;
+  cr8 = 0;
+  efer = 0;
+  xcr0 = 1;
+  /** DR0–DR3 (canonical linear addresses), DR6, DR7 as loaded in hardware. */
+  readonly dr = [0, 0, 0, 0];
+  dr6 = 0xffff0ff0;
+  dr7 = 0x400;
+  // MSRs (64-bit values outside the hot path are BigInt).
+  star = 0n;
+  lstar = 0;
+  cstar = 0;
+  fmask = 0;
+  kernelGsBase = 0;
+  tscOffset = 0;
+  /** Retired instructions since reset: the time base (rdtsc counts these). */
+  icount = 0;
+
+  // ---- hidden state
+  halted = false;
+  /** Interrupt shadow after STI / MOV SS / POP SS: blocks interrupts for one instruction. */
+  shadow = false;
+  /** INTR line: an external interrupt is pending; `intAck` returns its vector. */
+  intrPending = false;
+  intAck: () => number = () => 0x20;
+  /** An event injected by the hypervisor, delivered before the next instruction. */
+  injected: { vector: number; errorCode: number; type: number } | null = null;
+  readonly ctl = new ExitControls();
+  readonly exit = new CpuExit();
+  /** Set by requestStop() from outside a run (e.g. the UI); checked between instructions. */
+  stopRequested = false;
+  io: IoBus = NO_IO;
+  /** CPUID leaves keyed `leaf` or `leaf:subleaf`; missing leaves read as zeros. */
+  cpuid = new Map<string, CpuidLeaf>();
+
+  readonly mem: PhysMemory;
+  readonly mmu: Mmu;
+  readonly dbg: DebugState = newDebugState();
+
+  /** Anything that needs the per-instruction slow loop (debug, TF, events). */
+  slow = true;
+  /** CS is a 64-bit code segment and EFER.LMA is set. */
+  mode64 = false;
+  /** Start of the executing instruction (for fault-like exits). */
+  insnStart = 0;
+  /** The executing instruction (handlers that need its length). */
+  cur: Insn = new Insn();
+
+  private readonly icache: (Insn[] | undefined)[];
+
+  constructor(mem: PhysMemory | number) {
+    this.mem = typeof mem === 'number' ? new PhysMemory(mem) : mem;
+    this.mmu = new Mmu(this.mem, this);
+    this.icache = new Array(this.mem.size >>> 12).fill(undefined);
+    setArithFlags(this.fl, 0);
+  }
+
+  // ---------------------------------------------------------------- GPRs
+  /** Full 64-bit value of a GPR. A Gpr index can never name RIP. */
+  getGpr(g: Gpr): bigint {
+    return (BigInt(this.r[2 * g + 1] >>> 0) << 32n) | BigInt(this.r[2 * g] >>> 0);
+  }
+  setGpr(g: Gpr, v: bigint): void {
+    this.r[2 * g] = Number(BigInt.asUintN(32, v)) | 0;
+    this.r[2 * g + 1] = Number(BigInt.asUintN(32, v >> 32n)) | 0;
+  }
+  getRip(): bigint {
+    return BigInt.asUintN(64, BigInt(this.rip));
+  }
+  /** Set RIP from a 64-bit value; it must be canonical. */
+  setRip(v: bigint): void {
+    this.rip = Number(BigInt.asIntN(64, v));
+    if (this.rip < -(2 ** 47) || this.rip >= 2 ** 47) throw new RangeError(`RIP 0x${v.toString(16)} is not canonical`);
+  }
+
+  // --------------------------------------------------------------- RFLAGS
+  readRflags(): number {
+    return (this.flagsOther | arithFlags(this.fl)) >>> 0;
+  }
+  writeRflags(v: number): void {
+    setArithFlags(this.fl, v & ARITH_FLAGS);
+    // Bits 1 (always 1) and the defined bits up to ID (21); 3, 5 and 15 are reserved zero.
+    this.flagsOther = ((v & ~ARITH_FLAGS & 0x3f7fd5) | 2) >>> 0;
+    this.updateSlow();
+  }
+
+  // ------------------------------------------------------ control registers
+  /** Load CR0/CR3/CR4/EFER consequences into the MMU and mode flags. */
+  syncMode(): void {
+    const m = this.mmu;
+    m.paging = (this.cr0 & CR0_PG) !== 0;
+    m.wp = (this.cr0 & CR0_WP) !== 0;
+    m.nxe = (this.efer & EFER_NXE) !== 0;
+    if (m.cr3 !== this.cr3) m.cr3 = this.cr3;
+    m.flushTlb();
+    this.setCpl(this.seg[SEG_CS].selector & 3);
+    this.updateSlow();
+  }
+
+  /** Set CPL after a CS load (interrupts, iret, syscall/sysret). */
+  setCpl(cpl: number): void {
+    this.cpl = cpl;
+    this.mmu.setUser(cpl === 3);
+    this.mode64 = (this.efer & EFER_LMA) !== 0 && this.seg[1].l === 1;
+    if (!this.mode64) this.slow = true;
+  }
+
+  /** Recompute whether the per-instruction slow loop is needed. */
+  updateSlow(): void {
+    this.slow =
+      !this.mode64 ||
+      this.stopRequested ||
+      this.injected !== null ||
+      this.shadow ||
+      this.halted ||
+      this.ctl.interruptWindow ||
+      (this.intrPending && (this.flagsOther & FLAG_IF) !== 0) ||
+      (this.flagsOther & (FLAG_TF | FLAG_RF)) !== 0 ||
+      this.dbg.active;
+  }
+
+  /** Re-derive debug matching after a write to DR0–DR3/DR7. */
+  debugRegsChanged(): void {
+    updateDebugState(this);
+    this.updateSlow();
+  }
+
+  requestStop(): void {
+    this.stopRequested = true;
+    this.slow = true;
+  }
+
+  /** Raise the INTR line; the vector is taken from `intAck` when delivered. */
+  raiseIntr(): void {
+    this.intrPending = true;
+    this.updateSlow();
+  }
+
+  /** Inject an event for delivery before the next instruction (VM-entry injection). */
+  inject(vector: number, errorCode = -1, type = EVENT_EXCEPTION): void {
+    this.injected = { vector, errorCode, type };
+    this.slow = true;
+  }
+
+  /**
+   * Record a fault-like VM-exit for the executing instruction and unwind to
+   * the run loop. Handlers call this before changing any state.
+   */
+  vmexit(reason: number): never {
+    this.exit.reason = reason;
+    throw VM_EXIT;
+  }
+
+  // ------------------------------------------------------------ MmuHost
+  codeWritten(ppn: number): void {
+    this.icache[ppn] = undefined;
+  }
+  dataAccess(la: number, size: number, write: boolean): void {
+    dataAccess(this, la, size, write);
+  }
+
+  // --------------------------------------------------------- the run loop
+  /**
+   * Execute up to `budget` instructions. Returns `this.exit`, whose reason is
+   * EXIT_BUDGET when the budget ran out.
+   */
+  run(budget: number): CpuExit {
+    const exit = this.exit;
+    exit.reason = EXIT_BUDGET;
+    exit.errorCode = -1;
+    exit.soft = false;
+    let left = budget;
+    for (;;) {
+      try {
+        if (this.slow) {
+          const r = this.stepSlow();
+          if (r >= 0) {
+            exit.reason = r;
+            return exit;
+          }
+          left--;
+        } else {
+          left = this.runFast(left);
+        }
+        if (left <= 0) return exit;
+      } catch (e) {
+        if (e instanceof GuestFault) {
+          this.rip = this.insnStart;
+          const bits = e.vector === DB ? this.dbg.faultBits : 0;
+          this.dbg.faultBits = 0;
+          if (this.raise(e.vector, e.errorCode, false, bits)) return exit;
+          left--;
+          if (left <= 0) return exit;
+        } else if (e instanceof VmExitSignal) {
+          this.rip = this.insnStart;
+          exit.insnLen = this.cur.len;
+          return exit;
+        } else if (e instanceof TripleFault) {
+          exit.reason = EXIT_TRIPLE_FAULT;
+          return exit;
+        } else {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The hot loop: no debug, no events, 64-bit mode. Returns the budget left. */
+  private runFast(left: number): number {
+    const mmu = this.mmu;
+    const icache = this.icache;
+    while (left > 0 && !this.slow) {
+      const start = this.rip;
+      this.insnStart = start;
+      const pa = mmu.fetchPa(start);
+      const page = icache[pa >>> 12];
+      let i = page === undefined ? undefined : page[pa & 0xfff];
+      if (i === undefined) i = this.decodeAt(start, pa);
+      this.cur = i;
+      this.rip = start + i.len;
+      i.h(this, i);
+      this.icount++;
+      left--;
+    }
+    return left;
+  }
+
+  /**
+   * One instruction with every check: injected events, interrupts, debug
+   * breakpoints, single-step, interrupt shadow. Returns an exit reason, or -1.
+   */
+  private stepSlow(): number {
+    if (this.stopRequested) {
+      this.stopRequested = false;
+      this.updateSlow();
+      return EXIT_STOP;
+    }
+    if (!this.mode64) {
+      this.exit.message = (this.efer & EFER_LMA) === 0
+        ? 'the guest left long mode (real/protected mode is not emulated)'
+        : 'the guest entered compatibility mode (32-bit code segment), which is not emulated';
+      return EXIT_UNSUPPORTED;
+    }
+    if (this.injected !== null) {
+      const ev = this.injected;
+      this.injected = null;
+      this.halted = false;
+      this.insnStart = this.rip;
+      if (this.raiseEvent(ev.vector, ev.errorCode, ev.type)) return this.exit.reason;
+      this.updateSlow();
+      return -1;
+    }
+    const ifOn = (this.flagsOther & FLAG_IF) !== 0;
+    if (ifOn && !this.shadow) {
+      if (this.ctl.interruptWindow) return EXIT_INTERRUPT_WINDOW;
+      if (this.intrPending) {
+        this.intrPending = false;
+        this.halted = false;
+        const vector = this.intAck();
+        this.insnStart = this.rip;
+        if (this.raiseEvent(vector, -1, EVENT_EXTERNAL)) return this.exit.reason;
+        this.updateSlow();
+        return -1;
+      }
+    }
+    if (this.halted) return EXIT_IDLE;
+
+    const start = this.rip;
+    this.insnStart = start;
+    const tf = (this.flagsOther & FLAG_TF) !== 0;
+    this.shadow = false;
+    // Code breakpoints are fault-like: checked before the instruction, unless RF is set.
+    if (this.dbg.exec !== 0 && (this.flagsOther & FLAG_RF) === 0) checkCodeBreakpoints(this, start);
+    const pa = this.mmu.fetchPa(start);
+    const page = this.icache[pa >>> 12];
+    let i = page === undefined ? undefined : page[pa & 0xfff];
+    if (i === undefined) i = this.decodeAt(start, pa);
+    this.cur = i;
+    this.dbg.hits = 0;
+    this.rip = start + i.len;
+    i.h(this, i);
+    this.icount++;
+    // The instruction completed: RF clears (IRETQ may set it again via its handler).
+    if (i.op !== 0xcf || i.map !== 0) this.flagsOther &= ~FLAG_RF;
+    // Trap-like #DB: data breakpoints hit by this instruction, and single-step.
+    const dr6bits = this.dbg.hits | (tf ? 0x4000 : 0);
+    if (dr6bits !== 0) {
+      this.insnStart = this.rip;
+      if (this.raise(DB, -1, false, dr6bits)) return this.exit.reason;
+    }
+    this.updateSlow();
+    return -1;
+  }
+
+  /**
+   * An exception raised by an instruction: exit if its vector is in the
+   * exception bitmap, else deliver it through the IDT. Returns true on exit.
+   */
+  raise(vector: number, errorCode: number, soft: boolean, dbBits = 0): boolean {
+    return this.raiseEvent(vector, errorCode, EVENT_EXCEPTION, soft, dbBits);
+  }
+
+  private raiseEvent(vector: number, errorCode: number, type: number, soft = false, dbBits = 0): boolean {
+    let v = vector, ec = errorCode, t = type, sw = soft, bits = dbBits;
+    for (;;) {
+      if (t === EVENT_EXCEPTION && (this.ctl.exceptionBitmap >>> v) & 1) {
+        const exit = this.exit;
+        exit.reason = EXIT_EXCEPTION;
+        exit.vector = v;
+        exit.errorCode = ec;
+        exit.soft = sw;
+        exit.qual = v === PF ? this.mmu.faultLa : v === DB ? bits : 0;
+        exit.insnLen = sw ? this.cur.len : 0;
+        return true;
+      }
+      if (v === PF) this.cr2 = this.mmu.faultLa;
+      // #DB: B0–B3 describe this event; BD/BS/BT accumulate (KVM kvm_deliver_exception_payload).
+      if (v === DB) this.dr6 = (((this.dr6 & ~0xf) | 0xffff0ff0 | bits) & ~0x1000) >>> 0;
+      try {
+        deliverEvent(this, v, ec, t, sw);
+        this.updateSlow();
+        return false;
+      } catch (e) {
+        if (!(e instanceof GuestFault)) throw e;
+        // A fault while delivering (SDM Vol. 3 Table 6-5): #DF, or shutdown if it was #DF.
+        if (v === DF) throw new TripleFault();
+        const first = faultClass(v), second = faultClass(e.vector);
+        if ((first === CONTRIBUTORY && second === CONTRIBUTORY) || (first === PAGE_FAULT && second !== BENIGN)) {
+          v = DF;
+          ec = 0;
+        } else {
+          v = e.vector;
+          ec = e.errorCode;
+        }
+        t = EVENT_EXCEPTION;
+        sw = false;
+        bits = 0;
+      }
+    }
+  }
+
+  /**
+   * Decode at a linear address whose physical address is `pa`. Instructions
+   * that lie within one RAM page are cached by physical address; one that
+   * crosses a page (or runs from MMIO) is decoded through the MMU each time.
+   */
+  private decodeAt(la: number, pa: number): Insn {
+    const ram = this.mem;
+    const off = pa & 0xfff;
+    const i = new Insn();
+    if (pa + 15 <= ram.size && off <= 4096 - 15) {
+      const u8 = ram.u8;
+      decode(i, (k) => u8[pa + k]);
+    } else {
+      const mmu = this.mmu;
+      decode(i, (k) => mmu.fetch8(la + k));
+      if (pa + i.len > ram.size || off + i.len > 4096) return i;
+    }
+    const ppn = pa >>> 12;
+    let page = this.icache[ppn];
+    if (page === undefined) {
+      page = this.icache[ppn] = new Array(4096);
+      if (!this.mmu.codePages[ppn]) {
+        this.mmu.codePages[ppn] = 1;
+        this.mmu.flushWrites();
+      }
+    }
+    page[off] = i;
+    return i;
+  }
+
+  /** Drop all decoded instructions (e.g. after the host rewrote guest memory). */
+  flushDecodeCache(): void {
+    this.icache.fill(undefined);
+    this.mmu.codePages.fill(0);
+  }
+
+  // ------------------------------------------------------- helpers
+  /** Current RFLAGS.IF. */
+  get interruptsEnabled(): boolean {
+    return (this.flagsOther & FLAG_IF) !== 0;
+  }
+
+  /** 64-bit TSC value as seen by RDTSC (retired instructions plus offset). */
+  tsc(): bigint {
+    return BigInt(this.icount) + BigInt(this.tscOffset);
+  }
+
+}
+

@@ -1,0 +1,243 @@
+/**
+ * x86-64 instruction decoder for 64-bit mode (SDM Vol. 2 §2.1–2.2, APX REX2
+ * per the Intel APX architecture specification §3.1): legacy prefixes, REX,
+ * REX2, opcode maps 0 and 1, ModRM/SIB/displacement, immediates. It finds
+ * lengths and fields once; handlers never decode again (style.md §3).
+ * Unknown or invalid encodings bind to a #UD handler; they never throw.
+ */
+import { GP, GuestFault, UD } from './fault.ts';
+import { HIGH_BYTE, Insn, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, type Handler } from './insn.ts';
+import { I_B, I_GRP3, I_MOFFS, I_NONE, I_REL32, I_V, I_W, I_WB, I_Z, OPS } from './opcodes.ts';
+import { XCR0_APX } from './regs.ts';
+import type { Cpu } from './cpu.ts';
+
+export const MAX_INSN_LEN = 15;
+
+/** Reads the k-th byte of the instruction (may raise #PF). */
+export type ByteSource = (k: number) => number;
+
+const udHandler: Handler = () => {
+  throw new GuestFault(UD);
+};
+
+/** REX2 gate: the prefix raises #UD unless XCR0.APX is set (APX spec §3.1.2). */
+const apxGate: Handler = (cpu: Cpu, i: Insn) => {
+  if ((cpu.xcr0 & XCR0_APX) === 0) throw new GuestFault(UD);
+  i.inner(cpu, i);
+};
+
+/**
+ * Opcodes that REX2 may not prefix (APX spec §3.1.2.1: legacy map 0 rows 4, 7,
+ * A and E, and map 1 rows 3 and 8), except JMPABS (REX2.M0=0, W=0, A1).
+ */
+export function rex2Allowed(map: number, op: number): boolean {
+  const row = op >> 4;
+  if (map === 0) return row !== 0x4 && row !== 0x7 && row !== 0xa && row !== 0xe;
+  return row !== 0x3 && row !== 0x8;
+}
+
+/** Decode one instruction into `i` (which is reset first). */
+export function decode(i: Insn, byte: ByteSource): void {
+  reset(i);
+  let k = 0;
+  let rex = 0, rex2 = -1; // rex2: payload byte, or -1
+  let b = 0;
+  // ---- prefixes
+  for (;;) {
+    if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+    b = byte(k++);
+    switch (b) {
+      case 0x66: i.opsizePrefix = true; rex = 0; continue;
+      case 0x67: i.asz = 4; rex = 0; continue;
+      case 0xf0: i.lock = true; rex = 0; continue;
+      case 0xf2: case 0xf3: i.rep = b; rex = 0; continue;
+      case 0x26: i.seg = i.seg < SEG_FS ? SEG_ES : i.seg; rex = 0; continue;
+      case 0x2e: i.seg = i.seg < SEG_FS ? SEG_CS : i.seg; rex = 0; continue;
+      case 0x36: i.seg = i.seg < SEG_FS ? SEG_SS : i.seg; rex = 0; continue;
+      case 0x3e: i.seg = i.seg < SEG_FS ? SEG_DS : i.seg; rex = 0; continue;
+      case 0x64: i.seg = SEG_FS; rex = 0; continue;
+      case 0x65: i.seg = SEG_GS; rex = 0; continue;
+    }
+    if ((b & 0xf0) === 0x40) {
+      rex = b;
+      continue;
+    }
+    break;
+  }
+  let map = 0;
+  if (b === 0xd5) {
+    // REX2: the payload follows; a REX before it is invalid.
+    if (rex !== 0) return finish(i, k, udHandler);
+    if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+    rex2 = byte(k++);
+    map = rex2 >> 7;
+    if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+    b = byte(k++);
+  } else if (b === 0x0f) {
+    if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+    b = byte(k++);
+    map = 1;
+  }
+  i.op = b;
+  i.map = map;
+  let W = 0, R = 0, X = 0, B = 0;
+  if (rex2 >= 0) {
+    i.rex = i.rex2 = true;
+    W = (rex2 >> 3) & 1;
+    R = ((rex2 >> 2) & 1) << 3 | ((rex2 >> 6) & 1) << 4;
+    X = ((rex2 >> 1) & 1) << 3 | ((rex2 >> 5) & 1) << 4;
+    B = (rex2 & 1) << 3 | ((rex2 >> 4) & 1) << 4;
+  } else if (rex !== 0) {
+    i.rex = true;
+    W = (rex >> 3) & 1;
+    R = ((rex >> 2) & 1) << 3;
+    X = ((rex >> 1) & 1) << 3;
+    B = (rex & 1) << 3;
+  }
+  i.rexW = W === 1;
+  i.osz = W ? 8 : i.opsizePrefix ? 2 : 4;
+  i.opReg = (b & 7) | B;
+
+  const def = OPS[map * 256 + b];
+  if (def === undefined) return finish(i, k, udHandler);
+  if (rex2 >= 0 && !rex2Allowed(map, b)) return finish(i, k, udHandler);
+
+  // ---- ModRM, SIB, displacement
+  if (def.modrm) {
+    if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+    const m = byte(k++);
+    const mod = m >> 6, regf = (m >> 3) & 7, rmf = m & 7;
+    i.hasModrm = true;
+    i.digit = regf;
+    i.reg = regf | R;
+    i.reg8 = !i.rex && regf >= 4 ? HIGH_BYTE | (regf - 4) : i.reg;
+    if (mod === 3) {
+      i.regForm = true;
+      i.rm = rmf | B;
+      i.rm8 = !i.rex && rmf >= 4 ? HIGH_BYTE | (rmf - 4) : i.rm;
+    } else {
+      let dispSize = mod === 1 ? 1 : mod === 2 ? 4 : 0;
+      if (rmf === 4) {
+        if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+        const sib = byte(k++);
+        const sbase = sib & 7, sidx = ((sib >> 3) & 7) | X;
+        i.scale = sib >> 6;
+        i.index = sidx === 4 ? -1 : sidx; // index 4 without X means none
+        if (sbase === 5 && mod === 0) {
+          i.base = -1;
+          dispSize = 4;
+        } else {
+          i.base = sbase | B;
+        }
+      } else if (rmf === 5 && mod === 0) {
+        i.ripRel = true;
+        dispSize = 4;
+      } else {
+        i.base = rmf | B;
+      }
+      if (dispSize !== 0) {
+        if (k + dispSize > MAX_INSN_LEN) throw new GuestFault(GP, 0);
+        i.disp = dispSize === 1 ? (byte(k) << 24) >> 24 : byte(k) | byte(k + 1) << 8 | byte(k + 2) << 16 | byte(k + 3) << 24;
+        k += dispSize;
+      }
+    }
+  }
+
+  // ---- immediates
+  let imm = def.imm;
+  if (imm === I_GRP3) imm = i.digit < 2 ? (b === 0xf6 ? I_B : I_Z) : I_NONE;
+  if (rex2 >= 0 && map === 0 && b === 0xa1) {
+    // JMPABS (REX2.W=0 A1 imm64); with W=1 it is #UD.
+    if (W) return finish(i, k, udHandler);
+    imm = I_V;
+    i.osz = 8;
+  }
+  if (imm !== I_NONE) {
+    let n = 0;
+    switch (imm) {
+      case I_B: n = 1; break;
+      case I_W: n = 2; break;
+      case I_Z: n = i.osz === 2 ? 2 : 4; break;
+      case I_REL32: n = 4; break;
+      case I_V: n = i.osz; break;
+      case I_WB: n = 3; break;
+      case I_MOFFS: n = i.asz; break;
+    }
+    if (k + n > MAX_INSN_LEN) throw new GuestFault(GP, 0);
+    switch (n) {
+      case 1:
+        i.imm = (byte(k) << 24) >> 24;
+        break;
+      case 2:
+        i.imm = byte(k) | byte(k + 1) << 8;
+        break;
+      case 3:
+        i.imm = byte(k) | byte(k + 1) << 8;
+        i.imm2 = byte(k + 2);
+        break;
+      case 4:
+        i.imm = byte(k) | byte(k + 1) << 8 | byte(k + 2) << 16 | byte(k + 3) << 24;
+        break;
+      case 8:
+        i.imm = byte(k) | byte(k + 1) << 8 | byte(k + 2) << 16 | byte(k + 3) << 24;
+        i.immHi = byte(k + 4) | byte(k + 5) << 8 | byte(k + 6) << 16 | byte(k + 7) << 24;
+        break;
+    }
+    if (n === 1 || (n === 4 && imm !== I_MOFFS && !(imm === I_V))) i.immHi = i.imm >> 31;
+    k += n;
+  }
+
+  const h = def.bind(i) ?? udHandler;
+  if (rex2 >= 0) {
+    i.inner = h;
+    return finish(i, k, apxGate);
+  }
+  finish(i, k, h);
+}
+
+function finish(i: Insn, len: number, h: Handler): void {
+  i.len = len;
+  i.h = h;
+}
+
+function reset(i: Insn): void {
+  i.h = udHandler;
+  i.inner = udHandler;
+  i.len = 0;
+  i.op = 0;
+  i.map = 0;
+  i.osz = 4;
+  i.asz = 8;
+  i.rep = 0;
+  i.opsizePrefix = false;
+  i.lock = false;
+  i.seg = -1;
+  i.rex = false;
+  i.rexW = false;
+  i.rex2 = false;
+  i.hasModrm = false;
+  i.regForm = false;
+  i.reg = 0;
+  i.digit = 0;
+  i.rm = 0;
+  i.reg8 = 0;
+  i.rm8 = 0;
+  i.base = -1;
+  i.index = -1;
+  i.scale = 0;
+  i.disp = 0;
+  i.ripRel = false;
+  i.imm = 0;
+  i.immHi = 0;
+  i.imm2 = 0;
+  i.opReg = 0;
+}
+
+/** Decode from a byte array (tests, disassembly of APX encodings). */
+export function decodeBytes(bytes: ArrayLike<number>, i: Insn = new Insn()): Insn {
+  decode(i, (k) => {
+    if (k >= bytes.length) throw new GuestFault(GP, 0);
+    return bytes[k] & 0xff;
+  });
+  return i;
+}

@@ -1,0 +1,69 @@
+/**
+ * A decoded instruction. Decoding happens once per physical address (the
+ * decode cache in cpu.ts); executing calls `h(cpu, insn)`, a handler chosen at
+ * decode time by the opcode table's `bind` (by form, operand size, prefix).
+ */
+import type { Cpu } from './cpu.ts';
+
+export type Handler = (cpu: Cpu, i: Insn) => void;
+
+/** Segment register numbers, in the ModRM sreg encoding. */
+export const SEG_ES = 0, SEG_CS = 1, SEG_SS = 2, SEG_DS = 3, SEG_FS = 4, SEG_GS = 5;
+
+/** Byte-register code for AH/CH/DH/BH (legacy encodings 4–7 without REX). */
+export const HIGH_BYTE = 64;
+
+export class Insn {
+  /** Executes the instruction; RIP already points past it when called. */
+  h: Handler = noHandler;
+  /** The real handler behind a gate (e.g. REX2's XCR0.APX check). */
+  inner: Handler = noHandler;
+  len = 0;
+  /** Opcode byte and map: 0 one-byte, 1 0F. */
+  op = 0;
+  map = 0;
+  /** Operand size in bytes as the prefixes give it (2, 4, 8); byte forms ignore it. */
+  osz = 4;
+  /** Address size in bytes (4 with a 67 prefix, else 8). */
+  asz = 8;
+  /** 0, 0xF2 or 0xF3: the last REP/REPNE-class prefix. */
+  rep = 0;
+  /** 0x66 prefix present (for mandatory-prefix opcodes). */
+  opsizePrefix = false;
+  lock = false;
+  /** Segment override (SEG_*), or -1. Only FS and GS matter in 64-bit mode. */
+  seg = -1;
+  /** A REX or REX2 prefix is present (changes byte-register encodings). */
+  rex = false;
+  rexW = false;
+  /** A REX2 (APX) prefix is present. */
+  rex2 = false;
+  hasModrm = false;
+  /** ModRM.mod == 3 (register operand). */
+  regForm = false;
+  /** ModRM.reg extended with REX.R / REX2.R4 (0–31); for groups, the raw 3-bit /digit is `digit`. */
+  reg = 0;
+  digit = 0;
+  /** ModRM.rm extended (register form), 0–31. */
+  rm = 0;
+  /** Byte-register codes for reg and rm: 0–31 or HIGH_BYTE|n for AH/CH/DH/BH. */
+  reg8 = 0;
+  rm8 = 0;
+  /** Memory operand: base/index GPR (-1 none), scale 0–3, displacement; ripRel for [rip+disp]. */
+  base = -1;
+  index = -1;
+  scale = 0;
+  disp = 0;
+  ripRel = false;
+  /** Immediate (sign-extended where the encoding says so) and its high half (imm64). */
+  imm = 0;
+  immHi = 0;
+  /** Second immediate (ENTER's level byte). */
+  imm2 = 0;
+  /** Opcode-embedded register (B0+r, 50+r, …), extended by REX.B. */
+  opReg = 0;
+}
+
+function noHandler(): void {
+  throw new Error('instruction executed before it was bound');
+}

@@ -1,0 +1,326 @@
+/**
+ * Linear-address translation: 4-level paging (SDM Vol. 3 §4.5) with 4 KiB,
+ * 2 MiB and 1 GiB pages, U/S, R/W, NX, CR0.WP, accessed/dirty bits, #PF error
+ * codes, and a direct-mapped software TLB consulted before any walk
+ * (perf.md §3). Linear addresses are canonical values held as signed JS
+ * numbers in [-2^47, 2^47); physical addresses are non-negative numbers.
+ *
+ * TLB entries are per access kind (read / write / fetch) and privilege, so a
+ * hit needs one compare. A page is entered in the write TLB only once its
+ * dirty bit is set and never while it holds decoded code, so stores to code
+ * take the slow path, which tells the CPU to drop its decoded instructions.
+ */
+import { GuestFault, PF } from './fault.ts';
+import { OPEN_BUS, type MmioHandler, type PhysMemory } from './memory.ts';
+
+const TLB_BITS = 11;
+const TLB_SIZE = 1 << TLB_BITS;
+const TLB_MASK = TLB_SIZE - 1;
+const TWO32 = 4294967296;
+const TWO48 = 281474976710656;
+
+// #PF error code bits (SDM Vol. 3 §4.7).
+export const PFEC_P = 1, PFEC_W = 2, PFEC_U = 4, PFEC_RSVD = 8, PFEC_I = 16;
+
+export const ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2;
+
+/** What the MMU needs from its CPU. */
+export interface MmuHost {
+  /** A store hit a physical page that holds decoded instructions. */
+  codeWritten(ppn: number): void;
+  /** A data access touched a page with an armed data breakpoint (slow path only). */
+  dataAccess(la: number, size: number, write: boolean): void;
+}
+
+class TlbSet {
+  readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly pa = new Int32Array(TLB_SIZE);
+  flush(): void {
+    this.tag.fill(NaN);
+  }
+}
+
+export class Mmu {
+  readonly ram: PhysMemory;
+  readonly dv: DataView;
+  readonly u8: Uint8Array;
+  mmio: MmioHandler = OPEN_BUS;
+
+  // Paging controls, kept in sync by the CPU.
+  paging = true;
+  cr3 = 0;
+  wp = true;
+  nxe = true;
+  user = false;
+
+  /** Linear page numbers that hold an armed data breakpoint: never cached in the TLB. */
+  watchedPages: number[] = [];
+  /** Physical pages that hold decoded instructions. */
+  readonly codePages: Uint8Array;
+  /** High half of the last read64. */
+  hi = 0;
+  /** Linear address of the last #PF (for CR2). */
+  faultLa = 0;
+
+  private readonly sets = [new TlbSet(), new TlbSet(), new TlbSet(), new TlbSet(), new TlbSet(), new TlbSet()];
+  // Current read/write/fetch sets for the current privilege.
+  private r!: TlbSet;
+  private w!: TlbSet;
+  private x!: TlbSet;
+
+  constructor(ram: PhysMemory, private readonly host: MmuHost) {
+    this.ram = ram;
+    this.dv = ram.dv;
+    this.u8 = ram.u8;
+    this.codePages = new Uint8Array(ram.size >>> 12);
+    this.setUser(false);
+  }
+
+  setUser(user: boolean): void {
+    this.user = user;
+    const o = user ? 3 : 0;
+    this.r = this.sets[o];
+    this.w = this.sets[o + 1];
+    this.x = this.sets[o + 2];
+  }
+
+  flushTlb(): void {
+    for (const s of this.sets) s.flush();
+  }
+
+  /** INVLPG: drop one linear page. */
+  invlpg(la: number): void {
+    const vpn = Math.floor(la / 4096);
+    const i = vpn & TLB_MASK;
+    for (const s of this.sets) if (s.tag[i] === vpn) s.tag[i] = NaN;
+  }
+
+  /** Drop every write-TLB entry (a page just became a code page). */
+  flushWrites(): void {
+    this.sets[1].flush();
+    this.sets[4].flush();
+  }
+
+  // ---------------------------------------------------------------- reads
+  read8(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.r.tag[i] === vpn) return this.u8[this.r.pa[i] + off];
+    return this.readSlow(la, 1);
+  }
+
+  read16(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.r.tag[i] === vpn && off <= 0xffe) return this.dv.getUint16(this.r.pa[i] + off, true);
+    return this.readSlow(la, 2);
+  }
+
+  read32(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.r.tag[i] === vpn && off <= 0xffc) return this.dv.getInt32(this.r.pa[i] + off, true);
+    return this.readSlow(la, 4);
+  }
+
+  /** Returns the low half; the high half is left in `this.hi`. */
+  read64(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.r.tag[i] === vpn && off <= 0xff8) {
+      const pa = this.r.pa[i] + off;
+      this.hi = this.dv.getInt32(pa + 4, true);
+      return this.dv.getInt32(pa, true);
+    }
+    const lo = this.readSlow(la, 4);
+    this.hi = this.readSlow(la + 4, 4);
+    return lo;
+  }
+
+  // --------------------------------------------------------------- writes
+  write8(la: number, v: number): void {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn) this.u8[this.w.pa[i] + off] = v;
+    else this.writeSlow(la, 1, v);
+  }
+
+  write16(la: number, v: number): void {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn && off <= 0xffe) this.dv.setUint16(this.w.pa[i] + off, v, true);
+    else this.writeSlow(la, 2, v);
+  }
+
+  write32(la: number, v: number): void {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn && off <= 0xffc) this.dv.setInt32(this.w.pa[i] + off, v, true);
+    else this.writeSlow(la, 4, v);
+  }
+
+  write64(la: number, lo: number, hi: number): void {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn && off <= 0xff8) {
+      const pa = this.w.pa[i] + off;
+      this.dv.setInt32(pa, lo, true);
+      this.dv.setInt32(pa + 4, hi, true);
+      return;
+    }
+    // Check both pages before storing anything, so a fault leaves memory unchanged.
+    if (off > 0xff8) this.checkWritable(la + 8 - 1);
+    this.writeSlow(la, 4, lo);
+    this.writeSlow(la + 4, 4, hi);
+  }
+
+  /** Probe a store without performing it (read-modify-write instructions check first). */
+  checkWritable(la: number): void {
+    this.translate(la, ACCESS_WRITE);
+  }
+
+  /** Physical address of an instruction fetch at `la` (checks execute permission). */
+  fetchPa(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.x.tag[i] === vpn) return this.x.pa[i] + off;
+    const pa = this.translate(la, ACCESS_FETCH);
+    if (pa + 1 <= this.ram.size) {
+      this.x.tag[i] = vpn;
+      this.x.pa[i] = pa - off;
+    }
+    return pa;
+  }
+
+  /** Fetch one code byte (decoder slow path and page-crossing instructions). */
+  fetch8(la: number): number {
+    const pa = this.fetchPa(la);
+    return pa < this.ram.size ? this.u8[pa] : this.mmio.read(pa, 1) & 0xff;
+  }
+
+  // ------------------------------------------------------------ slow paths
+  private readSlow(la: number, size: number): number {
+    const off = la & 0xfff;
+    if (off + size > 4096) {
+      // Page-crossing: assemble from bytes (each byte checks its own page).
+      let v = 0;
+      for (let k = 0; k < size; k++) v |= this.read8(la + k) << (8 * k);
+      return size === 4 ? v | 0 : v >>> 0;
+    }
+    const pa = this.translate(la, ACCESS_READ);
+    if (this.watchedPages.length !== 0) this.host.dataAccess(la, size, false);
+    if (pa + size > this.ram.size) return this.mmio.read(pa, size);
+    this.fill(this.r, la, pa);
+    if (size === 1) return this.u8[pa];
+    if (size === 2) return this.dv.getUint16(pa, true);
+    return this.dv.getInt32(pa, true);
+  }
+
+  private writeSlow(la: number, size: number, v: number): void {
+    const off = la & 0xfff;
+    if (off + size > 4096) {
+      this.checkWritable(la);
+      this.checkWritable(la + size - 1);
+      for (let k = 0; k < size; k++) this.write8(la + k, (v >>> (8 * k)) & 0xff);
+      return;
+    }
+    const pa = this.translate(la, ACCESS_WRITE);
+    if (this.watchedPages.length !== 0) this.host.dataAccess(la, size, true);
+    if (pa + size > this.ram.size) {
+      this.mmio.write(pa, size, v);
+      return;
+    }
+    const ppn = pa >>> 12;
+    if (this.codePages[ppn]) {
+      this.codePages[ppn] = 0;
+      this.host.codeWritten(ppn);
+    } else {
+      this.fill(this.w, la, pa);
+    }
+    if (size === 1) this.u8[pa] = v;
+    else if (size === 2) this.dv.setUint16(pa, v, true);
+    else this.dv.setInt32(pa, v, true);
+  }
+
+  private fill(set: TlbSet, la: number, pa: number): void {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    if (this.watchedPages.length !== 0 && this.watchedPages.includes(vpn)) return;
+    const i = vpn & TLB_MASK;
+    set.tag[i] = vpn;
+    set.pa[i] = pa - off;
+  }
+
+  // ------------------------------------------------------------ page walk
+  /**
+   * Translate for an access, setting accessed/dirty bits, or raise #PF with
+   * the SDM error code (and remember the address for CR2).
+   */
+  translate(la: number, access: number): number {
+    if (!this.paging) return la < 0 ? la + TWO48 : la;
+    const write = access === ACCESS_WRITE;
+    const fetch = access === ACCESS_FETCH;
+    const u = la < 0 ? la + TWO48 : la; // 48-bit linear address
+    const dv = this.dv;
+    let table = this.cr3 - (this.cr3 % 4096);
+    let userOk = true, writeOk = true, nx = false;
+    let frame = 0, pageSize = 0;
+    // Entry addresses, so A/D bits are set only when the walk succeeds.
+    const entries = this.walkEntries;
+    let n = 0;
+    for (let level = 4; level >= 1; level--) {
+      const shift = 12 + 9 * (level - 1);
+      const idx = Math.floor(u / 2 ** shift) & 0x1ff;
+      const ea = table + idx * 8;
+      if (ea + 8 > this.ram.size) this.pageFault(la, access, false, false);
+      const lo = dv.getUint32(ea, true), hi = dv.getUint32(ea + 4, true);
+      if ((lo & 1) === 0) this.pageFault(la, access, false, false);
+      // NX with EFER.NXE clear, or PS at the PML4 level, is a reserved-bit violation.
+      if ((!this.nxe && hi >>> 31) || (level === 4 && lo & 0x80)) this.pageFault(la, access, true, true);
+      entries[n++] = ea;
+      if ((lo & 2) === 0) writeOk = false;
+      if ((lo & 4) === 0) userOk = false;
+      if (hi >>> 31) nx = true;
+      const base = (hi & 0xfffff) * TWO32 + (lo & 0xfffff000) + (lo & 0x80000000 ? TWO32 : 0);
+      if (level === 1 || ((lo & 0x80) !== 0 && level <= 3)) {
+        pageSize = 2 ** shift;
+        frame = base - (base % pageSize);
+        break;
+      }
+      table = base;
+    }
+    const user = this.user;
+    if ((user && !userOk) || (write && !writeOk && (user || this.wp)) || (fetch && nx && this.nxe)) {
+      this.pageFault(la, access, true, false);
+    }
+    // Set accessed on every level and dirty on the leaf for a store (SDM §4.8).
+    for (let k = 0; k < n; k++) {
+      const ea = entries[k];
+      let lo = dv.getUint32(ea, true) | 0x20;
+      if (write && k === n - 1) lo |= 0x40;
+      dv.setUint32(ea, lo >>> 0, true);
+    }
+    return frame + (u % pageSize);
+  }
+
+  private readonly walkEntries = new Float64Array(4);
+
+  private pageFault(la: number, access: number, present: boolean, rsvd: boolean): never {
+    this.faultLa = la;
+    let ec = present ? PFEC_P : 0;
+    if (access === ACCESS_WRITE) ec |= PFEC_W;
+    if (this.user) ec |= PFEC_U;
+    if (rsvd) ec |= PFEC_RSVD | PFEC_P;
+    if (access === ACCESS_FETCH && this.nxe) ec |= PFEC_I;
+    throw new GuestFault(PF, ec);
+  }
+}
