@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { _IO, _IOR, _IOW, _IOWR, KvmCap, KvmIoctl, ioctlName } from '../../../src/core/kvm/ioctls.ts';
+
+describe('KVM ioctl numbers', () => {
+  // Values from <linux/kvm.h> as compiled on x86-64.
+  it.each([
+    ['KVM_GET_API_VERSION', 0xae00],
+    ['KVM_CREATE_VM', 0xae01],
+    ['KVM_CHECK_EXTENSION', 0xae03],
+    ['KVM_GET_VCPU_MMAP_SIZE', 0xae04],
+    ['KVM_GET_SUPPORTED_CPUID', 0xc008ae05],
+    ['KVM_CREATE_VCPU', 0xae41],
+    ['KVM_SET_USER_MEMORY_REGION', 0x4020ae46],
+    ['KVM_SET_TSS_ADDR', 0xae47],
+    ['KVM_RUN', 0xae80],
+    ['KVM_GET_REGS', 0x8090ae81],
+    ['KVM_SET_REGS', 0x4090ae82],
+    ['KVM_GET_SREGS', 0x8138ae83],
+    ['KVM_SET_SREGS', 0x4138ae84],
+    ['KVM_GET_MSRS', 0xc008ae88],
+    ['KVM_SET_MSRS', 0x4008ae89],
+    ['KVM_SET_CPUID2', 0x4008ae90],
+    ['KVM_SET_GUEST_DEBUG', 0x4048ae9b],
+  ] as const)('%s = %i', (name, value) => {
+    expect(KvmIoctl[name]).toBe(value);
+    expect(ioctlName(value)).toBe(name);
+  });
+
+  it('encodes direction, size, type and number like asm-generic/ioctl.h', () => {
+    expect(_IO(0xae, 0x80)).toBe(0xae80);
+    expect(_IOR(0xae, 0xa1, 128)).toBe(0x8080aea1); // KVM_GET_DEBUGREGS (uapi.md §1.1)
+    expect(_IOW(0xae, 0xa7, 392)).toBe(0x4188aea7); // KVM_SET_XCRS
+    expect(_IOWR(0xae, 0x05, 8)).toBe(0xc008ae05);
+    expect(() => _IOW(0xae, 0, 1 << 14)).toThrow(RangeError);
+    expect(ioctlName(0x1234)).toBe('ioctl 0x1234');
+  });
+
+  it('has the capability numbers of linux/kvm.h', () => {
+    expect(KvmCap.SET_GUEST_DEBUG).toBe(23);
+    expect(KvmCap.DEBUGREGS).toBe(50);
+    expect(KvmCap.XSAVE).toBe(55);
+    expect(KvmCap.XCRS).toBe(56);
+    expect(KvmCap.SYNC_REGS).toBe(74);
+    expect(KvmCap.IMMEDIATE_EXIT).toBe(136);
+    expect(KvmCap.SET_GUEST_DEBUG2).toBe(195);
+    expect(KvmCap.XSAVE2).toBe(208);
+  });
+});
