@@ -7,7 +7,7 @@
  */
 import { GP, GuestFault, UD } from './fault.ts';
 import { HIGH_BYTE, Insn, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, type Handler } from './insn.ts';
-import { I_B, I_GRP3, I_MOFFS, I_NONE, I_REL32, I_V, I_W, I_WB, I_Z, OPS } from './opcodes.ts';
+import { I_B, I_GRP3, I_MOFFS, I_NONE, I_REL32, I_UB, I_V, I_W, I_WB, I_Z, OPS } from './opcodes.ts';
 import { XCR0_APX } from './regs.ts';
 import type { Cpu } from './cpu.ts';
 
@@ -19,6 +19,9 @@ export type ByteSource = (k: number) => number;
 const udHandler: Handler = () => {
   throw new GuestFault(UD);
 };
+
+/** The handler every invalid encoding binds to (tests compare against it). */
+export const UD_HANDLER: Handler = udHandler;
 
 /** REX2 gate: the prefix raises #UD unless XCR0.APX is set (APX spec §3.1.2). */
 const apxGate: Handler = (cpu: Cpu, i: Insn) => {
@@ -32,7 +35,7 @@ const apxGate: Handler = (cpu: Cpu, i: Insn) => {
  */
 export function rex2Allowed(map: number, op: number): boolean {
   const row = op >> 4;
-  if (map === 0) return row !== 0x4 && row !== 0x7 && row !== 0xa && row !== 0xe;
+  if (map === 0) return (row !== 0x4 && row !== 0x7 && row !== 0xa && row !== 0xe) || op === 0xa1;
   return row !== 0x3 && row !== 0x8;
 }
 
@@ -111,7 +114,7 @@ export function decode(i: Insn, byte: ByteSource): void {
     i.digit = regf;
     i.reg = regf | R;
     i.reg8 = !i.rex && regf >= 4 ? HIGH_BYTE | (regf - 4) : i.reg;
-    if (mod === 3) {
+    if (mod === 3 || def.modIgnored) {
       i.regForm = true;
       i.rm = rmf | B;
       i.rm8 = !i.rex && rmf >= 4 ? HIGH_BYTE | (rmf - 4) : i.rm;
@@ -143,19 +146,25 @@ export function decode(i: Insn, byte: ByteSource): void {
     }
   }
 
+  // f64: 64-bit operand size whatever 66 says (Intel; near branches).
+  if ((def.f64 >> i.digit) & 1) i.osz = 8;
+
   // ---- immediates
   let imm = def.imm;
   if (imm === I_GRP3) imm = i.digit < 2 ? (b === 0xf6 ? I_B : I_Z) : I_NONE;
+  let jmpabsUd = false;
   if (rex2 >= 0 && map === 0 && b === 0xa1) {
-    // JMPABS (REX2.W=0 A1 imm64); with W=1 it is #UD.
-    if (W) return finish(i, k, udHandler);
+    // JMPABS: REX2 with M0=0 and W=0, A1, imm64; the R/X/B payload bits are
+    // ignored. W=1 (a REX2 MOV moffs) and the prefixes 66/67/F0/F2/F3 are #UD
+    // (APX spec, JMPABS). The length is the same either way.
+    jmpabsUd = W === 1 || i.opsizePrefix || i.asz === 4 || i.lock || i.rep !== 0;
     imm = I_V;
     i.osz = 8;
   }
   if (imm !== I_NONE) {
     let n = 0;
     switch (imm) {
-      case I_B: n = 1; break;
+      case I_B: case I_UB: n = 1; break;
       case I_W: n = 2; break;
       case I_Z: n = i.osz === 2 ? 2 : 4; break;
       case I_REL32: n = 4; break;
@@ -183,10 +192,14 @@ export function decode(i: Insn, byte: ByteSource): void {
         i.immHi = byte(k + 4) | byte(k + 5) << 8 | byte(k + 6) << 16 | byte(k + 7) << 24;
         break;
     }
-    if (n === 1 || (n === 4 && imm !== I_MOFFS && !(imm === I_V))) i.immHi = i.imm >> 31;
+    if (imm === I_UB) i.imm &= 0xff;
+    else if (n === 1 || (n === 4 && imm !== I_MOFFS && imm !== I_V)) i.immHi = i.imm >> 31;
     k += n;
   }
 
+  if (jmpabsUd) return finish(i, k, udHandler);
+  // LOCK only with a memory destination of a lockable instruction (SDM Vol. 2 LOCK).
+  if (i.lock && (i.regForm || !i.hasModrm || ((def.lock >> i.digit) & 1) === 0)) return finish(i, k, udHandler);
   const h = def.bind(i) ?? udHandler;
   if (rex2 >= 0) {
     i.inner = h;
