@@ -7,10 +7,11 @@
  * Registers are int32 halves in `r` (r[2n] low, r[2n+1] high, n = 0–31);
  * RIP and canonical linear addresses are signed JS numbers in [-2^47, 2^47).
  */
+import { defaultCpuid } from './cpuid.ts';
 import { decode } from './decode.ts';
-import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState } from './debug.ts';
+import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState, DR6_BS, DR6_FIXED_1, DR7_GD } from './debug.ts';
 import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
-import { DB, DE, DF, GP, GuestFault, NP, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
+import { BP, DB, DE, DF, GP, GuestFault, MC, NP, OF, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
 import { FLAGS_WORDS, arithFlags, setArithFlags } from './flags.ts';
 import { Insn, SEG_CS } from './insn.ts';
 import { deliverEvent, EVENT_EXCEPTION, EVENT_EXTERNAL, TripleFault } from './interrupts.ts';
@@ -32,6 +33,10 @@ export interface IoBus {
 const NO_IO: IoBus = { in: () => -1, out: () => {} };
 
 const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
+/** Fault-class exception vectors (SDM Vol. 3 Table 6-1); #DB, #BP, #OF, #DF, #MC are not. */
+function isFaultVector(v: number): boolean {
+  return v < 32 && v !== DB && v !== BP && v !== OF && v !== DF && v !== MC && v !== 2;
+}
 function faultClass(v: number): number {
   if (v === PF) return PAGE_FAULT;
   return v === DE || v === TS || v === NP || v === SS || v === GP ? CONTRIBUTORY : BENIGN;
@@ -69,6 +74,10 @@ export class Cpu implements MmuHost {
   fmask = 0;
   kernelGsBase = 0;
   tscOffset = 0;
+  /** IA32_TSC_AUX (RDTSCP's ECX). */
+  tscAux = 0;
+  /** IA32_APIC_BASE: xAPIC at 0xFEE00000, enabled, BSP (no APIC is emulated behind it). */
+  apicBase = 0xfee00900;
   /** Retired instructions since reset: the time base (rdtsc counts these). */
   icount = 0;
 
@@ -86,8 +95,8 @@ export class Cpu implements MmuHost {
   /** Set by requestStop() from outside a run (e.g. the UI); checked between instructions. */
   stopRequested = false;
   io: IoBus = NO_IO;
-  /** CPUID leaves keyed `leaf` or `leaf:subleaf`; missing leaves read as zeros. */
-  cpuid = new Map<string, CpuidLeaf>();
+  /** CPUID leaves keyed by `cpuidKey(leaf, subleaf)` (cpuid.ts); missing leaves read as zeros. */
+  cpuid: Map<string, CpuidLeaf> = defaultCpuid();
 
   readonly mem: PhysMemory;
   readonly mmu: Mmu;
@@ -302,7 +311,7 @@ export class Cpu implements MmuHost {
       this.injected = null;
       this.halted = false;
       this.insnStart = this.rip;
-      if (this.raiseEvent(ev.vector, ev.errorCode, ev.type)) return this.exit.reason;
+      if (this.raiseEvent(ev.vector, ev.errorCode, ev.type, false, 0, true)) return this.exit.reason;
       this.updateSlow();
       return -1;
     }
@@ -324,22 +333,35 @@ export class Cpu implements MmuHost {
     const start = this.rip;
     this.insnStart = start;
     const tf = (this.flagsOther & FLAG_TF) !== 0;
+    const dbg = this.dbg;
+    // MOV SS blocking: this instruction sees no code breakpoints and reports MOV SS's traps.
+    const blocked = dbg.blockNext;
+    const held = dbg.pending;
+    dbg.blockNext = false;
+    dbg.pending = 0;
     this.shadow = false;
     // Code breakpoints are fault-like: checked before the instruction, unless RF is set.
-    if (this.dbg.exec !== 0 && (this.flagsOther & FLAG_RF) === 0) checkCodeBreakpoints(this, start);
+    if (dbg.exec !== 0 && (this.flagsOther & FLAG_RF) === 0 && !blocked) checkCodeBreakpoints(this, start);
     const pa = this.mmu.fetchPa(start);
     const page = this.icache[pa >>> 12];
     let i = page === undefined ? undefined : page[pa & 0xfff];
     if (i === undefined) i = this.decodeAt(start, pa);
     this.cur = i;
-    this.dbg.hits = 0;
+    dbg.hits = 0;
+    dbg.discard = false;
     this.rip = start + i.len;
     i.h(this, i);
     this.icount++;
-    // The instruction completed: RF clears (IRETQ may set it again via its handler).
+    // The instruction completed: RF clears (IRET loads it from the stack).
     if (i.op !== 0xcf || i.map !== 0) this.flagsOther &= ~FLAG_RF;
-    // Trap-like #DB: data breakpoints hit by this instruction, and single-step.
-    const dr6bits = this.dbg.hits | (tf ? 0x4000 : 0);
+    // Trap-like #DB: data breakpoints hit by this instruction, and single-step;
+    // discarded when the instruction delivered an event (INT n/INT3/INT1).
+    let dr6bits = dbg.discard ? 0 : dbg.hits | (tf ? DR6_BS : 0);
+    dr6bits |= held;
+    if (dbg.blockNext) {
+      dbg.pending = dr6bits;
+      dr6bits = 0;
+    }
     if (dr6bits !== 0) {
       this.insnStart = this.rip;
       if (this.raise(DB, -1, false, dr6bits)) return this.exit.reason;
@@ -356,10 +378,17 @@ export class Cpu implements MmuHost {
     return this.raiseEvent(vector, errorCode, EVENT_EXCEPTION, soft, dbBits);
   }
 
-  private raiseEvent(vector: number, errorCode: number, type: number, soft = false, dbBits = 0): boolean {
-    let v = vector, ec = errorCode, t = type, sw = soft, bits = dbBits;
+  /**
+   * Deliver an event, or record an exception VM-exit. An `injected` event
+   * (VM-entry injection) bypasses the exception bitmap and leaves CR2, DR6
+   * and DR7 alone, as VMX event injection does: the hypervisor has already
+   * set them (and RF for a fault, as KVM does). Exceptions raised while
+   * delivering follow SDM Vol. 3 Table 6-5 (#DF, then shutdown).
+   */
+  private raiseEvent(vector: number, errorCode: number, type: number, soft = false, dbBits = 0, injected = false): boolean {
+    let v = vector, ec = errorCode, t = type, sw = soft, bits = dbBits, inj = injected;
     for (;;) {
-      if (t === EVENT_EXCEPTION && (this.ctl.exceptionBitmap >>> v) & 1) {
+      if (t === EVENT_EXCEPTION && !inj && (this.ctl.exceptionBitmap >>> v) & 1) {
         const exit = this.exit;
         exit.reason = EXIT_EXCEPTION;
         exit.vector = v;
@@ -369,18 +398,26 @@ export class Cpu implements MmuHost {
         exit.insnLen = sw ? this.cur.len : 0;
         return true;
       }
-      if (v === PF) this.cr2 = this.mmu.faultLa;
-      // #DB: B0–B3 describe this event; BD/BS/BT accumulate (KVM kvm_deliver_exception_payload).
-      if (v === DB) this.dr6 = (((this.dr6 & ~0xf) | 0xffff0ff0 | bits) & ~0x1000) >>> 0;
+      if (!inj) {
+        if (v === PF) this.cr2 = this.mmu.faultLa;
+        if (v === DB) {
+          // B0–B3 describe this event; BD/BS/BT accumulate (KVM kvm_deliver_exception_payload);
+          // entering the #DB handler clears DR7.GD (SDM Vol. 3 §18.2.4).
+          this.dr6 = (((this.dr6 & ~0xf) | DR6_FIXED_1 | bits) & ~0x1000) >>> 0;
+          this.dr7 = (this.dr7 & ~DR7_GD) >>> 0;
+        }
+      }
+      // Fault-class exceptions push RF = 1 (SDM Vol. 3 §18.3.1.1); #DB never does (as KVM).
+      const setRf = t === EVENT_EXCEPTION && !sw && !inj && isFaultVector(v);
       try {
-        deliverEvent(this, v, ec, t, sw);
+        deliverEvent(this, v, ec, t, sw, setRf);
         this.updateSlow();
         return false;
       } catch (e) {
         if (!(e instanceof GuestFault)) throw e;
         // A fault while delivering (SDM Vol. 3 Table 6-5): #DF, or shutdown if it was #DF.
-        if (v === DF) throw new TripleFault();
-        const first = faultClass(v), second = faultClass(e.vector);
+        if (v === DF && t === EVENT_EXCEPTION) throw new TripleFault();
+        const first = t === EVENT_EXCEPTION && !sw ? faultClass(v) : BENIGN, second = faultClass(e.vector);
         if ((first === CONTRIBUTORY && second === CONTRIBUTORY) || (first === PAGE_FAULT && second !== BENIGN)) {
           v = DF;
           ec = 0;
@@ -391,6 +428,7 @@ export class Cpu implements MmuHost {
         t = EVENT_EXCEPTION;
         sw = false;
         bits = 0;
+        inj = false;
       }
     }
   }

@@ -18,13 +18,39 @@ export interface DebugState {
   data: number;
   /** Data breakpoints hit by the executing instruction (DR6 B0–B3). */
   hits: number;
-  /** DR6 B0–B3 of a pending code-breakpoint fault. */
+  /** DR6 bits of a pending #DB fault (B0–B3 of a code breakpoint, or BD of general detect). */
   faultBits: number;
+  /**
+   * The executing instruction delivered an event (INT n, INT3, INT1, an
+   * interrupt): its pending debug traps are discarded, as the handler runs
+   * with TF clear (SDM Vol. 3 §18.3.1.4; Bochs discards debug traps on delivery).
+   */
+  discard: boolean;
+  /**
+   * MOV SS blocking (SDM Vol. 3 §6.8.3): set by MOV SS; for the next
+   * instruction code breakpoints are not checked and the debug traps of the
+   * MOV SS (held in `pending`) are reported after it.
+   */
+  blockNext: boolean;
+  /** DR6 trap bits held back by MOV SS blocking. */
+  pending: number;
 }
 
 export function newDebugState(): DebugState {
-  return { active: false, exec: 0, data: 0, hits: 0, faultBits: 0 };
+  return { active: false, exec: 0, data: 0, hits: 0, faultBits: 0, discard: false, blockNext: false, pending: 0 };
 }
+
+// DR6/DR7 bits (SDM Vol. 3 §18.2.3–18.2.4; uapi.md §2.1).
+export const DR6_BD = 0x2000;
+export const DR6_BS = 0x4000;
+/** DR6 bits that read as 1 on this CPU (no RTM, no bus-lock detection): DR6_ACTIVE_LOW. */
+export const DR6_FIXED_1 = 0xffff0ff0;
+/** DR6 bits software can write: B0–B3, BD, BS, BT. */
+export const DR6_WRITABLE = 0xe00f;
+export const DR7_GD = 0x2000;
+export const DR7_FIXED_1 = 0x400;
+/** DR7 bits software can write (KVM DR7_VOLATILE): bit 10 reads 1, bits 12, 14, 15 read 0. */
+export const DR7_VOLATILE = 0xffff2bff;
 
 /** DR7 LEN encoding to bytes: 00 → 1, 01 → 2, 10 → 8, 11 → 4. */
 const LEN_BYTES = [1, 2, 8, 4];
@@ -51,7 +77,7 @@ export function updateDebugState(cpu: Cpu): void {
       const start = cpu.dr[i] - (((cpu.dr[i] % len) + len) % len);
       for (let p = Math.floor(start / 4096); p <= Math.floor((start + len - 1) / 4096); p++) pages.push(p);
     }
-    // rw === 2 (I/O breakpoints) needs CR4.DE; not emulated.
+    // rw === 2: I/O breakpoints (with CR4.DE) are not emulated: IN/OUT never match.
   }
   s.active = s.exec !== 0 || s.data !== 0;
   cpu.mmu.watchedPages = pages;

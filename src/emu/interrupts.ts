@@ -31,16 +31,34 @@ function readQword(cpu: Cpu, la: number): number {
   return cpu.mmu.read32(la + 4) * TWO32 + (lo >>> 0);
 }
 
-/** Read the two descriptor words for a GDT selector, or raise `vector` with the selector error code. */
-export function readDescriptor(cpu: Cpu, selector: number, vector: number, ext: number): [number, number] {
-  if (selector & 4) throw new GuestFault(vector, (selector & 0xfffc) | ext); // LDT selectors are not supported
+/**
+ * Linear address of the descriptor a selector names (GDT, or the LDT when
+ * TI = 1), checking `size` bytes (8, or 16 for 64-bit system descriptors)
+ * against the table limit; else raise `vector` with the selector error code.
+ */
+export function descriptorAddress(cpu: Cpu, selector: number, vector: number, ext: number, size = 8): number {
+  const ldt = (selector & 4) !== 0;
+  const table = ldt ? cpu.ldtr : cpu.gdtr;
   const off = selector & 0xfff8;
-  if (off + 7 > cpu.gdtr.limit) throw new GuestFault(vector, (selector & 0xfffc) | ext);
-  const la = cpu.gdtr.base + off;
+  if ((ldt && cpu.ldtr.unusable) || off + size - 1 > table.limit) throw new GuestFault(vector, (selector & 0xfffc) | ext);
+  return table.base + off;
+}
+
+/** Read the two descriptor words for a selector (supervisor accesses), or raise `vector` with the selector error code. */
+export function readDescriptor(cpu: Cpu, selector: number, vector: number, ext: number): [number, number] {
+  const la = descriptorAddress(cpu, selector, vector, ext);
   return [cpu.mmu.read32(la), cpu.mmu.read32(la + 4)];
 }
 
-export function deliverEvent(cpu: Cpu, vector: number, errorCode: number, type: number, softException: boolean): void {
+/**
+ * Deliver vector through the IDT (SDM Vol. 3 §6.14.1–6.14.5). `softException`:
+ * INT3 (software exception: gate DPL checked, no error code, EXT = 0).
+ * `setRf`: push RFLAGS with RF = 1 (fault-class exceptions). Faults raised
+ * here leave the CPU unchanged; the caller applies the double-fault rules.
+ */
+export function deliverEvent(
+  cpu: Cpu, vector: number, errorCode: number, type: number, softException: boolean, setRf = false,
+): void {
   const mmu = cpu.mmu;
   const software = type === EVENT_SOFTWARE || softException;
   const ext = software ? 0 : 1;
@@ -70,7 +88,7 @@ export function deliverEvent(cpu: Cpu, vector: number, errorCode: number, type: 
     const conforming = (dhi >> 10) & 1;
     const newCpl = conforming ? cpu.cpl : csDpl;
     if (newCpl > cpu.cpl) throw new GuestFault(GP, (sel & 0xfffc) | ext);
-    if (target < -(2 ** 47) || target >= 2 ** 47) throw new GuestFault(GP, 0);
+    if (target < -(2 ** 47) || target >= 2 ** 47) throw new GuestFault(GP, ext);
 
     // The stack: TSS.RSPn on a privilege change, TSS.ISTn when the gate names one.
     const r = cpu.r;
@@ -88,7 +106,7 @@ export function deliverEvent(cpu: Cpu, vector: number, errorCode: number, type: 
     const newRsp = rsp - frame * 8;
     mmu.setUser(newCpl === 3);
     const oldCs = cpu.seg[SEG_CS].selector, oldSs = cpu.seg[SEG_SS].selector;
-    const rflags = cpu.readRflags();
+    const rflags = cpu.readRflags() | (setRf ? FLAG_RF : 0);
     const rip = cpu.rip;
     let p = rsp;
     const push = (lo: number, hi: number) => {
@@ -113,6 +131,7 @@ export function deliverEvent(cpu: Cpu, vector: number, errorCode: number, type: 
     cpu.flagsOther = f;
     cpu.rip = target;
     cpu.halted = false;
+    cpu.dbg.discard = true;
     cpu.setCpl(newCpl);
   } finally {
     if (mmu.user !== (cpu.cpl === 3)) mmu.setUser(cpu.cpl === 3);

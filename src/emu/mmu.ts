@@ -24,6 +24,24 @@ export const PFEC_P = 1, PFEC_W = 2, PFEC_U = 4, PFEC_RSVD = 8, PFEC_I = 16;
 
 export const ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2;
 
+/** Address bits 51:MAXPHYADDR of a paging entry's high word (MAXPHYADDR = 48, cpuid.ts). */
+const HI_RESERVED = 0x000f0000;
+
+/**
+ * Reserved bits set in a present paging-structure entry (SDM Vol. 3 §4.5,
+ * Tables 4-15…4-20): address bits above MAXPHYADDR; XD without EFER.NXE;
+ * PS in a PML4E; bits 29:13 of a 1 GiB PDPTE and 20:13 of a 2 MiB PDE
+ * (above the PAT bit).
+ */
+function reservedBits(level: number, lo: number, hi: number, nxe: boolean): boolean {
+  if ((hi & HI_RESERVED) !== 0 || (!nxe && hi >>> 31 !== 0)) return true;
+  if ((lo & 0x80) === 0) return false;
+  if (level === 4) return true;
+  if (level === 3) return (lo & 0x3fffe000) !== 0;
+  if (level === 2) return (lo & 0x1fe000) !== 0;
+  return false;
+}
+
 /** What the MMU needs from its CPU. */
 export interface MmuHost {
   /** A store hit a physical page that holds decoded instructions. */
@@ -88,11 +106,18 @@ export class Mmu {
     for (const s of this.sets) s.flush();
   }
 
-  /** INVLPG: drop one linear page. */
+  /**
+   * INVLPG: drop the translations of the page holding `la`. The TLB holds
+   * 4 KiB pieces even of 2 MiB / 1 GiB pages, and INVLPG must drop the whole
+   * page (SDM Vol. 3 §4.10.4.1), so every entry in the same 1 GiB region
+   * goes (dropping more than needed is always allowed).
+   */
   invlpg(la: number): void {
-    const vpn = Math.floor(la / 4096);
-    const i = vpn & TLB_MASK;
-    for (const s of this.sets) if (s.tag[i] === vpn) s.tag[i] = NaN;
+    const region = Math.floor(la / 2 ** 30);
+    for (const s of this.sets) {
+      const tag = s.tag;
+      for (let i = 0; i < TLB_SIZE; i++) if (Math.floor(tag[i] / 262144) === region) tag[i] = NaN;
+    }
   }
 
   /** Drop every write-TLB entry (a page just became a code page). */
@@ -284,8 +309,7 @@ export class Mmu {
       if (ea + 8 > this.ram.size) this.pageFault(la, access, false, false);
       const lo = dv.getUint32(ea, true), hi = dv.getUint32(ea + 4, true);
       if ((lo & 1) === 0) this.pageFault(la, access, false, false);
-      // NX with EFER.NXE clear, or PS at the PML4 level, is a reserved-bit violation.
-      if ((!this.nxe && hi >>> 31) || (level === 4 && lo & 0x80)) this.pageFault(la, access, true, true);
+      if (reservedBits(level, lo, hi, this.nxe)) this.pageFault(la, access, true, true);
       entries[n++] = ea;
       if ((lo & 2) === 0) writeOk = false;
       if ((lo & 4) === 0) userOk = false;
