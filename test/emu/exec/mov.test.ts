@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { GP, PF, UD } from '../../../src/emu/fault.ts';
+import { SUB, setLazy } from '../../../src/emu/flags.ts';
 import { SEG_FS, SEG_GS } from '../../../src/emu/insn.ts';
 import { CODE, DATA } from '../machine.ts';
-import { checkCase, get, pat, peek, poke, run, runFault, set, sx, u64, unmap2M, w16, w32, w8, w8h, type Case } from './dm-harness.ts';
+import { FLAG_CASES, checkCase, condRef, get, pat, peek, poke, run, runFault, set, sx, u64, unmap2M, w16, w32, w8, w8h, type Case } from './dm-harness.ts';
 
 const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RSI = 6, RDI = 7;
 const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
@@ -347,5 +348,59 @@ describe('LOCK and faults', () => {
     // 48 8b 0c 24   mov rcx,QWORD PTR [rsp]   with RSP non-canonical
     cpu = runFault([0x48, 0x8b, 0x0c, 0x24], 12, 0, (m) => set(m, RSP, 0x0000800000000000n));
     expect(cpu.exit.errorCode).toBe(0);
+  });
+});
+
+describe('cmovcc / setcc (0F 40–4F, 0F 90–9F), every condition', () => {
+  const CC = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+  const MV = 0x8877665544332211n;
+  for (let cc = 0; cc < 16; cc++) {
+    // The opcode's low nibble is the condition (shown for cc = 0, "o"):
+    //   48 0f 40 d9    cmovo rbx,rcx            0f 40 d0       cmovo edx,eax
+    //   66 0f 40 3e    cmovo di,WORD PTR [rsi]  4c 0f 40 06    cmovo r8,QWORD PTR [rsi]
+    //   44 0f 40 0e    cmovo r9d,DWORD PTR [rsi]
+    //   0f 90 c4       seto ah                  41 0f 90 c2    seto r10b
+    //   0f 90 46 08    seto BYTE PTR [rsi+0x8]
+    const code = [
+      0x48, 0x0f, 0x40 + cc, 0xd9, 0x0f, 0x40 + cc, 0xd0, 0x66, 0x0f, 0x40 + cc, 0x3e, 0x4c, 0x0f, 0x40 + cc, 0x06,
+      0x44, 0x0f, 0x40 + cc, 0x0e, 0x0f, 0x90 + cc, 0xc4, 0x41, 0x0f, 0x90 + cc, 0xc2, 0x0f, 0x90 + cc, 0x46, 0x08,
+    ];
+    it(`cmov${CC[cc]} / set${CC[cc]}`, () => {
+      for (const flags of FLAG_CASES) {
+        const t = condRef(flags, cc);
+        const regs = { [RSI]: BigInt(SRC) };
+        checkCase({
+          asm: `cmov${CC[cc]}/set${CC[cc]} with flags 0x${flags.toString(16)}`,
+          code, regs, flags: flags | 2, mem: [[SRC, MV, 8], [SRC + 8, 0xeeeeeeeeeeeeeeeen, 8]],
+          want: {
+            [RBX]: t ? P(RCX) : P(RBX),
+            [RDX]: w32(t ? P(RAX) : P(RDX)), // 32-bit cmov zero-extends even when false
+            [RDI]: t ? w16(P(RDI), MV) : P(RDI),
+            [R8]: t ? MV : P(R8),
+            [9]: w32(t ? MV : P(9)),
+            [RAX]: w8h(P(RAX), t ? 1n : 0n),
+            [R10]: w8(P(R10), t ? 1n : 0n),
+          },
+          wantMem: [[SRC + 8, 0xeeeeeeeeeeeeee00n | (t ? 1n : 0n), 8]],
+        });
+      }
+    });
+  }
+  it('a memory cmov reads (and faults) even when the condition is false', () => {
+    // 4c 0f 40 06   cmovo r8,QWORD PTR [rsi]   with OF = 0
+    const cpu = runFault([0x4c, 0x0f, 0x40, 0x06], PF, 0, (m) => {
+      set(m, RSI, 0x400000n);
+      unmap2M(m, 0x400000);
+      m.writeRflags(2);
+    });
+    expect(cpu.exit.qual).toBe(0x400000);
+  });
+  it('evaluates lazy flags (SUB state of a 64-bit cmp)', () => {
+    // 0f 9c c0   setl al   0f 92 c1 setb cl   after "cmp" of -1 (dst) against 1 (src) at 64 bits
+    const cpu = run([0x0f, 0x9c, 0xc0, 0x0f, 0x92, 0xc1], (m) => {
+      setLazy(m.fl, SUB, 64, -2, -1, -1, -1, 1, 0);
+    });
+    expect(get(cpu, RAX) & 0xffn).toBe(1n); // -1 < 1 signed
+    expect(get(cpu, RCX) & 0xffn).toBe(0n); // 0xffff…ff > 1 unsigned
   });
 });
