@@ -416,7 +416,10 @@ export class Cpu implements MmuHost {
       } catch (e) {
         if (!(e instanceof GuestFault)) throw e;
         // A fault while delivering (SDM Vol. 3 Table 6-5): #DF, or shutdown if it was #DF.
-        if (v === DF && t === EVENT_EXCEPTION) throw new TripleFault();
+        if (v === DF && t === EVENT_EXCEPTION) {
+          this.exit.reason = EXIT_TRIPLE_FAULT;
+          return true;
+        }
         const first = t === EVENT_EXCEPTION && !sw ? faultClass(v) : BENIGN, second = faultClass(e.vector);
         if ((first === CONTRIBUTORY && second === CONTRIBUTORY) || (first === PAGE_FAULT && second !== BENIGN)) {
           v = DF;
