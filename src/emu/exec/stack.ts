@@ -94,9 +94,10 @@ function setReg(cpu: Cpu, n: number, v: number): void {
  * FrameTemp = RSP; for level > 1 copy level-1 frame pointers from [RBP-8],
  * [RBP-16]… ; for level > 0 push FrameTemp; then RBP = FrameTemp and
  * RSP -= alloc. Level is taken mod 32. Registers are committed only after all
- * stack accesses succeeded. With a 16-bit operand size every push and copy is
- * a word and only BP (bits 15:0 of RBP) receives FrameTemp (as Bochs's
- * ENTER16 does; the SDM leaves this 64-bit-mode case implicit), RSP is 64-bit.
+ * stack accesses (and the probe of the final RSP) succeeded. With a 16-bit
+ * operand size every push and copy is a word and only BP (bits 15:0 of RBP)
+ * receives FrameTemp (as Bochs's ENTER16 does; the SDM leaves this
+ * 64-bit-mode case implicit); RSP stays 64-bit.
  */
 function enter(cpu: Cpu, i: Insn): void {
   const mmu = cpu.mmu;
@@ -124,9 +125,14 @@ function enter(cpu: Cpu, i: Insn): void {
     if (size === 8) mmu.write64(sp, frame | 0, Math.floor(frame / TWO32) | 0);
     else mmu.write16(sp, frame & 0xffff);
   }
+  // SDM ENTER exceptions: #PF "if a write using the final value of the stack
+  // pointer would cause a page fault" — probed, not written (the host CPU does the same).
+  const fin = stackCheck(sp - i.imm);
+  mmu.checkWritable(fin);
+  mmu.checkWritable(fin + size - 1);
   if (size === 8) setReg(cpu, RBP, frame);
   else cpu.r[2 * RBP] = (rbp & ~0xffff) | (frame & 0xffff);
-  setReg(cpu, RSP, sp - i.imm);
+  setReg(cpu, RSP, fin);
 }
 
 /** C9  LEAVE: RSP = RBP, then pop RBP (BP with 66). Reads before any change. */

@@ -182,7 +182,8 @@ function repeat(cpu: Cpu, i: Insn, once: Once, size: number, until: number): voi
     decCount(cpu, asz);
     if (countZero(cpu, asz)) return;
     if (until >= 0 && eq !== until) return;
-    if (--left === 0 || cpu.dbg.hits !== 0) {
+    // hits is fresh only while data breakpoints are armed (which forces the slow loop).
+    if (--left === 0 || (cpu.dbg.hits !== 0 && cpu.dbg.data !== 0)) {
       // Not finished: resume this instruction next time (not retired yet).
       cpu.rip = cpu.insnStart;
       cpu.icount--;

@@ -144,6 +144,18 @@ describe('enter / leave (C8, C9)', () => {
     expect(get(cpu, RBP)).toBe(0x600000n);
     expect(cpu.exit.qual).toBe(0x5ffff8);
   });
+  it('enter probes the final RSP: #PF there with nothing changed (as the SDM and the host CPU do)', () => {
+    // c8 00 20 00   enter 0x2000,0x0 with RSP = 0x601000: the final RSP 0x5feff8 is in the hole
+    const cpu = runFault([0xc8, 0x00, 0x20, 0x00], PF, 0, (m) => {
+      set(m, RSP, 0x601000n);
+      set(m, RBP, BN);
+      unmap2M(m, 0x400000);
+    });
+    expect(cpu.exit.qual).toBe(0x601000 - 8 - 0x2000);
+    expect(cpu.exit.errorCode).toBe(2); // not present, write
+    expect(get(cpu, RSP)).toBe(0x601000n);
+    expect(get(cpu, RBP)).toBe(BN);
+  });
   it('leave with RBP in an unmapped page or non-canonical changes nothing', () => {
     let cpu = runFault([0xc9], PF, 0, (m) => {
       set(m, RBP, 0x400000n);
