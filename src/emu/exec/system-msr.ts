@@ -106,9 +106,10 @@ export function writeMsr(cpu: Cpu, msr: number, lo: number, hi: number): boolean
     case MSR_GS_BASE: cpu.seg[SEG_GS].base = canonical(lo, hi); break;
     case MSR_KERNEL_GS_BASE: cpu.kernelGsBase = canonical(lo, hi); break;
     case MSR_TSC: {
-      // Writing the TSC sets the offset so that RDTSC continues from the value written.
+      // The TSC reads the value written when the next instruction starts (the
+      // WRMSR itself retires after this, hence + 1), then counts on from it.
       const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-      cpu.tscOffset = Number(BigInt.asIntN(64, v - BigInt(cpu.icount)));
+      cpu.tscOffset = Number(BigInt.asIntN(64, v - BigInt(cpu.icount + 1)));
       break;
     }
     case MSR_TSC_AUX:

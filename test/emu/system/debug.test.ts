@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_EXCEPTION, EXIT_HLT } from '../../../src/emu/exits.ts';
 import { BP, DB } from '../../../src/emu/fault.ts';
-import { RAX, RBX } from '../../../src/emu/regs.ts';
+import { RAX, RBX, RSP } from '../../../src/emu/regs.ts';
 import { CODE, DATA, makeMachine } from '../machine.ts';
 import { peek64, poke, setGate } from './helpers.ts';
 
@@ -50,7 +50,7 @@ describe('single-step (RFLAGS.TF)', () => {
     expect(cpu.rip).toBe(HANDLER);
     expect(cpu.dr6).toBe(0xffff4ff0);
     expect(cpu.readRflags() & TF).toBe(0);
-    expect(peek64(cpu, Number(cpu.getGpr(4)))).toBe(BigInt(CODE + 1));
+    expect(peek64(cpu, Number(cpu.getGpr(RSP)))).toBe(BigInt(CODE + 1));
   });
 
   it('no single-step trap after an INT3 that delivered #BP (the handler runs with TF clear)', () => {
@@ -89,7 +89,7 @@ describe('execute breakpoints', () => {
     arm(cpu, 0, CODE, 0, 0);
     expect(cpu.run(10).reason).toBe(EXIT_HLT);
     expect(cpu.dr6).toBe(0xffff0ff1);
-    const sp = Number(cpu.getGpr(4));
+    const sp = Number(cpu.getGpr(RSP));
     expect(peek64(cpu, sp)).toBe(BigInt(CODE));
     expect(peek64(cpu, sp + 16) & BigInt(RF)).toBe(0n);
   });
@@ -211,6 +211,6 @@ describe('MOV SS blocking', () => {
     cpu.raiseIntr();
     expect(cpu.run(10).reason).toBe(EXIT_HLT);
     expect(cpu.rip).toBe(HANDLER);
-    expect(peek64(cpu, Number(cpu.getGpr(4)))).toBe(BigInt(CODE + 3));
+    expect(peek64(cpu, Number(cpu.getGpr(RSP)))).toBe(BigInt(CODE + 3));
   });
 });

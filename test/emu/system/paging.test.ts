@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_EXCEPTION, EXIT_HLT } from '../../../src/emu/exits.ts';
 import { PF } from '../../../src/emu/fault.ts';
-import { RAX, RBX, RCX, RDX, RSI } from '../../../src/emu/regs.ts';
+import { RAX, RBX, RCX, RDX, RSI, RSP } from '../../../src/emu/regs.ts';
 import { CODE, DATA, PD, PDPT, PML4, makeMachine } from '../machine.ts';
 import { enterUser, peek64, poke, poke64, setGate } from './helpers.ts';
 
@@ -76,7 +76,7 @@ describe('#PF error codes', () => {
     cpu.setGpr(RBX, BigInt(VA + 0x3008));
     expect(cpu.run(10).reason).toBe(EXIT_HLT);
     expect(cpu.cr2).toBe(VA + 0x3008);
-    expect(peek64(cpu, Number(cpu.getGpr(4)))).toBe(2n);
+    expect(peek64(cpu, Number(cpu.getGpr(RSP)))).toBe(2n);
   });
 });
 
