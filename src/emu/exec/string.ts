@@ -15,6 +15,8 @@
  * - after an iteration that hit a data breakpoint (SDM Vol. 3 §18.3.1.2: the
  *   trap is taken after the iteration that accessed the watched location).
  * Such a stop does not retire the instruction, so it is not counted in icount.
+ * REP MOVS/STOS move whole page-sized runs at once where that is provably the
+ * same (string-bulk.ts).
  *
  * F2 and F3 both mean REP on MOVS/STOS/LODS; on CMPS/SCAS F3 is REPE and F2
  * REPNE. CMPS/SCAS set the flags of SUB (first operand minus second).
@@ -24,6 +26,7 @@ import { GP, GuestFault } from '../fault.ts';
 import { SUB, setLazy } from '../flags.ts';
 import { SEG_FS, type Handler, type Insn } from '../insn.ts';
 import { FLAG_DF, FLAG_TF, RCX, RDI, RSI } from '../regs.ts';
+import { bulkMovs, bulkStos } from './string-bulk.ts';
 
 const TWO32 = 4294967296;
 /** Iterations per handler call before a REP instruction yields to the run loop. */
@@ -168,22 +171,61 @@ function stepOf(cpu: Cpu, size: number): number {
   return (cpu.flagsOther & FLAG_DF) !== 0 ? -size : size;
 }
 
+/** RCX -= n (n >= 1, no more than the count) at the address size. */
+function subCount(cpu: Cpu, asz: number, n: number): void {
+  const r = cpu.r, lo = r[2 * RCX];
+  r[2 * RCX] = (lo - n) | 0;
+  if (asz === 4) r[2 * RCX + 1] = 0;
+  else if (lo >>> 0 < n) r[2 * RCX + 1] = (r[2 * RCX + 1] - 1) | 0;
+}
+
+/** The count, capped at `max`. */
+function countUpTo(cpu: Cpu, asz: number, max: number): number {
+  const lo = cpu.r[2 * RCX] >>> 0;
+  if (asz === 8 && cpu.r[2 * RCX + 1] !== 0) return max;
+  return lo < max ? lo : max;
+}
+
+const BULK_NONE = 0, BULK_MOVS = 1, BULK_STOS = 2;
+
+/** Try the page-chunk fast path (string-bulk.ts); returns the elements done, committed. */
+function tryBulk(cpu: Cpu, i: Insn, kind: number, size: number, d: number, max: number): number {
+  const asz = i.asz;
+  const dst = strLa(cpu, RDI, asz, 0);
+  const n = kind === BULK_STOS
+    ? bulkStos(cpu, dst, size, d, max, cpu.r[0], cpu.r[1])
+    : bulkMovs(cpu, strLa(cpu, RSI, asz, srcBase(cpu, i)), dst, size, d, max);
+  if (n === 0) return 0;
+  if (kind === BULK_MOVS) advance(cpu, RSI, asz, n * d);
+  advance(cpu, RDI, asz, n * d);
+  subCount(cpu, asz, n);
+  return n;
+}
+
 /**
  * The REP loop (SDM REP pseudo-code). `until`: -1 plain REP, 0 REPNE (stop
- * when equal), 1 REPE (stop when not equal).
+ * when equal), 1 REPE (stop when not equal). `bulk` enables the page-chunk
+ * path for MOVS/STOS.
  */
-function repeat(cpu: Cpu, i: Insn, once: Once, size: number, until: number): void {
+function repeat(cpu: Cpu, i: Insn, once: Once, size: number, until: number, bulk: number): void {
   const asz = i.asz;
   if (countZero(cpu, asz)) return;
   const d = stepOf(cpu, size);
   let left = (cpu.flagsOther & FLAG_TF) !== 0 ? 1 : CHUNK;
   for (;;) {
-    const eq = once(cpu, i, size, d);
-    decCount(cpu, asz);
+    const n = bulk !== BULK_NONE && left > 1 ? tryBulk(cpu, i, bulk, size, d, countUpTo(cpu, asz, left)) : 0;
+    let eq = 0;
+    if (n === 0) {
+      eq = once(cpu, i, size, d);
+      decCount(cpu, asz);
+      left--;
+    } else {
+      left -= n;
+    }
     if (countZero(cpu, asz)) return;
     if (until >= 0 && eq !== until) return;
     // hits is fresh only while data breakpoints are armed (which forces the slow loop).
-    if (--left === 0 || (cpu.dbg.hits !== 0 && cpu.dbg.data !== 0)) {
+    if (left === 0 || (cpu.dbg.hits !== 0 && cpu.dbg.data !== 0)) {
       // Not finished: resume this instruction next time (not retired yet).
       cpu.rip = cpu.insnStart;
       cpu.icount--;
@@ -193,19 +235,19 @@ function repeat(cpu: Cpu, i: Insn, once: Once, size: number, until: number): voi
 }
 
 /** Handlers for one instruction: [size index 1/2/4/8 -> 0..3][mode: 0 none, 1 REP, 2 REPE, 3 REPNE]. */
-function makeHandlers(once: Once): Handler[][] {
+function makeHandlers(once: Once, bulk: number): Handler[][] {
   return [1, 2, 4, 8].map((size) => [
     (cpu: Cpu, i: Insn) => { once(cpu, i, size, stepOf(cpu, size)); },
-    (cpu: Cpu, i: Insn) => repeat(cpu, i, once, size, -1),
-    (cpu: Cpu, i: Insn) => repeat(cpu, i, once, size, 1),
-    (cpu: Cpu, i: Insn) => repeat(cpu, i, once, size, 0),
+    (cpu: Cpu, i: Insn) => repeat(cpu, i, once, size, -1, bulk),
+    (cpu: Cpu, i: Insn) => repeat(cpu, i, once, size, 1, BULK_NONE),
+    (cpu: Cpu, i: Insn) => repeat(cpu, i, once, size, 0, BULK_NONE),
   ]);
 }
-const MOVS = makeHandlers(movsOnce);
-const CMPS = makeHandlers(cmpsOnce);
-const STOS = makeHandlers(stosOnce);
-const LODS = makeHandlers(lodsOnce);
-const SCAS = makeHandlers(scasOnce);
+const MOVS = makeHandlers(movsOnce, BULK_MOVS);
+const CMPS = makeHandlers(cmpsOnce, BULK_NONE);
+const STOS = makeHandlers(stosOnce, BULK_STOS);
+const LODS = makeHandlers(lodsOnce, BULK_NONE);
+const SCAS = makeHandlers(scasOnce, BULK_NONE);
 
 function pick(table: Handler[][], i: Insn, conditional: boolean): Handler {
   const size = (i.op & 1) === 0 ? 1 : i.osz;

@@ -328,6 +328,78 @@ describe('REP string instructions', () => {
   });
 });
 
+describe('REP MOVS/STOS against an element-by-element reference (page runs, overlap, misalignment)', () => {
+  const BUF = DATA, LEN = 0x4000;
+  /** SDM semantics: each element is read whole, then written, in DF order. */
+  function refMovs(m: Uint8Array, src: number, dst: number, size: number, n: number, down: boolean): void {
+    for (let k = 0; k < n; k++) {
+      const off = down ? -k * size : k * size;
+      const el = m.slice(src + off, src + off + size);
+      m.set(el, dst + off);
+    }
+  }
+  const cases: [number, number, number, number, boolean][] = [
+    // [src offset, dst offset, size, count, DF]
+    [0x000, 0x2000, 8, 0x380, false], // whole pages, non-overlapping
+    [0xffc, 0x2001, 8, 0x300, false], // first source element straddles a page
+    [0x010, 0x011, 1, 0x1800, false], // dst = src + 1: byte replication across pages
+    [0x011, 0x010, 1, 0x1800, false],
+    [0x1800, 0x1801, 1, 0x1000, true], // backwards overlapping bytes
+    [0x100, 0x104, 8, 0x400, false], // overlapping qwords (slow path)
+    [0x100, 0x0fc, 4, 0x500, false],
+    [0x2ff8, 0x1ff0, 8, 0x200, true], // backwards, non-overlapping, page crossings
+    [0x0002, 0x3000, 2, 0x7ff, false],
+  ];
+  for (const [so, dof, size, n, down] of cases) {
+    it(`movs size ${size} src+0x${so.toString(16)} dst+0x${dof.toString(16)} n=0x${n.toString(16)} DF=${down ? 1 : 0}`, () => {
+      const init = new Uint8Array(LEN);
+      for (let k = 0; k < LEN; k++) init[k] = (k * 131 + 7) & 0xff;
+      const want = init.slice();
+      refMovs(want, so, dof, size, n, down);
+      const cpu = run(enc(0xa4, size, [0xf3]), (m) => {
+        m.mem.u8.set(init, BUF);
+        set(m, RSI, BigInt(BUF + so));
+        set(m, RDI, BigInt(BUF + dof));
+        set(m, RCX, BigInt(n));
+        m.writeRflags((down ? DF : 0) | 2);
+      });
+      expect(Buffer.from(cpu.mem.u8.subarray(BUF, BUF + LEN)).equals(Buffer.from(want))).toBe(true);
+      const delta = BigInt((down ? -n : n) * size);
+      expect(get(cpu, RSI)).toBe(BigInt(BUF + so) + delta);
+      expect(get(cpu, RDI)).toBe(BigInt(BUF + dof) + delta);
+      expect(get(cpu, RCX)).toBe(0n);
+    });
+  }
+  it('rep stos of every size over several pages, misaligned, both directions', () => {
+    for (const size of SIZES) {
+      for (const down of [false, true]) {
+        const start = BUF + 0x1003, n = 0x1234 / size;
+        const A = 0x8877665544332211n;
+        const cpu = run(enc(0xaa, size, [0xf3]), (m) => {
+          set(m, RAX, A);
+          set(m, RDI, BigInt(start));
+          set(m, RCX, BigInt(Math.floor(n)));
+          m.writeRflags((down ? DF : 0) | 2);
+        });
+        const cnt = Math.floor(n);
+        const lo = down ? start - (cnt - 1) * size : start;
+        for (let k = 0; k < cnt; k++) expect(peek(cpu, lo + k * size, size)).toBe(A & ((1n << BigInt(size * 8)) - 1n));
+        expect(peek(cpu, lo - 8, 8)).toBe(0n);
+        expect(peek(cpu, lo + cnt * size, 8)).toBe(0n);
+      }
+    }
+  });
+  it('rep stosb over the code that follows it (self-modifying): the new bytes execute', () => {
+    // 0: f3 aa rep stosb (AL = 0x90, RDI = CODE+2, RCX = 5) | 2: b8 01 00 00 00 mov eax,0x1 -> five NOPs
+    const cpu = run([0xf3, 0xaa, 0xb8, 1, 0, 0, 0], (m) => {
+      set(m, RAX, 0x90n);
+      set(m, RDI, BigInt(CODE + 2));
+      set(m, RCX, 5n);
+    });
+    expect(get(cpu, RAX)).toBe(0x90n);
+  });
+});
+
 describe('REP stopping in the middle', () => {
   const HOLE = 0x400000;
   function remap(cpu: Cpu): void {
