@@ -32,6 +32,12 @@ export interface IoBus {
 
 const NO_IO: IoBus = { in: () => -1, out: () => {} };
 
+/** A link from the instruction at `from` to `to` stays valid while both lie in one linear page. */
+function linkable(from: number, to: number, n: Insn): boolean {
+  const base = from - (from & 0xfff);
+  return to - (to & 0xfff) === base && (to & 0xfff) + n.len <= 4096;
+}
+
 const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
 /** Fault-class exception vectors (SDM Vol. 3 Table 6-1); #DB, #BP, #OF, #DF, #MC are not. */
 function isFaultVector(v: number): boolean {
@@ -218,7 +224,20 @@ export class Cpu implements MmuHost {
 
   // ------------------------------------------------------------ MmuHost
   codeWritten(ppn: number): void {
+    const page = this.icache[ppn];
+    if (page === undefined) return;
     this.icache[ppn] = undefined;
+    // Unlink the dropped instructions (the one executing may still follow them) and refetch.
+    for (const i of page) {
+      if (i !== undefined) {
+        i.next = i.taken = undefined;
+        i.takenRip = NaN;
+      }
+    }
+    this.slow = true;
+  }
+  mappingChanged(): void {
+    this.slow = true;
   }
   dataAccess(la: number, size: number, write: boolean): void {
     dataAccess(this, la, size, write);
@@ -270,24 +289,53 @@ export class Cpu implements MmuHost {
     }
   }
 
-  /** The hot loop: no debug, no events, 64-bit mode. Returns the budget left. */
+  /**
+   * The hot loop: no debug, no events, 64-bit mode. Returns the budget left.
+   * After the first lookup it follows each instruction's links to the next
+   * one (sequential or last branch target in the same linear page); any
+   * change to translations or to decoded code sets `slow`, which ends the
+   * loop so the next instruction is looked up afresh.
+   */
   private runFast(left: number): number {
-    const mmu = this.mmu;
-    const icache = this.icache;
-    while (left > 0 && !this.slow) {
-      const start = this.rip;
-      this.insnStart = start;
-      const pa = mmu.fetchPa(start);
-      const page = icache[pa >>> 12];
-      let i = page === undefined ? undefined : page[pa & 0xfff];
-      if (i === undefined) i = this.decodeAt(start, pa);
+    let start = this.rip;
+    this.insnStart = start;
+    let i = this.fetch(start);
+    for (;;) {
       this.cur = i;
-      this.rip = start + i.len;
+      const seq = start + i.len;
+      this.rip = seq;
       i.h(this, i);
       this.icount++;
-      left--;
+      if (--left <= 0 || this.slow) return left;
+      const nr = this.rip;
+      this.insnStart = nr;
+      let n: Insn | undefined;
+      if (nr === seq) {
+        n = i.next;
+        if (n === undefined) {
+          n = this.fetch(nr);
+          if (linkable(start, nr, n)) i.next = n;
+        }
+      } else if (nr === i.takenRip) {
+        n = i.taken as Insn;
+      } else {
+        n = this.fetch(nr);
+        if (linkable(start, nr, n)) {
+          i.taken = n;
+          i.takenRip = nr;
+        }
+      }
+      start = nr;
+      i = n;
     }
-    return left;
+  }
+
+  /** The decoded instruction at linear address `la` (translating and decoding as needed). */
+  private fetch(la: number): Insn {
+    const pa = this.mmu.fetchPa(la);
+    const page = this.icache[pa >>> 12];
+    const i = page === undefined ? undefined : page[pa & 0xfff];
+    return i === undefined ? this.decodeAt(la, pa) : i;
   }
 
   /**

@@ -62,6 +62,15 @@ export class Insn {
   imm2 = 0;
   /** Opcode-embedded register (B0+r, 50+r, …), extended by REX.B. */
   opReg = 0;
+
+  // Links to the instructions that ran after this one, within the same
+  // linear page (so the same physical page): the fast loop follows them
+  // instead of translating RIP again. Cleared when the page is written.
+  /** The instruction at RIP + len. */
+  next: Insn | undefined = undefined;
+  /** The instruction last branched to, and its address. */
+  taken: Insn | undefined = undefined;
+  takenRip = NaN;
 }
 
 function noHandler(): void {

@@ -46,6 +46,8 @@ function reservedBits(level: number, lo: number, hi: number, nxe: boolean): bool
 export interface MmuHost {
   /** A store hit a physical page that holds decoded instructions. */
   codeWritten(ppn: number): void;
+  /** Translations changed (TLB flush, INVLPG): cached linear→decoded links are stale. */
+  mappingChanged(): void;
   /** A data access touched a page with an armed data breakpoint (slow path only). */
   dataAccess(la: number, size: number, write: boolean): void;
 }
@@ -104,6 +106,7 @@ export class Mmu {
 
   flushTlb(): void {
     for (const s of this.sets) s.flush();
+    this.host.mappingChanged();
   }
 
   /**
