@@ -12,8 +12,35 @@ import { RBP, RSP } from './regs.ts';
 
 const TWO32 = 4294967296;
 
-/** Linear address of the memory operand (canonical, else #GP(0), or #SS(0) when RSP/RBP-based). */
+/**
+ * Linear address of the memory operand (canonical, else #GP(0), or #SS(0)
+ * when RSP/RBP-based). Fast path: with 64-bit addressing, no FS/GS and
+ * canonical base/index registers, base + index*scale + disp stays below 2^51
+ * in magnitude, so the sum in doubles is exact; anything else (or a result
+ * that is not canonical) takes the exact path in halves.
+ */
 export function ea(cpu: Cpu, i: Insn): number {
+  if (i.asz === 8 && i.seg < SEG_FS && !i.ripRel) {
+    const r = cpu.r;
+    let la = i.disp;
+    const b = i.base;
+    if (b >= 0) {
+      const hi = r[2 * b + 1];
+      if ((hi << 16) >> 16 !== hi) return eaExact(cpu, i);
+      la += hi * TWO32 + (r[2 * b] >>> 0);
+    }
+    const x = i.index;
+    if (x >= 0) {
+      const hi = r[2 * x + 1];
+      if ((hi << 16) >> 16 !== hi) return eaExact(cpu, i);
+      la += (hi * TWO32 + (r[2 * x] >>> 0)) * (1 << i.scale);
+    }
+    if (la >= -(2 ** 47) && la < 2 ** 47) return la;
+  }
+  return eaExact(cpu, i);
+}
+
+function eaExact(cpu: Cpu, i: Insn): number {
   if (i.ripRel) {
     // RIP already points at the next instruction.
     let la = cpu.rip + i.disp;
