@@ -1,0 +1,281 @@
+/**
+ * Lockstep comparison of one case on the real CPU (KVM) and the emulator:
+ * after every instruction, all 16 GPRs, RIP, RFLAGS (the SDM-defined flags of
+ * the instruction just executed), the exception vector and frame (error code,
+ * RIP, CS, RFLAGS, RSP, SS) and the memory the case may touch (data area,
+ * user and kernel stacks). Flags and registers the SDM leaves undefined are
+ * masked in the comparison and then copied from the hardware into the
+ * emulator, so later instructions that read them stay comparable.
+ */
+import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from 'iced-x86';
+import { cpuidLeaf } from '../../../src/emu/cpuid.ts';
+import type { MachineState } from '../../../src/core/boot/state.ts';
+import { Ctx, hex, RFL_I, RIP_I, Rng, selfCheck, edgeValue, type GenInsn, type RegVec, type Undef } from './gen.ts';
+import { EmuSide, KvmSide, userState, type Stop } from './machine.ts';
+import { templates, type BitCountSupport } from './templates.ts';
+import {
+  ARITH, CODE, CODE_MAX, COMPARED_RANGES, DATA, DATA_SIZE, ERROR_CODE_VECTORS, IF, KSTACK_HI, KSTACK_LO, TF, USTACK_HI, USTACK_LO, USTACK_TOP,
+} from './layout.ts';
+
+export interface Case {
+  index: number;
+  seed: number;
+  code: number[];
+  insns: Map<number, GenInsn>;
+  /** address after the last unit (a UD2 sits there) */
+  end: number;
+  regs: RegVec;
+  data: Uint8Array;
+  stack: Uint8Array;
+}
+
+const NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'rflags'];
+const FRAME_NAMES = ['rip', 'cs', 'rflags', 'rsp', 'ss'];
+
+function randomBytes(rng: Rng, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  const w = new Uint32Array(out.buffer);
+  for (let k = 0; k < w.length; k++) w[k] = rng.u32();
+  return out;
+}
+
+/** Case `index` of the run with `seed`: independent of the others, so one case reproduces alone. */
+export function generateCase(seed: number, index: number, sup: BitCountSupport, units = 8): Case {
+  const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const ctx = new Ctx(rng);
+  const mix = templates(sup);
+  const total = mix.reduce((s, [, w]) => s + w, 0);
+  for (let u = 0; u < units; u++) {
+    ctx.beginUnit();
+    let x = rng.int(total);
+    for (const [t, w] of mix) {
+      if ((x -= w) < 0) {
+        t(ctx);
+        break;
+      }
+    }
+  }
+  ctx.beginUnit(); // the end marker
+  const end = ctx.addr;
+  ctx.emit([0x0f, 0x0b]); // ud2: stops the case even if stepping were lost
+  ctx.finish();
+  if (ctx.code.length > CODE_MAX) throw new Error(`case ${index}: ${ctx.code.length} bytes of code`);
+  selfCheck(ctx.insns);
+  const regs: RegVec = [];
+  for (let g = 0; g < 16; g++) regs.push(g === 4 ? BigInt(USTACK_TOP) : edgeValue(rng));
+  regs.push(BigInt(CODE), BigInt(0x2 | IF | TF | (rng.u32() & ARITH)));
+  return {
+    index, seed, code: ctx.code, insns: new Map(ctx.insns.map((g) => [g.addr, g])), end, regs,
+    data: randomBytes(rng, DATA_SIZE), stack: randomBytes(rng, USTACK_HI - USTACK_LO),
+  };
+}
+
+export interface Divergence {
+  case: Case;
+  step: number;
+  /** mnemonic and differing fields, to group reports (e.g. "cmpxchg: r12") */
+  signature: string;
+  report: string;
+}
+
+export interface CaseResult {
+  steps: number;
+  divergence?: Divergence;
+  /** the vector that ended the case (1 = ran to the end) */
+  endVector: number;
+}
+
+/** Both machines, built once and reused for every case. */
+export class Lockstep {
+  constructor(
+    readonly kvm: KvmSide,
+    readonly emu: EmuSide,
+    readonly base: MachineState,
+  ) {}
+
+  private loadMemory(ram: Uint8Array, c: Case): void {
+    ram.fill(0, CODE, CODE + CODE_MAX);
+    ram.set(c.code, CODE);
+    ram.set(c.data, DATA);
+    ram.set(c.stack, USTACK_LO);
+    ram.fill(0, KSTACK_LO, KSTACK_HI);
+  }
+
+  run(c: Case, maxSteps = 400): CaseResult {
+    const st = userState(this.base, c.regs);
+    this.loadMemory(this.kvm.ram, c);
+    this.loadMemory(this.emu.ram, c);
+    this.kvm.load(st);
+    this.emu.load(st);
+    let pre = c.regs;
+    for (let step = 0; step < maxSteps; step++) {
+      const hw = this.kvm.step();
+      const em = this.emu.step();
+      const insn = c.insns.get(Number(pre[RIP_I]));
+      const post = userView(hw);
+      const undef: Undef = hw.vector === 1 && insn?.undef ? insn.undef(pre, post) : { flags: 0 };
+      const diffs = compare(hw, em, undef);
+      // The frame's undefined flags are copied before memory is compared (the frame is in memory).
+      if (!diffs.length && hw.vector === 1) this.fixUndefined(em, hw, undef);
+      diffs.push(...compareMemory(this.kvm.ram, this.emu.ram));
+      if (hw.vector === 14 || em.vector === 14) {
+        const a = this.kvm.cr2(), b = this.emu.cr2();
+        if (a !== b) diffs.push(row('cr2', a, b));
+      }
+      if (hw.other) this.kvm.recreate();
+      if (diffs.length) {
+        const mnemonic = insn ? disasm(insn.bytes, insn.addr).split(' ')[0] : '?';
+        const signature = `${mnemonic}: ${diffs.map((d) => (NAMES.indexOf(d.name) >= 0 && NAMES.indexOf(d.name) < 16 ? 'gpr' : d.name.replace(/^(mem)\[.*$/, '$1'))).join(',')}`;
+        return { steps: step + 1, endVector: hw.vector, divergence: { case: c, step, signature, report: report(c, step, pre, insn, hw, em, undef, diffs) } };
+      }
+      if (hw.vector !== 1) return { steps: step + 1, endVector: hw.vector };
+      if (post[RIP_I] === BigInt(c.end)) return { steps: step + 1, endVector: 1 };
+      pre = post;
+    }
+    return { steps: maxSteps, endVector: -1, divergence: { case: c, step: maxSteps, signature: 'no end', report: `case ${c.index}: no end after ${maxSteps} steps` } };
+  }
+
+  /** Copies the hardware's values of undefined flags (into the frame IRETQ reloads) and registers. */
+  private fixUndefined(em: Stop, hw: Stop, u: Undef): void {
+    if (u.flags) {
+      const dv = new DataView(this.emu.ram.buffer, this.emu.ram.byteOffset);
+      const at = Number(em.regs[4]) + 16;
+      const v = (em.frame[2] & ~BigInt(u.flags)) | (hw.frame[2] & BigInt(u.flags));
+      dv.setBigUint64(at, v, true);
+    }
+    for (const g of u.regs ?? []) this.emu.cpu.setGpr(g as never, hw.regs[g]);
+  }
+}
+
+/** The user-mode state after a #DB stop: GPRs, RSP/RIP/RFLAGS from the frame. */
+function userView(s: Stop): RegVec {
+  const v = s.regs.slice();
+  if (s.vector === 1 && s.frame.length === 5) {
+    v[4] = s.frame[3];
+    v[RIP_I] = s.frame[0];
+    v[RFL_I] = s.frame[2];
+  }
+  return v;
+}
+
+interface Row {
+  name: string;
+  hw: bigint | string;
+  emu: bigint | string;
+}
+function row(name: string, hw: bigint | string, emu: bigint | string): Row {
+  return { name, hw, emu };
+}
+
+function compare(hw: Stop, em: Stop, u: Undef): Row[] {
+  const rows: Row[] = [];
+  if (hw.vector !== em.vector || hw.other !== em.other) {
+    rows.push(row('stop', hw.other ?? `vector ${hw.vector}`, em.other ?? `vector ${em.vector}`));
+    return rows;
+  }
+  const skip = new Set(u.regs ?? []);
+  const fm = ~BigInt(u.flags);
+  for (let k = 0; k < 18; k++) {
+    if (skip.has(k)) continue;
+    const m = k === RFL_I ? fm : -1n;
+    if ((hw.regs[k] & m) !== (em.regs[k] & m)) rows.push(row(NAMES[k], hw.regs[k], em.regs[k]));
+  }
+  const ec = ERROR_CODE_VECTORS.has(hw.vector) ? 1 : 0;
+  for (let k = 0; k < hw.frame.length; k++) {
+    const m = k === ec + 2 ? fm : -1n;
+    if ((hw.frame[k] & m) !== (em.frame[k] & m)) rows.push(row(ec && k === 0 ? 'frame.error_code' : `frame.${FRAME_NAMES[k - ec]}`, hw.frame[k], em.frame[k]));
+  }
+  return rows;
+}
+
+function compareMemory(a: Uint8Array, b: Uint8Array): Row[] {
+  const rows: Row[] = [];
+  for (const [lo, hi] of COMPARED_RANGES) {
+    if (Buffer.from(a.buffer, a.byteOffset + lo, hi - lo).equals(Buffer.from(b.buffer, b.byteOffset + lo, hi - lo))) continue;
+    for (let p = lo; p < hi && rows.length < 8; p++) {
+      if (a[p] === b[p]) continue;
+      const q = p & ~7;
+      rows.push(row(`mem[0x${q.toString(16)}]`, `${hex([...a.subarray(q, q + 8)])}`, `${hex([...b.subarray(q, q + 8)])}`));
+      p = q + 7;
+    }
+  }
+  return rows;
+}
+
+const FLAG_NAMES: [number, string][] = [[0x1, 'CF'], [0x4, 'PF'], [0x10, 'AF'], [0x40, 'ZF'], [0x80, 'SF'], [0x100, 'TF'], [0x200, 'IF'], [0x400, 'DF'], [0x800, 'OF'], [0x10000, 'RF'], [0x200000, 'ID']];
+function flagsText(v: bigint): string {
+  return FLAG_NAMES.filter(([b]) => (v & BigInt(b)) !== 0n).map(([, n]) => n).join(' ');
+}
+function fmt(v: bigint | string, name: string): string {
+  if (typeof v === 'string') return v;
+  const h = `0x${v.toString(16)}`;
+  return name.endsWith('rflags') ? `${h} [${flagsText(v)}]` : h;
+}
+
+/** Intel-syntax disassembly of one instruction (iced-x86). */
+export function disasm(bytes: readonly number[], addr: number): string {
+  const d = new Decoder(64, new Uint8Array(bytes), DecoderOptions.None);
+  d.ip = BigInt(addr);
+  const i = d.decode();
+  const f = new Formatter(FormatterSyntax.Intel);
+  const s = f.format(i);
+  f.free();
+  i.free();
+  d.free();
+  return s;
+}
+
+export function listing(c: Case): string {
+  return [...c.insns.values()].map((g) => `    ${g.addr.toString(16)}: ${hex(g.bytes).padEnd(45)} ${disasm(g.bytes, g.addr)}`).join('\n');
+}
+
+function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, hw: Stop, em: Stop, u: Undef, rows: Row[]): string {
+  const at = Number(pre[RIP_I]);
+  const what = insn ? `${hex(insn.bytes)}   ${disasm(insn.bytes, insn.addr)}` : '(not an instruction start)';
+  const lines = [
+    `case ${c.index} (seed 0x${c.seed.toString(16)}; reproduce with DIFF_CASE=${c.index}), step ${step}, vector hw ${hw.vector} / emu ${em.vector}`,
+    `  instruction at 0x${at.toString(16)}: ${what}`,
+    `  undefined (masked): flags [${flagsText(BigInt(u.flags))}]${u.regs?.length ? ` regs ${u.regs.map((g) => NAMES[g]).join(',')}` : ''}`,
+    `  before: ${NAMES.map((n, k) => `${n}=${fmt(pre[k], n)}`).join(' ')}`,
+    `  ${'field'.padEnd(18)} ${'hardware'.padEnd(40)} emulator`,
+    ...rows.map((r) => `  ${r.name.padEnd(18)} ${fmt(r.hw, r.name).padEnd(40)} ${fmt(r.emu, r.name)}`),
+    '  case:',
+    listing(c),
+  ];
+  return lines.join('\n');
+}
+
+/** What the emulator claims to implement (its CPUID), for the bit-count instructions. */
+export function emuSupport(lockstep: Lockstep): BitCountSupport {
+  const m = lockstep.emu.cpu.cpuid;
+  return {
+    popcnt: ((cpuidLeaf(m, 1)[2] >>> 23) & 1) === 1,
+    lzcnt: ((cpuidLeaf(m, 0x80000001)[2] >>> 5) & 1) === 1,
+    tzcnt: ((cpuidLeaf(m, 7)[1] >>> 3) & 1) === 1,
+  };
+}
+
+/**
+ * What the real CPU runs at CPL 3 (native under kvm_pvm, whatever
+ * KVM_GET_SUPPORTED_CPUID says): LZCNT(1) = 63 (BSR would give 0),
+ * TZCNT(0) = 64 (BSF leaves the destination), POPCNT(1) = 1 (else #UD).
+ */
+export function hardwareSupport(lockstep: Lockstep): BitCountSupport {
+  const code = [
+    0x48, 0xc7, 0xc3, 0x01, 0x00, 0x00, 0x00, // mov rbx, 1
+    0xf3, 0x48, 0x0f, 0xbd, 0xc3, //             lzcnt rax, rbx
+    0x31, 0xd2, //                               xor edx, edx
+    0xf3, 0x48, 0x0f, 0xbc, 0xca, //             tzcnt rcx, rdx
+    0xf3, 0x48, 0x0f, 0xb8, 0xf3, //             popcnt rsi, rbx
+  ];
+  const regs: RegVec = Array.from({ length: 16 }, (_, g) => (g === 4 ? BigInt(USTACK_TOP) : 5n));
+  regs.push(BigInt(CODE), BigInt(0x2 | IF));
+  const c: Case = { index: -1, seed: 0, code: [...code, 0xf4], insns: new Map(), end: CODE + code.length, regs, data: new Uint8Array(DATA_SIZE), stack: new Uint8Array(USTACK_HI - USTACK_LO) };
+  const st = userState(lockstep.base, c.regs);
+  lockstep.kvm.ram.set(c.code, CODE);
+  lockstep.kvm.load(st);
+  // Without TF: the HLT at CPL 3 raises #GP, whose handler ends the run.
+  const s = lockstep.kvm.step();
+  const popcntRan = s.vector === 13;
+  return { lzcnt: s.regs[0] === 63n, tzcnt: s.regs[1] === 64n, popcnt: popcntRan && s.regs[6] === 1n };
+}

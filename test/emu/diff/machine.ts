@@ -1,0 +1,198 @@
+/**
+ * The two machines of the differential test, built from one image: a KVM
+ * vCPU (the real CPU; under kvm_pvm, CPL 3 code runs natively) and an
+ * emulated Cpu (src/emu). Both are created once and reloaded per case.
+ *
+ * Stepping: the case runs at CPL 3 with RFLAGS.TF = 1, so after every
+ * instruction (every iteration of a REP string instruction) the CPU delivers
+ * #DB through the IDT to a ring-0 handler "hlt; iretq". The HLT ends the
+ * KVM_RUN (no irqchip: KVM_EXIT_HLT) and the emulator's run (HLT exiting);
+ * at that point both machines hold the user GPRs, the kernel RSP and the
+ * interrupt frame (RIP, CS, RFLAGS, RSP, SS) on the ring-0 stack. Resuming
+ * runs the IRETQ back to the next user instruction. KVM_SET_GUEST_DEBUG's
+ * single-step is not used: under kvm_pvm it does not intercept the #DB at
+ * CPL 3 (the guest gets it and, without an IDT, shuts down).
+ *
+ * Any other exception reaches its own handler (vector v at HANDLERS + 16·v)
+ * and ends the case there, with its frame and error code compared.
+ */
+import { BOOT_IDT_ADDR, bootSegments, buildLongMode, SEL_KERNEL_CODE } from '../../../src/core/boot/longmode.ts';
+import type { MachineState } from '../../../src/core/boot/state.ts';
+import { createEmuCpu } from '../../../src/core/emu/run-code.ts';
+import { KvmSystem, type KvmVcpu, type KvmVm } from '../../../src/core/kvm/device.ts';
+import type { Cpu } from '../../../src/emu/cpu.ts';
+import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
+import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
+import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
+import { RFL_I, RIP_I, type RegVec } from './gen.ts';
+import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
+
+/** kvm_regs field order → GPR encoding index. */
+const KVM_ORDER = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const;
+
+/** One stop of a machine: at a handler's HLT (vector ≥ 0) or some other end. */
+export interface Stop {
+  /** exception vector whose handler was reached, or -1 */
+  vector: number;
+  regs: RegVec;
+  /** error code (for vectors that push one), then RIP, CS, RFLAGS, RSP, SS */
+  frame: bigint[];
+  /** how the run ended when not at a handler (shutdown, internal error…) */
+  other?: string;
+}
+
+export function regsToVec(r: KvmRegs): RegVec {
+  const v = KVM_ORDER.map((k) => r[k]);
+  v.push(r.rip, r.rflags);
+  return v;
+}
+
+function vecToRegs(v: RegVec): KvmRegs {
+  const r = {} as Record<string, bigint>;
+  KVM_ORDER.forEach((k, i) => (r[k] = v[i]));
+  r.rip = v[RIP_I];
+  r.rflags = v[RFL_I];
+  return r as unknown as KvmRegs;
+}
+
+/** An IDT interrupt gate (SDM Vol. 3 §6.14.1) to `target` in the kernel code segment. */
+export function writeGate(mem: Uint8Array, vector: number, target: number, dpl = 0, ist = 0): void {
+  const dv = new DataView(mem.buffer, mem.byteOffset);
+  const a = BOOT_IDT_ADDR + 16 * vector;
+  dv.setUint16(a, target & 0xffff, true);
+  dv.setUint16(a + 2, SEL_KERNEL_CODE, true);
+  dv.setUint8(a + 4, ist);
+  dv.setUint8(a + 5, 0x8e | (dpl << 5));
+  dv.setUint16(a + 6, (target >>> 16) & 0xffff, true);
+  dv.setUint32(a + 8, 0, true);
+  dv.setUint32(a + 12, 0, true);
+}
+
+/** The base image: boot tables with U/S, every vector 0–255 to its "hlt; iretq" stub. */
+export function baseImage(): { memory: Uint8Array; state: MachineState } {
+  const { memory, state } = buildLongMode({ memSize: MEM_SIZE, user: true });
+  for (let v = 0; v < 256; v++) {
+    const h = HANDLERS + HANDLER_STRIDE * v;
+    writeGate(memory, v, h);
+    memory.set([0xf4, 0x48, 0xcf], h); // hlt; iretq
+  }
+  return { memory, state };
+}
+
+/** A MachineState at CPL 3: user CS/SS/DS/ES/FS/GS, the given registers. */
+export function userState(base: MachineState, regs: RegVec): MachineState {
+  const seg = bootSegments();
+  const s = { ...base.sregs, cs: seg.userCode, ss: seg.userData };
+  for (const k of ['ds', 'es', 'fs', 'gs'] as const) s[k] = { ...seg.userData };
+  return { regs: vecToRegs(regs), sregs: s };
+}
+
+function frameAt(mem: Uint8Array, rsp: number, vector: number): bigint[] {
+  const dv = new DataView(mem.buffer, mem.byteOffset);
+  const n = ERROR_CODE_VECTORS.has(vector) ? 6 : 5;
+  const out: bigint[] = [];
+  for (let k = 0; k < n; k++) out.push(rsp + 8 * k + 8 <= mem.length ? dv.getBigUint64(rsp + 8 * k, true) : 0n);
+  return out;
+}
+
+function handlerVector(ripAfterHlt: bigint): number {
+  const off = Number(ripAfterHlt) - 1 - HANDLERS;
+  return off >= 0 && off % HANDLER_STRIDE === 0 && off / HANDLER_STRIDE < 256 ? off / HANDLER_STRIDE : -1;
+}
+
+export class KvmSide {
+  private readonly sys: KvmSystem;
+  private vm!: KvmVm;
+  private vcpu!: KvmVcpu;
+  ram!: Uint8Array;
+
+  constructor(
+    private readonly image: Uint8Array,
+    private readonly base: MachineState,
+  ) {
+    this.sys = KvmSystem.open();
+    this.create();
+  }
+
+  private create(): void {
+    this.vm = this.sys.createVm();
+    this.vm.setTssAddr(0xfffbd000);
+    this.ram = this.vm.mapMemory({ size: MEM_SIZE }).bytes;
+    this.ram.set(this.image);
+    this.vcpu = this.vm.createVcpu(0);
+    this.vcpu.setCpuid2(this.sys.getSupportedCpuid());
+    this.vcpu.setSregs({ ...this.vcpu.getSregs(), ...this.base.sregs });
+  }
+
+  /**
+   * A fresh VM and vCPU: after a stop that is not a handler's HLT (an MMIO
+   * exit leaves an access pending, a shutdown a dead vCPU) the old one
+   * cannot simply be reloaded.
+   */
+  recreate(): void {
+    this.vm.close();
+    this.create();
+  }
+
+  load(st: MachineState): void {
+    this.vcpu.setSregs({ ...this.vcpu.getSregs(), ...st.sregs });
+    this.vcpu.setRegs(st.regs);
+  }
+
+  step(): Stop {
+    const e = this.vcpu.run();
+    const regs = regsToVec(this.vcpu.getRegs());
+    if (e.kind !== 'hlt') return { vector: -1, regs, frame: [], other: `KVM exit ${e.kind}${e.kind === 'internal-error' ? ` (suberror ${e.suberror})` : ''}` };
+    const vector = handlerVector(regs[RIP_I]);
+    return { vector, regs, frame: vector >= 0 ? frameAt(this.ram, Number(regs[4]), vector) : [], other: vector < 0 ? 'HLT outside the handlers' : undefined };
+  }
+
+  cr2(): bigint {
+    return this.vcpu.getSregs().cr2;
+  }
+
+  close(): void {
+    this.vm.close();
+    this.sys.close();
+  }
+}
+
+export class EmuSide {
+  readonly cpu: Cpu;
+  readonly ram: Uint8Array;
+
+  constructor(image: Uint8Array, base: MachineState) {
+    this.cpu = createEmuCpu({ memSize: MEM_SIZE, memory: image, state: base });
+    this.ram = this.cpu.mem.u8;
+  }
+
+  load(st: MachineState): void {
+    this.cpu.flushDecodeCache();
+    this.cpu.halted = false;
+    loadMachineState(this.cpu, st);
+  }
+
+  step(): Stop {
+    const cpu = this.cpu;
+    const e = cpu.run(10_000);
+    if (e.reason === EXIT_HLT) cpu.rip += e.insnLen;
+    const regs = this.regs();
+    if (e.reason !== EXIT_HLT) return { vector: -1, regs, frame: [], other: `emulator exit ${EXIT_NAMES[e.reason] ?? e.reason}${e.message ? ` (${e.message})` : ''}` };
+    const vector = handlerVector(regs[RIP_I]);
+    return { vector, regs, frame: vector >= 0 ? frameAt(this.ram, Number(regs[4]), vector) : [], other: vector < 0 ? 'HLT outside the handlers' : undefined };
+  }
+
+  regs(): RegVec {
+    const r = this.cpu.r;
+    const v: RegVec = [];
+    for (let g = 0; g < 16; g++) v.push((BigInt(r[2 * g + 1] >>> 0) << 32n) | BigInt(r[2 * g] >>> 0));
+    v.push(this.cpu.getRip(), BigInt(this.cpu.readRflags()));
+    return v;
+  }
+
+  cr2(): bigint {
+    return getSregs(this.cpu).cr2;
+  }
+}
+
+export { CODE, CODE_MAX };
