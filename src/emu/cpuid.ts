@@ -37,7 +37,6 @@ export const CPUID1_EDX_CMOV = 1 << 15;
 export const CPUID1_ECX_POPCNT = 1 << 23;
 export const CPUID1_ECX_XSAVE = 1 << 26;
 export const CPUID1_ECX_OSXSAVE = 1 << 27;
-export const CPUID7_EBX_BMI1 = 1 << 3;
 export const CPUID7_1_EDX_APX_F = 1 << 21;
 export const EXT1_ECX_LAHF = 1 << 0;
 export const EXT1_ECX_ABM = 1 << 5; // LZCNT
@@ -75,8 +74,12 @@ export function defaultCpuid(): Map<string, CpuidLeaf> {
     CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE,
     CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_PGE | CPUID1_EDX_CMOV,
   ]);
-  // Leaf 7: subleaf 0 (EAX = max subleaf 1) BMI1 (TZCNT); subleaf 1 EDX APX_F.
-  set(7, 0, [1, CPUID7_EBX_BMI1, 0, 0]);
+  // Leaf 7: subleaf 0 (EAX = max subleaf 1), no features; subleaf 1 EDX APX_F.
+  // BMI1 is not advertised although F3 0F BC executes as TZCNT: BMI1 also names
+  // the VEX-encoded ANDN/BEXTR/BLSI/BLSMSK/BLSR, which this CPU does not have,
+  // and software that sees BMI1 may use them. TZCNT differs from BSF (what a
+  // CPU without BMI1 runs) only for a zero source.
+  set(7, 0, [1, 0, 0, 0]);
   set(7, 1, [0, 0, 0, CPUID7_1_EDX_APX_F]);
   // Leaf 0xD: XSAVE features. Subleaf 0: supported XCR0 (EDX:EAX), size for current XCR0 (EBX, dynamic), max size (ECX).
   set(0xd, 0, [SUPPORTED_XCR0, XSAVE_LEGACY_SIZE, APX_OFFSET + APX_SIZE, 0]);
