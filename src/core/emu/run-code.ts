@@ -175,7 +175,9 @@ function lastIo(io: IoAccess[]): { direction: 'in' | 'out'; port: number; size: 
 function finalExit(cpu: Cpu): VcpuExit {
   const e = cpu.exit;
   if (e.reason === EXIT_HLT) {
+    // HLT exiting is fault-like in the emulator; KVM_EXIT_HLT reports it executed: complete it.
     cpu.rip += e.insnLen;
+    cpu.icount++;
     return { kind: 'hlt', reason: 5 };
   }
   if (e.reason === EXIT_TRIPLE_FAULT) return { kind: 'shutdown', reason: 8 };

@@ -101,12 +101,14 @@ export class Lockstep {
     ram.fill(0, KSTACK_LO, KSTACK_HI);
   }
 
-  run(c: Case, maxSteps = 400): CaseResult {
+  /** `tamper` changes the emulator after loading (the harness's own test: a planted difference must be found). */
+  run(c: Case, maxSteps = 400, tamper?: (emu: EmuSide) => void): CaseResult {
     const st = userState(this.base, c.regs);
     this.loadMemory(this.kvm.ram, c);
     this.loadMemory(this.emu.ram, c);
     this.kvm.load(st);
     this.emu.load(st);
+    tamper?.(this.emu);
     let pre = c.regs;
     for (let step = 0; step < maxSteps; step++) {
       const hw = this.kvm.step();

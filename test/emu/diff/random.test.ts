@@ -12,7 +12,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 import { EmuSide, KvmSide, baseImage } from './machine.ts';
-import { emuSupport, generateCase, hardwareSupport, listing, Lockstep } from './lockstep.ts';
+import { emuSupport, generateCase, hardwareSupport, listing, Lockstep, type Case } from './lockstep.ts';
+import { RAX } from '../../../src/emu/regs.ts';
+import { CODE, DATA, DATA_SIZE, IF, TF, USTACK_HI, USTACK_LO, USTACK_TOP } from './layout.ts';
 
 const SEED = Number(process.env.DIFF_SEED ?? 0x5eed);
 const CASES = Number(process.env.DIFF_CASES ?? 5000);
@@ -25,6 +27,20 @@ describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (random sequences)')
   const emu = new EmuSide(memory, state);
   const ls = new Lockstep(kvm, emu, state);
   afterAll(() => kvm.close());
+
+  it('finds a planted difference in a register, a flag or memory (the harness checks itself)', () => {
+    // 10000: 90   nop ; 10001: 90   nop
+    const regs = Array.from({ length: 16 }, (_, g) => (g === 4 ? BigInt(USTACK_TOP) : 0x1234n));
+    regs.push(BigInt(CODE), BigInt(0x2 | IF | TF));
+    const c: Case = {
+      index: -1, seed: 0, code: [0x90, 0x90, 0x0f, 0x0b], end: CODE + 2, regs, data: new Uint8Array(DATA_SIZE), stack: new Uint8Array(USTACK_HI - USTACK_LO),
+      insns: new Map([[CODE, { addr: CODE, bytes: [0x90] }], [CODE + 1, { addr: CODE + 1, bytes: [0x90] }]]),
+    };
+    expect(ls.run(c).divergence).toBeUndefined();
+    expect(ls.run(c, 10, (e) => e.cpu.setGpr(RAX, 0x1235n)).divergence?.signature).toBe('nop: gpr');
+    expect(ls.run(c, 10, (e) => e.cpu.writeRflags(e.cpu.readRflags() ^ 1)).divergence?.signature).toBe('nop: rflags,frame.rflags,mem');
+    expect(ls.run(c, 10, (e) => (e.ram[DATA + 0x123] ^= 0x40)).divergence?.signature).toBe('nop: mem');
+  });
 
   it(`${ONLY === undefined ? CASES : 1} sequences of 8 units agree instruction by instruction`, () => {
     const hw = hardwareSupport(ls);
