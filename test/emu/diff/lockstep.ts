@@ -247,8 +247,8 @@ function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, h
   return lines.join('\n');
 }
 
-/** What the emulator claims to implement (its CPUID), for the bit-count instructions. */
-export function emuSupport(lockstep: Lockstep): BitCountSupport {
+/** What the emulator's CPUID advertises for the bit-count instructions (printed next to what it runs). */
+export function emuCpuidSupport(lockstep: Lockstep): BitCountSupport {
   const m = lockstep.emu.cpu.cpuid;
   return {
     popcnt: ((cpuidLeaf(m, 1)[2] >>> 23) & 1) === 1,
@@ -258,26 +258,25 @@ export function emuSupport(lockstep: Lockstep): BitCountSupport {
 }
 
 /**
- * What the real CPU runs at CPL 3 (native under kvm_pvm, whatever
- * KVM_GET_SUPPORTED_CPUID says): LZCNT(1) = 63 (BSR would give 0),
- * TZCNT(0) = 64 (BSF leaves the destination), POPCNT(1) = 1 (else #UD).
+ * What a side really executes at CPL 3 (on the hardware: natively under
+ * kvm_pvm, whatever KVM_GET_SUPPORTED_CPUID says): LZCNT(1) = 63 (BSR would
+ * give 0), TZCNT(0) = 64 (BSF leaves the destination), POPCNT(1) = 1 (else #UD).
  */
-export function hardwareSupport(lockstep: Lockstep): BitCountSupport {
+export function probeSupport(lockstep: Lockstep, side: KvmSide | EmuSide): BitCountSupport {
   const code = [
     0x48, 0xc7, 0xc3, 0x01, 0x00, 0x00, 0x00, // mov rbx, 1
     0xf3, 0x48, 0x0f, 0xbd, 0xc3, //             lzcnt rax, rbx
     0x31, 0xd2, //                               xor edx, edx
     0xf3, 0x48, 0x0f, 0xbc, 0xca, //             tzcnt rcx, rdx
     0xf3, 0x48, 0x0f, 0xb8, 0xf3, //             popcnt rsi, rbx
+    0xf4, //                                     hlt (CPL 3: #GP)
   ];
   const regs: RegVec = Array.from({ length: 16 }, (_, g) => (g === 4 ? BigInt(USTACK_TOP) : 5n));
   regs.push(BigInt(CODE), BigInt(0x2 | IF));
-  const c: Case = { index: -1, seed: 0, code: [...code, 0xf4], insns: new Map(), end: CODE + code.length, regs, data: new Uint8Array(DATA_SIZE), stack: new Uint8Array(USTACK_HI - USTACK_LO) };
-  const st = userState(lockstep.base, c.regs);
-  lockstep.kvm.ram.set(c.code, CODE);
-  lockstep.kvm.load(st);
-  // Without TF: the HLT at CPL 3 raises #GP, whose handler ends the run.
-  const s = lockstep.kvm.step();
-  const popcntRan = s.vector === 13;
-  return { lzcnt: s.regs[0] === 63n, tzcnt: s.regs[1] === 64n, popcnt: popcntRan && s.regs[6] === 1n };
+  side.ram.fill(0, CODE, CODE + CODE_MAX);
+  side.ram.set(code, CODE);
+  side.load(userState(lockstep.base, regs));
+  // Without TF the run goes to the #GP of the HLT, or stops early at a #UD.
+  const s = side.step();
+  return { lzcnt: s.regs[0] === 63n, tzcnt: s.regs[1] === 64n, popcnt: s.vector === 13 && s.regs[6] === 1n };
 }

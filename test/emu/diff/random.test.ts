@@ -12,7 +12,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 import { EmuSide, KvmSide, baseImage } from './machine.ts';
-import { emuSupport, generateCase, hardwareSupport, listing, Lockstep, type Case } from './lockstep.ts';
+import { emuCpuidSupport, generateCase, listing, Lockstep, probeSupport, type Case } from './lockstep.ts';
 import { RAX } from '../../../src/emu/regs.ts';
 import { CODE, DATA, DATA_SIZE, IF, TF, USTACK_HI, USTACK_LO, USTACK_TOP } from './layout.ts';
 
@@ -43,10 +43,13 @@ describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (random sequences)')
   });
 
   it(`${ONLY === undefined ? CASES : 1} sequences of 8 units agree instruction by instruction`, () => {
-    const hw = hardwareSupport(ls);
-    const es = emuSupport(ls);
+    const hw = probeSupport(ls, kvm);
+    const es = probeSupport(ls, emu);
     const sup = { popcnt: hw.popcnt && es.popcnt, lzcnt: hw.lzcnt && es.lzcnt, tzcnt: hw.tzcnt && es.tzcnt };
-    console.log(`[diff] seed 0x${SEED.toString(16)}; bit-count instructions: hardware ${JSON.stringify(hw)}, emulator ${JSON.stringify(es)} -> generated ${JSON.stringify(sup)}`);
+    console.log(
+      `[diff] seed 0x${SEED.toString(16)}; bit-count instructions executed: hardware ${JSON.stringify(hw)}, emulator ${JSON.stringify(es)} ` +
+        `(emulator CPUID ${JSON.stringify(emuCpuidSupport(ls))}) -> generated ${JSON.stringify(sup)}`,
+    );
     const t0 = performance.now();
     const reports: string[] = [];
     let divergent = 0, steps = 0, cases = 0;

@@ -58,6 +58,15 @@ function delivered(v: number, frame: { ec?: bigint; rip: bigint; rflags: bigint;
 /** Fault-class exceptions push RF = 1 (SDM Vol. 3 §18.3.1.1); traps and INT n push RF as it was. */
 const RF = 0x10000n;
 
+/** Page-crossing accesses whose second page is not present (SDM Vol. 3 §4.7: CR2 is the linear address that faulted). */
+const CROSSING: [string, number[], boolean][] = [
+  ['mov qword ptr ds:0x43ffc, rax', [0x48, 0x89, 0x04, 0x25, 0xfc, 0x3f, 0x04, 0x00], true], // 48 89 04 25 fc 3f 04 00
+  ['mov dword ptr ds:0x43ffe, eax', [0x89, 0x04, 0x25, 0xfe, 0x3f, 0x04, 0x00], true], //      89 04 25 fe 3f 04 00
+  ['mov word ptr ds:0x43fff, ax', [0x66, 0x89, 0x04, 0x25, 0xff, 0x3f, 0x04, 0x00], true], //  66 89 04 25 ff 3f 04 00
+  ['mov rax, qword ptr ds:0x43ffa', [0x48, 0x8b, 0x04, 0x25, 0xfa, 0x3f, 0x04, 0x00], false], // 48 8b 04 25 fa 3f 04 00
+  ['add dword ptr ds:0x43ffd, eax', [0x01, 0x04, 0x25, 0xfd, 0x3f, 0x04, 0x00], true], //      01 04 25 fd 3f 04 00
+];
+
 const SPECS: Spec[] = [
   {
     name: '#PF: user read of a not-present page (error code U, CR2)',
@@ -79,6 +88,17 @@ const SPECS: Spec[] = [
     c: { user: [0x48, 0x01, 0x1c, 0x25, 0x10, 0x00, 0x04, 0x00], setup: (m) => editPte(m, 0x40000, P) },
     sdm: { ...delivered(14, { ec: 0x6n, rip: CODE, rflags: 0x202n | RF }), cr2: 0x40010n },
   },
+  {
+    name: '#PF: rep movsb into a not-present page stops mid-string with RCX/RSI/RDI of the faulting iteration',
+    // 10000: f3 a4   rep movsb byte ptr [rdi], byte ptr [rsi]   (rsi = 0x20000, rdi = 0x43ffd, rcx = 8)
+    c: { user: [0xf3, 0xa4], regs: { 6: BigInt(DATA), 7: 0x43ffdn, 1: 8n }, setup: (m) => editPte(m, 0x44000, P) },
+    sdm: { ...delivered(14, { ec: 0x6n, rip: CODE, rflags: 0x202n | RF }), cr2: 0x44000n, rcx: 5n, rsi: BigInt(DATA + 3), rdi: 0x44000n },
+  },
+  ...CROSSING.map(([text, bytes, write]): Spec => ({
+    name: `#PF: ${text} crosses into a not-present page: CR2 = the first byte of that page, nothing written`,
+    c: { user: bytes, regs: { 0: 0x1122334455667788n }, setup: (m) => editPte(m, 0x44000, P) },
+    sdm: { ...delivered(14, { ec: write ? 0x6n : 0x4n, rip: CODE, rflags: 0x202n | RF }), cr2: 0x44000n, rax: 0x1122334455667788n },
+  })),
   {
     name: '#PF: user write to a read-only page (error code P|W|U)',
     // 10000: 48 89 1c 25 08 10 04 00   mov qword ptr ds:0x41008, rbx
