@@ -1,0 +1,8 @@
+/**
+ * `npm run bench`: prints the project's performance figures. Never gates
+ * anything on wall time; it reports.
+ */
+import { reportEmuSpeed } from './emu-speed.ts';
+
+const log = (line: string) => console.log(line);
+reportEmuSpeed(log);
