@@ -18,7 +18,7 @@ import { deliverEvent, EVENT_EXCEPTION, EVENT_EXTERNAL, TripleFault } from './in
 import { PhysMemory } from './memory.ts';
 import { Mmu, type MmuHost } from './mmu.ts';
 import {
-  ARITH_FLAGS, CR0_PG, CR0_WP, EFER_LMA, EFER_NXE, FLAG_IF, FLAG_RF, FLAG_TF, NUM_GPRS, type Gpr,
+  ARITH_FLAGS, CR0_AM, CR0_PG, CR0_WP, EFER_LMA, EFER_NXE, FLAG_AC, FLAG_IF, FLAG_RF, FLAG_TF, NUM_GPRS, type Gpr,
 } from './regs.ts';
 import { DescriptorTable, Segment } from './segments.ts';
 
@@ -174,6 +174,7 @@ export class Cpu implements MmuHost {
     this.mmu.setUser(cpl === 3);
     this.mode64 = (this.efer & EFER_LMA) !== 0 && this.seg[1].l === 1;
     if (!this.mode64) this.slow = true;
+    this.updateAlignCheck();
   }
 
   /** Recompute whether the per-instruction slow loop is needed. */
@@ -188,6 +189,16 @@ export class Cpu implements MmuHost {
       (this.intrPending && (this.flagsOther & FLAG_IF) !== 0) ||
       (this.flagsOther & (FLAG_TF | FLAG_RF)) !== 0 ||
       this.dbg.active;
+    this.updateAlignCheck();
+  }
+
+  /** Alignment checking is on at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3 §6.15, #AC). */
+  private updateAlignCheck(): void {
+    const on = this.cpl === 3 && (this.cr0 & CR0_AM) !== 0 && (this.flagsOther & FLAG_AC) !== 0;
+    if (on !== this.mmu.alignCheck) {
+      this.mmu.alignCheck = on;
+      this.mmu.flushTlb(); // from now on every access takes a checked slow path (or may use the TLB again)
+    }
   }
 
   /** Re-derive debug matching after a write to DR0–DR3/DR7. */

@@ -10,7 +10,7 @@
  * dirty bit is set and never while it holds decoded code, so stores to code
  * take the slow path, which tells the CPU to drop its decoded instructions.
  */
-import { GuestFault, PF } from './fault.ts';
+import { AC, GuestFault, PF } from './fault.ts';
 import { OPEN_BUS, type MmioHandler, type PhysMemory } from './memory.ts';
 
 const TLB_BITS = 11;
@@ -164,9 +164,7 @@ export class Mmu {
       this.hi = this.dv.getInt32(pa + 4, true);
       return this.dv.getInt32(pa, true);
     }
-    const lo = this.readSlow(la, 4);
-    this.hi = this.readSlow(la + 4, 4);
-    return lo;
+    return this.read64Slow(la);
   }
 
   // --------------------------------------------------------------- writes
@@ -204,10 +202,64 @@ export class Mmu {
       this.dv.setInt32(pa + 4, hi, true);
       return;
     }
-    // Check both pages before storing anything, so a fault leaves memory unchanged.
-    if (off > 0xff8) this.checkWritable(la + 8 - 1);
+    this.precheck(la, 8, ACCESS_WRITE);
     this.writeSlow(la, 4, lo);
     this.writeSlow(la + 4, 4, hi);
+  }
+
+  // ------------------------------------------------- read-modify-write reads
+  // The read of a read-modify-write instruction is translated with write
+  // intent, as the CPU does: a fault on it reports W=1 (SDM Vol. 3 §4.7), and
+  // once it succeeded the store that follows cannot fault.
+  rmw8(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn) return this.u8[this.w.pa[i] + off];
+    this.precheck(la, 1, ACCESS_WRITE);
+    return this.readSlow(la, 1);
+  }
+
+  rmw16(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn && off <= 0xffe) return this.dv.getUint16(this.w.pa[i] + off, true);
+    this.precheck(la, 2, ACCESS_WRITE);
+    return this.readSlow(la, 2);
+  }
+
+  rmw32(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn && off <= 0xffc) return this.dv.getInt32(this.w.pa[i] + off, true);
+    this.precheck(la, 4, ACCESS_WRITE);
+    return this.readSlow(la, 4);
+  }
+
+  /** Returns the low half; the high half is left in `this.hi`. */
+  rmw64(la: number): number {
+    const off = la & 0xfff;
+    const vpn = (la - off) / 4096;
+    const i = vpn & TLB_MASK;
+    if (this.w.tag[i] === vpn && off <= 0xff8) {
+      const pa = this.w.pa[i] + off;
+      this.hi = this.dv.getInt32(pa + 4, true);
+      return this.dv.getInt32(pa, true);
+    }
+    this.precheck(la, 8, ACCESS_WRITE);
+    return this.read64Slow(la);
+  }
+
+  /** Read `size` bytes (1, 2, 4, 8; 8 leaves the high half in `hi`) for a read-modify-write. */
+  rmwSized(la: number, size: number): number {
+    switch (size) {
+      case 1: return this.rmw8(la);
+      case 2: return this.rmw16(la);
+      case 4: return this.rmw32(la);
+      default: return this.rmw64(la);
+    }
   }
 
   /** Probe a store without performing it (read-modify-write instructions check first). */
@@ -236,15 +288,47 @@ export class Mmu {
   }
 
   // ------------------------------------------------------------ slow paths
+  /**
+   * Translate every page an access of `size` bytes touches, first page first,
+   * so a fault reports the first inaccessible byte (CR2 = the start of the
+   * second page for a page-crossing access) before anything is stored; then
+   * the alignment check (#AC has lower priority than #PF, SDM Vol. 3 Table 6-2).
+   */
+  private precheck(la: number, size: number, access: number): void {
+    const off = la & 0xfff;
+    this.translate(la, access);
+    if (off + size > 4096) this.translate(la - off + 4096, access);
+    this.checkAlignment(la, size);
+  }
+
+  /**
+   * Alignment checking (SDM Vol. 3 §6.15, #AC): CR0.AM, RFLAGS.AC and a CPL 3
+   * data access. While it is on, the CPU keeps the TLB unfilled, so every
+   * access comes through a slow path and is checked here.
+   */
+  alignCheck = false;
+  private checkAlignment(la: number, size: number): void {
+    if (this.alignCheck && this.user && (la & (size - 1)) !== 0) throw new GuestFault(AC, 0);
+  }
+
+  private read64Slow(la: number): number {
+    this.precheck(la, 8, ACCESS_READ);
+    const lo = this.readSlow(la, 4);
+    this.hi = this.readSlow(la + 4, 4);
+    return lo;
+  }
+
   private readSlow(la: number, size: number): number {
     const off = la & 0xfff;
     if (off + size > 4096) {
+      this.precheck(la, size, ACCESS_READ);
       // Page-crossing: assemble from bytes (each byte checks its own page).
       let v = 0;
       for (let k = 0; k < size; k++) v |= this.read8(la + k) << (8 * k);
       return size === 4 ? v | 0 : v >>> 0;
     }
     const pa = this.translate(la, ACCESS_READ);
+    this.checkAlignment(la, size);
     if (this.watchedPages.length !== 0) this.host.dataAccess(la, size, false);
     if (pa + size > this.ram.size) return this.mmio.read(pa, size);
     this.fill(this.r, la, pa);
@@ -256,12 +340,12 @@ export class Mmu {
   private writeSlow(la: number, size: number, v: number): void {
     const off = la & 0xfff;
     if (off + size > 4096) {
-      this.checkWritable(la);
-      this.checkWritable(la + size - 1);
+      this.precheck(la, size, ACCESS_WRITE);
       for (let k = 0; k < size; k++) this.write8(la + k, (v >>> (8 * k)) & 0xff);
       return;
     }
     const pa = this.translate(la, ACCESS_WRITE);
+    this.checkAlignment(la, size);
     if (this.watchedPages.length !== 0) this.host.dataAccess(la, size, true);
     if (pa + size > this.ram.size) {
       this.mmio.write(pa, size, v);
@@ -280,6 +364,7 @@ export class Mmu {
   }
 
   private fill(set: TlbSet, la: number, pa: number): void {
+    if (this.alignCheck) return;
     const off = la & 0xfff;
     const vpn = (la - off) / 4096;
     if (this.watchedPages.length !== 0 && this.watchedPages.includes(vpn)) return;

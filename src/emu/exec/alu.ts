@@ -18,7 +18,7 @@ import { ALU16, INCDEC16 } from './alu16.ts';
 import { ALU32, INCDEC32 } from './alu32.ts';
 import { ALU64, INCDEC64 } from './alu64.ts';
 import { ALU8, INCDEC8 } from './alu8.ts';
-import { eIsReg, eLa, immOf, opSize, readE, readG, readReg, writeE, writeG, writeReg } from './rmw.ts';
+import { eIsReg, eLa, immOf, opSize, readE, readEForUpdate, readG, readReg, writeE, writeG, writeReg } from './rmw.ts';
 
 const F_RM_R = 0, F_M_R = 1, F_R_RM = 2, F_R_M = 3, F_RM_I = 4, F_M_I = 5;
 const OP_ADC = 2, OP_SBB = 3, OP_CMP = 7, OP_TEST = 8;
@@ -118,7 +118,7 @@ function carryOp(cpu: Cpu, i: Insn, sub: boolean, form: number): void {
     dl = readG(cpu, i, size);
     dh = cpu.mmu.hi;
   } else {
-    dl = readE(cpu, i, size, la);
+    dl = readEForUpdate(cpu, i, size, la);
     dh = cpu.mmu.hi;
     if (form === F_RM_I) {
       sl = immOf(i, size);
@@ -147,14 +147,14 @@ const sbbEI: Handler = (cpu, i) => carryOp(cpu, i, true, F_RM_I);
 /** NOT (SDM Vol. 2 NOT): no flags affected. */
 function not(cpu: Cpu, i: Insn): void {
   const size = opSize(i), la = eLa(cpu, i);
-  const lo = readE(cpu, i, size, la), hi = cpu.mmu.hi;
+  const lo = readEForUpdate(cpu, i, size, la), hi = cpu.mmu.hi;
   writeE(cpu, i, size, la, size === 1 ? ~lo & 0xff : size === 2 ? ~lo & 0xffff : ~lo, ~hi);
 }
 
 /** NEG (SDM Vol. 2 NEG): 0 − dst; CF = (dst ≠ 0), the rest as SUB — recorded as a lazy SUB with dst 0. */
 function neg(cpu: Cpu, i: Insn): void {
   const size = opSize(i), la = eLa(cpu, i);
-  const sl = readE(cpu, i, size, la), sh = size === 8 ? cpu.mmu.hi : 0;
+  const sl = readEForUpdate(cpu, i, size, la), sh = size === 8 ? cpu.mmu.hi : 0;
   const lo = size === 1 ? -sl & 0xff : size === 2 ? -sl & 0xffff : -sl | 0;
   const hi = size === 8 ? (-sh - (sl !== 0 ? 1 : 0)) | 0 : 0;
   writeE(cpu, i, size, la, lo, hi);
@@ -180,21 +180,22 @@ function addSized(size: number, dl: number, dh: number, sl: number, sh: number):
 
 /**
  * CMPXCHG (SDM Vol. 2 CMPXCHG): compare the accumulator with DEST (flags as
- * CMP acc, DEST). Equal: ZF = 1, DEST ← SRC. Not equal: ZF = 0, acc ← DEST,
- * and DEST is written back with its own value — a memory destination always
- * sees a write cycle (so a read-only page faults even when the compare fails).
- * For a 32-bit register DEST the write-back zero-extends it, per the SDM's
- * "DEST := TEMP" (Intel); AMD CPUs leave such a register untouched.
+ * CMP acc, DEST). Equal: ZF = 1, DEST ← SRC (the accumulator is not written).
+ * Not equal: ZF = 0, acc ← DEST. A memory DEST always sees a write cycle (a
+ * read-only page faults even when the compare fails); a register DEST is
+ * left untouched on failure — a 32-bit one is not zero-extended, although
+ * the SDM's pseudo-code reads "DEST := TEMP". That is what the real CPU does
+ * (found by the differential test on AMD; FEX, VEX and remill model it so too).
  */
 function cmpxchg(cpu: Cpu, i: Insn): void {
   const size = opSize(i), la = eLa(cpu, i);
-  const dl = readE(cpu, i, size, la), dh = size === 8 ? cpu.mmu.hi : 0;
+  const dl = readEForUpdate(cpu, i, size, la), dh = size === 8 ? cpu.mmu.hi : 0;
   const al = readReg(cpu, size, 0), ah = size === 8 ? cpu.mmu.hi : 0;
   const sl = readG(cpu, i, size), sh = size === 8 ? cpu.mmu.hi : 0;
   if (dl === al && dh === ah) {
     writeE(cpu, i, size, la, sl, sh);
   } else {
-    writeE(cpu, i, size, la, dl, dh);
+    if (!eIsReg(i)) writeE(cpu, i, size, la, dl, dh);
     writeReg(cpu, size, 0, dl, dh);
   }
   const lo = subSized(size, al, ah, dl, dh);
@@ -204,7 +205,7 @@ function cmpxchg(cpu: Cpu, i: Insn): void {
 /** XADD (SDM Vol. 2 XADD): TEMP ← SRC + DEST; SRC ← DEST; DEST ← TEMP; flags as ADD. */
 function xadd(cpu: Cpu, i: Insn): void {
   const size = opSize(i), la = eLa(cpu, i);
-  const dl = readE(cpu, i, size, la), dh = size === 8 ? cpu.mmu.hi : 0;
+  const dl = readEForUpdate(cpu, i, size, la), dh = size === 8 ? cpu.mmu.hi : 0;
   const sl = readG(cpu, i, size), sh = size === 8 ? cpu.mmu.hi : 0;
   const lo = addSized(size, dl, dh, sl, sh), hi = resHi;
   if (eIsReg(i)) {

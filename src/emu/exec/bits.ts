@@ -53,7 +53,8 @@ function bitOp(cpu: Cpu, i: Insn, op: number, la: number, bit: number): void {
     lo = readReg(cpu, size, i.rm);
     hi = m.hi;
   } else {
-    lo = size === 2 ? m.read16(la) : size === 4 ? m.read32(la) : m.read64(la);
+    // BT only reads; BTS/BTR/BTC read with write intent (a fault reports W=1).
+    lo = op === BT ? (size === 2 ? m.read16(la) : size === 4 ? m.read32(la) : m.read64(la)) : m.rmwSized(la, size);
     hi = m.hi;
   }
   const inHi = bit >= 32, mask = 1 << (bit & 31);

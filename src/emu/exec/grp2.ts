@@ -14,7 +14,7 @@ import type { Cpu } from '../cpu.ts';
 import { arithFlags, getCF, setArithFlags, szpOf } from '../flags.ts';
 import type { Handler, Insn } from '../insn.ts';
 import { FLAG_AF, FLAG_CF, FLAG_OF } from '../regs.ts';
-import { eIsReg, eLa, opSize, readE, writeE } from './rmw.ts';
+import { eIsReg, eLa, opSize, readEForUpdate, writeE } from './rmw.ts';
 import { flagsOut, hiOut, sar32, sar64, shl32, shl64, shr32, shr64 } from './shiftcore.ts';
 
 export const grp2Imm: Handler = (cpu, i) => grp2(cpu, i, i.imm);
@@ -26,7 +26,7 @@ let vFlags = 0;
 
 function grp2(cpu: Cpu, i: Insn, raw: number): void {
   const size = opSize(i), la = eLa(cpu, i);
-  const dl = readE(cpu, i, size, la), dh = cpu.mmu.hi;
+  const dl = readEForUpdate(cpu, i, size, la), dh = cpu.mmu.hi;
   const n = raw & (size === 8 ? 63 : 31);
   if (n === 0) {
     // No flags change; the operand is still written (see shift.ts).

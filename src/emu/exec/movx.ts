@@ -101,7 +101,7 @@ function xchg8(cpu: Cpu, i: Insn): void {
     return;
   }
   const la = ea(cpu, i);
-  const b = cpu.mmu.read8(la);
+  const b = cpu.mmu.rmw8(la);
   cpu.mmu.write8(la, a);
   setReg8(cpu, i.reg8, b);
 }
@@ -110,20 +110,20 @@ function xchgMem(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i), mmu = cpu.mmu, r = cpu.r, n = 2 * i.reg;
   switch (i.osz) {
     case 2: {
-      const b = mmu.read16(la);
+      const b = mmu.rmw16(la);
       mmu.write16(la, r[n] & 0xffff);
       r[n] = (r[n] & ~0xffff) | b;
       return;
     }
     case 4: {
-      const b = mmu.read32(la);
+      const b = mmu.rmw32(la);
       mmu.write32(la, r[n]);
       r[n] = b;
       r[n + 1] = 0;
       return;
     }
     default: {
-      const lo = mmu.read64(la), hi = mmu.hi;
+      const lo = mmu.rmw64(la), hi = mmu.hi;
       mmu.write64(la, r[n], r[n + 1]);
       r[n] = lo;
       r[n + 1] = hi;

@@ -61,6 +61,16 @@ export function readE(cpu: Cpu, i: Insn, size: number, la: number): number {
   }
 }
 
+/**
+ * Read E for an instruction that writes it back: a memory operand is
+ * translated with write intent (mmu.rmw*), so a fault reports a write and the
+ * store that follows cannot fault.
+ */
+export function readEForUpdate(cpu: Cpu, i: Insn, size: number, la: number): number {
+  if (eIsReg(i)) return readReg(cpu, size, size === 1 ? i.rm8 : i.rm);
+  return cpu.mmu.rmwSized(la, size);
+}
+
 export function writeE(cpu: Cpu, i: Insn, size: number, la: number, lo: number, hi: number): void {
   if (eIsReg(i)) {
     writeReg(cpu, size, size === 1 ? i.rm8 : i.rm, lo, hi);

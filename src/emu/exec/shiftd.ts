@@ -19,7 +19,7 @@ import type { Cpu } from '../cpu.ts';
 import { setArithFlags, szpOf } from '../flags.ts';
 import type { Handler, Insn } from '../insn.ts';
 import { FLAG_AF } from '../regs.ts';
-import { eIsReg, eLa, readE, readG, writeE } from './rmw.ts';
+import { eIsReg, eLa, readEForUpdate, readG, writeE } from './rmw.ts';
 
 export const shldImm: Handler = (cpu, i) => shiftd(cpu, i, true, i.imm);
 export const shldCl: Handler = (cpu, i) => shiftd(cpu, i, true, cpu.r[2]);
@@ -31,7 +31,7 @@ let rFlags = 0;
 
 function shiftd(cpu: Cpu, i: Insn, left: boolean, raw: number): void {
   const size = i.osz, la = eLa(cpu, i);
-  const dl = readE(cpu, i, size, la), dh = cpu.mmu.hi;
+  const dl = readEForUpdate(cpu, i, size, la), dh = cpu.mmu.hi;
   const sl = readG(cpu, i, size), sh = cpu.mmu.hi;
   const n = raw & (size === 8 ? 63 : 31);
   if (n === 0) {

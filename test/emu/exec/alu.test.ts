@@ -229,8 +229,9 @@ describe('CMPXCHG/XADD', () => {
           if (form === 'm_r') {
             expect(peek(cpu, DATA, 16), what).toBe(eq ? memAfter(memBefore, s, bits) : memBefore);
           } else {
-            // Not equal: DEST ← DEST (SDM), which zero-extends a 32-bit register.
-            expect(getReg(cpu, RCX), what).toBe(afterWrite(regD, eq ? s : d, bits));
+            // Not equal: a register DEST is left as it was — not even zero-extended at 32 bits,
+            // which is what the real CPU does (the SDM's "DEST := TEMP" would zero-extend it).
+            expect(getReg(cpu, RCX), what).toBe(eq ? afterWrite(regD, s, bits) : regD);
           }
         }
       }
