@@ -150,6 +150,19 @@ export function setLazy(
   fl[F_SRCH] = srch;
 }
 
+/**
+ * setLazy for sizes 8/16/32: the readers above use the high halves (F_RESH,
+ * F_DSTH, F_SRCH) only when the recorded size is 64, so they are not written
+ * (3 stores fewer on the hot ALU paths). Values must already be truncated to `sz`.
+ */
+export function setLazy32(fl: Int32Array, op: number, sz: number, res: number, dst: number, src: number): void {
+  fl[F_OP] = op;
+  fl[F_SZ] = sz;
+  fl[F_RES] = res;
+  fl[F_DST] = dst;
+  fl[F_SRC] = src;
+}
+
 /** INC/DEC keep CF: capture it before recording the new operation. */
 export function setIncDec(fl: Int32Array, op: number, sz: number, res: number, resh: number, dst: number, dsth: number): void {
   const cf = getCF(fl) ? FLAG_CF : 0;
