@@ -23,7 +23,7 @@ export function add16_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function add16_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = cpu.r[2 * i.reg] & 0xffff, v = (d + s) & 0xffff;
+  const d = cpu.mmu.rmw16(la), s = cpu.r[2 * i.reg] & 0xffff, v = (d + s) & 0xffff;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, ADD, 16, v, d, s);
 }
@@ -45,7 +45,7 @@ export function add16_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function add16_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = i.imm & 0xffff, v = (d + s) & 0xffff;
+  const d = cpu.mmu.rmw16(la), s = i.imm & 0xffff, v = (d + s) & 0xffff;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, ADD, 16, v, d, s);
 }
@@ -56,7 +56,7 @@ export function or16_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function or16_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = cpu.r[2 * i.reg] & 0xffff, v = d | s;
+  const d = cpu.mmu.rmw16(la), s = cpu.r[2 * i.reg] & 0xffff, v = d | s;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, LOGIC, 16, v, 0, 0);
 }
@@ -78,7 +78,7 @@ export function or16_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function or16_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = i.imm & 0xffff, v = d | s;
+  const d = cpu.mmu.rmw16(la), s = i.imm & 0xffff, v = d | s;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, LOGIC, 16, v, 0, 0);
 }
@@ -89,7 +89,7 @@ export function and16_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function and16_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = cpu.r[2 * i.reg] & 0xffff, v = d & s;
+  const d = cpu.mmu.rmw16(la), s = cpu.r[2 * i.reg] & 0xffff, v = d & s;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, LOGIC, 16, v, 0, 0);
 }
@@ -111,7 +111,7 @@ export function and16_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function and16_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = i.imm & 0xffff, v = d & s;
+  const d = cpu.mmu.rmw16(la), s = i.imm & 0xffff, v = d & s;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, LOGIC, 16, v, 0, 0);
 }
@@ -122,7 +122,7 @@ export function sub16_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function sub16_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = cpu.r[2 * i.reg] & 0xffff, v = (d - s) & 0xffff;
+  const d = cpu.mmu.rmw16(la), s = cpu.r[2 * i.reg] & 0xffff, v = (d - s) & 0xffff;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, SUB, 16, v, d, s);
 }
@@ -144,7 +144,7 @@ export function sub16_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function sub16_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = i.imm & 0xffff, v = (d - s) & 0xffff;
+  const d = cpu.mmu.rmw16(la), s = i.imm & 0xffff, v = (d - s) & 0xffff;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, SUB, 16, v, d, s);
 }
@@ -155,7 +155,7 @@ export function xor16_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function xor16_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = cpu.r[2 * i.reg] & 0xffff, v = d ^ s;
+  const d = cpu.mmu.rmw16(la), s = cpu.r[2 * i.reg] & 0xffff, v = d ^ s;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, LOGIC, 16, v, 0, 0);
 }
@@ -177,7 +177,7 @@ export function xor16_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function xor16_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), s = i.imm & 0xffff, v = d ^ s;
+  const d = cpu.mmu.rmw16(la), s = i.imm & 0xffff, v = d ^ s;
   cpu.mmu.write16(la, v);
   setLazy32(cpu.fl, LOGIC, 16, v, 0, 0);
 }
@@ -233,7 +233,7 @@ export function inc16_r(cpu: Cpu, i: Insn): void {
 }
 export function inc16_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), v = (d + 1) & 0xffff;
+  const d = cpu.mmu.rmw16(la), v = (d + 1) & 0xffff;
   cpu.mmu.write16(la, v);
   setIncDec(cpu.fl, INC, 16, v, 0, d, 0);
 }
@@ -244,7 +244,7 @@ export function dec16_r(cpu: Cpu, i: Insn): void {
 }
 export function dec16_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read16(la), v = (d - 1) & 0xffff;
+  const d = cpu.mmu.rmw16(la), v = (d - 1) & 0xffff;
   cpu.mmu.write16(la, v);
   setIncDec(cpu.fl, DEC, 16, v, 0, d, 0);
 }

@@ -23,7 +23,7 @@ export function add32_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function add32_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = cpu.r[2 * i.reg], v = (d + s) | 0;
+  const d = cpu.mmu.rmw32(la), s = cpu.r[2 * i.reg], v = (d + s) | 0;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, ADD, 32, v, d, s);
 }
@@ -45,7 +45,7 @@ export function add32_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function add32_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = i.imm, v = (d + s) | 0;
+  const d = cpu.mmu.rmw32(la), s = i.imm, v = (d + s) | 0;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, ADD, 32, v, d, s);
 }
@@ -56,7 +56,7 @@ export function or32_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function or32_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = cpu.r[2 * i.reg], v = d | s;
+  const d = cpu.mmu.rmw32(la), s = cpu.r[2 * i.reg], v = d | s;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, LOGIC, 32, v, 0, 0);
 }
@@ -78,7 +78,7 @@ export function or32_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function or32_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = i.imm, v = d | s;
+  const d = cpu.mmu.rmw32(la), s = i.imm, v = d | s;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, LOGIC, 32, v, 0, 0);
 }
@@ -89,7 +89,7 @@ export function and32_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function and32_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = cpu.r[2 * i.reg], v = d & s;
+  const d = cpu.mmu.rmw32(la), s = cpu.r[2 * i.reg], v = d & s;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, LOGIC, 32, v, 0, 0);
 }
@@ -111,7 +111,7 @@ export function and32_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function and32_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = i.imm, v = d & s;
+  const d = cpu.mmu.rmw32(la), s = i.imm, v = d & s;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, LOGIC, 32, v, 0, 0);
 }
@@ -122,7 +122,7 @@ export function sub32_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function sub32_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = cpu.r[2 * i.reg], v = (d - s) | 0;
+  const d = cpu.mmu.rmw32(la), s = cpu.r[2 * i.reg], v = (d - s) | 0;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, SUB, 32, v, d, s);
 }
@@ -144,7 +144,7 @@ export function sub32_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function sub32_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = i.imm, v = (d - s) | 0;
+  const d = cpu.mmu.rmw32(la), s = i.imm, v = (d - s) | 0;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, SUB, 32, v, d, s);
 }
@@ -155,7 +155,7 @@ export function xor32_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function xor32_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = cpu.r[2 * i.reg], v = d ^ s;
+  const d = cpu.mmu.rmw32(la), s = cpu.r[2 * i.reg], v = d ^ s;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, LOGIC, 32, v, 0, 0);
 }
@@ -177,7 +177,7 @@ export function xor32_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function xor32_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), s = i.imm, v = d ^ s;
+  const d = cpu.mmu.rmw32(la), s = i.imm, v = d ^ s;
   cpu.mmu.write32(la, v);
   setLazy32(cpu.fl, LOGIC, 32, v, 0, 0);
 }
@@ -233,7 +233,7 @@ export function inc32_r(cpu: Cpu, i: Insn): void {
 }
 export function inc32_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), v = (d + 1) | 0;
+  const d = cpu.mmu.rmw32(la), v = (d + 1) | 0;
   cpu.mmu.write32(la, v);
   setIncDec(cpu.fl, INC, 32, v, 0, d, 0);
 }
@@ -244,7 +244,7 @@ export function dec32_r(cpu: Cpu, i: Insn): void {
 }
 export function dec32_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read32(la), v = (d - 1) | 0;
+  const d = cpu.mmu.rmw32(la), v = (d - 1) | 0;
   cpu.mmu.write32(la, v);
   setIncDec(cpu.fl, DEC, 32, v, 0, d, 0);
 }

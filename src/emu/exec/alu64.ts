@@ -27,7 +27,7 @@ export function add64_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function add64_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const r = cpu.r, y = 2 * i.reg, sl = r[y], sh = r[y + 1];
   const vl = (dl + sl) | 0;
   const vh = (dh + sh + (vl >>> 0 < dl >>> 0 ? 1 : 0)) | 0;
@@ -64,7 +64,7 @@ export function add64_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function add64_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
   const vl = (dl + sl) | 0;
   const vh = (dh + sh + (vl >>> 0 < dl >>> 0 ? 1 : 0)) | 0;
   cpu.mmu.write64(la, vl, vh);
@@ -80,7 +80,7 @@ export function or64_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function or64_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const r = cpu.r, y = 2 * i.reg, sl = r[y], sh = r[y + 1];
   const vl = dl | sl, vh = dh | sh;
   cpu.mmu.write64(la, vl, vh);
@@ -113,7 +113,7 @@ export function or64_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function or64_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
   const vl = dl | sl, vh = dh | sh;
   cpu.mmu.write64(la, vl, vh);
   setLazy(cpu.fl, LOGIC, 64, vl, vh, 0, 0, 0, 0);
@@ -128,7 +128,7 @@ export function and64_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function and64_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const r = cpu.r, y = 2 * i.reg, sl = r[y], sh = r[y + 1];
   const vl = dl & sl, vh = dh & sh;
   cpu.mmu.write64(la, vl, vh);
@@ -161,7 +161,7 @@ export function and64_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function and64_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
   const vl = dl & sl, vh = dh & sh;
   cpu.mmu.write64(la, vl, vh);
   setLazy(cpu.fl, LOGIC, 64, vl, vh, 0, 0, 0, 0);
@@ -177,7 +177,7 @@ export function sub64_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function sub64_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const r = cpu.r, y = 2 * i.reg, sl = r[y], sh = r[y + 1];
   const vl = (dl - sl) | 0;
   const vh = (dh - sh - (dl >>> 0 < sl >>> 0 ? 1 : 0)) | 0;
@@ -214,7 +214,7 @@ export function sub64_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function sub64_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
   const vl = (dl - sl) | 0;
   const vh = (dh - sh - (dl >>> 0 < sl >>> 0 ? 1 : 0)) | 0;
   cpu.mmu.write64(la, vl, vh);
@@ -230,7 +230,7 @@ export function xor64_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function xor64_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const r = cpu.r, y = 2 * i.reg, sl = r[y], sh = r[y + 1];
   const vl = dl ^ sl, vh = dh ^ sh;
   cpu.mmu.write64(la, vl, vh);
@@ -263,7 +263,7 @@ export function xor64_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function xor64_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;
   const vl = dl ^ sl, vh = dh ^ sh;
   cpu.mmu.write64(la, vl, vh);
   setLazy(cpu.fl, LOGIC, 64, vl, vh, 0, 0, 0, 0);
@@ -346,7 +346,7 @@ export function inc64_r(cpu: Cpu, i: Insn): void {
 }
 export function inc64_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const vl = (dl + 1) | 0, vh = vl === 0 ? (dh + 1) | 0 : dh;
   cpu.mmu.write64(la, vl, vh);
   setIncDec(cpu.fl, INC, 64, vl, vh, dl, dh);
@@ -360,7 +360,7 @@ export function dec64_r(cpu: Cpu, i: Insn): void {
 }
 export function dec64_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;
+  const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;
   const vl = (dl - 1) | 0, vh = dl === 0 ? (dh - 1) | 0 : dh;
   cpu.mmu.write64(la, vl, vh);
   setIncDec(cpu.fl, DEC, 64, vl, vh, dl, dh);

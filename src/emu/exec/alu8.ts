@@ -23,7 +23,7 @@ export function add8_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function add8_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = getReg8(cpu, i.reg8), v = (d + s) & 0xff;
+  const d = cpu.mmu.rmw8(la), s = getReg8(cpu, i.reg8), v = (d + s) & 0xff;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, ADD, 8, v, d, s);
 }
@@ -45,7 +45,7 @@ export function add8_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function add8_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = i.imm & 0xff, v = (d + s) & 0xff;
+  const d = cpu.mmu.rmw8(la), s = i.imm & 0xff, v = (d + s) & 0xff;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, ADD, 8, v, d, s);
 }
@@ -56,7 +56,7 @@ export function or8_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function or8_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = getReg8(cpu, i.reg8), v = d | s;
+  const d = cpu.mmu.rmw8(la), s = getReg8(cpu, i.reg8), v = d | s;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, LOGIC, 8, v, 0, 0);
 }
@@ -78,7 +78,7 @@ export function or8_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function or8_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = i.imm & 0xff, v = d | s;
+  const d = cpu.mmu.rmw8(la), s = i.imm & 0xff, v = d | s;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, LOGIC, 8, v, 0, 0);
 }
@@ -89,7 +89,7 @@ export function and8_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function and8_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = getReg8(cpu, i.reg8), v = d & s;
+  const d = cpu.mmu.rmw8(la), s = getReg8(cpu, i.reg8), v = d & s;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, LOGIC, 8, v, 0, 0);
 }
@@ -111,7 +111,7 @@ export function and8_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function and8_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = i.imm & 0xff, v = d & s;
+  const d = cpu.mmu.rmw8(la), s = i.imm & 0xff, v = d & s;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, LOGIC, 8, v, 0, 0);
 }
@@ -122,7 +122,7 @@ export function sub8_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function sub8_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = getReg8(cpu, i.reg8), v = (d - s) & 0xff;
+  const d = cpu.mmu.rmw8(la), s = getReg8(cpu, i.reg8), v = (d - s) & 0xff;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, SUB, 8, v, d, s);
 }
@@ -144,7 +144,7 @@ export function sub8_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function sub8_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = i.imm & 0xff, v = (d - s) & 0xff;
+  const d = cpu.mmu.rmw8(la), s = i.imm & 0xff, v = (d - s) & 0xff;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, SUB, 8, v, d, s);
 }
@@ -155,7 +155,7 @@ export function xor8_rm_r(cpu: Cpu, i: Insn): void {
 }
 export function xor8_m_r(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = getReg8(cpu, i.reg8), v = d ^ s;
+  const d = cpu.mmu.rmw8(la), s = getReg8(cpu, i.reg8), v = d ^ s;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, LOGIC, 8, v, 0, 0);
 }
@@ -177,7 +177,7 @@ export function xor8_rm_i(cpu: Cpu, i: Insn): void {
 }
 export function xor8_m_i(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), s = i.imm & 0xff, v = d ^ s;
+  const d = cpu.mmu.rmw8(la), s = i.imm & 0xff, v = d ^ s;
   cpu.mmu.write8(la, v);
   setLazy32(cpu.fl, LOGIC, 8, v, 0, 0);
 }
@@ -233,7 +233,7 @@ export function inc8_r(cpu: Cpu, i: Insn): void {
 }
 export function inc8_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), v = (d + 1) & 0xff;
+  const d = cpu.mmu.rmw8(la), v = (d + 1) & 0xff;
   cpu.mmu.write8(la, v);
   setIncDec(cpu.fl, INC, 8, v, 0, d, 0);
 }
@@ -244,7 +244,7 @@ export function dec8_r(cpu: Cpu, i: Insn): void {
 }
 export function dec8_m(cpu: Cpu, i: Insn): void {
   const la = ea(cpu, i);
-  const d = cpu.mmu.read8(la), v = (d - 1) & 0xff;
+  const d = cpu.mmu.rmw8(la), v = (d - 1) & 0xff;
   cpu.mmu.write8(la, v);
   setIncDec(cpu.fl, DEC, 8, v, 0, d, 0);
 }

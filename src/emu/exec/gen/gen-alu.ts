@@ -117,7 +117,8 @@ function fn(name: string, body: string[]): string {
 
 function narrowBinary(op: Op, n: Narrow, f: Form): string {
   const expr = op.kind === 'LOGIC' ? `d ${op.jsOp} s` : n.trunc(`d ${op.jsOp} s`);
-  const mem = `cpu.mmu.read${n.sz}(la)`;
+  // A memory destination that is written back is read with write intent (mmu.rmw*: a fault reports W=1).
+  const mem = `cpu.mmu.${op.writes && isMem(f) ? 'rmw' : 'read'}${n.sz}(la)`;
   const src = f.endsWith('_i') ? n.imm : n.get(srcField(f));
   // r_m reads memory (the source) first; the other memory forms read the destination.
   const operands =
@@ -137,7 +138,7 @@ function narrowIncDec(inc: boolean, n: Narrow, mem: boolean): string {
   const name = `${inc ? 'inc' : 'dec'}${n.sz}_${mem ? 'm' : 'r'}`;
   const v = n.trunc(`d ${inc ? '+' : '-'} 1`);
   const body = mem
-    ? ['const la = ea(cpu, i);', `const d = cpu.mmu.read${n.sz}(la), v = ${v};`, `cpu.mmu.write${n.sz}(la, v);`]
+    ? ['const la = ea(cpu, i);', `const d = cpu.mmu.rmw${n.sz}(la), v = ${v};`, `cpu.mmu.write${n.sz}(la, v);`]
     : [`const d = ${n.get('rm')}, v = ${v};`, n.set('rm')];
   body.push(`setIncDec(cpu.fl, ${inc ? 'INC' : 'DEC'}, ${n.sz}, v, 0, d, 0);`);
   return fn(name, body);
@@ -145,7 +146,8 @@ function narrowIncDec(inc: boolean, n: Narrow, mem: boolean): string {
 
 // ---- 64-bit bodies (int32 halves) ----
 
-function wideOperands(f: Form): string[] {
+function wideOperands(f: Form, writes: boolean): string[] {
+  const rd = writes ? 'rmw64' : 'read64';
   switch (f) {
     case 'rm_r':
     case 'r_rm':
@@ -156,7 +158,7 @@ function wideOperands(f: Form): string[] {
     case 'm_r':
       return [
         'const la = ea(cpu, i);',
-        'const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;',
+        `const dl = cpu.mmu.${rd}(la), dh = cpu.mmu.hi;`,
         'const r = cpu.r, y = 2 * i.reg, sl = r[y], sh = r[y + 1];',
       ];
     case 'r_m':
@@ -168,7 +170,7 @@ function wideOperands(f: Form): string[] {
     case 'rm_i':
       return ['const r = cpu.r, x = 2 * i.rm;', 'const dl = r[x], dh = r[x + 1], sl = i.imm, sh = i.immHi;'];
     case 'm_i':
-      return ['const la = ea(cpu, i);', 'const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;'];
+      return ['const la = ea(cpu, i);', `const dl = cpu.mmu.${rd}(la), dh = cpu.mmu.hi, sl = i.imm, sh = i.immHi;`];
   }
 }
 
@@ -182,7 +184,7 @@ function wideResult(op: Op): string[] {
 const wideWrite = (f: Form) => (isMem(f) ? ['cpu.mmu.write64(la, vl, vh);'] : ['r[x] = vl;', 'r[x + 1] = vh;']);
 
 function wideBinary(op: Op, f: Form): string {
-  const body = [...wideOperands(f), ...wideResult(op)];
+  const body = [...wideOperands(f, op.writes), ...wideResult(op)];
   if (op.writes) body.push(...wideWrite(f));
   body.push(
     op.kind === 'LOGIC'
@@ -199,7 +201,7 @@ function wideIncDec(inc: boolean, mem: boolean): string {
     ? 'const vl = (dl + 1) | 0, vh = vl === 0 ? (dh + 1) | 0 : dh;'
     : 'const vl = (dl - 1) | 0, vh = dl === 0 ? (dh - 1) | 0 : dh;';
   const body = mem
-    ? ['const la = ea(cpu, i);', 'const dl = cpu.mmu.read64(la), dh = cpu.mmu.hi;', result, ...wideWrite('m_r')]
+    ? ['const la = ea(cpu, i);', 'const dl = cpu.mmu.rmw64(la), dh = cpu.mmu.hi;', result, ...wideWrite('m_r')]
     : ['const r = cpu.r, x = 2 * i.rm, dl = r[x], dh = r[x + 1];', result, ...wideWrite('rm_r')];
   body.push(`setIncDec(cpu.fl, ${inc ? 'INC' : 'DEC'}, 64, vl, vh, dl, dh);`);
   return fn(name, body);
