@@ -49,6 +49,20 @@ function eaExact(cpu: Cpu, i: Insn): number {
     if (la < -(2 ** 47) || la >= 2 ** 47) throw new GuestFault(GP, 0);
     return la;
   }
+  const lo = offsetHalves(cpu, i);
+  const b = i.base;
+  return linearAddress(lo, i.asz === 4 ? 0 : offsetHi, i.seg >= SEG_FS ? cpu.seg[i.seg].base : 0, b === RSP || b === RBP ? SS : GP);
+}
+
+/** High half of the last offsetHalves result. */
+export let offsetHi = 0;
+
+/**
+ * The offset base + index·scale + disp of a memory operand (not RIP-relative)
+ * modulo 2^64, in halves: returns the low half, the high half is left in
+ * `offsetHi`. LEA's result, and the start of every effective address.
+ */
+export function offsetHalves(cpu: Cpu, i: Insn): number {
   const r = cpu.r;
   let lo = i.disp, hi = i.disp >> 31;
   const b = i.base;
@@ -69,15 +83,23 @@ function eaExact(cpu: Cpu, i: Insn): number {
     hi = (hi + xhi + (s > 0xffffffff ? 1 : 0)) | 0;
     lo = s | 0;
   }
-  if (i.asz === 4) hi = 0;
-  if (i.seg >= SEG_FS) {
-    const base = cpu.seg[i.seg].base;
+  offsetHi = hi;
+  return lo;
+}
+
+/**
+ * Linear address of a 64-bit offset (lo, hi) plus a segment base (FS/GS, or
+ * 0): the sum modulo 2^64 must be canonical, else `vector`(0) (#GP, or #SS
+ * for stack references).
+ */
+export function linearAddress(lo: number, hi: number, base: number, vector = GP): number {
+  if (base !== 0) {
     const blo = ((base % TWO32) + TWO32) % TWO32; // the base's low 32 bits, unsigned
     const sum = (lo >>> 0) + blo;
     hi = (hi + Math.floor((base - blo) / TWO32) + (sum > 0xffffffff ? 1 : 0)) | 0;
     lo = sum | 0;
   }
-  if ((hi << 16) >> 16 !== hi) throw new GuestFault(b === RSP || b === RBP ? SS : GP, 0);
+  if ((hi << 16) >> 16 !== hi) throw new GuestFault(vector, 0);
   return hi * TWO32 + (lo >>> 0);
 }
 

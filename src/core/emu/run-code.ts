@@ -10,9 +10,8 @@
  * exceptions are delivered through the guest IDT. Port I/O goes through
  * `onIo` exactly as on KVM: each IN/OUT completes and counts as one exit.
  */
-import type { MachineState } from '../boot/state.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
-import type { CpuidEntry, MsrEntry } from '../uapi/fam.ts';
+import type { CpuidEntry } from '../uapi/fam.ts';
 import { KVM_CPUID_FLAG_SIGNIFCANT_INDEX } from '../uapi/fam.ts';
 import { exitReasonName } from '../uapi/kvm-run.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';

@@ -15,7 +15,7 @@ import { arithFlags, setArithFlags } from '../flags.ts';
 import type { Handler, Insn } from '../insn.ts';
 import { ea } from '../operands.ts';
 import { FLAG_CF, FLAG_PF, FLAG_ZF, RBP, RSP } from '../regs.ts';
-import { readE, readG, readReg, writeE, writeG, writeReg } from './rmw.ts';
+import { readE, readG, readReg, writeG, writeReg } from './rmw.ts';
 
 const BT = 0, BTS = 1, BTR = 2, BTC = 3;
 

@@ -7,6 +7,7 @@
  */
 import type { Cpu } from '../cpu.ts';
 import type { Handler, Insn } from '../insn.ts';
+import { offsetHalves, offsetHi } from '../operands.ts';
 
 const TWO32 = 4294967296;
 
@@ -38,28 +39,9 @@ const lea64_rip: Handler = (cpu, i) => {
 };
 /** Any base/index/scale combination. */
 const lea64_sib: Handler = (cpu, i) => {
-  const r = cpu.r;
-  let lo = i.disp, hi = i.disp >> 31;
-  if (i.base >= 0) {
-    const b = 2 * i.base;
-    const s = (lo >>> 0) + (r[b] >>> 0);
-    hi = (hi + r[b + 1] + (s > 0xffffffff ? 1 : 0)) | 0;
-    lo = s | 0;
-  }
-  if (i.index >= 0) {
-    const x = 2 * i.index, sc = i.scale;
-    let xlo = r[x], xhi = r[x + 1];
-    if (sc !== 0) {
-      xhi = (xhi << sc) | (xlo >>> (32 - sc));
-      xlo <<= sc;
-    }
-    const s = (lo >>> 0) + (xlo >>> 0);
-    hi = (hi + xhi + (s > 0xffffffff ? 1 : 0)) | 0;
-    lo = s | 0;
-  }
-  const n = 2 * i.reg;
+  const lo = offsetHalves(cpu, i), r = cpu.r, n = 2 * i.reg;
   r[n] = lo;
-  r[n + 1] = hi;
+  r[n + 1] = offsetHi;
 };
 
 // ---- 32-bit results: 32-bit operand size (any address size), or 64-bit operand size with 67

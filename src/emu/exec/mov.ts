@@ -9,15 +9,13 @@
  * at bind time; none allocates. MOV never changes flags.
  */
 import type { Cpu } from '../cpu.ts';
-import { GP, GuestFault } from '../fault.ts';
 import { SEG_FS, type Handler, type Insn } from '../insn.ts';
-import { ea, getReg8, setReg8 } from '../operands.ts';
+import { ea, getReg8, linearAddress, setReg8 } from '../operands.ts';
 import { bindCmov, bindSetcc } from './cmov.ts';
 import { bindHint } from './hint.ts';
 import { bindLea } from './lea.ts';
 import { bindCbw, bindCwd, bindMovsx, bindMovsxd, bindMovzx, bindXchg, bindXchgAcc } from './movx.ts';
 
-const TWO32 = 4294967296;
 
 // ---- 88 /r  MOV r/m8, r8  and  8A /r  MOV r8, r/m8
 const mov8_rm_r_reg: Handler = (cpu, i) => setReg8(cpu, i.rm8, getReg8(cpu, i.reg8));
@@ -130,16 +128,7 @@ const mov64_o_i: Handler = (cpu, i) => {
 // ---- A0–A3  MOV AL/rAX <-> moffs (the offset has the address size; FS/GS bases apply)
 /** Linear address of a moffs operand: #GP(0) if it is not canonical. */
 function moffs(cpu: Cpu, i: Insn): number {
-  let lo = i.imm, hi = i.asz === 8 ? i.immHi : 0;
-  if (i.seg >= SEG_FS) {
-    const base = cpu.seg[i.seg].base;
-    const blo = ((base % TWO32) + TWO32) % TWO32;
-    const sum = (lo >>> 0) + blo;
-    hi = (hi + Math.floor((base - blo) / TWO32) + (sum > 0xffffffff ? 1 : 0)) | 0;
-    lo = sum | 0;
-  }
-  if ((hi << 16) >> 16 !== hi) throw new GuestFault(GP, 0);
-  return hi * TWO32 + (lo >>> 0);
+  return linearAddress(i.imm, i.asz === 8 ? i.immHi : 0, i.seg >= SEG_FS ? cpu.seg[i.seg].base : 0);
 }
 function movMoffs(cpu: Cpu, i: Insn): void {
   const la = moffs(cpu, i), r = cpu.r, mmu = cpu.mmu;

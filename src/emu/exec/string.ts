@@ -22,13 +22,12 @@
  * REPNE. CMPS/SCAS set the flags of SUB (first operand minus second).
  */
 import type { Cpu } from '../cpu.ts';
-import { GP, GuestFault } from '../fault.ts';
 import { SUB, setLazy } from '../flags.ts';
 import { SEG_FS, type Handler, type Insn } from '../insn.ts';
 import { FLAG_DF, FLAG_TF, RCX, RDI, RSI } from '../regs.ts';
+import { linearAddress } from '../operands.ts';
 import { bulkMovs, bulkStos } from './string-bulk.ts';
 
-const TWO32 = 4294967296;
 /** Iterations per handler call before a REP instruction yields to the run loop. */
 export const CHUNK = 1 << 16;
 
@@ -39,15 +38,7 @@ function srcBase(cpu: Cpu, i: Insn): number {
 
 /** Linear address of [reg] at the address size plus a base: #GP(0) if not canonical. */
 function strLa(cpu: Cpu, n: number, asz: number, base: number): number {
-  let lo = cpu.r[2 * n], hi = asz === 8 ? cpu.r[2 * n + 1] : 0;
-  if (base !== 0) {
-    const blo = ((base % TWO32) + TWO32) % TWO32;
-    const sum = (lo >>> 0) + blo;
-    hi = (hi + Math.floor((base - blo) / TWO32) + (sum > 0xffffffff ? 1 : 0)) | 0;
-    lo = sum | 0;
-  }
-  if ((hi << 16) >> 16 !== hi) throw new GuestFault(GP, 0);
-  return hi * TWO32 + (lo >>> 0);
+  return linearAddress(cpu.r[2 * n], asz === 8 ? cpu.r[2 * n + 1] : 0, base);
 }
 
 /** reg += d (d = ±size) at the address size. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GP, PF as PF_VEC, UD } from '../../../src/emu/fault.ts';
 import {
   AF, ALL, Bench, CF, DATA, EDGES, OF, PF, RAX, RBX, RCX, RDX, SF, ZF, afterWrite, bit, expectFlags, getReg, hex,
-  memAfter, peek, poke, setReg, sx, szp, ux, withJunk,
+  memAfter, peek, sx, szp, ux, withJunk,
 } from './arith-harness.ts';
 import { ALU_ROWS, TEST_ROWS, UNARY_ROWS, XCHG_ROWS, type AluOp, type AluRow } from './arith-encodings.ts';
 import { PD } from '../machine.ts';
