@@ -162,7 +162,7 @@ export class Cpu implements MmuHost {
     m.paging = (this.cr0 & CR0_PG) !== 0;
     m.wp = (this.cr0 & CR0_WP) !== 0;
     m.nxe = (this.efer & EFER_NXE) !== 0;
-    if (m.cr3 !== this.cr3) m.cr3 = this.cr3;
+    m.cr3 = this.cr3;
     m.flushTlb();
     this.setCpl(this.seg[SEG_CS].selector & 3);
     this.updateSlow();
