@@ -27,7 +27,7 @@ import {
   type KvmSregs,
   type KvmUserspaceMemoryRegion,
 } from '../uapi/structs.ts';
-import { KVM_API_VERSION, KvmIoctl, type KvmIoctlName } from './ioctls.ts';
+import { KVM_API_VERSION, KvmIoctl, type KvmIoctlName } from '../uapi/ioctls.ts';
 import * as libc from './libc.ts';
 
 export const KVM_DEVICE_PATH = '/dev/kvm';

@@ -7,7 +7,8 @@
  * its own layout with offsets relative to the union, so
  * `kvmRunIo.get(page, 'port', KVM_RUN_EXIT_OFFSET)` reads run->io.port.
  */
-import { array, at, bytes, struct, u16, u32, u64, u8, type LayoutValue } from './layout.ts';
+import { array, at, bytes, struct, toDataView, u16, u32, u64, u8, type ByteSource, type LayoutValue } from './layout.ts';
+import { kvmRegs, kvmSregs, kvmVcpuEvents } from './structs.ts';
 
 export const KVM_RUN_EXIT_OFFSET = 32;
 export const KVM_RUN_EXIT_SIZE = 256;
@@ -59,13 +60,26 @@ export type KvmRunIo = LayoutValue<typeof kvmRunIo>;
 export const KVM_EXIT_IO_IN = 0;
 export const KVM_EXIT_IO_OUT = 1;
 
-/** run->debug.arch (struct kvm_debug_exit_arch, asm/kvm.h), KVM_EXIT_DEBUG; bytes 4..7 are `pad`. */
+/** run->debug.arch (struct kvm_debug_exit_arch, asm/kvm.h), KVM_EXIT_DEBUG; bytes 4..7 are `pad`. Linux's struct ends at dr7. */
 export const kvmRunDebug = struct('kvm_run.debug', KVM_RUN_EXIT_SIZE, {
   exception: at(0, u32),
   pc: at(8, u64),
   dr6: at(16, u64),
   dr7: at(24, u64),
 });
+
+/**
+ * The vdbg extension KVM_CAP_X86_GUEST_DEBUG_CR3 (Yosry Ahmed's unmerged
+ * proposal, uapi.md §5; docs/uapi-extensions.md): `__u64 cr3` appended to
+ * kvm_debug_exit_arch, i.e. at run+64. Written with `set` on every
+ * KVM_EXIT_DEBUG while the VM has the cap enabled, never otherwise (so it is
+ * stale union bytes on real KVM and on emu without the cap).
+ */
+export const kvmRunDebugCr3 = struct('kvm_run.debug (cr3 extension)', KVM_RUN_EXIT_SIZE, {
+  cr3: at(32, u64),
+});
+/** Absolute offset of the CR3 extension field in kvm_run (run+64). */
+export const KVM_RUN_DEBUG_CR3_OFFSET = KVM_RUN_EXIT_OFFSET + 32;
 
 /** run->mmio, KVM_EXIT_MMIO. */
 export const kvmRunMmio = struct('kvm_run.mmio', KVM_RUN_EXIT_SIZE, {
@@ -146,3 +160,67 @@ export const KvmInternalError = {
   DELIVERY_EV: 3,
   UNEXPECTED_EXIT_REASON: 4,
 } as const;
+
+/** KVM_SYNC_X86_* bits of kvm_valid_regs / kvm_dirty_regs (asm/kvm.h; uapi.md §1.5). */
+export const KvmSyncX86 = {
+  REGS: 1 << 0,
+  SREGS: 1 << 1,
+  EVENTS: 1 << 2,
+} as const;
+/** KVM_SYNC_X86_VALID_FIELDS: any other bit makes KVM_RUN fail with EINVAL. */
+export const KVM_SYNC_X86_VALID_FIELDS = 0x7;
+
+/**
+ * struct kvm_sync_regs (asm/kvm.h): the `s.regs` member of kvm_run's sync
+ * union, at run+304 (`KVM_SYNC_REGS_OFFSET`): regs at run+304, sregs at
+ * run+448 (cr3 at run+688), events at run+760.
+ */
+export const kvmSyncRegs = struct('kvm_sync_regs', 520, {
+  regs: at(0, kvmRegs),
+  sregs: at(144, kvmSregs),
+  events: at(456, kvmVcpuEvents),
+});
+export type KvmSyncRegs = LayoutValue<typeof kvmSyncRegs>;
+/** Offset of kvm_run.s (and of s.regs). */
+export const KVM_SYNC_REGS_OFFSET = 304;
+/** Absolute kvm_run offsets of the three synced structs. */
+export const KVM_SYNC_REGS_REGS_OFFSET = KVM_SYNC_REGS_OFFSET;
+export const KVM_SYNC_REGS_SREGS_OFFSET = KVM_SYNC_REGS_OFFSET + 144;
+export const KVM_SYNC_REGS_EVENTS_OFFSET = KVM_SYNC_REGS_OFFSET + 456;
+
+/**
+ * vdbg extension KVM_CAP_SYNC_REGS_CONDITIONAL (Sean Christopherson's
+ * counter-proposal, uapi.md §5; docs/uapi-extensions.md): this flag in
+ * kvm_valid_regs makes the store of the requested classes conditional on
+ * the exit reason's bit in `kvm_save_regs_on_exit`. Accepted by KVM_RUN only
+ * when the VM enabled the cap; otherwise EINVAL like any bit outside 0x7.
+ */
+export const KVM_SYNC_REGS_CONDITIONAL = 1n << 63n;
+
+/**
+ * `__u64 kvm_save_regs_on_exit[16]` (1024 bits, bit n = exit reason n),
+ * appended right after the `s` union at run+2352 (vdbg extension; the
+ * emulated kvm_run is 4096 bytes, KVM_GET_VCPU_MMAP_SIZE).
+ */
+export const KVM_SAVE_REGS_ON_EXIT_OFFSET = 2352;
+export const KVM_SAVE_REGS_ON_EXIT_WORDS = 16;
+export const kvmSaveRegsOnExit = struct('kvm_run.kvm_save_regs_on_exit', 128, {
+  bits: at(0, array(u64, KVM_SAVE_REGS_ON_EXIT_WORDS)),
+});
+
+/** Whether exit reason `reason`'s bit is set in the kvm_save_regs_on_exit bitmap of a kvm_run page. */
+export function saveRegsOnExitBit(page: ByteSource, reason: number): boolean {
+  if (reason < 0 || reason >= KVM_SAVE_REGS_ON_EXIT_WORDS * 64) return false;
+  const word = toDataView(page).getBigUint64(KVM_SAVE_REGS_ON_EXIT_OFFSET + 8 * (reason >>> 6), true);
+  return ((word >> BigInt(reason & 63)) & 1n) === 1n;
+}
+
+/** Sets or clears exit reason `reason`'s bit in the kvm_save_regs_on_exit bitmap of a kvm_run page. */
+export function setSaveRegsOnExitBit(page: ByteSource, reason: number, on: boolean): void {
+  if (reason < 0 || reason >= KVM_SAVE_REGS_ON_EXIT_WORDS * 64) throw new RangeError(`exit reason ${reason} outside the 1024-bit bitmap`);
+  const v = toDataView(page);
+  const off = KVM_SAVE_REGS_ON_EXIT_OFFSET + 8 * (reason >>> 6);
+  const bit = 1n << BigInt(reason & 63);
+  const word = v.getBigUint64(off, true);
+  v.setBigUint64(off, on ? word | bit : word & ~bit, true);
+}

@@ -92,3 +92,133 @@ export const kvmGuestDebug = struct('kvm_guest_debug', 72, {
   debugreg: at(8, array(u64, 8)),
 });
 export type KvmGuestDebug = LayoutValue<typeof kvmGuestDebug>;
+
+/** KVM_GUESTDBG_* control flags of kvm_guest_debug (linux/kvm.h + asm/kvm.h; uapi.md §1.2). */
+export const KvmGuestDbg = {
+  ENABLE: 0x00000001,
+  SINGLESTEP: 0x00000002,
+  USE_SW_BP: 0x00010000,
+  USE_HW_BP: 0x00020000,
+  INJECT_DB: 0x00040000,
+  INJECT_BP: 0x00080000,
+  BLOCKIRQ: 0x00100000,
+} as const;
+/** KVM_GUESTDBG_VALID_MASK on x86 (what KVM_CAP_SET_GUEST_DEBUG2 returns). */
+export const KVM_GUESTDBG_VALID_MASK = 0x001f0003;
+
+/** struct kvm_debugregs (asm/kvm.h; uapi.md §1.4): guest DR0–3, DR6, DR7; flags must be 0; bytes 56..127 are `reserved[9]`. */
+export const kvmDebugregs = struct('kvm_debugregs', 128, {
+  db: at(0, array(u64, 4)),
+  dr6: at(32, u64),
+  dr7: at(40, u64),
+  flags: at(48, u64),
+});
+export type KvmDebugregs = LayoutValue<typeof kvmDebugregs>;
+
+/** struct kvm_xcr (asm/kvm.h); bytes 4..7 are `reserved`. */
+export const kvmXcr = struct('kvm_xcr', 16, {
+  xcr: at(0, u32),
+  value: at(8, u64),
+});
+export type KvmXcr = LayoutValue<typeof kvmXcr>;
+
+/** KVM_MAX_XCRS (asm/kvm.h). */
+export const KVM_MAX_XCRS = 16;
+
+/** struct kvm_xcrs (asm/kvm.h; uapi.md §1.7); bytes 264..391 are `padding[16]`. */
+export const kvmXcrs = struct('kvm_xcrs', 392, {
+  nr_xcrs: at(0, u32),
+  flags: at(4, u32),
+  xcrs: at(8, array(kvmXcr, KVM_MAX_XCRS)),
+});
+export type KvmXcrs = LayoutValue<typeof kvmXcrs>;
+
+/** kvm_vcpu_events.exception. */
+export const kvmVcpuEventsException = struct('kvm_vcpu_events.exception', 8, {
+  injected: at(0, u8),
+  nr: at(1, u8),
+  has_error_code: at(2, u8),
+  pending: at(3, u8),
+  error_code: at(4, u32),
+});
+/** kvm_vcpu_events.interrupt. */
+export const kvmVcpuEventsInterrupt = struct('kvm_vcpu_events.interrupt', 4, {
+  injected: at(0, u8),
+  nr: at(1, u8),
+  soft: at(2, u8),
+  shadow: at(3, u8),
+});
+/** kvm_vcpu_events.nmi; byte 3 is `pad`. */
+export const kvmVcpuEventsNmi = struct('kvm_vcpu_events.nmi', 4, {
+  injected: at(0, u8),
+  pending: at(1, u8),
+  masked: at(2, u8),
+});
+/** kvm_vcpu_events.smi. */
+export const kvmVcpuEventsSmi = struct('kvm_vcpu_events.smi', 4, {
+  smm: at(0, u8),
+  pending: at(1, u8),
+  smm_inside_nmi: at(2, u8),
+  latched_init: at(3, u8),
+});
+
+/** kvm_vcpu_events.triple_fault (KVM_CAP_X86_TRIPLE_FAULT_EVENT). */
+export const kvmVcpuEventsTripleFault = struct('kvm_vcpu_events.triple_fault', 1, {
+  pending: at(0, u8),
+});
+
+/**
+ * struct kvm_vcpu_events (arch/x86/include/uapi/asm/kvm.h), 64 bytes. Bytes
+ * 29..54 are `reserved[26]`; `triple_fault.pending` is byte 28.
+ */
+export const kvmVcpuEvents = struct('kvm_vcpu_events', 64, {
+  exception: at(0, kvmVcpuEventsException),
+  interrupt: at(8, kvmVcpuEventsInterrupt),
+  nmi: at(12, kvmVcpuEventsNmi),
+  sipi_vector: at(16, u32),
+  flags: at(20, u32),
+  smi: at(24, kvmVcpuEventsSmi),
+  triple_fault: at(28, kvmVcpuEventsTripleFault),
+  exception_has_payload: at(55, u8),
+  exception_payload: at(56, u64),
+});
+export type KvmVcpuEvents = LayoutValue<typeof kvmVcpuEvents>;
+
+/** KVM_VCPUEVENT_VALID_* bits of kvm_vcpu_events.flags (asm/kvm.h). */
+export const KvmVcpuEventValid = {
+  NMI_PENDING: 0x01,
+  SIPI_VECTOR: 0x02,
+  SHADOW: 0x04,
+  SMM: 0x08,
+  PAYLOAD: 0x10,
+  TRIPLE_FAULT: 0x20,
+} as const;
+
+/** struct kvm_enable_cap (linux/kvm.h), argument of KVM_ENABLE_CAP; bytes 40..103 are `pad[64]`. */
+export const kvmEnableCap = struct('kvm_enable_cap', 104, {
+  cap: at(0, u32),
+  flags: at(4, u32),
+  args: at(8, array(u64, 4)),
+});
+export type KvmEnableCap = LayoutValue<typeof kvmEnableCap>;
+
+/** struct kvm_pit_config (linux/kvm.h), argument of KVM_CREATE_PIT2; bytes 4..63 are `pad[15]`. */
+export const kvmPitConfig = struct('kvm_pit_config', 64, {
+  flags: at(0, u32),
+});
+export type KvmPitConfig = LayoutValue<typeof kvmPitConfig>;
+/** KVM_PIT_SPEAKER_DUMMY: kvm_pit_config.flags bit, a dummy speaker port 0x61. */
+export const KVM_PIT_SPEAKER_DUMMY = 1;
+
+/** struct kvm_irq_level (linux/kvm.h), argument of KVM_IRQ_LINE: `irq` (a union with `__s32 status`), `level`. */
+export const kvmIrqLevel = struct('kvm_irq_level', 8, {
+  irq: at(0, u32),
+  level: at(4, u32),
+});
+export type KvmIrqLevel = LayoutValue<typeof kvmIrqLevel>;
+
+/** struct kvm_interrupt (linux/kvm.h), argument of KVM_INTERRUPT (userspace irqchip only). */
+export const kvmInterrupt = struct('kvm_interrupt', 4, {
+  irq: at(0, u32),
+});
+export type KvmInterrupt = LayoutValue<typeof kvmInterrupt>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KvmSystem, type KvmVm } from '../../../src/core/kvm/device.ts';
-import { KvmCap } from '../../../src/core/kvm/ioctls.ts';
+import { KvmCap } from '../../../src/core/uapi/ioctls.ts';
 import { KvmError } from '../../../src/core/uapi/errors.ts';
 import { BOOT_CODE_ADDR, writeLongModeTables } from '../../../src/core/boot/longmode.ts';
 import { kvmSkipReason } from './available.ts';

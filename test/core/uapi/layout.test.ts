@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { at, struct, u16, u32, u64, u8 } from '../../../src/core/uapi/layout.ts';
 import {
+  kvmDebugregs,
   kvmDtable,
+  kvmEnableCap,
+  kvmInterrupt,
+  kvmIrqLevel,
+  kvmPitConfig,
+  kvmVcpuEvents,
+  kvmXcr,
+  kvmXcrs,
   kvmGuestDebug,
   kvmRegs,
   kvmSegment,
@@ -20,6 +28,17 @@ import {
   kvmRunIo,
   kvmRunMmio,
   kvmRunSystemEvent,
+  kvmRunDebugCr3,
+  kvmSaveRegsOnExit,
+  kvmSyncRegs,
+  KVM_RUN_DEBUG_CR3_OFFSET,
+  KVM_SAVE_REGS_ON_EXIT_OFFSET,
+  KVM_SYNC_REGS_CONDITIONAL,
+  KVM_SYNC_REGS_EVENTS_OFFSET,
+  KVM_SYNC_REGS_OFFSET,
+  KVM_SYNC_REGS_SREGS_OFFSET,
+  saveRegsOnExitBit,
+  setSaveRegsOnExitBit,
 } from '../../../src/core/uapi/kvm-run.ts';
 import { kvmCpuid2Header, kvmCpuidEntry2, kvmMsrEntry, kvmMsrsHeader } from '../../../src/core/uapi/fam.ts';
 
@@ -38,6 +57,16 @@ describe('uAPI struct sizes', () => {
     [kvmCpuid2Header, 8],
     [kvmMsrEntry, 16],
     [kvmMsrsHeader, 8],
+    [kvmDebugregs, 128],
+    [kvmXcr, 16],
+    [kvmXcrs, 392],
+    [kvmVcpuEvents, 64],
+    [kvmSyncRegs, 520],
+    [kvmEnableCap, 104],
+    [kvmPitConfig, 64],
+    [kvmIrqLevel, 8],
+    [kvmInterrupt, 4],
+    [kvmSaveRegsOnExit, 128],
   ];
   it.each(sizes.map(([layout, size]) => [layout.name, layout.size, size]))('%s is %i bytes (expected %i)', (_, actual, size) => {
     expect(actual).toBe(size);
@@ -99,6 +128,65 @@ describe('uAPI field offsets', () => {
     expect(abs(kvmRunHw, 'hardware_exit_reason')).toBe(32);
     expect([abs(kvmRunEx, 'exception'), abs(kvmRunEx, 'error_code')]).toEqual([32, 36]);
     expect([abs(kvmRunSystemEvent, 'type'), abs(kvmRunSystemEvent, 'ndata'), abs(kvmRunSystemEvent, 'data')]).toEqual([32, 36, 40]);
+  });
+});
+
+describe('uAPI field offsets (debug, xcrs, events, sync regs, extensions)', () => {
+  const offs = (l: { fields: readonly { name: string; offset: number; size: number }[] }) => l.fields.map((f) => [f.name, f.offset, f.size]);
+
+  it('kvm_debugregs, kvm_xcrs, kvm_enable_cap, kvm_irq_level', () => {
+    expect(offs(kvmDebugregs)).toEqual([['db', 0, 32], ['dr6', 32, 8], ['dr7', 40, 8], ['flags', 48, 8]]);
+    expect(offs(kvmXcr)).toEqual([['xcr', 0, 4], ['value', 8, 8]]);
+    expect(offs(kvmXcrs)).toEqual([['nr_xcrs', 0, 4], ['flags', 4, 4], ['xcrs', 8, 256]]); // padding[16] at 264
+    expect(offs(kvmEnableCap)).toEqual([['cap', 0, 4], ['flags', 4, 4], ['args', 8, 32]]); // pad[64] at 40
+    expect(offs(kvmIrqLevel)).toEqual([['irq', 0, 4], ['level', 4, 4]]);
+    expect(offs(kvmPitConfig)).toEqual([['flags', 0, 4]]);
+  });
+
+  it('kvm_vcpu_events (x86, asm/kvm.h)', () => {
+    expect(offs(kvmVcpuEvents)).toEqual([
+      ['exception', 0, 8], ['interrupt', 8, 4], ['nmi', 12, 4], ['sipi_vector', 16, 4], ['flags', 20, 4],
+      ['smi', 24, 4], ['triple_fault', 28, 1], ['exception_has_payload', 55, 1], ['exception_payload', 56, 8],
+    ]);
+    const e = kvmVcpuEvents.zero();
+    e.exception = { injected: 1, nr: 14, has_error_code: 1, pending: 0, error_code: 0x6 };
+    e.interrupt = { injected: 1, nr: 0x20, soft: 0, shadow: 1 };
+    e.nmi = { injected: 0, pending: 1, masked: 1 };
+    e.smi = { smm: 0, pending: 0, smm_inside_nmi: 0, latched_init: 1 };
+    e.triple_fault = { pending: 1 };
+    e.exception_has_payload = 1;
+    e.exception_payload = 0xdead0000n;
+    const b = kvmVcpuEvents.encode(e);
+    expect(Array.from(b.subarray(0, 16))).toEqual([1, 14, 1, 0, 6, 0, 0, 0, 1, 0x20, 0, 1, 0, 1, 1, 0]);
+    expect([b[27], b[28], b[55]]).toEqual([1, 1, 1]);
+    expect(kvmVcpuEvents.decode(b)).toEqual(e);
+  });
+
+  it('kvm_sync_regs inside kvm_run: regs at +304, sregs at +448 (cr3 at +688), events at +760', () => {
+    expect(offs(kvmSyncRegs)).toEqual([['regs', 0, 144], ['sregs', 144, 312], ['events', 456, 64]]);
+    expect(KVM_SYNC_REGS_OFFSET).toBe(kvmRun.offsetOf('s'));
+    expect(KVM_SYNC_REGS_SREGS_OFFSET).toBe(448);
+    expect(KVM_SYNC_REGS_SREGS_OFFSET + kvmSregs.offsetOf('cr3')).toBe(688);
+    expect(KVM_SYNC_REGS_EVENTS_OFFSET).toBe(760);
+  });
+
+  it('extensions: debug cr3 at run+64, the conditional flag, the bitmap right after kvm_run', () => {
+    expect(KVM_RUN_DEBUG_CR3_OFFSET).toBe(64);
+    expect(KVM_RUN_EXIT_OFFSET + kvmRunDebugCr3.offsetOf('cr3')).toBe(64);
+    expect(KVM_SYNC_REGS_CONDITIONAL).toBe(0x8000_0000_0000_0000n);
+    expect(KVM_SAVE_REGS_ON_EXIT_OFFSET).toBe(kvmRun.size);
+    const page = new Uint8Array(4096);
+    setSaveRegsOnExitBit(page, 4, true);
+    setSaveRegsOnExitBit(page, 65, true);
+    expect(page[2352]).toBe(0x10);
+    expect(page[2352 + 8]).toBe(0x02);
+    expect(saveRegsOnExitBit(page, 4)).toBe(true);
+    expect(saveRegsOnExitBit(page, 5)).toBe(false);
+    expect(saveRegsOnExitBit(page, 2000)).toBe(false);
+    setSaveRegsOnExitBit(page, 4, false);
+    expect(page[2352]).toBe(0);
+    expect(kvmSaveRegsOnExit.decode(page, KVM_SAVE_REGS_ON_EXIT_OFFSET).bits[1]).toBe(2n);
+    expect(() => setSaveRegsOnExitBit(page, 1024, true)).toThrow(RangeError);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { _IO, _IOR, _IOW, _IOWR, KvmCap, KvmIoctl, ioctlName } from '../../../src/core/kvm/ioctls.ts';
+import { _IO, _IOR, _IOW, _IOWR, KvmCap, KvmIoctl, ioctlName } from '../../../src/core/uapi/ioctls.ts';
 
 describe('KVM ioctl numbers', () => {
   // Values from <linux/kvm.h> as compiled on x86-64.
@@ -21,6 +21,19 @@ describe('KVM ioctl numbers', () => {
     ['KVM_SET_MSRS', 0x4008ae89],
     ['KVM_SET_CPUID2', 0x4008ae90],
     ['KVM_SET_GUEST_DEBUG', 0x4048ae9b],
+    // printed from linux-libc-dev's <linux/kvm.h> with gcc on x86-64
+    ['KVM_GET_DEBUGREGS', 0x8080aea1],
+    ['KVM_SET_DEBUGREGS', 0x4080aea2],
+    ['KVM_GET_XCRS', 0x8188aea6],
+    ['KVM_SET_XCRS', 0x4188aea7],
+    ['KVM_GET_VCPU_EVENTS', 0x8040ae9f],
+    ['KVM_SET_VCPU_EVENTS', 0x4040aea0],
+    ['KVM_ENABLE_CAP', 0x4068aea3],
+    ['KVM_CREATE_IRQCHIP', 0xae60],
+    ['KVM_IRQ_LINE', 0x4008ae61],
+    ['KVM_CREATE_PIT2', 0x4040ae77],
+    ['KVM_INTERRUPT', 0x4004ae86],
+    ['KVM_SET_IDENTITY_MAP_ADDR', 0x4008ae48],
   ] as const)('%s = %i', (name, value) => {
     expect(KvmIoctl[name]).toBe(value);
     expect(ioctlName(value)).toBe(name);
@@ -44,5 +57,19 @@ describe('KVM ioctl numbers', () => {
     expect(KvmCap.IMMEDIATE_EXIT).toBe(136);
     expect(KvmCap.SET_GUEST_DEBUG2).toBe(195);
     expect(KvmCap.XSAVE2).toBe(208);
+    expect(KvmCap.IRQCHIP).toBe(0);
+    expect(KvmCap.PIT2).toBe(33);
+    expect(KvmCap.VCPU_EVENTS).toBe(41);
+    expect(KvmCap.SET_IDENTITY_MAP_ADDR).toBe(37);
+    expect(KvmCap.ENABLE_CAP).toBe(54);
+    expect(KvmCap.ENABLE_CAP_VM).toBe(98);
+    expect(KvmCap.CHECK_EXTENSION_VM).toBe(105);
+  });
+
+  it('gives the two vdbg extensions private numbers no KVM release uses', () => {
+    expect(KvmCap.X86_GUEST_DEBUG_CR3).toBe(0x76640001);
+    expect(KvmCap.SYNC_REGS_CONDITIONAL).toBe(0x76640002);
+    const linux = Object.entries(KvmCap).filter(([k]) => k !== 'X86_GUEST_DEBUG_CR3' && k !== 'SYNC_REGS_CONDITIONAL');
+    expect(Math.max(...linux.map(([, v]) => v))).toBeLessThan(1000);
   });
 });
