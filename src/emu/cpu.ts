@@ -114,8 +114,6 @@ export class Cpu implements MmuHost {
   mode64 = false;
   /** Start of the executing instruction (for fault-like exits). */
   insnStart = 0;
-  /** The executing instruction (handlers that need its length). */
-  cur: Insn = new Insn();
 
   private readonly icache: (Insn[] | undefined)[];
 
@@ -288,7 +286,7 @@ export class Cpu implements MmuHost {
           if (left <= 0) return exit;
         } else if (e instanceof VmExitSignal) {
           this.rip = this.insnStart;
-          exit.insnLen = this.cur.len;
+          exit.insnLen = this.insnLen();
           return exit;
         } else if (e instanceof TripleFault) {
           exit.reason = EXIT_TRIPLE_FAULT;
@@ -312,7 +310,6 @@ export class Cpu implements MmuHost {
     this.insnStart = start;
     let i = this.fetch(start);
     for (;;) {
-      this.cur = i;
       const seq = start + i.len;
       this.rip = seq;
       i.h(this, i);
@@ -339,6 +336,14 @@ export class Cpu implements MmuHost {
       start = nr;
       i = n;
     }
+  }
+
+  /**
+   * Length of the instruction at `insnStart`, for exits that report it (a
+   * fault-like exit changed nothing, so the same instruction is found again).
+   */
+  private insnLen(): number {
+    return this.fetch(this.insnStart).len;
   }
 
   /** The decoded instruction at linear address `la` (translating and decoding as needed). */
@@ -405,7 +410,6 @@ export class Cpu implements MmuHost {
     const page = this.icache[pa >>> 12];
     let i = page === undefined ? undefined : page[pa & 0xfff];
     if (i === undefined) i = this.decodeAt(start, pa);
-    this.cur = i;
     dbg.hits = 0;
     dbg.discard = false;
     this.rip = start + i.len;
@@ -454,7 +458,7 @@ export class Cpu implements MmuHost {
         exit.errorCode = ec;
         exit.soft = sw;
         exit.qual = v === PF ? this.mmu.faultLa : v === DB ? bits : 0;
-        exit.insnLen = sw ? this.cur.len : 0;
+        exit.insnLen = sw ? this.insnLen() : 0;
         return true;
       }
       if (!inj) {

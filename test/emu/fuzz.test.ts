@@ -157,7 +157,8 @@ describe('fuzz: execution', () => {
         } catch {
           /* the address itself does not translate */
         }
-        const op = cpu.cur;
+        // The instruction that failed, decoded again from its bytes (the CPU keeps no pointer to it).
+        const op = pa >= 0 ? decodeBytes(cpu.mem.u8.subarray(pa, pa + 15)) : new Insn();
         const row = OPS[op.map * 256 + op.op];
         const key = `${row?.mnemonic ?? '?'}:${err.message}`;
         const f = failures.get(key);
