@@ -178,7 +178,7 @@ describe('reading the counters', () => {
     expect(pit.portIn(0x40, 1)).toBe(0xf0);
     expect(pit.portIn(0x40, 1)).toBe(0x0f);
     // Live again.
-    expect(pit.portIn(0x40, 1) | (pit.portIn(0x40, 1) << 8)).toBe(0x1000 - 0x110);
+    expect(pit.portIn(0x40, 1)! | (pit.portIn(0x40, 1)! << 8)).toBe(0x1000 - 0x110);
   });
 
   it('latches status and count with read-back; status comes out first', () => {
