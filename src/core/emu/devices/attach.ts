@@ -43,6 +43,11 @@ export interface AttachedIrqchip {
   run(budget: number): CpuExit;
   /** Re-read the PIC output into the CPU's INTR line (after irqLine from outside a run). */
   syncIntr(): void;
+  /**
+   * Keep INTR low whatever the PIC says (KVM_GUESTDBG_BLOCKIRQ: no interrupt
+   * is injected while set; requests wait in the PIC).
+   */
+  blockIrq: boolean;
   /** Instructions of idle time skipped so far. */
   readonly idleInstructions: number;
 }
@@ -64,8 +69,9 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
     accounted = cpu.icount;
   };
 
+  let blockIrq = false;
   const syncIntr = (): void => {
-    if (chip.hasInterrupt()) {
+    if (!blockIrq && chip.hasInterrupt()) {
       if (!cpu.intrPending) cpu.raiseIntr();
     } else {
       cpu.intrPending = false;
@@ -151,6 +157,13 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
     syncIntr,
     get idleInstructions() {
       return idle;
+    },
+    get blockIrq() {
+      return blockIrq;
+    },
+    set blockIrq(on: boolean) {
+      blockIrq = on;
+      syncIntr();
     },
   };
 }

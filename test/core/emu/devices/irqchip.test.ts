@@ -194,4 +194,38 @@ describe('end to end: a guest takes PIT ticks through the PIC on the emulated CP
     expect(exit.reason).toBe(EXIT_IDLE);
     expect(cpu.halted).toBe(true);
   });
+
+  it('lets in-kernel port accesses see the time of their own instruction (count latched mid-slice)', () => {
+    // mov al,0x34; out 0x43,al; mov al,0; out 0x40,al; out 0x40,al (count 65536, loaded at icount 4);
+    // 840 × nop; mov al,0; out 0x43,al (latch at icount 846); in al,0x40; mov bl,al; in al,0x40; mov bh,al; out 0xe9,al
+    const code = [
+      0xb0, 0x34, 0xe6, 0x43, 0xb0, 0x00, 0xe6, 0x40, 0xe6, 0x40, ...new Array(840).fill(0x90),
+      0xb0, 0x00, 0xe6, 0x43, 0xe4, 0x40, 0x88, 0xc3, 0xe4, 0x40, 0x88, 0xc7, 0xe6, 0xe9,
+    ];
+    const cpu = makeMachine(code);
+    const chip = new Irqchip(new Counters());
+    chip.createPit({ flags: 0 });
+    const exit = attachIrqchip(cpu, chip).run(2_000_000); // one slice: no timer was armed at its start
+    expect(exit.reason).toBe(EXIT_IO);
+    expect(chip.pit!.channels[0].loadTime).toBe(4);
+    expect(cpu.getGpr(RBX) & 0xffffn).toBe(BigInt(0x10000 - Math.floor((846 - 4) / DEFAULT_INSTRUCTIONS_PER_PIT_TICK)));
+  });
+
+  it('keeps INTR low while blockIrq (KVM_GUESTDBG_BLOCKIRQ) is set; the ticks wait in the PIC', () => {
+    const cpu = makeMachine(TICK_GUEST);
+    cpu.setGpr(R12, 1n); // spin
+    const chip = new Irqchip(new Counters());
+    chip.createPit({ flags: 0 });
+    const vcpu = attachIrqchip(cpu, chip);
+    vcpu.blockIrq = true;
+    expect(vcpu.run(3 * PERIOD).reason).toBe(EXIT_BUDGET);
+    expect(cpu.getGpr(RBX)).toBe(0n);
+    expect(chip.counters.get('pit.tick')).toBe(2); // the second is held by reinject
+    expect(chip.hasInterrupt()).toBe(true);
+    vcpu.blockIrq = false;
+    vcpu.run(100); // the first tick, then the held one on its EOI, then the third (due at load + 3 periods)
+    expect(cpu.getGpr(RBX)).toBe(3n);
+    expect(chip.counters.get('pit.reinjected')).toBe(1);
+    expect(chip.counters.get('pit.tick')).toBe(3);
+  });
 });
