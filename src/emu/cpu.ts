@@ -306,35 +306,40 @@ export class Cpu implements MmuHost {
    * loop so the next instruction is looked up afresh.
    */
   private runFast(left: number): number {
+    // `start` is the instruction being fetched or executed; a fault or exit
+    // unwinding from it records it in insnStart (not stored per instruction).
     let start = this.rip;
-    this.insnStart = start;
-    let i = this.fetch(start);
-    for (;;) {
-      const seq = start + i.len;
-      this.rip = seq;
-      i.h(this, i);
-      this.icount++;
-      if (--left <= 0 || this.slow) return left;
-      const nr = this.rip;
-      this.insnStart = nr;
-      let n: Insn | undefined;
-      if (nr === seq) {
-        n = i.next;
-        if (n === undefined) {
-          n = this.fetch(nr);
-          if (linkable(start, nr, n)) i.next = n;
+    try {
+      let i = this.fetch(start);
+      for (;;) {
+        const seq = start + i.len;
+        this.rip = seq;
+        i.h(this, i);
+        this.icount++;
+        if (--left <= 0 || this.slow) return left;
+        const from = start;
+        start = this.rip;
+        let n: Insn | undefined;
+        if (start === seq) {
+          n = i.next;
+          if (n === undefined) {
+            n = this.fetch(start);
+            if (linkable(from, start, n)) i.next = n;
+          }
+        } else if (start === i.takenRip) {
+          n = i.taken as Insn;
+        } else {
+          n = this.fetch(start);
+          if (linkable(from, start, n)) {
+            i.taken = n;
+            i.takenRip = start;
+          }
         }
-      } else if (nr === i.takenRip) {
-        n = i.taken as Insn;
-      } else {
-        n = this.fetch(nr);
-        if (linkable(start, nr, n)) {
-          i.taken = n;
-          i.takenRip = nr;
-        }
+        i = n;
       }
-      start = nr;
-      i = n;
+    } catch (e) {
+      this.insnStart = start;
+      throw e;
     }
   }
 

@@ -217,8 +217,8 @@ function repeat(cpu: Cpu, i: Insn, once: Once, size: number, until: number, bulk
     if (until >= 0 && eq !== until) return;
     // hits is fresh only while data breakpoints are armed (which forces the slow loop).
     if (left === 0 || (cpu.dbg.hits !== 0 && cpu.dbg.data !== 0)) {
-      // Not finished: resume this instruction next time (not retired yet).
-      cpu.rip = cpu.insnStart;
+      // Not finished: resume this instruction next time (not retired yet). RIP points past it.
+      cpu.rip -= i.len;
       cpu.icount--;
       return;
     }
