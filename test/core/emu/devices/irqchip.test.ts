@@ -146,6 +146,7 @@ describe('end to end: a guest takes PIT ticks through the PIC on the emulated CP
       expect(exit.reason).toBe(EXIT_IO);
       expect([exit.port, exit.size, exit.out, exit.value]).toEqual([0xe9, 1, true, 0x42]);
       expect(cpu.rip).toBe(CODE + OUT_E9); // the OUT is left for userspace to complete
+      expect(exit.insnLen).toBe(2);
       expect(cpu.getGpr(RBX)).toBe(10n);
       // Ticks come exactly PERIOD instructions of guest time apart, from the PIT load on.
       const load = chip.pit!.channels[0].loadTime;
