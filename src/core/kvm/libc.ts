@@ -16,6 +16,11 @@ const ioctlPtr = lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']);
 const ioctlInt = lib.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']);
 const mmapFn = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
 const munmapFn = lib.func('int munmap(void *addr, size_t len)');
+const getpidFn = lib.func('int getpid(void)');
+const tgkillFn = lib.func('int tgkill(int tgid, int tid, int sig)');
+// struct sigaction is passed as raw bytes (glibc x86-64 layout: sa_handler
+// at 0, sa_mask 128 bytes at 8, sa_flags at 136, sa_restorer at 144).
+const sigactionFn = lib.func('sigaction', 'int', ['int', 'void *', 'void *']);
 
 export const O_RDWR = 0o2;
 export const O_CLOEXEC = 0o2000000;
@@ -55,9 +60,9 @@ export function ioctlValue(fd: number, request: number, value: number | bigint):
  * ioctl on a koffi worker thread, for a blocking KVM_RUN that must not stall
  * the event loop. Resolves with [result, errno].
  */
-export function ioctlAsync(fd: number, request: number): Promise<[number, number]> {
+export function ioctlAsync(fd: number, request: number, buf: Uint8Array | null = null): Promise<[number, number]> {
   return new Promise((resolve, reject) => {
-    ioctlPtr.async(fd, request, null, (err: unknown, res: number) => {
+    ioctlPtr.async(fd, request, buf, (err: unknown, res: number) => {
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve([res, res < 0 ? koffi.errno() : 0]);
     });
@@ -78,4 +83,38 @@ export function munmap(addr: bigint, len: number): number {
 /** A zero-copy ArrayBuffer over `len` bytes of host memory at `addr` (valid until munmap). */
 export function view(addr: bigint, len: number): ArrayBuffer {
   return koffi.view(addr, len);
+}
+
+export function getpid(): number {
+  return getpidFn() as number;
+}
+
+/** tgkill(2): send `sig` to one thread of this process. */
+export function tgkill(tgid: number, tid: number, sig: number): number {
+  return tgkillFn(tgid, tid, sig) as number;
+}
+
+const SIGACTION_SIZE = 152;
+const SIG_IGN = 1n;
+
+/**
+ * sigaction(sig, SIG_IGN). Setting SIG_IGN also discards every pending
+ * instance of `sig` in every thread, blocked or not (POSIX; kernel
+ * do_sigaction), which is how a kick signal left pending is flushed.
+ */
+export function ignoreSignal(sig: number): number {
+  const act = new Uint8Array(SIGACTION_SIZE);
+  new DataView(act.buffer).setBigUint64(0, SIG_IGN, true);
+  return sigactionFn(sig, act, null) as number;
+}
+
+/**
+ * Discards every pending instance of `sig` in every thread, keeping its
+ * handler: sigaction(SIG_IGN) (which flushes) then the previous action back.
+ */
+export function flushPendingSignal(sig: number): number {
+  const old = new Uint8Array(SIGACTION_SIZE);
+  if ((sigactionFn(sig, null, old) as number) < 0) return -1;
+  if (ignoreSignal(sig) < 0) return -1;
+  return sigactionFn(sig, old, null) as number;
 }

@@ -12,6 +12,7 @@ import {
   KvmExitReason as R,
   kvmRun,
   kvmRunDebug,
+  kvmRunDebugCr3,
   kvmRunEx,
   kvmRunFailEntry,
   kvmRunHw,
@@ -28,7 +29,8 @@ export type VcpuExit =
   | { kind: 'irq-window-open'; reason: 7 }
   | { kind: 'io'; reason: 2; direction: 'in' | 'out'; port: number; size: number; count: number; data: Uint8Array }
   | { kind: 'mmio'; reason: 6; physAddr: bigint; isWrite: boolean; data: Uint8Array }
-  | { kind: 'debug'; reason: 4; exception: number; pc: bigint; dr6: bigint; dr7: bigint }
+  /** `cr3` only when decoded with `{ debugCr3: true }` (the VM enabled KVM_CAP_X86_GUEST_DEBUG_CR3). */
+  | { kind: 'debug'; reason: 4; exception: number; pc: bigint; dr6: bigint; dr7: bigint; cr3?: bigint }
   | { kind: 'exception'; reason: 1; exception: number; errorCode: number }
   | { kind: 'unknown'; reason: 0; hardwareExitReason: bigint }
   | { kind: 'fail-entry'; reason: 9; hardwareEntryFailureReason: bigint; cpu: number }
@@ -36,7 +38,12 @@ export type VcpuExit =
   | { kind: 'system-event'; reason: 24; type: number; data: bigint[] }
   | { kind: 'unsupported'; reason: number };
 
-export function decodeExit(page: ByteSource): VcpuExit {
+export interface DecodeExitOptions {
+  /** Read the CR3 extension at run+64 into debug exits (KVM_CAP_X86_GUEST_DEBUG_CR3 enabled). */
+  debugCr3?: boolean;
+}
+
+export function decodeExit(page: ByteSource, opts: DecodeExitOptions = {}): VcpuExit {
   const v = toDataView(page);
   const reason = kvmRun.get(v, 'exit_reason');
   switch (reason) {
@@ -62,7 +69,9 @@ export function decodeExit(page: ByteSource): VcpuExit {
     }
     case R.DEBUG: {
       const d = kvmRunDebug.read(v, X);
-      return { kind: 'debug', reason, exception: d.exception, pc: d.pc, dr6: d.dr6, dr7: d.dr7 };
+      const exit: VcpuExit = { kind: 'debug', reason, exception: d.exception, pc: d.pc, dr6: d.dr6, dr7: d.dr7 };
+      if (opts.debugCr3) exit.cr3 = kvmRunDebugCr3.get(v, 'cr3', X);
+      return exit;
     }
     case R.EXCEPTION: {
       const e = kvmRunEx.read(v, X);

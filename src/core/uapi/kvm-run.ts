@@ -153,6 +153,12 @@ export function exitReasonName(reason: number): string {
   return exitNames.get(reason) ?? `KVM_EXIT_${reason}`;
 }
 
+/** The counter name of a KVM exit reason returned to userspace: `exit.hlt`, `exit.internal_error`, `exit.<n>` if unnamed. */
+export function exitCounterName(reason: number): string {
+  const name = exitNames.get(reason);
+  return name ? `exit.${name.slice('KVM_EXIT_'.length).toLowerCase()}` : `exit.${reason}`;
+}
+
 /** KVM_INTERNAL_ERROR_* suberrors (linux/kvm.h). */
 export const KvmInternalError = {
   EMULATION: 1,
