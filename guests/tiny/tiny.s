@@ -17,6 +17,7 @@ start:
 	jne fail
 	lea rsi, [rip + ok]
 	call print
+	mov rax, [rip + result]  # rax = 55 at the HLT
 	hlt
 fail:
 	mov al, 1

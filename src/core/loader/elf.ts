@@ -67,7 +67,8 @@ export interface Elf64 {
 export function readElfFile(path: string): Elf64 {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    const b = readFileSync(path);
+    bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ImageError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not an ELF image' : `cannot read it (${code ?? String(e)})`);
