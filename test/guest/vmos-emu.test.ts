@@ -36,7 +36,7 @@ beforeAll(async () => {
       };
     },
     onExit(e, ctx) {
-      if (e.kind === 'io' && e.port === 0x3f8) ioCr3.add(ctx.getSregs().cr3);
+      if (e.kind === 'io' && e.port === 0x3f8) ioCr3.add(ctx.vcpu.getSregs().cr3);
     },
   });
   tasks = readVmosTasks(run.image.symbols, physReader(run.memory!));
@@ -57,7 +57,10 @@ describe('vmos on emu', () => {
   it('is deterministic: a second run gives the same bytes and the same counters', async () => {
     const again = await runGuest(new EmuBackend(), vmosImage());
     expect(again.transcript).toBe(run.transcript);
-    expect(again.vcpuCounters).toEqual(run.vcpuCounters);
+    // (the first run also read SREGS at each console write: leave the ioctl and register-cache counters out)
+    const hv = (c: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(c).filter(([k]) => !/^(ioctl|regs|sync)\./.test(k)));
+    expect(hv(again.vcpuCounters)).toEqual(hv(run.vcpuCounters));
+    expect(hv(again.vcpuCounters)['exit.io']).toBeGreaterThan(1000);
   }, 60_000);
 
   it('processes really have distinct CR3s (vmos_tasks, and the CR3 of each console write)', () => {

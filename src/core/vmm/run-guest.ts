@@ -7,19 +7,16 @@
  * returns the console transcript, the exit status and the counters. The
  * debugger drives VMs itself; this is for tests, examples and the bench.
  *
- * It speaks raw ioctls with the shared layouts (src/core/uapi), as the uAPI
- * classes of src/core/api will once they land.
+ * It drives the backend through the uAPI classes (src/core/api).
  */
+import { openKvm, type VcpuFd, type VmFd } from '../api/index.ts';
 import type { Backend } from '../backend.ts';
 import { Counters } from '../counters.ts';
 import type { Elf64 } from '../loader/elf.ts';
 import { DEFAULT_GUEST_MEM, loadElf, loadRaw, type LoadedImage } from '../loader/boot.ts';
-import { KvmError, Errno } from '../uapi/errors.ts';
-import { decodeExit, type VcpuExit } from '../uapi/exit.ts';
-import { decodeCpuid2, encodeCpuid2, type CpuidEntry } from '../uapi/fam.ts';
-import { KvmIoctl, ioctlName } from '../uapi/ioctls.ts';
-import { kvmRun } from '../uapi/kvm-run.ts';
-import { kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmXcrs, type KvmRegs, type KvmSregs } from '../uapi/structs.ts';
+import type { VcpuExit } from '../uapi/exit.ts';
+import type { CpuidEntry } from '../uapi/fam.ts';
+import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
 import { ExitPort, SerialConsole } from './devices.ts';
 
 export type GuestImage =
@@ -28,15 +25,16 @@ export type GuestImage =
 
 export type StopReason = 'exit-port' | 'shutdown' | 'hlt' | 'internal-error' | 'fail-entry' | 'debug' | 'unexpected-exit' | 'exit-limit' | 'timeout';
 
-/** What a hook sees: the VM's fds and memory, and register access through the backend. */
+/** What a hook sees: the VM and vCPU handles, guest memory and the loaded image. */
 export interface GuestContext {
   backend: Backend;
+  vm: VmFd;
+  vcpu: VcpuFd;
+  /** The raw fds (tests reach the emulated vCPU with EmuBackend.vcpu(vcpuFd)). */
   vmFd: number;
   vcpuFd: number;
   memory: Uint8Array;
   image: LoadedImage;
-  getRegs(): KvmRegs;
-  getSregs(): KvmSregs;
 }
 
 export interface RunGuestOptions {
@@ -65,9 +63,9 @@ export interface RunGuestResult {
   stop: StopReason;
   /** A sentence saying why the run stopped (with the exit's details). */
   detail: string;
-  /** The VMM's counters: `exit.<kind>` per KVM_RUN return, `ioctl.<NAME>`, `io.<device>`. */
+  /** The VMM's counters: `exit.<kind>` per KVM_RUN return, `io.<device>`. */
   vmm: Record<string, number>;
-  /** The backend's counters for the vCPU and the VM (on emu: every hypervisor decision). */
+  /** The counters of the vCPU and the VM: ioctls by kind, and the backend's (on emu: every hypervisor decision). */
   vcpuCounters: Readonly<Record<string, number>>;
   vmCounters: Readonly<Record<string, number>>;
   regs: KvmRegs;
@@ -79,56 +77,31 @@ export interface RunGuestResult {
 
 const DEFAULT_MAX_EXITS = 10_000_000;
 /** Where KVM may put the three pages it needs for real mode on VMX (unused by long-mode guests, but set as VMMs do). */
-const TSS_ADDR = 0xfffbd000n;
+const TSS_ADDR = 0xfffbd000;
 
 export async function runGuest(backend: Backend, image: GuestImage, opts: RunGuestOptions & { keepMemory?: boolean } = {}): Promise<RunGuestResult> {
   const vmm = new Counters();
-  const ioctl = (fd: number, req: number, arg?: Uint8Array | number | bigint) => {
-    vmm.inc(`ioctl.${ioctlName(req)}`);
-    return backend.ioctl(fd, req, arg);
-  };
   const isElf = image.kind === 'elf';
   const memSize = opts.memSize ?? (isElf ? DEFAULT_GUEST_MEM : 16 << 20);
-  const sys = backend.openSystem();
-  const mem = backend.allocMemory(memSize);
-  let vmFd = -1, vcpuFd = -1;
+  const kvm = openKvm(backend);
   try {
-    vmFd = ioctl(sys, KvmIoctl.KVM_CREATE_VM, 0);
-    ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDR);
+    const vm = kvm.createVm();
+    vm.setTssAddr(TSS_ADDR);
     if (opts.irqchip ?? isElf) {
-      ioctl(vmFd, KvmIoctl.KVM_CREATE_IRQCHIP, 0);
-      ioctl(vmFd, KvmIoctl.KVM_CREATE_PIT2, kvmPitConfig.encode({ flags: 0 }));
+      vm.createIrqchip();
+      vm.createPit2();
     }
+    const mem = vm.mapMemory({ size: memSize });
     const loaded = isElf ? loadElf(mem.bytes, image.elf) : loadRaw(mem.bytes, image.bytes, image.gpa, image.entry, image.name);
-    ioctl(vmFd, KvmIoctl.KVM_SET_USER_MEMORY_REGION, kvmUserspaceMemoryRegion.encode({
-      slot: 0, flags: 0, guest_phys_addr: 0n, memory_size: BigInt(memSize), userspace_addr: mem.addr,
-    }));
-    vcpuFd = ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
-    const run = backend.mapRun(vcpuFd, ioctl(sys, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0));
-
-    const cpuidBuf = encodeCpuid2(256);
-    ioctl(sys, KvmIoctl.KVM_GET_SUPPORTED_CPUID, cpuidBuf);
-    const supported = decodeCpuid2(cpuidBuf);
-    ioctl(vcpuFd, KvmIoctl.KVM_SET_CPUID2, encodeCpuid2(opts.cpuid ? opts.cpuid(supported) : supported));
-
-    const getRegs = () => {
-      const b = new Uint8Array(kvmRegs.size);
-      ioctl(vcpuFd, KvmIoctl.KVM_GET_REGS, b);
-      return kvmRegs.decode(b);
-    };
-    const getSregs = () => {
-      const b = new Uint8Array(kvmSregs.size);
-      ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, b);
-      return kvmSregs.decode(b);
-    };
+    const vcpu = vm.createVcpu(0);
+    const supported = kvm.getSupportedCpuid();
+    vcpu.setCpuid2(opts.cpuid ? opts.cpuid(supported) : supported);
     const { state } = loaded;
-    ioctl(vcpuFd, KvmIoctl.KVM_SET_SREGS, kvmSregs.encode({ ...getSregs(), ...state.sregs }));
-    ioctl(vcpuFd, KvmIoctl.KVM_SET_REGS, kvmRegs.encode(state.regs));
-    const xcrs = Array.from({ length: 16 }, () => ({ xcr: 0, value: 0n }));
-    xcrs[0] = { xcr: 0, value: state.xcr0 };
-    ioctl(vcpuFd, KvmIoctl.KVM_SET_XCRS, kvmXcrs.encode({ nr_xcrs: 1, flags: 0, xcrs }));
+    vcpu.setSregs({ ...vcpu.getSregs(), ...state.sregs });
+    vcpu.setRegs(state.regs);
+    vcpu.setXcrs({ flags: 0, xcrs: [{ xcr: 0, value: state.xcr0 }] });
 
-    const ctx: GuestContext = { backend, vmFd, vcpuFd, memory: mem.bytes, image: loaded, getRegs, getSregs };
+    const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory: mem.bytes, image: loaded };
     opts.onStart?.(ctx);
 
     const serial = new SerialConsole();
@@ -138,19 +111,16 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
     let timedOut = false;
     const timer = opts.timeoutMs === undefined ? null : setTimeout(() => {
       timedOut = true;
-      kvmRun.set(run, 'immediate_exit', 1);
-      backend.kick(vcpuFd);
+      vcpu.kick();
     }, opts.timeoutMs);
 
     let stop: StopReason = 'exit-limit';
     let detail = `stopped after ${maxExits} exits`;
     try {
       for (let n = 0; n < maxExits; n++) {
-        try {
-          vmm.inc('ioctl.KVM_RUN');
-          await backend.ioctlAsync(vcpuFd, KvmIoctl.KVM_RUN, 0);
-        } catch (e) {
-          if (!(e instanceof KvmError) || e.errno !== Errno.EINTR) throw e;
+        const exit = await vcpu.runAsync();
+        vmm.inc(`exit.${exit.kind}`);
+        if (exit.kind === 'intr') {
           if (timedOut) {
             stop = 'timeout';
             detail = `no exit-port write within ${opts.timeoutMs} ms`;
@@ -158,8 +128,6 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
           }
           continue; // a signal: run again
         }
-        const exit = decodeExit(run);
-        vmm.inc(`exit.${exit.kind}`);
         opts.onExit?.(exit, ctx);
         if (exit.kind === 'io') {
           const { port, direction, size, data } = exit;
@@ -178,7 +146,7 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
           }
           continue;
         }
-        if (exit.kind === 'intr' || exit.kind === 'irq-window-open') continue;
+        if (exit.kind === 'irq-window-open') continue;
         stop = exit.kind === 'hlt' || exit.kind === 'shutdown' || exit.kind === 'internal-error' || exit.kind === 'fail-entry' || exit.kind === 'debug'
           ? exit.kind : 'unexpected-exit';
         detail = describeExit(exit);
@@ -193,18 +161,15 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
       stop,
       detail,
       vmm: vmm.snapshot(),
-      vcpuCounters: backend.counters(vcpuFd),
-      vmCounters: backend.counters(vmFd),
-      regs: getRegs(),
-      sregs: getSregs(),
+      vcpuCounters: vcpu.counters(),
+      vmCounters: vm.counters(),
+      regs: vcpu.getRegs(),
+      sregs: vcpu.getSregs(),
       memory: opts.keepMemory ? mem.bytes.slice() : undefined,
       image: loaded,
     };
   } finally {
-    if (vcpuFd >= 0) backend.close(vcpuFd);
-    if (vmFd >= 0) backend.close(vmFd);
-    backend.close(sys);
-    backend.freeMemory(mem);
+    kvm.close();
   }
 }
 
