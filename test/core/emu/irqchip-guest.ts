@@ -1,21 +1,18 @@
 /**
  * The guest of irqchip-e2e.test.ts (irqchip-e2e.s) and its driver over any
- * Backend: only ioctls with the shared uAPI layouts, so the same function
- * runs the guest on the emulated hypervisor and on real /dev/kvm.
+ * Backend through the uAPI classes (openKvm → Kvm/VmFd/VcpuFd, the same
+ * ioctl bytes on both backends), so the same function runs the guest on the
+ * emulated hypervisor and on real /dev/kvm.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openKvm } from '../../../src/core/api/index.ts';
 import type { Backend } from '../../../src/core/backend.ts';
 import { BOOT_CODE_ADDR, writeLongModeTables } from '../../../src/core/boot/longmode.ts';
 import { DEFAULT_INSTRUCTIONS_PER_PIT_TICK } from '../../../src/core/emu/devices/pit.ts';
-import { decodeExit } from '../../../src/core/uapi/exit.ts';
-import { decodeCpuid2, encodeCpuid2 } from '../../../src/core/uapi/fam.ts';
-import { KvmIoctl } from '../../../src/core/uapi/ioctls.ts';
-import {
-  kvmIrqLevel, kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, type KvmRegs, type KvmSregs,
-} from '../../../src/core/uapi/structs.ts';
+import type { KvmRegs, KvmSregs } from '../../../src/core/uapi/structs.ts';
 
 /** irqchip-e2e.s as GNU as assembles it (irqchip-e2e.test.ts checks it when `as` is installed). */
 export const GUEST = [
@@ -91,68 +88,50 @@ export interface RunOptions {
   maxExits?: number;
 }
 
-/** The guest on any Backend, through ioctls only. */
-export async function runGuest(b: Backend, opts: RunOptions): Promise<GuestRun> {
-  const sys = b.openSystem();
-  const vm = b.ioctl(sys, KvmIoctl.KVM_CREATE_VM, 0);
-  b.ioctl(vm, KvmIoctl.KVM_CREATE_IRQCHIP, 0);
-  b.ioctl(vm, KvmIoctl.KVM_CREATE_PIT2, kvmPitConfig.encode({ flags: 0 }));
-  const mem = b.allocMemory(MEM_SIZE);
-  const state = writeLongModeTables(mem.bytes);
-  mem.bytes.set(GUEST, BOOT_CODE_ADDR);
-  b.ioctl(vm, KvmIoctl.KVM_SET_USER_MEMORY_REGION, kvmUserspaceMemoryRegion.encode({
-    slot: 0, flags: 0, guest_phys_addr: 0n, memory_size: BigInt(MEM_SIZE), userspace_addr: mem.addr,
-  }));
-  const vcpu = b.ioctl(vm, KvmIoctl.KVM_CREATE_VCPU, 0);
-  const run = b.mapRun(vcpu, b.ioctl(sys, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0));
-  const cpuid = encodeCpuid2(256);
-  b.ioctl(sys, KvmIoctl.KVM_GET_SUPPORTED_CPUID, cpuid);
-  b.ioctl(vcpu, KvmIoctl.KVM_SET_CPUID2, encodeCpuid2(decodeCpuid2(cpuid)));
-  const getRegs = () => {
-    const buf = new Uint8Array(kvmRegs.size);
-    b.ioctl(vcpu, KvmIoctl.KVM_GET_REGS, buf);
-    return kvmRegs.decode(buf);
-  };
-  const getSregs = () => {
-    const buf = new Uint8Array(kvmSregs.size);
-    b.ioctl(vcpu, KvmIoctl.KVM_GET_SREGS, buf);
-    return kvmSregs.decode(buf);
-  };
-  // APIC base 0: the LAPIC hardware-disabled, so KVM routes the PIC's INTR to the vCPU
-  // (kvm_apic_accept_pic_intr). The emulated hypervisor has no LAPIC; it just keeps the value.
-  b.ioctl(vcpu, KvmIoctl.KVM_SET_SREGS, kvmSregs.encode({ ...getSregs(), ...state.sregs, apic_base: 0n }));
-  b.ioctl(vcpu, KvmIoctl.KVM_SET_REGS, kvmRegs.encode({ ...state.regs, r12: BigInt(opts.ticks) }));
+/** The guest on any Backend, through the uAPI classes (openKvm: one method per ioctl). */
+export async function runGuest(backend: Backend, opts: RunOptions): Promise<GuestRun> {
+  const kvm = openKvm(backend);
+  const vm = kvm.createVm();
+  try {
+    vm.createIrqchip();
+    vm.createPit2({ flags: 0 });
+    const mem = vm.mapMemory({ size: MEM_SIZE });
+    const state = writeLongModeTables(mem.bytes);
+    mem.bytes.set(GUEST, BOOT_CODE_ADDR);
+    const vcpu = vm.createVcpu(0);
+    vcpu.setCpuid2(kvm.getSupportedCpuid());
+    // APIC base 0: the LAPIC hardware-disabled, so KVM routes the PIC's INTR to the vCPU
+    // (kvm_apic_accept_pic_intr). The emulated hypervisor has no LAPIC; it just keeps the value.
+    vcpu.setSregs({ ...vcpu.getSregs(), ...state.sregs, apic_base: 0n });
+    vcpu.setRegs({ ...state.regs, r12: BigInt(opts.ticks) });
 
-  const irqLine = (irq: number, level: number) => b.ioctl(vm, KvmIoctl.KVM_IRQ_LINE, kvmIrqLevel.encode({ irq, level }));
-  const exits: IoExit[] = [];
-  const other: string[] = [];
-  const max = opts.maxExits ?? opts.ticks + 10;
-  while (exits.length + other.length < max) {
-    await b.ioctlAsync(vcpu, KvmIoctl.KVM_RUN, 0);
-    const e = decodeExit(run);
-    if (e.kind !== 'io' || e.direction !== 'out' || e.size !== 1) {
-      other.push(e.kind === 'io' ? `io ${e.direction} 0x${e.port.toString(16)}/${e.size}` : e.kind);
-      break;
+    const exits: IoExit[] = [];
+    const other: string[] = [];
+    const max = opts.maxExits ?? opts.ticks + 10;
+    while (exits.length + other.length < max) {
+      const e = await vcpu.runAsync();
+      if (e.kind !== 'io' || e.direction !== 'out' || e.size !== 1) {
+        other.push(e.kind === 'io' ? `io ${e.direction} 0x${e.port.toString(16)}/${e.size}` : e.kind);
+        break;
+      }
+      exits.push({ port: e.port, value: e.data[0], regs: vcpu.getRegs() });
+      if (e.port === PORT_EXIT) break;
+      if (e.port === PORT_TICK && e.data[0] === opts.irq4AtTick) {
+        vm.irqLine(4, 1);
+        vm.irqLine(4, 0);
+      }
     }
-    exits.push({ port: e.port, value: e.data[0], regs: getRegs() });
-    if (e.port === PORT_EXIT) break;
-    if (e.port === PORT_TICK && e.data[0] === opts.irq4AtTick) {
-      irqLine(4, 1);
-      irqLine(4, 0);
-    }
+    const dv = new DataView(mem.bytes.buffer, mem.bytes.byteOffset, MEM_SIZE);
+    const ticks = exits.filter((e) => e.port === PORT_TICK).length;
+    return {
+      exits, other, regs: vcpu.getRegs(), sregs: vcpu.getSregs(),
+      tscAtLoad: dv.getBigUint64(TSC_AT_LOAD, true),
+      tscTicks: Array.from({ length: ticks }, (_, k) => dv.getBigUint64(TSC_TICKS + 8 * k, true)),
+      vmCounters: vm.counters(),
+      vcpuCounters: vcpu.counters(),
+    };
+  } finally {
+    vm.close();
+    kvm.close();
   }
-  const dv = new DataView(mem.bytes.buffer, mem.bytes.byteOffset, MEM_SIZE);
-  const ticks = exits.filter((e) => e.port === PORT_TICK).length;
-  const result: GuestRun = {
-    exits, other, regs: getRegs(), sregs: getSregs(),
-    tscAtLoad: dv.getBigUint64(TSC_AT_LOAD, true),
-    tscTicks: Array.from({ length: ticks }, (_, k) => dv.getBigUint64(TSC_TICKS + 8 * k, true)),
-    vmCounters: b.counters(vm),
-    vcpuCounters: b.counters(vcpu),
-  };
-  b.close(vcpu);
-  b.close(vm);
-  b.close(sys);
-  b.freeMemory(mem);
-  return result;
 }
