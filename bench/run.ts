@@ -2,7 +2,10 @@
  * `npm run bench`: prints the project's performance figures. Never gates
  * anything on wall time; it reports.
  */
+import { reportCr3Events } from './cr3-events.ts';
 import { reportEmuSpeed } from './emu-speed.ts';
 
 const log = (line: string) => console.log(line);
 reportEmuSpeed(log);
+log('');
+reportCr3Events(log);
