@@ -116,11 +116,18 @@ export class Cpu implements MmuHost {
   insnStart = 0;
 
   private readonly icache: (Insn[] | undefined)[];
+  /** Bytes of each page holding decoded code, when it was first decoded (revalidateCode). */
+  private readonly codeSnap: (Int32Array | undefined)[];
+  /** Physical pages that hold decoded code (may list dropped pages until the next revalidation). */
+  private readonly codePpns: number[] = [];
+  private readonly ram32: Int32Array;
 
   constructor(mem: PhysMemory | number) {
     this.mem = typeof mem === 'number' ? new PhysMemory(mem) : mem;
     this.mmu = new Mmu(this.mem, this);
     this.icache = new Array(this.mem.size >>> 12).fill(undefined);
+    this.codeSnap = new Array(this.mem.size >>> 12).fill(undefined);
+    this.ram32 = new Int32Array(this.mem.u8.buffer, this.mem.u8.byteOffset, this.mem.size >>> 2);
     setArithFlags(this.fl, 0);
   }
 
@@ -236,6 +243,7 @@ export class Cpu implements MmuHost {
     const page = this.icache[ppn];
     if (page === undefined) return;
     this.icache[ppn] = undefined;
+    this.codeSnap[ppn] = undefined;
     // Unlink the dropped instructions (the one executing may still follow them) and refetch.
     for (const i of page) {
       if (i !== undefined) {
@@ -525,6 +533,9 @@ export class Cpu implements MmuHost {
     let page = this.icache[ppn];
     if (page === undefined) {
       page = this.icache[ppn] = new Array(4096);
+      // Keep the page's bytes, so writes the MMU never sees (the host's) can be detected.
+      this.codeSnap[ppn] = this.ram32.slice(ppn << 10, (ppn + 1) << 10);
+      this.codePpns.push(ppn);
       if (!this.mmu.codePages[ppn]) {
         this.mmu.codePages[ppn] = 1;
         this.mmu.flushWrites();
@@ -534,10 +545,42 @@ export class Cpu implements MmuHost {
     return i;
   }
 
+  /**
+   * Drop the decoded instructions of every page whose bytes changed behind
+   * the MMU's back — the host wrote guest memory directly (a debugger
+   * inserting INT3, a loader). The hypervisor calls this before entering the
+   * guest; guest stores are caught by the MMU as they happen.
+   */
+  revalidateCode(): void {
+    const ram = this.ram32;
+    let kept = 0;
+    for (const ppn of this.codePpns) {
+      const snap = this.codeSnap[ppn];
+      if (snap === undefined) continue;
+      const base = ppn << 10;
+      let same = true;
+      for (let k = 0; k < 1024; k++) {
+        if (ram[base + k] !== snap[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) this.codePpns[kept++] = ppn;
+      else {
+        this.mmu.codePages[ppn] = 0;
+        this.codeWritten(ppn);
+      }
+    }
+    this.codePpns.length = kept;
+  }
+
   /** Drop all decoded instructions (e.g. after the host rewrote guest memory). */
   flushDecodeCache(): void {
     this.icache.fill(undefined);
+    this.codeSnap.fill(undefined);
+    this.codePpns.length = 0;
     this.mmu.codePages.fill(0);
+    this.slow = true; // instructions being executed may hold links into the dropped pages
   }
 
   // ------------------------------------------------------- helpers

@@ -52,6 +52,8 @@ const CR4_DE = 1 << 3;
  * shadow cleared, then kvm_vcpu_do_singlestep if RFLAGS.TF.
  */
 export function skipEmulatedInstruction(v: EmuVcpu, len: number): Step {
+  // The emulated instruction retired: guest time (the TSC, the PIT) advances by one.
+  v.cpu.icount++;
   const rflags = v.regs.rflags();
   v.regs.setRip(v.regs.rip() + BigInt(len));
   v.cpu.shadow = false;
@@ -124,7 +126,6 @@ export function completeUserspaceIo(v: EmuVcpu): Step | null {
 /** kvm_emulate_halt without an in-kernel LAPIC: skip the HLT, KVM_EXIT_HLT. */
 export function hltExit(v: EmuVcpu, e: CpuExit): Step {
   skipEmulatedInstruction(v, e.insnLen);
-  v.cpu.icount++; // the HLT retired
   kvmRun.set(v.run, 'exit_reason', R.HLT);
   v.counters.inc('exit.hlt');
   return TO_USER;
@@ -137,7 +138,6 @@ export function cpuidExit(v: EmuVcpu, e: CpuExit): Step {
   const out = cpuidRead(v.guestCpuid, Number(r.gpr(RAX) & 0xffffffffn), Number(r.gpr(RCX) & 0xffffffffn), osxsave, Number(v.xcr.xcr0));
   const regs = [RAX, RBX, RCX, RDX];
   for (let k = 0; k < 4; k++) r.setGpr(regs[k], BigInt(out[k] >>> 0));
-  v.cpu.icount++;
   return skipEmulatedInstruction(v, e.insnLen);
 }
 
@@ -156,7 +156,6 @@ export function msrExit(v: EmuVcpu, e: CpuExit): Step {
   } else {
     guestWriteEmulatedMsr(v, index, ((r.gpr(RDX) & 0xffffffffn) << 32n) | (r.gpr(RAX) & 0xffffffffn));
   }
-  v.cpu.icount++;
   return skipEmulatedInstruction(v, e.insnLen);
 }
 
@@ -184,7 +183,6 @@ export function drAccessExit(v: EmuVcpu, e: CpuExit): Step {
     case 'wont-exit':
       return CONTINUE;
     case 'emulated':
-      v.cpu.icount++;
       return skipEmulatedInstruction(v, e.insnLen);
   }
 }
@@ -198,7 +196,6 @@ export function xsetbvExit(v: EmuVcpu, e: CpuExit): Step {
     v.queueException(GP, 0);
     return CONTINUE;
   }
-  v.cpu.icount++;
   return skipEmulatedInstruction(v, e.insnLen);
 }
 

@@ -263,9 +263,8 @@ export class EmuVcpu {
     const done = completeUserspaceIo(this);
     if (done !== null) return done;
     if (kvmRun.get(run, 'immediate_exit')) return this.intr();
-    // Userspace may have written guest memory (breakpoints, page tables): drop decoded code and TLB.
-    this.cpu.flushDecodeCache();
-    this.cpu.mmu.flushTlb();
+    // Userspace may have written guest memory (a debugger's INT3): decoded code of changed pages goes.
+    this.cpu.revalidateCode();
     this.hasRun = true;
     kvmRun.set(run, 'exit_reason', R.UNKNOWN);
     return CONTINUE;
