@@ -1,0 +1,167 @@
+/**
+ * The contract between the debug session (src/commands/session) and its
+ * users: the command language (src/commands/lang), batch mode and, later,
+ * the TUI. The session alone owns debugger state (style.md, src/commands §4);
+ * commands get this narrow interface, never UI callbacks, and never the
+ * emulator (the session talks to the hypervisor only through the uAPI).
+ * 64-bit values are bigint.
+ */
+import type { BackendName } from '../../core/backend.ts';
+import type { SymbolTable } from '../../core/loader/symbols.ts';
+
+/** How CR3 is learned on each debug event (commands.md `set cr3-source`). */
+export type Cr3Source = 'exit' | 'sregs' | 'sync';
+
+export type BreakpointKind = 'break' | 'hbreak' | 'watch';
+export type WatchAccess = 'write' | 'access';
+
+/** A breakpoint condition: only events under this CR3 / this process count (others resume at once). */
+export type Condition = { kind: 'cr3'; cr3: bigint } | { kind: 'process'; name: string };
+
+export interface BreakpointSpec {
+  kind: BreakpointKind;
+  /** Linear address. */
+  addr: bigint;
+  /** How the user wrote the location (symbol+off or hex), for tables. */
+  location: string;
+  /** watch: 1, 2, 4 or 8 bytes (default 8, or 4 when the address is not 8-aligned). */
+  len?: 1 | 2 | 4 | 8;
+  /** watch: default 'write'. */
+  access?: WatchAccess;
+  condition?: Condition;
+}
+
+export interface Breakpoint extends Required<Omit<BreakpointSpec, 'condition'>> {
+  number: number;
+  condition: Condition | null;
+  enabled: boolean;
+  hits: number;
+  /** Hardware slot (DR0–DR3) for hbreak/watch while enabled, else null. */
+  slot: number | null;
+}
+
+export type StopReason =
+  | 'breakpoint' // software or hardware execute breakpoint
+  | 'watchpoint'
+  | 'step' // stepi/nexti finished its N instructions
+  | 'finish' // the function returned
+  | 'until' // RIP reached the location
+  | 'halt' // HLT with no irqchip (raw image), or HLT with nothing runnable
+  | 'exit' // the guest wrote the exit port
+  | 'shutdown' // triple fault
+  | 'budget' // an instruction budget (run-for N, or the session's limit) ran out
+  | 'interrupted' // Ctrl-C / interrupt()
+  | 'error'; // KVM_EXIT_INTERNAL_ERROR / FAIL_ENTRY / unexpected exit
+
+/** One stop: what `continue`/`stepi`/… return; commands.md gives its text and JSON forms. */
+export interface Stop {
+  reason: StopReason;
+  /** Breakpoint number for breakpoint/watchpoint stops. */
+  bp?: number;
+  cr3: bigint;
+  /** Process name from the CR3 → process table, if known. */
+  process?: string;
+  rip: bigint;
+  /** From KVM_EXIT_DEBUG: 1 (#DB) or 3 (#BP). */
+  exception?: number;
+  dr6?: bigint;
+  dr7?: bigint;
+  /** Exit-port status for 'exit'. */
+  status?: number;
+  /** Human detail for 'error'/'halt'/'budget'. */
+  detail?: string;
+  /** Debug events skipped by a filter or a condition during this run. */
+  skipped: number;
+}
+
+/** One row of the hit log (commands.md `info hits`). */
+export interface Hit {
+  seq: number;
+  bp: number | null; // null: a single-step event
+  cr3: bigint;
+  process?: string;
+  rip: bigint;
+  exception: number;
+  dr6: bigint;
+}
+
+/** One row of the process table (commands.md `info processes`). */
+export interface ProcessRow {
+  cr3: bigint;
+  pid?: number;
+  name?: string;
+  state?: string;
+  hits: number;
+  /** Debug-event sequence number when this CR3 was first seen. */
+  firstSeen: number;
+  lastRip?: bigint;
+  /** This is the CR3 of the current stop. */
+  current: boolean;
+}
+
+/** Register file as the debugger shows it (names as in commands.md `info registers all`). */
+export type RegisterSet = Record<string, bigint>;
+
+export interface VcpuInfo {
+  backend: BackendName;
+  /** emu only: 'intercepting' | 'guest-loaded' | 'host-debug'. */
+  drOwnership?: string;
+  guestXcr0: bigint;
+  hostXcr0?: bigint;
+  apx: boolean;
+}
+
+export type SessionState = 'stopped' | 'running' | 'exited' | 'shutdown';
+
+export interface SessionApi {
+  readonly backend: BackendName;
+  readonly state: SessionState;
+  /** Symbols of the loaded image (empty for a raw image). */
+  readonly symbols: SymbolTable;
+  readonly imageName: string;
+  cr3Source: Cr3Source;
+
+  // machine
+  load(image: string): Promise<void>;
+  loadRaw(file: string, gpa: bigint, entry?: bigint): Promise<void>;
+  reset(): Promise<void>;
+  switchBackend(name: BackendName): Promise<void>;
+
+  // execution: each resolves with the stop (the session's console output is delivered through onConsole meanwhile)
+  stepi(n: number): Promise<Stop>;
+  nexti(n: number): Promise<Stop>;
+  finish(): Promise<Stop>;
+  cont(n: number): Promise<Stop>;
+  until(addr: bigint): Promise<Stop>;
+  runFor(instructions: number): Promise<Stop>;
+  /** Stop a running execution command as soon as possible (Ctrl-C): it resolves with reason 'interrupted'. */
+  interrupt(): void;
+
+  // breakpoints
+  addBreakpoint(spec: BreakpointSpec): Breakpoint;
+  deleteBreakpoint(n?: number): void;
+  enableBreakpoint(n: number, on: boolean): void;
+  breakpoints(): readonly Breakpoint[];
+  /** Events from other processes are resumed at once and counted as skipped; null = off. */
+  setFilter(f: Condition | null): void;
+  readonly filter: Condition | null;
+
+  // inspection
+  registers(): RegisterSet;
+  /** Write a register through the uAPI (KVM_SET_REGS/SREGS/DEBUGREGS…); throws for registers this vCPU lacks. */
+  setRegister(name: string, value: bigint): void;
+  /** Read guest virtual memory through the current CR3; throws naming the page-walk failure. */
+  readVirtual(addr: bigint, len: number): Uint8Array;
+  processes(): readonly ProcessRow[];
+  hits(last?: number): readonly Hit[];
+  /** Exact totals even when the log dropped old entries. */
+  hitCount(): number;
+  counters(): Readonly<Record<string, number>>;
+  vcpuInfo(): VcpuInfo;
+  /** The stop the session is at (after load: reason 'step' at the entry point, nothing run). */
+  readonly lastStop: Stop | null;
+
+  /** The guest's serial output, as it is produced. */
+  onConsole: ((text: string) => void) | null;
+  close(): Promise<void>;
+}
