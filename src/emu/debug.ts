@@ -80,8 +80,11 @@ export function updateDebugState(cpu: Cpu): void {
     // rw === 2: I/O breakpoints (with CR4.DE) are not emulated: IN/OUT never match.
   }
   s.active = s.exec !== 0 || s.data !== 0;
+  // Newly watched pages must leave the TLB (so their accesses reach dataAccess);
+  // pages no longer watched may stay out of it until they are next touched.
+  const old = cpu.mmu.watchedPages;
   cpu.mmu.watchedPages = pages;
-  cpu.mmu.flushTlb();
+  if (pages.some((p) => !old.includes(p))) cpu.mmu.flushTlb();
 }
 
 /** Raise #DB (fault) when RIP matches an enabled execute breakpoint. */
