@@ -9,7 +9,7 @@
  *
  * It drives the backend through the uAPI classes (src/core/api).
  */
-import { openKvm, type VcpuFd, type VmFd } from '../api/index.ts';
+import { openKvm, type Kvm, type VcpuFd, type VmFd } from '../api/index.ts';
 import type { Backend } from '../backend.ts';
 import { Counters } from '../counters.ts';
 import type { Elf64 } from '../loader/elf.ts';
@@ -79,8 +79,27 @@ const DEFAULT_MAX_EXITS = 10_000_000;
 /** Where KVM may put the three pages it needs for real mode on VMX (unused by long-mode guests, but set as VMMs do). */
 const TSS_ADDR = 0xfffbd000;
 
-export async function runGuest(backend: Backend, image: GuestImage, opts: RunGuestOptions & { keepMemory?: boolean } = {}): Promise<RunGuestResult> {
-  const vmm = new Counters();
+/** The VM set-up options shared by runGuest and the debug session. */
+export type GuestVmOptions = Pick<RunGuestOptions, 'memSize' | 'irqchip' | 'cpuid'>;
+
+/** A VM ready to run: the system handle (close it to free everything), the VM, its vCPU at the image's entry state. */
+export interface GuestVm {
+  kvm: Kvm;
+  vm: VmFd;
+  vcpu: VcpuFd;
+  /** Guest RAM (slot 0 at GPA 0), zero-copy; invalid after kvm.close(). */
+  memory: Uint8Array;
+  image: LoadedImage;
+}
+
+/**
+ * Opens the backend and builds the machine a guest boots on: the VM (TSS
+ * address; in-kernel PIC + PIT for an ELF guest unless told otherwise), RAM
+ * in slot 0, the image loaded, one vCPU with the CPUID KVM_GET_SUPPORTED_CPUID
+ * reports (or `opts.cpuid` of it) and the loader's regs, sregs and XCR0.
+ * On failure everything opened so far is closed.
+ */
+export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVmOptions = {}): GuestVm {
   const isElf = image.kind === 'elf';
   const memSize = opts.memSize ?? (isElf ? DEFAULT_GUEST_MEM : 16 << 20);
   const kvm = openKvm(backend);
@@ -100,8 +119,18 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
     vcpu.setSregs({ ...vcpu.getSregs(), ...state.sregs });
     vcpu.setRegs(state.regs);
     vcpu.setXcrs({ flags: 0, xcrs: [{ xcr: 0, value: state.xcr0 }] });
+    return { kvm, vm, vcpu, memory: mem.bytes, image: loaded };
+  } catch (e) {
+    kvm.close();
+    throw e;
+  }
+}
 
-    const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory: mem.bytes, image: loaded };
+export async function runGuest(backend: Backend, image: GuestImage, opts: RunGuestOptions & { keepMemory?: boolean } = {}): Promise<RunGuestResult> {
+  const vmm = new Counters();
+  const { kvm, vm, vcpu, memory, image: loaded } = createGuestVm(backend, image, opts);
+  try {
+    const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory, image: loaded };
     opts.onStart?.(ctx);
 
     const serial = new SerialConsole();
@@ -165,7 +194,7 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
       vmCounters: vm.counters(),
       regs: vcpu.getRegs(),
       sregs: vcpu.getSregs(),
-      memory: opts.keepMemory ? mem.bytes.slice() : undefined,
+      memory: opts.keepMemory ? memory.slice() : undefined,
       image: loaded,
     };
   } finally {
