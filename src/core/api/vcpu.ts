@@ -9,11 +9,13 @@ import { decodeExit, type VcpuExit } from '../uapi/exit.ts';
 import { decodeMsrs, encodeCpuid2, encodeMsrs, type CpuidEntry, type MsrEntry } from '../uapi/fam.ts';
 import type { KvmIoctlName } from '../uapi/ioctls.ts';
 import {
+  KVM_RUN_INSN_BUDGET_OFFSET,
   KVM_SYNC_REGS_EVENTS_OFFSET,
   KVM_SYNC_REGS_REGS_OFFSET,
   KVM_SYNC_REGS_SREGS_OFFSET,
   KvmExitReason,
   kvmRun,
+  kvmRunInsnBudget,
   saveRegsOnExitBit,
   setSaveRegsOnExitBit,
 } from '../uapi/kvm-run.ts';
@@ -178,6 +180,18 @@ export class VcpuFd extends KvmFd {
   /** kvm_run.immediate_exit (KVM_CAP_IMMEDIATE_EXIT): while set, KVM_RUN returns EINTR at once. */
   setImmediateExit(on: boolean): void {
     kvmRun.set(this.kvmRun, 'immediate_exit', on ? 1 : 0);
+  }
+
+  /**
+   * kvm_run.insn_budget (vdbg extension KVM_CAP_VDBG_INSN_BUDGET, enabled on
+   * the VM; docs/uapi-extensions.md §3): instructions the next KVM_RUN may
+   * retire (0: no limit); what is left after it returns.
+   */
+  get insnBudget(): bigint {
+    return kvmRunInsnBudget.get(this.kvmRun, 'insn_budget', KVM_RUN_INSN_BUDGET_OFFSET);
+  }
+  set insnBudget(n: bigint) {
+    kvmRunInsnBudget.set(this.kvmRun, 'insn_budget', n, KVM_RUN_INSN_BUDGET_OFFSET);
   }
 
   /**

@@ -59,6 +59,7 @@ const CAPS = new Map<number, number>([
   [KvmCap.SET_GUEST_DEBUG2, KVM_GUESTDBG_VALID_MASK],
   [KvmCap.X86_GUEST_DEBUG_CR3, 1],
   [KvmCap.SYNC_REGS_CONDITIONAL, 1],
+  [KvmCap.VDBG_INSN_BUDGET, 1],
 ]);
 
 function fail(errno: number, request: number, detail?: string): never {

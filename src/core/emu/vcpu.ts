@@ -28,7 +28,7 @@ import { CR0_PE, CR0_PG, CR4_PAE, EFER_LMA, FLAG_IF, FLAG_TF } from '../../emu/r
 import type { AttachedIrqchip } from './devices/attach.ts';
 import { attachIrqchip } from './devices/attach.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
-import { KvmExitReason as R, kvmRun } from '../uapi/kvm-run.ts';
+import { KVM_RUN_INSN_BUDGET_OFFSET, KvmExitReason as R, kvmRun, kvmRunInsnBudget } from '../uapi/kvm-run.ts';
 import { KvmGuestDbg, type KvmRegs, type KvmSregs, type KvmVcpuEvents } from '../uapi/structs.ts';
 import { DebugRegs } from './dr-switch.ts';
 import { exceptionBitmap, hideTf } from './guest-debug.ts';
@@ -99,6 +99,9 @@ export class EmuVcpu {
   /** HLT with nothing that can wake the vCPU (in-kernel irqchip): KVM would block it. */
   private blocked = false;
   private wake: (() => void) | null = null;
+  /** kvm_run.insn_budget at entry (0: none) and cpu.icount then (KVM_CAP_VDBG_INSN_BUDGET). */
+  private budget = 0;
+  private budgetStart = 0;
   /** Called at every guest entry and exit (tests walking the state machines). */
   onTransition: ((t: Transition) => void) | null = null;
 
@@ -206,7 +209,8 @@ export class EmuVcpu {
     const first = this.begin();
     let s = first;
     while (!s.done) {
-      s = this.step(SLICE);
+      s = this.step(this.slice(SLICE));
+      if (!s.done && this.budgetSpent()) s = this.budgetOut();
       if (!s.done && this.blocked) s = this.blockedForever();
     }
     return this.finish(s);
@@ -217,8 +221,12 @@ export class EmuVcpu {
     let s = this.begin();
     try {
       while (!s.done) {
-        s = this.step(1 << 20);
+        s = this.step(this.slice(1 << 20));
         if (s.done) break;
+        if (this.budgetSpent()) {
+          s = this.budgetOut();
+          continue;
+        }
         if (this.blocked) {
           // Blocked in HLT (KVM would sleep): wait for a kick or an interrupt from userspace.
           await new Promise<void>((resolve) => (this.wake = resolve));
@@ -259,10 +267,15 @@ export class EmuVcpu {
       if (e instanceof KvmError) return { done: true, errno: e.errno };
       throw e;
     }
+    // The instruction budget counts from here: completing the last IO exit retires that instruction.
+    const b = this.vm.insnBudget ? kvmRunInsnBudget.get(run, 'insn_budget', KVM_RUN_INSN_BUDGET_OFFSET) : 0n;
+    this.budget = Number(b > 1n << 52n ? 1n << 52n : b);
+    this.budgetStart = this.cpu.icount;
     // complete_userspace_io.
     const done = completeUserspaceIo(this);
     if (done !== null) return done;
     if (kvmRun.get(run, 'immediate_exit')) return this.intr();
+    if (this.budgetSpent()) return this.budgetOut();
     // Userspace may have written guest memory (a debugger's INT3): decoded code of changed pages goes.
     this.cpu.revalidateCode();
     this.hasRun = true;
@@ -271,6 +284,11 @@ export class EmuVcpu {
   }
 
   private finish(s: Step & { done: true }): number {
+    if (this.budget > 0) {
+      const left = Math.max(0, this.budget - (this.cpu.icount - this.budgetStart));
+      kvmRunInsnBudget.set(this.run, 'insn_budget', BigInt(left), KVM_RUN_INSN_BUDGET_OFFSET);
+      this.budget = 0;
+    }
     this.inRun = false;
     this.kicked = false;
     this.cpu.stopRequested = false;
@@ -297,6 +315,21 @@ export class EmuVcpu {
     kvmRun.set(this.run, 'exit_reason', R.INTR);
     this.counters.inc('exit.intr');
     return { done: true, errno: Errno.EINTR };
+  }
+
+  /** At most `n` instructions, or what is left of the budget. */
+  private slice(n: number): number {
+    return this.budget > 0 ? Math.max(1, Math.min(n, this.budget - (this.cpu.icount - this.budgetStart))) : n;
+  }
+
+  private budgetSpent(): boolean {
+    return this.budget > 0 && this.cpu.icount - this.budgetStart >= this.budget;
+  }
+
+  /** The budget ran out: KVM_EXIT_INTR / EINTR, insn_budget written back as 0 (KVM_CAP_VDBG_INSN_BUDGET). */
+  private budgetOut(): Step {
+    this.counters.inc('budget.expired');
+    return this.intr();
   }
 
   private blockedForever(): Step {

@@ -39,6 +39,8 @@ export class EmuVm {
   cr3Field = false;
   /** KVM_CAP_SYNC_REGS_CONDITIONAL enabled (vdbg extension). */
   conditionalSync = false;
+  /** KVM_CAP_VDBG_INSN_BUDGET enabled: KVM_RUN honours kvm_run.insn_budget (docs/uapi-extensions.md §3). */
+  insnBudget = false;
 
   constructor(resolve: (addr: bigint, size: bigint) => HostRange | undefined) {
     this.slots = new MemorySlots(resolve);
@@ -91,11 +93,12 @@ export class EmuVm {
     for (const v of this.vcpus.values()) v.notify();
   }
 
-  /** KVM_ENABLE_CAP on the VM fd: the two vdbg extensions; flags must be 0. */
+  /** KVM_ENABLE_CAP on the VM fd: the vdbg extensions; flags must be 0. */
   enableCap(c: KvmEnableCap): void {
     if (c.flags !== 0) throw new KvmError(Errno.EINVAL, 'KVM_ENABLE_CAP', 'flags must be 0');
     if (c.cap === KvmCap.X86_GUEST_DEBUG_CR3) this.cr3Field = true;
     else if (c.cap === KvmCap.SYNC_REGS_CONDITIONAL) this.conditionalSync = true;
+    else if (c.cap === KvmCap.VDBG_INSN_BUDGET) this.insnBudget = true;
     else throw new KvmError(Errno.EINVAL, 'KVM_ENABLE_CAP', `capability ${c.cap} cannot be enabled on this VM`);
   }
 

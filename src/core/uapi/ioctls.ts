@@ -123,5 +123,11 @@ export const KvmCap = {
    */
   X86_GUEST_DEBUG_CR3: 0x76640001,
   SYNC_REGS_CONDITIONAL: 0x76640002,
+  /**
+   * vdbg-private: an instruction budget per KVM_RUN in kvm_run (run+2480,
+   * `kvmRunInsnBudget`), so a debugger can run N instructions without
+   * single-stepping (docs/uapi-extensions.md §3). Emu only.
+   */
+  VDBG_INSN_BUDGET: 0x76640003,
 } as const;
 export type KvmCap = (typeof KvmCap)[keyof typeof KvmCap];

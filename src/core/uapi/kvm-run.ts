@@ -230,3 +230,18 @@ export function setSaveRegsOnExitBit(page: ByteSource, reason: number, on: boole
   const word = v.getBigUint64(off, true);
   v.setBigUint64(off, on ? word | bit : word & ~bit, true);
 }
+
+/**
+ * vdbg extension KVM_CAP_VDBG_INSN_BUDGET (docs/uapi-extensions.md §3):
+ * `__u64 insn_budget` right after kvm_save_regs_on_exit, at run+2480. With the
+ * cap enabled on the VM and the field non-zero at KVM_RUN, the vCPU retires at
+ * most that many guest instructions; the field is decremented by the
+ * instructions retired in this KVM_RUN (written back at every return). When it
+ * reaches 0 KVM_RUN returns EINTR with exit_reason KVM_EXIT_INTR, as for a
+ * kick: userspace tells the two apart by the field (0: the budget ran out).
+ * 0 at entry means no budget.
+ */
+export const KVM_RUN_INSN_BUDGET_OFFSET = KVM_SAVE_REGS_ON_EXIT_OFFSET + 128;
+export const kvmRunInsnBudget = struct('kvm_run.insn_budget', 8, {
+  insn_budget: at(0, u64),
+});
