@@ -1,0 +1,47 @@
+import { defineCommand } from '../command.ts';
+import { CommandError } from '../errors.ts';
+import { parseCount } from '../expr.ts';
+import { hex64 } from '../format.ts';
+
+export const infoHitsCommand = defineCommand<{ last?: number }>({
+  name: 'info hits',
+  aliases: ['hits'],
+  summary: 'debug-event log (the last N): sequence, breakpoint, cr3, process, rip, exception, dr6',
+  usage: 'info hits [N]',
+  parse({ words }) {
+    if (words.length > 1) throw new CommandError('bad-args', 'usage: info hits [N]');
+    return words.length === 0 ? {} : { last: parseCount(words[0], 'count') };
+  },
+  run(session, { last }) {
+    const hits = session.hits(last);
+    const total = session.hitCount();
+    const rows = hits.map((h) => ({
+      seq: h.seq,
+      bp: h.bp,
+      cr3: hex64(h.cr3),
+      process: h.process ?? null,
+      rip: hex64(h.rip),
+      location: session.symbols.format(h.rip) ?? null,
+      exception: h.exception,
+      dr6: hex64(h.dr6),
+    }));
+    return {
+      kind: 'table',
+      table: 'hits',
+      columns: [
+        { key: 'seq', header: 'Seq', align: 'right' },
+        { key: 'bp', header: 'Bp', align: 'right' },
+        { key: 'cr3', header: 'CR3' },
+        { key: 'process', header: 'Process' },
+        { key: 'rip', header: 'RIP' },
+        { key: 'location', header: 'Where' },
+        { key: 'exception', header: 'Exc', align: 'right' },
+        { key: 'dr6', header: 'DR6' },
+      ],
+      rows,
+      empty: 'No debug events.',
+      footer: `${total} debug event${total === 1 ? '' : 's'} in total${hits.length < total ? `, showing the last ${hits.length}` : ''}.`,
+      extra: { total },
+    };
+  },
+});

@@ -1,0 +1,41 @@
+import { defineCommand } from '../command.ts';
+import { hex64 } from '../format.ts';
+import { noArgs } from '../parse.ts';
+
+export const infoProcessesCommand = defineCommand<void>({
+  name: 'info processes',
+  aliases: ['ps'],
+  summary: 'processes keyed by CR3: cr3, pid, name, state, hits, first seen, last rip',
+  usage: 'info processes',
+  parse: (input) => noArgs(input, 'info processes'),
+  run(session) {
+    const rows = session.processes().map((p) => ({
+      current: p.current ? '*' : '',
+      cr3: hex64(p.cr3),
+      pid: p.pid ?? null,
+      name: p.name ?? null,
+      state: p.state ?? null,
+      hits: p.hits,
+      firstSeen: p.firstSeen,
+      lastRip: p.lastRip === undefined ? null : hex64(p.lastRip),
+      location: p.lastRip === undefined ? null : session.symbols.format(p.lastRip) ?? null,
+    }));
+    return {
+      kind: 'table',
+      table: 'processes',
+      columns: [
+        { key: 'current', header: '' },
+        { key: 'cr3', header: 'CR3' },
+        { key: 'pid', header: 'PID', align: 'right' },
+        { key: 'name', header: 'Name' },
+        { key: 'state', header: 'State' },
+        { key: 'hits', header: 'Hits', align: 'right' },
+        { key: 'firstSeen', header: 'First seen', align: 'right' },
+        { key: 'lastRip', header: 'Last RIP' },
+        { key: 'location', header: 'Where' },
+      ],
+      rows,
+      empty: 'No processes seen yet.',
+    };
+  },
+});

@@ -1,0 +1,256 @@
+/**
+ * The two forms of every Result (commands.md "JSON output"): text, as batch
+ * mode prints it, and JSON, one line per command —
+ * `{"cmd":"stepi","ok":true,"result":{…}}` /
+ * `{"cmd":"stpi","ok":false,"error":"…","line":12}`. 64-bit values are
+ * `"0x%016x"` strings, never JS numbers. Deterministic: no clocks, and
+ * every ordering comes from the data.
+ */
+import type { Breakpoint, Condition, Stop } from '../session/types.ts';
+import type { DisasmLine } from '../disasm.ts';
+import type { CommandError } from './errors.ts';
+import type { Cell, Column, Result } from './result.ts';
+
+/** `0x%016x`. */
+export function hex64(v: bigint): string {
+  return `0x${BigInt.asUintN(64, v).toString(16).padStart(16, '0')}`;
+}
+
+// ---- stops -----------------------------------------------------------------
+
+/** ` cr3=0x… (proc) rip=0x… <sym>`: where a stop happened. */
+function where(stop: Stop, symbol: string | undefined): string {
+  const proc = stop.process ? ` (${stop.process})` : '';
+  const sym = symbol ? ` <${symbol}>` : '';
+  return `cr3=${hex64(stop.cr3)}${proc} rip=${hex64(stop.rip)}${sym}`;
+}
+
+/**
+ * The one line every stop prints (commands.md "Execution"):
+ * - breakpoint  `Breakpoint 2 hit: cr3=… (counter) rip=… <counter_loop+8>`
+ * - watchpoint  `Watchpoint 3 hit: cr3=… rip=… <…> dr6=0x…`
+ * - step        `Stepped: cr3=… rip=… <…>`
+ * - finish      `Returned: cr3=… rip=… <…>`
+ * - until       `Reached: cr3=… rip=… <…>`
+ * - halt        `Halted: cr3=… rip=…` (`Halted (detail): …` with a detail)
+ * - exit        `Guest exited with status N`
+ * - shutdown    `Guest shut down (triple fault): cr3=… rip=…`
+ * - budget      `Stopped: instruction budget of N reached: cr3=… rip=…` (the session's detail)
+ * - interrupted `Interrupted: cr3=… rip=…`
+ * - error       `Stopped on error: DETAIL: cr3=… rip=…`
+ * followed by ` (N events skipped)` when a filter or condition skipped some.
+ */
+export function stopLine(stop: Stop, symbol?: string): string {
+  const w = where(stop, symbol);
+  let s: string;
+  switch (stop.reason) {
+    case 'breakpoint':
+      s = `Breakpoint ${stop.bp ?? '?'} hit: ${w}`;
+      break;
+    case 'watchpoint':
+      s = `Watchpoint ${stop.bp ?? '?'} hit: ${w}${stop.dr6 !== undefined ? ` dr6=${hex64(stop.dr6)}` : ''}`;
+      break;
+    case 'step':
+      s = `Stepped: ${w}`;
+      break;
+    case 'finish':
+      s = `Returned: ${w}`;
+      break;
+    case 'until':
+      s = `Reached: ${w}`;
+      break;
+    case 'halt':
+      s = `Halted${stop.detail ? ` (${stop.detail})` : ''}: ${w}`;
+      break;
+    case 'exit':
+      s = `Guest exited with status ${stop.status ?? 0}`;
+      break;
+    case 'shutdown':
+      s = `Guest shut down (triple fault): ${w}`;
+      break;
+    case 'budget':
+      s = `Stopped: ${stop.detail ?? 'instruction budget reached'}: ${w}`;
+      break;
+    case 'interrupted':
+      s = `Interrupted: ${w}`;
+      break;
+    case 'error':
+      s = `Stopped on error: ${stop.detail ?? 'unexpected exit'}: ${w}`;
+      break;
+  }
+  if (stop.skipped > 0) s += ` (${stop.skipped} event${stop.skipped === 1 ? '' : 's'} skipped)`;
+  return s;
+}
+
+/** commands.md's stop object, keys in its order; absent fields left out. */
+export function stopJson(stop: Stop, symbol?: string): Record<string, unknown> {
+  const o: Record<string, unknown> = { reason: stop.reason };
+  if (stop.bp !== undefined) o.bp = stop.bp;
+  if (stop.reason === 'exit') o.status = stop.status ?? 0;
+  o.cr3 = hex64(stop.cr3);
+  if (stop.process !== undefined) o.process = stop.process;
+  o.rip = hex64(stop.rip);
+  if (stop.exception !== undefined) o.exception = stop.exception;
+  if (stop.dr6 !== undefined) o.dr6 = hex64(stop.dr6);
+  if (stop.dr7 !== undefined) o.dr7 = hex64(stop.dr7);
+  if (symbol !== undefined) o.symbol = symbol;
+  if (stop.detail !== undefined) o.detail = stop.detail;
+  if (stop.skipped > 0) o.skipped = stop.skipped;
+  return o;
+}
+
+// ---- breakpoints -------------------------------------------------------------
+
+export function conditionText(c: Condition | null): string {
+  if (c === null) return '';
+  return c.kind === 'cr3' ? `cr3 == ${hex64(c.cr3)}` : `process ${c.name}`;
+}
+
+function conditionJson(c: Condition | null): unknown {
+  if (c === null) return null;
+  return c.kind === 'cr3' ? { cr3: hex64(c.cr3) } : { process: c.name };
+}
+
+/** `break` → `Breakpoint 1 at 0x… <sym>`, `hbreak` → `Hardware breakpoint 2 at … (DR0)`, `watch` → `Watchpoint 3 at …: 8 bytes, write (DR1)`. */
+export function breakpointLine(bp: Breakpoint, symbol?: string): string {
+  const at = `${hex64(bp.addr)}${symbol ? ` <${symbol}>` : ''}`;
+  const slot = bp.slot !== null ? ` (DR${bp.slot})` : '';
+  const cond = bp.condition ? ` if ${conditionText(bp.condition)}` : '';
+  if (bp.kind === 'break') return `Breakpoint ${bp.number} at ${at}${cond}`;
+  if (bp.kind === 'hbreak') return `Hardware breakpoint ${bp.number} at ${at}${slot}${cond}`;
+  return `Watchpoint ${bp.number} at ${at}: ${bp.len} byte${bp.len === 1 ? '' : 's'}, ${bp.access}${slot}${cond}`;
+}
+
+export function breakpointJson(bp: Breakpoint, symbol?: string): Record<string, unknown> {
+  const o: Record<string, unknown> = { number: bp.number, type: bp.kind, addr: hex64(bp.addr), location: bp.location };
+  if (symbol !== undefined) o.symbol = symbol;
+  if (bp.kind === 'watch') {
+    o.len = bp.len;
+    o.access = bp.access;
+  }
+  o.condition = conditionJson(bp.condition);
+  o.enabled = bp.enabled;
+  o.hits = bp.hits;
+  o.slot = bp.slot;
+  return o;
+}
+
+// ---- tables, disassembly ----------------------------------------------------
+
+function cellText(c: Cell): string {
+  if (c === null) return '';
+  if (typeof c === 'boolean') return c ? 'y' : 'n';
+  return String(c);
+}
+
+/** Columns padded to their widest cell, two blanks apart, numbers right-aligned; trailing blanks trimmed. */
+export function renderTable(columns: readonly Column[], rows: readonly Record<string, Cell>[]): string[] {
+  const cells = rows.map((r) => columns.map((c) => cellText(r[c.key] ?? null)));
+  const widths = columns.map((c, k) => Math.max(c.header.length, ...cells.map((r) => r[k].length)));
+  const right = columns.map((c) => c.align === 'right' || (c.align === undefined && rows.length > 0 && rows.every((r) => typeof r[c.key] === 'number' || r[c.key] === null)));
+  const line = (vals: string[]) => vals.map((v, k) => (right[k] ? v.padStart(widths[k]) : v.padEnd(widths[k]))).join('  ').trimEnd();
+  return [line(columns.map((c) => c.header)), ...cells.map(line)];
+}
+
+/** `=> b1 0x0000000000401000 <counter_main>:  55                        push rbp` (`=>` marks RIP, `bN` a breakpoint). */
+export function disasmLineText(l: DisasmLine): string {
+  const mark = `${l.current ? '=>' : '  '} ${(l.bp !== undefined ? `b${l.bp}` : '').padEnd(3)}`;
+  const sym = l.symbol ? ` <${l.symbol}>` : '';
+  return `${mark} ${hex64(l.addr)}${sym}:  ${l.bytes.padEnd(26)}  ${l.text}`.trimEnd();
+}
+
+function disasmLineJson(l: DisasmLine): Record<string, unknown> {
+  const o: Record<string, unknown> = { addr: hex64(l.addr), bytes: l.bytes, text: l.text };
+  if (l.symbol !== undefined) o.symbol = l.symbol;
+  if (l.bp !== undefined) o.bp = l.bp;
+  if (l.current) o.current = true;
+  return o;
+}
+
+// ---- results ----------------------------------------------------------------
+
+/** The text form of a result: lines joined by '\n', '' when there is nothing to print. */
+export function formatText(r: Result): string {
+  switch (r.kind) {
+    case 'text':
+      return r.lines.join('\n');
+    case 'none':
+    case 'quit':
+      return '';
+    case 'output':
+      return `Output format is ${r.format}.`;
+    case 'error':
+      return r.error.line;
+    case 'stop':
+      return stopLine(r.stop, r.symbol);
+    case 'value':
+      return `${r.expr} = ${hex64(r.value)} (${r.value})${r.symbol ? ` <${r.symbol}>` : ''}`;
+    case 'breakpoint':
+      return breakpointLine(r.bp, r.symbol);
+    case 'registers': {
+      const w = Math.max(...r.values.map(([n]) => n.length));
+      return r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`).join('\n');
+    }
+    case 'memory':
+      return r.rows.map((row) => `${hex64(row.addr)}${row.symbol ? ` <${row.symbol}>` : ''}:  ${row.cells.join('  ')}`).join('\n');
+    case 'disassembly':
+      return r.lines.map(disasmLineText).join('\n');
+    case 'table': {
+      if (r.rows.length === 0) return [r.empty, ...(r.footer ? [r.footer] : [])].join('\n');
+      return [...renderTable(r.columns, r.rows), ...(r.footer ? [r.footer] : [])].join('\n');
+    }
+  }
+}
+
+/** The `result` object of a successful command's JSON line. */
+export function resultJson(r: Result): Record<string, unknown> {
+  switch (r.kind) {
+    case 'text':
+      return { text: r.lines.join('\n') };
+    case 'none':
+    case 'error':
+      return {};
+    case 'quit':
+      return { quit: true };
+    case 'output':
+      return { output: r.format };
+    case 'stop':
+      return stopJson(r.stop, r.symbol);
+    case 'value': {
+      const o: Record<string, unknown> = { expr: r.expr, value: hex64(r.value) };
+      if (r.symbol !== undefined) o.symbol = r.symbol;
+      return o;
+    }
+    case 'breakpoint':
+      return breakpointJson(r.bp, r.symbol);
+    case 'registers':
+      return Object.fromEntries(r.values.map(([n, v]) => [n, hex64(v)]));
+    case 'memory':
+      return {
+        addr: hex64(r.addr),
+        format: r.format,
+        unit: r.unit,
+        count: r.count,
+        values: r.rows.flatMap((row) => row.cells),
+      };
+    case 'disassembly':
+      return { lines: r.lines.map(disasmLineJson) };
+    case 'table':
+      return { ...(r.extra ?? {}), rows: r.rows };
+  }
+}
+
+/** One JSON line for a command: ok with its result, or the error (with the script line when known). */
+export function formatJson(cmd: string, r: Result, line?: number): string {
+  if (r.kind === 'error') return errorJson(cmd, r.error, line);
+  return JSON.stringify({ cmd, ok: true, result: resultJson(r) });
+}
+
+/** `{"cmd":…,"ok":false,"error":"…","line":N,"code":"…","hint":"…"}` (documented keys first). */
+export function errorJson(cmd: string, e: CommandError, line?: number): string {
+  const o: Record<string, unknown> = { cmd, ok: false, error: e.message };
+  if (line !== undefined) o.line = line;
+  o.code = e.code;
+  if (e.hint !== undefined) o.hint = e.hint;
+  return JSON.stringify(o);
+}

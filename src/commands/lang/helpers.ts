@@ -1,0 +1,102 @@
+/**
+ * What many commands share: evaluating a location through the session,
+ * naming an address by symbol, turning a stop into a result, wrapping the
+ * session's errors, reading memory page by page.
+ */
+import type { Breakpoint, SessionApi, Stop } from '../session/types.ts';
+import { asCommandError, CommandError, type CommandErrorCode } from './errors.ts';
+import { evaluate } from './expr.ts';
+import type { Result } from './result.ts';
+
+/** Evaluate an expression against the session; errors stay CommandErrors. */
+export function evalIn(session: SessionApi, text: string): bigint {
+  return evaluate(text, session);
+}
+
+/** `name+off` for an address, when a symbol covers it. */
+export function symbolOf(session: SessionApi, addr: bigint): string | undefined {
+  return session.symbols.format(addr);
+}
+
+/** Call into the session, turning what it throws into a CommandError (a KvmError as cause). */
+export async function call<T>(fn: () => T | Promise<T>, code: CommandErrorCode = 'failed'): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asCommandError(e, code);
+  }
+}
+
+/** The synchronous form of `call`. */
+export function callSync<T>(fn: () => T, code: CommandErrorCode = 'failed'): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw asCommandError(e, code);
+  }
+}
+
+/** Execution commands need a guest that can run. */
+export function requireRunnable(session: SessionApi): void {
+  if (session.state === 'exited') throw new CommandError('not-running', 'the guest has exited', "use 'reset' or 'load' to start again");
+  if (session.state === 'shutdown') throw new CommandError('not-running', 'the guest has shut down (triple fault)', "use 'reset' or 'load' to start again");
+  if (session.state === 'running') throw new CommandError('not-running', 'the guest is already running');
+}
+
+export function stopResult(session: SessionApi, stop: Stop): Result {
+  return { kind: 'stop', stop, symbol: stop.reason === 'exit' ? undefined : symbolOf(session, stop.rip) };
+}
+
+/** Run an execution command: check the state, call, wrap errors, name the stop. */
+export async function execute(session: SessionApi, fn: () => Promise<Stop>): Promise<Result> {
+  requireRunnable(session);
+  return stopResult(session, await call(fn));
+}
+
+export function findBreakpoint(session: SessionApi, n: number): Breakpoint {
+  const bp = session.breakpoints().find((b) => b.number === n);
+  if (bp === undefined) throw new CommandError('no-such-bp', `no breakpoint number ${n}`);
+  return bp;
+}
+
+/** Read `len` bytes, as many as translate (at least the first page's worth); 'unreadable' if none do. */
+export function readUpTo(session: SessionApi, addr: bigint, len: number): Uint8Array {
+  try {
+    return session.readVirtual(addr, len);
+  } catch (first) {
+    const parts: Uint8Array[] = [];
+    let a = addr, left = len;
+    while (left > 0) {
+      const n = Math.min(left, 0x1000 - Number(a & 0xfffn));
+      try {
+        parts.push(session.readVirtual(a, n));
+      } catch {
+        break;
+      }
+      a += BigInt(n);
+      left -= n;
+    }
+    if (parts.length === 0) throw unreadable(addr, first);
+    const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+}
+
+/** Read exactly `len` bytes or fail with the page walk's failure. */
+export function readExact(session: SessionApi, addr: bigint, len: number): Uint8Array {
+  try {
+    return session.readVirtual(addr, len);
+  } catch (e) {
+    throw unreadable(addr, e);
+  }
+}
+
+export function unreadable(addr: bigint, e: unknown): CommandError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new CommandError('unreadable', `cannot read 0x${addr.toString(16).padStart(16, '0')}: ${why}`, undefined, { cause: e });
+}

@@ -1,0 +1,57 @@
+/**
+ * What a command's `run` returns: a value, never printed output
+ * (style.md, src/commands §3). format.ts gives each kind its text form and
+ * its JSON form; the TUI renders the same values in its panes.
+ */
+import type { Breakpoint, Stop } from '../session/types.ts';
+import type { DisasmLine } from '../disasm.ts';
+import type { CommandError } from './errors.ts';
+
+/** A table cell: text (hex already spelt out), a number, or empty. */
+export type Cell = string | number | boolean | null;
+
+export interface Column {
+  /** JSON key. */
+  key: string;
+  /** Text header. */
+  header: string;
+  /** Numbers align right by default. */
+  align?: 'left' | 'right';
+}
+
+export type Result =
+  /** Lines of text (echo, help, acknowledgements). JSON: `{"text":"…"}` (lines joined by \n). */
+  | { kind: 'text'; lines: string[] }
+  /** Nothing to say (e.g. `set $rax = 1`). JSON: `{}`. */
+  | { kind: 'none' }
+  /** A table (info breakpoints / processes / hits / exits / vcpu). JSON: `{"rows":[{key:cell}],…}`. */
+  | { kind: 'table'; table: string; columns: Column[]; rows: Record<string, Cell>[]; empty: string; footer?: string; extra?: Record<string, Cell> }
+  /** Where an execution command stopped; `symbol` is rip as `name+off`. */
+  | { kind: 'stop'; stop: Stop; symbol?: string }
+  /** `print`: the value of an expression. */
+  | { kind: 'value'; expr: string; value: bigint; symbol?: string }
+  /** `info registers`: name/value pairs in display order. */
+  | { kind: 'registers'; group: RegisterGroup; values: [string, bigint][] }
+  /** `x`: rows of cells, each row starting at an address. */
+  | { kind: 'memory'; addr: bigint; count: number; format: XFormat; unit: XUnit; rows: MemoryRow[] }
+  /** `disassemble` and `x/Ni`. */
+  | { kind: 'disassembly'; lines: DisasmLine[] }
+  /** `break`/`hbreak`/`watch`: the breakpoint made; `symbol` its address as `name+off`. */
+  | { kind: 'breakpoint'; bp: Breakpoint; symbol?: string }
+  /** `set output text|json`: the runner switches format. */
+  | { kind: 'output'; format: 'text' | 'json' }
+  | { kind: 'quit' }
+  | { kind: 'error'; error: CommandError };
+
+export type RegisterGroup = 'gpr' | 'apx' | 'cr' | 'dr' | 'xcr' | 'all';
+/** x/NFU: F. */
+export type XFormat = 'x' | 'd' | 'u' | 'c' | 's' | 'i';
+/** x/NFU: U (byte, half, word, giant). */
+export type XUnit = 'b' | 'h' | 'w' | 'g';
+
+export interface MemoryRow {
+  addr: bigint;
+  /** The address as `name+off`, when a symbol covers it. */
+  symbol?: string;
+  cells: string[];
+}
