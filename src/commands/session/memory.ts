@@ -1,0 +1,82 @@
+/**
+ * Guest virtual memory as the debugger sees it: a 4-level page walk
+ * (IA-32e paging, 4 KiB / 2 MiB / 1 GiB pages) over the guest's own page
+ * tables, read from guest-physical memory through the CR3 of the current
+ * stop. A failure names the level and index that stopped the walk
+ * ("0x40100010 not mapped: PDE[0] not present"), which `x` and `print`
+ * show as is.
+ */
+
+const PRESENT = 1n;
+const PS = 1n << 7n;
+const ADDR_MASK = 0x000f_ffff_ffff_f000n;
+const LEVELS = [
+  { name: 'PML4E', shift: 39n },
+  { name: 'PDPTE', shift: 30n },
+  { name: 'PDE', shift: 21n },
+  { name: 'PTE', shift: 12n },
+] as const;
+
+/** A linear address the walk could not translate; `message` says where it stopped. */
+export class PageWalkError extends Error {
+  constructor(
+    readonly addr: bigint,
+    readonly reason: string,
+  ) {
+    super(`${hex(addr)} not mapped: ${reason}`);
+    this.name = 'PageWalkError';
+  }
+}
+
+/** What decides how a linear address translates: CR3, and whether paging is on (CR0.PG, long mode). */
+export interface Paging {
+  cr3: bigint;
+  /** CR0.PG: off means linear = physical. */
+  enabled: boolean;
+}
+
+function hex(v: bigint): string {
+  return `0x${v.toString(16)}`;
+}
+
+function readU64(mem: Uint8Array, pa: bigint, what: string, la: bigint): bigint {
+  if (pa + 8n > BigInt(mem.length)) throw new PageWalkError(la, `${what} at ${hex(pa)} is outside guest memory`);
+  return new DataView(mem.buffer, mem.byteOffset + Number(pa), 8).getBigUint64(0, true);
+}
+
+/** The guest-physical address of linear `la` under `paging`; throws PageWalkError. */
+export function translate(mem: Uint8Array, paging: Paging, la: bigint): bigint {
+  la = BigInt.asUintN(64, la);
+  if (!paging.enabled) return la;
+  const top = la >> 47n;
+  if (top !== 0n && top !== 0x1ffffn) throw new PageWalkError(la, 'not canonical');
+  let table = paging.cr3 & ADDR_MASK;
+  for (let level = 0; level < 4; level++) {
+    const { name, shift } = LEVELS[level];
+    const index = (la >> shift) & 0x1ffn;
+    const entry = readU64(mem, table + index * 8n, `${name}[${index}]`, la);
+    if ((entry & PRESENT) === 0n) throw new PageWalkError(la, `${name}[${index}] not present`);
+    if ((level === 1 || level === 2) && (entry & PS) !== 0n) {
+      const size = 1n << shift;
+      return ((entry & ADDR_MASK) & ~(size - 1n)) | (la & (size - 1n));
+    }
+    table = entry & ADDR_MASK;
+  }
+  return table | (la & 0xfffn);
+}
+
+/** `len` bytes at linear `la`, page by page (a copy); throws PageWalkError for the first unmapped page. */
+export function readVirtual(mem: Uint8Array, paging: Paging, la: bigint, len: number): Uint8Array {
+  if (!Number.isInteger(len) || len < 0) throw new RangeError(`bad length ${len}`);
+  const out = new Uint8Array(len);
+  let done = 0;
+  while (done < len) {
+    const a = BigInt.asUintN(64, la + BigInt(done));
+    const pa = translate(mem, paging, a);
+    const n = Math.min(len - done, 4096 - Number(a & 0xfffn));
+    if (pa + BigInt(n) > BigInt(mem.length)) throw new PageWalkError(a, `guest-physical ${hex(pa)} is outside guest memory`);
+    out.set(mem.subarray(Number(pa), Number(pa) + n), done);
+    done += n;
+  }
+  return out;
+}
