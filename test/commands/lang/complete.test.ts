@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { complete } from '../../../src/commands/lang/complete.ts';
+import { COMMANDS } from '../../../src/commands/lang/registry.ts';
+
+const c = (line: string, cursor = line.length) => complete(line, cursor, null, COMMANDS);
+
+describe('complete (no session)', () => {
+  it.each<[string, number, string[]]>([
+    ['st', 0, ['stats', 'stepi']],
+    ['', 0, ['b', 'backend', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'regs', 'reset', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
+    ['info re', 5, ['registers']],
+    ['i ', 2, ['breakpoints', 'exits', 'hits', 'processes', 'registers', 'vcpu']],
+    ['set o', 4, ['output']],
+    ['set output j', 11, ['json']],
+    ['set c', 4, ['cr3-source']],
+    ['set cr3-source s', 15, ['sregs', 'sync']],
+    ['p $r1', 2, ['$r10', '$r11', '$r12', '$r13', '$r14', '$r15', '$r16', '$r17', '$r18', '$r19']],
+    ['backend ', 8, ['emu', 'kvm']],
+    ['filter ', 7, ['cr3', 'off', 'process']],
+    ['regs a', 5, ['all', 'apx']],
+    ['stepi ', 6, []],
+    ['nosuch x', 7, []],
+  ])('%j', (line, start, want) => {
+    expect(c(line)).toEqual({ start, candidates: want });
+  });
+
+  it('completes the word under the cursor, not the end of the line', () => {
+    expect(c('conti 5', 5)).toEqual({ start: 0, candidates: ['continue'] });
+  });
+});
