@@ -587,7 +587,7 @@ export class Session implements SessionApi {
     this.m.vcpu.kick();
   }
 
-  stepi(n = 1): Promise<Stop> {
+  async stepi(n = 1): Promise<Stop> {
     this.checkCount(n, 'stepi');
     return this.command(async () => {
       this.checkStepAllowed();
@@ -600,7 +600,7 @@ export class Session implements SessionApi {
     }, false);
   }
 
-  nexti(n = 1): Promise<Stop> {
+  async nexti(n = 1): Promise<Stop> {
     this.checkCount(n, 'nexti');
     return this.command(async () => {
       let stop: Stop | null = null;
@@ -612,7 +612,7 @@ export class Session implements SessionApi {
     }, true);
   }
 
-  finish(): Promise<Stop> {
+  async finish(): Promise<Stop> {
     return this.command(async () => {
       const vcpu = this.m.vcpu;
       const rsp0 = vcpu.getRegs().rsp;
@@ -629,17 +629,17 @@ export class Session implements SessionApi {
     }, true);
   }
 
-  cont(n = 1): Promise<Stop> {
+  async cont(n = 1): Promise<Stop> {
     this.checkCount(n, 'continue');
     return this.command(() => this.runToStop(n, null, 'breakpoint'), true);
   }
 
-  until(addr: bigint): Promise<Stop> {
-    if (addr < 0n || addr >> 64n !== 0n) return Promise.reject(new SessionError(`bad address ${addr}`));
+  async until(addr: bigint): Promise<Stop> {
+    if (addr < 0n || addr >> 64n !== 0n) throw new SessionError(`bad address ${addr}`);
     return this.command(() => this.runToStop(1, { addr, accept: () => true }, 'until'), true);
   }
 
-  runFor(instructions: number): Promise<Stop> {
+  async runFor(instructions: number): Promise<Stop> {
     this.checkCount(instructions, 'run-for');
     return this.command(async () => {
       if (this.m.caps.budget) {
@@ -900,7 +900,8 @@ export class Session implements SessionApi {
     if (sw) control |= G.ENABLE | G.USE_SW_BP;
     if (regs !== null) control |= G.ENABLE | G.USE_HW_BP;
     const key = `${control}:${regs?.join(',') ?? ''}`;
-    if (key !== this.lastDebugKey) {
+    // Single-step re-arms each time: KVM sets TF for it at KVM_SET_GUEST_DEBUG, and an IRET or POPF the guest steps may clear it.
+    if (key !== this.lastDebugKey || mode.step) {
       this.m.vcpu.setGuestDebug({ control, debugreg: regs ?? undefined });
       this.lastDebugKey = key;
     }
