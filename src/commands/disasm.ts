@@ -43,6 +43,19 @@ export interface DisasmOptions {
   rip?: bigint;
 }
 
+/** Offsets past a size-less label (linker symbols like `__udata_end`) beyond this are not named by it. */
+const MAX_LABEL_OFFSET = 0x1000;
+
+/**
+ * `name+off` for an address, as the debugger prints locations: the symbol
+ * covering it, or a size-less label at most 4 KiB below it; else undefined.
+ */
+export function symbolize(symbols: SymbolTable | undefined, addr: bigint): string | undefined {
+  const a = symbols?.at(addr);
+  if (a === undefined || (a.symbol.size === 0 && a.offset >= MAX_LABEL_OFFSET)) return undefined;
+  return a.offset === 0 ? a.symbol.name : `${a.symbol.name}+${a.offset}`;
+}
+
 let formatter: Formatter | undefined;
 function getFormatter(): Formatter {
   if (formatter === undefined) {
@@ -115,7 +128,7 @@ export function disassemble(bytes: Uint8Array, addr: bigint, opts: DisasmOptions
           if (ins.op0Kind === OpKind.NearBranch64) target = ins.nearBranchTarget;
           else if (ins.isIpRelMemoryOperand) target = ins.ipRelMemoryAddress;
           if (target !== undefined) {
-            const s = symbols?.format(target);
+            const s = symbolize(symbols, target);
             if (s !== undefined) text += ` <${s}>`;
             if (ins.isIpRelMemoryOperand) target = undefined;
           }
@@ -133,7 +146,7 @@ export function disassemble(bytes: Uint8Array, addr: bigint, opts: DisasmOptions
         isCall,
         apx,
       };
-      const sym = symbols?.format(at);
+      const sym = symbolize(symbols, at);
       if (sym !== undefined) line.symbol = sym;
       const bp = bpAt.get(at);
       if (bp !== undefined) line.bp = bp;

@@ -36,6 +36,24 @@ export class CommandError extends Error {
   }
 }
 
+/** Codes of the session's errors (SessionError, Node's ENOENT) → ours. */
+const SESSION_CODES: Readonly<Record<string, CommandErrorCode>> = {
+  'bad-args': 'bad-args',
+  'no-such-reg': 'no-such-reg',
+  'not-running': 'not-running',
+  running: 'not-running',
+  memory: 'unreadable',
+  io: 'no-file',
+  ENOENT: 'no-file',
+};
+
+/** 'unreadable' for a failed guest read at `addr`, keeping the page walk's words (and the error as cause). */
+export function unreadableError(addr: bigint, e: unknown): CommandError {
+  const why = e instanceof Error ? e.message : String(e);
+  const msg = why.startsWith('cannot read') ? why : `cannot read 0x${addr.toString(16).padStart(16, '0')}: ${why}`;
+  return new CommandError('unreadable', msg, undefined, { cause: e });
+}
+
 /**
  * Wrap whatever a session call threw as a CommandError: CommandErrors pass
  * through, errors whose message names the failure keep it, anything else
@@ -43,7 +61,9 @@ export class CommandError extends Error {
  */
 export function asCommandError(e: unknown, code: CommandErrorCode = 'failed'): CommandError {
   if (e instanceof CommandError) return e;
-  if ((e as { code?: unknown } | null)?.code === 'ENOENT') code = 'no-file';
+  const c = (e as { code?: unknown } | null)?.code;
+  if (typeof c === 'string') code = SESSION_CODES[c] ?? code;
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof Error && e.name === 'ImageError' && /no such file|ENOENT/i.test(msg)) code = 'no-file';
   return new CommandError(code, msg.split('\n')[0], undefined, { cause: e });
 }

@@ -9,7 +9,7 @@
  */
 import type { SymbolTable } from '../../core/loader/symbols.ts';
 import type { RegisterSet } from '../session/types.ts';
-import { CommandError } from './errors.ts';
+import { CommandError, unreadableError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface ExprContext {
@@ -114,8 +114,7 @@ export function readQword(ctx: Pick<ExprContext, 'readVirtual'>, addr: bigint): 
   try {
     b = ctx.readVirtual(addr, 8);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new CommandError('unreadable', `cannot read 0x${addr.toString(16).padStart(16, '0')}: ${why}`, undefined, { cause: e });
+    throw unreadableError(addr, e);
   }
   let v = 0n;
   for (let k = 7; k >= 0; k--) v = (v << 8n) | BigInt(b[k]);

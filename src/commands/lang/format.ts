@@ -32,13 +32,13 @@ function where(stop: Stop, symbol: string | undefined): string {
  * - step        `Stepped: cr3=… rip=… <…>`
  * - finish      `Returned: cr3=… rip=… <…>`
  * - until       `Reached: cr3=… rip=… <…>`
- * - halt        `Halted: cr3=… rip=…` (`Halted (detail): …` with a detail)
+ * - halt        `Halted: cr3=… rip=…`
  * - exit        `Guest exited with status N`
  * - shutdown    `Guest shut down (triple fault): cr3=… rip=…`
- * - budget      `Stopped: instruction budget of N reached: cr3=… rip=…` (the session's detail)
+ * - budget      `Stopped: instruction budget of N reached: cr3=… rip=…` (the session's detail verbatim)
  * - interrupted `Interrupted: cr3=… rip=…`
  * - error       `Stopped on error: DETAIL: cr3=… rip=…`
- * followed by ` (N events skipped)` when a filter or condition skipped some.
+ * (the JSON object keeps every detail) followed by ` (N events skipped)` when a filter or condition skipped some.
  */
 export function stopLine(stop: Stop, symbol?: string): string {
   const w = where(stop, symbol);
@@ -60,7 +60,7 @@ export function stopLine(stop: Stop, symbol?: string): string {
       s = `Reached: ${w}`;
       break;
     case 'halt':
-      s = `Halted${stop.detail ? ` (${stop.detail})` : ''}: ${w}`;
+      s = `Halted: ${w}`;
       break;
     case 'exit':
       s = `Guest exited with status ${stop.status ?? 0}`;

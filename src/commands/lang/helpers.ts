@@ -3,8 +3,9 @@
  * naming an address by symbol, turning a stop into a result, wrapping the
  * session's errors, reading memory page by page.
  */
+import { symbolize } from '../disasm.ts';
 import type { Breakpoint, SessionApi, Stop } from '../session/types.ts';
-import { asCommandError, CommandError, type CommandErrorCode } from './errors.ts';
+import { asCommandError, CommandError, type CommandErrorCode, unreadableError } from './errors.ts';
 import { evaluate } from './expr.ts';
 import type { Result } from './result.ts';
 
@@ -15,7 +16,7 @@ export function evalIn(session: SessionApi, text: string): bigint {
 
 /** `name+off` for an address, when a symbol covers it. */
 export function symbolOf(session: SessionApi, addr: bigint): string | undefined {
-  return session.symbols.format(addr);
+  return symbolize(session.symbols, addr);
 }
 
 /** Call into the session, turning what it throws into a CommandError (a KvmError as cause). */
@@ -97,6 +98,5 @@ export function readExact(session: SessionApi, addr: bigint, len: number): Uint8
 }
 
 export function unreadable(addr: bigint, e: unknown): CommandError {
-  const why = e instanceof Error ? e.message : String(e);
-  return new CommandError('unreadable', `cannot read 0x${addr.toString(16).padStart(16, '0')}: ${why}`, undefined, { cause: e });
+  return unreadableError(addr, e);
 }

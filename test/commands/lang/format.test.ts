@@ -14,7 +14,7 @@ describe('stop lines', () => {
     [{ reason: 'finish' }, undefined, 'Returned: cr3=0x0000000000203000 rip=0x0000000000401020'],
     [{ reason: 'until' }, undefined, 'Reached: cr3=0x0000000000203000 rip=0x0000000000401020'],
     [{ reason: 'halt' }, undefined, 'Halted: cr3=0x0000000000203000 rip=0x0000000000401020'],
-    [{ reason: 'halt', detail: 'no runnable process' }, undefined, 'Halted (no runnable process): cr3=0x0000000000203000 rip=0x0000000000401020'],
+    [{ reason: 'halt', detail: 'no runnable process' }, undefined, 'Halted: cr3=0x0000000000203000 rip=0x0000000000401020'],
     [{ reason: 'exit', status: 3 }, undefined, 'Guest exited with status 3'],
     [{ reason: 'shutdown' }, undefined, 'Guest shut down (triple fault): cr3=0x0000000000203000 rip=0x0000000000401020'],
     [{ reason: 'budget', detail: 'instruction budget of 1000 reached' }, undefined, 'Stopped: instruction budget of 1000 reached: cr3=0x0000000000203000 rip=0x0000000000401020'],

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.ts';
+import { symbolOf } from '../helpers.ts';
 import { CommandError } from '../errors.ts';
 import { parseCount } from '../expr.ts';
 import { hex64 } from '../format.ts';
@@ -21,7 +22,7 @@ export const infoHitsCommand = defineCommand<{ last?: number }>({
       cr3: hex64(h.cr3),
       process: h.process ?? null,
       rip: hex64(h.rip),
-      location: session.symbols.format(h.rip) ?? null,
+      location: symbolOf(session, h.rip) ?? null,
       exception: h.exception,
       dr6: hex64(h.dr6),
     }));

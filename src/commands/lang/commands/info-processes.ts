@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.ts';
+import { symbolOf } from '../helpers.ts';
 import { hex64 } from '../format.ts';
 import { noArgs } from '../parse.ts';
 
@@ -18,7 +19,7 @@ export const infoProcessesCommand = defineCommand<void>({
       hits: p.hits,
       firstSeen: p.firstSeen,
       lastRip: p.lastRip === undefined ? null : hex64(p.lastRip),
-      location: p.lastRip === undefined ? null : session.symbols.format(p.lastRip) ?? null,
+      location: p.lastRip === undefined ? null : symbolOf(session, p.lastRip) ?? null,
     }));
     return {
       kind: 'table',
