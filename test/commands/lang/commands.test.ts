@@ -185,3 +185,12 @@ describe('bad input: one clear line, a code, and nothing changed', () => {
     if (t.startsWith('Guest exited')) expect((await fails('si')).code).toBe('not-running');
   });
 });
+
+describe('completion with a session', () => {
+  it('offers the image symbols for locations and only the registers this vCPU has', async () => {
+    const { complete } = await import('../../../src/commands/lang/complete.ts');
+    expect(complete('break coun', 10, s, COMMANDS)).toEqual({ start: 6, candidates: ['count', 'counter_main'] });
+    expect(complete('p $r1', 5, s, COMMANDS).candidates).toEqual(['$r10', '$r11', '$r12', '$r13', '$r14', '$r15']);
+    expect(complete('x/4xg kma', 9, s, COMMANDS).candidates).toEqual(['kmain']);
+  });
+});
