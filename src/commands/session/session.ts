@@ -166,6 +166,7 @@ export class Session implements SessionApi {
   /** Linear address of a software breakpoint → where its INT3 goes, resolved at the start of each command. */
   private swPhys = new Map<bigint, number>();
   private lastDebugKey = '';
+  private programmedDr7 = 0x400n;
   private interruptRequested = false;
   private running: Promise<Stop> | null = null;
   private skipped = 0;
@@ -899,6 +900,7 @@ export class Session implements SessionApi {
     if (mode.step) control |= G.ENABLE | G.SINGLESTEP | (mode.blockIrq ? G.BLOCKIRQ : 0);
     if (sw) control |= G.ENABLE | G.USE_SW_BP;
     if (regs !== null) control |= G.ENABLE | G.USE_HW_BP;
+    this.programmedDr7 = regs?.[7] ?? 0x400n;
     const key = `${control}:${regs?.join(',') ?? ''}`;
     // Single-step re-arms each time: KVM sets TF for it at KVM_SET_GUEST_DEBUG, and an IRET or POPF the guest steps may clear it.
     if (key !== this.lastDebugKey || mode.step) {
@@ -986,7 +988,9 @@ export class Session implements SessionApi {
     const { exit: e, cr3 } = ev;
     // The stop's RIP: where the vCPU is now (a trap-like #DB reports the next instruction, an INT3 its own address).
     const rip = this.m.vcpu.getRegs().rip;
-    const s: Stop = { reason, cr3, rip, exception: e.exception, dr6: e.dr6, dr7: e.dr7, skipped: this.skipped };
+    // kvm_pvm's emulator does not write the exit's dr7 (stale bytes): give the DR7 the session programmed, as VMX/SVM report it.
+    const dr7 = this.m.pvm ? this.programmedDr7 : e.dr7;
+    const s: Stop = { reason, cr3, rip, exception: e.exception, dr6: e.dr6, dr7, skipped: this.skipped };
     if (bp !== undefined) s.bp = bp;
     const p = this.processOf(cr3);
     if (p !== undefined) s.process = p;
