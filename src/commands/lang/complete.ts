@@ -10,17 +10,13 @@ import type { Command } from './command.ts';
 import { REGISTER_NAMES } from './expr.ts';
 import { resolveCommand } from './parse.ts';
 
+export { symbolNames } from './helpers.ts';
+
 export interface Completion {
   /** Index in the line where the replaced word starts. */
   start: number;
   /** Sorted, without duplicates. */
   candidates: string[];
-}
-
-/** Symbol names of the loaded image (none without a session), sorted. */
-export function symbolNames(session: SessionApi | null): string[] {
-  if (session === null) return [];
-  return [...new Set(session.symbols.symbols.map((s) => s.name).filter((n) => n !== ''))].sort();
 }
 
 function registerNames(session: SessionApi | null): string[] {

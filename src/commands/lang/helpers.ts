@@ -100,3 +100,9 @@ export function readExact(session: SessionApi, addr: bigint, len: number): Uint8
 export function unreadable(addr: bigint, e: unknown): CommandError {
   return unreadableError(addr, e);
 }
+
+/** Symbol names of the loaded image (none without a session), sorted. */
+export function symbolNames(session: SessionApi | null): string[] {
+  if (session === null) return [];
+  return [...new Set(session.symbols.symbols.map((s) => s.name).filter((n) => n !== ''))].sort();
+}

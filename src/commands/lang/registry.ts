@@ -8,6 +8,7 @@
  */
 import type { SessionApi } from '../session/types.ts';
 import type { Command } from './command.ts';
+import { complete, type Completion } from './complete.ts';
 import { asCommandError } from './errors.ts';
 import { parseLine, type Invocation, type Parsed } from './parse.ts';
 import type { Result } from './result.ts';
@@ -111,4 +112,9 @@ export async function runLine(session: SessionApi, line: string, commands: reado
   if (p.kind === 'empty') return null;
   if (p.kind === 'error') return { cmd: p.word, result: { kind: 'error', error: p.error } };
   return { cmd: p.name, result: await execute(session, p, commands) };
+}
+
+/** Tab completion over COMMANDS (see complete.ts): the word under the cursor and what can replace it. */
+export function completeLine(line: string, cursor: number, session: SessionApi | null, commands: readonly Command[] = COMMANDS): Completion {
+  return complete(line, cursor, session, commands);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { complete } from '../../../src/commands/lang/complete.ts';
-import { COMMANDS } from '../../../src/commands/lang/registry.ts';
+import { COMMANDS, completeLine } from '../../../src/commands/lang/registry.ts';
 
 const c = (line: string, cursor = line.length) => complete(line, cursor, null, COMMANDS);
 
@@ -22,6 +22,10 @@ describe('complete (no session)', () => {
     ['nosuch x', 7, []],
   ])('%j', (line, start, want) => {
     expect(c(line)).toEqual({ start, candidates: want });
+  });
+
+  it('completeLine is complete over the registry', () => {
+    expect(completeLine('fin', 3, null)).toEqual({ start: 0, candidates: ['finish'] });
   });
 
   it('completes the word under the cursor, not the end of the line', () => {

@@ -2,8 +2,7 @@ import { disassemble } from '../../disasm.ts';
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../errors.ts';
 import { parseCount } from '../expr.ts';
-import { evalIn, readUpTo } from '../helpers.ts';
-import { symbolNames } from '../complete.ts';
+import { evalIn, readUpTo, symbolNames } from '../helpers.ts';
 
 const DEFAULT_COUNT = 10;
 

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.ts';
+import { symbolNames } from '../helpers.ts';
 import { addBreakpoint } from '../breakpoints.ts';
 import { type BreakArgs, parseBreakArgs } from '../parse.ts';
-import { symbolNames } from '../complete.ts';
 
 const USAGE = 'hbreak LOC [if cr3 == VALUE | process NAME]';
 

@@ -1,7 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../errors.ts';
-import { evalIn, symbolOf } from '../helpers.ts';
-import { symbolNames } from '../complete.ts';
+import { evalIn, symbolNames, symbolOf } from '../helpers.ts';
 
 export const printCommand = defineCommand<{ expr: string }>({
   name: 'print',

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.ts';
+import { symbolNames } from '../helpers.ts';
 import { addBreakpoint } from '../breakpoints.ts';
 import { parseWatchArgs, type WatchArgs } from '../parse.ts';
-import { symbolNames } from '../complete.ts';
 
 const USAGE = 'watch LOC [len 1|2|4|8] [write|access] [if cr3 == VALUE | process NAME]';
 

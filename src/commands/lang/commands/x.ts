@@ -2,10 +2,9 @@ import type { SessionApi } from '../../session/types.ts';
 import { disassemble } from '../../disasm.ts';
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../errors.ts';
-import { evalIn, readExact, readUpTo, symbolOf } from '../helpers.ts';
+import { evalIn, readExact, readUpTo, symbolNames, symbolOf } from '../helpers.ts';
 import { parseXSuffix, type XSpec } from '../parse.ts';
 import type { MemoryRow, Result, XUnit } from '../result.ts';
-import { symbolNames } from '../complete.ts';
 
 const SIZE: Record<XUnit, number> = { b: 1, h: 2, w: 4, g: 8 };
 /** Cells per row, as gdb. */
