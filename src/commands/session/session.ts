@@ -54,6 +54,7 @@ const TINY_GPA = 0x10000;
 
 const INT3 = 0xcc;
 const TF = 1n << 8n;
+const EGPRS_UNAVAILABLE = 'R16–R31 cannot be read or written: KVM has no uAPI for them (KVM_GET_XSAVE2 with the APX component is not implemented by this backend)';
 
 /** A session-level failure: bad input, or a command the state does not allow. Nothing changed. */
 export class SessionError extends Error {
@@ -461,7 +462,12 @@ export class Session implements SessionApi {
     return set;
   }
 
-  /** R16–R31 through the uAPI, or null when this backend cannot give them. */
+  /**
+   * R16–R31 through the uAPI, or null when this backend cannot give them.
+   * KVM has no uAPI for them yet (the APX series would put them in the XSAVE
+   * area, component 19, through KVM_GET_XSAVE2), and neither backend
+   * implements that here: see EGPRS_UNAVAILABLE.
+   */
   private readEgprs(): bigint[] | null {
     return null;
   }
@@ -475,7 +481,7 @@ export class Session implements SessionApi {
     if (cls === 'apx') {
       const xcr0 = this.m.vcpu.getXcrs().xcrs.find((x) => x.xcr === 0)?.value ?? 0n;
       if (!(xcr0 & XCR0_APX)) throw new SessionError(`no register $${n} on this vCPU: R16–R31 exist only with APX enabled (XCR0.APX = 0)`, 'no-such-reg');
-      throw new SessionError(`$${n}: the ${this.backendName} backend has no uAPI to write R16–R31`, 'unsupported');
+      throw new SessionError(`$${n}: ${EGPRS_UNAVAILABLE}`, 'unsupported');
     }
     try {
       writeRegister(this.m.vcpu, n, value);
@@ -531,6 +537,7 @@ export class Session implements SessionApi {
   vcpuInfo(): VcpuInfo {
     const xcr0 = this.m.vcpu.getXcrs().xcrs.find((x) => x.xcr === 0)?.value ?? 0n;
     const info: VcpuInfo = { backend: this.backendName, guestXcr0: xcr0, apx: (xcr0 & XCR0_APX) !== 0n };
+    if (info.apx && this.readEgprs() === null) info.egprsUnavailable = EGPRS_UNAVAILABLE;
     if (this.backendName === 'emu') {
       const hostDebug = this.lastDebugKey !== '' && !this.lastDebugKey.startsWith('0:');
       const c = this.m.vcpu.counters();

@@ -92,7 +92,7 @@ export interface ProcessRow {
   name?: string;
   state?: string;
   hits: number;
-  /** Debug-event sequence number when this CR3 was first seen. */
+  /** Debug-event sequence number when this CR3 was first seen (sequences start at 1; 0: only in the guest's task table). */
   firstSeen: number;
   lastRip?: bigint;
   /** This is the CR3 of the current stop. */
@@ -109,6 +109,8 @@ export interface VcpuInfo {
   guestXcr0: bigint;
   hostXcr0?: bigint;
   apx: boolean;
+  /** Additive: why R16–R31 are not shown although the vCPU has APX enabled (no uAPI reads them on this backend). */
+  egprsUnavailable?: string;
 }
 
 export type SessionState = 'stopped' | 'running' | 'exited' | 'shutdown';
@@ -160,6 +162,13 @@ export interface SessionApi {
   vcpuInfo(): VcpuInfo;
   /** The stop the session is at (after load: reason 'step' at the entry point, nothing run). */
   readonly lastStop: Stop | null;
+
+  /**
+   * Additive: the instruction budget of each execution command (null: none).
+   * A run that reaches it stops with reason 'budget'. Needs the vdbg
+   * extension KVM_CAP_VDBG_INSN_BUDGET (emu); setting it elsewhere throws.
+   */
+  budget?: number | null;
 
   /** The guest's serial output, as it is produced. */
   onConsole: ((text: string) => void) | null;

@@ -230,6 +230,21 @@ describe('Session on emu: vmos', () => {
     await s.close();
   });
 
+  it('APX: with XCR0.APX the vCPU says so, and R16–R31 are reported unavailable with the reason', async () => {
+    const { s } = await vmos();
+    expect(s.vcpuInfo()).toMatchObject({ backend: 'emu', apx: false });
+    s.addBreakpoint({ kind: 'hbreak', addr: s.symbols.address('apx_check'), location: 'apx_check' });
+    const st = await s.cont(1);
+    expect(st).toMatchObject({ reason: 'breakpoint', process: 'apx' });
+    const info = s.vcpuInfo();
+    expect(info.apx).toBe(true);
+    expect(info.guestXcr0 & (1n << 19n)).toBe(1n << 19n);
+    expect(info.egprsUnavailable).toMatch(/KVM has no uAPI/);
+    expect(Object.keys(s.registers())).not.toContain('r16');
+    expect(() => s.setRegister('r16', 1n)).toThrow(/R16–R31 cannot be read or written/);
+    await s.close();
+  });
+
   it('the hit log keeps the last N entries and exact totals', async () => {
     const { s } = await vmos({ hitLogSize: 5 });
     await s.stepi(12);
