@@ -34,6 +34,7 @@ import type { VcpuExit } from '../../core/uapi/exit.ts';
 import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { KVM_SYNC_REGS_CONDITIONAL, KvmExitReason, KvmSyncX86 } from '../../core/uapi/kvm-run.ts';
 import { KvmGuestDbg as G } from '../../core/uapi/structs.ts';
+import { readApxComponent, writeApxComponent } from '../../core/uapi/xsave.ts';
 import { ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
 import { createGuestVm, type GuestImage } from '../../core/vmm/run-guest.ts';
 import { readVmosTasks, physReader } from '../../core/vmm/vmos.ts';
@@ -54,7 +55,7 @@ const TINY_GPA = 0x10000;
 
 const INT3 = 0xcc;
 const TF = 1n << 8n;
-const EGPRS_UNAVAILABLE = 'R16–R31 cannot be read or written: KVM has no uAPI for them (KVM_GET_XSAVE2 with the APX component is not implemented by this backend)';
+const EGPRS_UNAVAILABLE = 'R16–R31 cannot be read or written: this backend has no KVM_GET_XSAVE2 (KVM_CAP_XSAVE2)';
 
 /** A session-level failure: bad input, or a command the state does not allow. Nothing changed. */
 export class SessionError extends Error {
@@ -463,13 +464,13 @@ export class Session implements SessionApi {
   }
 
   /**
-   * R16–R31 through the uAPI, or null when this backend cannot give them.
-   * KVM has no uAPI for them yet (the APX series would put them in the XSAVE
-   * area, component 19, through KVM_GET_XSAVE2), and neither backend
-   * implements that here: see EGPRS_UNAVAILABLE.
+   * R16–R31 through the uAPI: the APX component (19) of the guest's XSAVE
+   * area (KVM_GET_XSAVE2), as Chang Bae's APX series exposes them; null when
+   * the backend has no XSAVE uAPI.
    */
   private readEgprs(): bigint[] | null {
-    return null;
+    if (!this.m.kvm.hasExtension(KvmCap.XSAVE2)) return null;
+    return readApxComponent(this.m.vcpu.getXsave2());
   }
 
   setRegister(name: string, value: bigint): void {
@@ -481,7 +482,14 @@ export class Session implements SessionApi {
     if (cls === 'apx') {
       const xcr0 = this.m.vcpu.getXcrs().xcrs.find((x) => x.xcr === 0)?.value ?? 0n;
       if (!(xcr0 & XCR0_APX)) throw new SessionError(`no register $${n} on this vCPU: R16–R31 exist only with APX enabled (XCR0.APX = 0)`, 'no-such-reg');
-      throw new SessionError(`$${n}: ${EGPRS_UNAVAILABLE}`, 'unsupported');
+      if (this.readEgprs() === null) throw new SessionError(`$${n}: ${EGPRS_UNAVAILABLE}`, 'unsupported');
+      // Read-modify-write of the XSAVE area's APX component (KVM_GET_XSAVE2 / KVM_SET_XSAVE).
+      const area = this.m.vcpu.getXsave2();
+      const regs = readApxComponent(area);
+      regs[EGPRS.indexOf(n)] = value;
+      writeApxComponent(area, regs);
+      this.m.vcpu.setXsave(area);
+      return;
     }
     try {
       writeRegister(this.m.vcpu, n, value);

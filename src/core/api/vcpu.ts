@@ -37,6 +37,7 @@ import {
 } from '../uapi/structs.ts';
 import { KvmFd } from './fd.ts';
 import type { VmFd } from './vm.ts';
+import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 
 /** KVM_GET_XCRS result / KVM_SET_XCRS argument with only the used entries. */
 export interface Xcrs {
@@ -108,6 +109,26 @@ export class VcpuFd extends KvmFd {
     if (x.xcrs.length > KVM_MAX_XCRS) throw new KvmError(Errno.EINVAL, 'KVM_SET_XCRS', `${x.xcrs.length} entries, at most ${KVM_MAX_XCRS}`);
     const xcrs = [...x.xcrs, ...Array.from({ length: KVM_MAX_XCRS - x.xcrs.length }, () => kvmXcr.zero())];
     this.ioctl('KVM_SET_XCRS', kvmXcrs.encode({ nr_xcrs: x.xcrs.length, flags: x.flags ?? 0, xcrs }));
+  }
+
+  /** KVM_GET_XSAVE: the guest's XSAVE area, standard format, 4096 bytes (src/core/uapi/xsave.ts reads it). */
+  getXsave(): Uint8Array {
+    const b = new Uint8Array(KVM_XSAVE_SIZE);
+    this.ioctl('KVM_GET_XSAVE', b);
+    return b;
+  }
+
+  /** KVM_GET_XSAVE2 with a buffer of `size` bytes (KVM_CHECK_EXTENSION(KVM_CAP_XSAVE2); at least 4096). */
+  getXsave2(size = KVM_XSAVE_SIZE): Uint8Array {
+    const b = new Uint8Array(Math.max(size, KVM_XSAVE_SIZE));
+    this.ioctl('KVM_GET_XSAVE2', b);
+    return b;
+  }
+
+  /** KVM_SET_XSAVE (the first 4096 bytes of a KVM_GET_XSAVE/2 buffer, edited). */
+  setXsave(area: Uint8Array): void {
+    if (area.length < KVM_XSAVE_SIZE) throw new KvmError(Errno.EINVAL, 'KVM_SET_XSAVE', `the area is ${area.length} bytes, at least ${KVM_XSAVE_SIZE}`);
+    this.ioctl('KVM_SET_XSAVE', area);
   }
 
   getVcpuEvents(): KvmVcpuEvents {

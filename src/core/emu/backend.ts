@@ -20,6 +20,8 @@ import {
   kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmVcpuEvents, kvmXcrs,
 } from '../uapi/structs.ts';
 import { cpuidMap } from './run-code.ts';
+import { getXsave, setXsave } from './xsave.ts';
+import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 import { setGuestDebug } from './guest-debug.ts';
 import { KVM_USER_MEM_SLOTS, type HostRange } from './mmio.ts';
 import { EMU_VCPU_MMAP_SIZE, type EmuVcpu } from './vcpu.ts';
@@ -51,6 +53,8 @@ const CAPS = new Map<number, number>([
   [KvmCap.DEBUGREGS, 1],
   [KvmCap.X86_ROBUST_SINGLESTEP, 1],
   [KvmCap.XCRS, 1],
+  [KvmCap.XSAVE, 1],
+  [KvmCap.XSAVE2, KVM_XSAVE_SIZE],
   [KvmCap.SYNC_REGS, 0x7],
   [KvmCap.READONLY_MEM, 1],
   [KvmCap.ENABLE_CAP_VM, 1],
@@ -307,6 +311,13 @@ export class EmuBackend implements Backend {
         v.dr.setDebugregs(d.db, d.dr6, d.dr7);
         return 0;
       }
+      case KvmIoctl.KVM_GET_XSAVE:
+      case KvmIoctl.KVM_GET_XSAVE2:
+        getXsave(v, buf(request, arg, KVM_XSAVE_SIZE));
+        return 0;
+      case KvmIoctl.KVM_SET_XSAVE:
+        setXsave(v, buf(request, arg, KVM_XSAVE_SIZE), request);
+        return 0;
       case KvmIoctl.KVM_GET_XCRS: {
         // kvm_vcpu_ioctl_x86_get_xcrs: one entry, XCR0.
         const xcrs = Array.from({ length: KVM_MAX_XCRS }, () => ({ xcr: 0, value: 0n }));

@@ -17,6 +17,7 @@ import {
   kvmVcpuEvents,
   kvmXcrs,
 } from './structs.ts';
+import { KVM_XSAVE_SIZE } from './xsave.ts';
 
 const IOC_NONE = 0;
 const IOC_WRITE = 1;
@@ -71,6 +72,9 @@ export const KvmIoctl = {
   KVM_SET_DEBUGREGS: _IOW(KVMIO, 0xa2, kvmDebugregs.size), // KVM_CAP_DEBUGREGS
   KVM_GET_XCRS: _IOR(KVMIO, 0xa6, kvmXcrs.size), // KVM_CAP_XCRS
   KVM_SET_XCRS: _IOW(KVMIO, 0xa7, kvmXcrs.size), // KVM_CAP_XCRS
+  KVM_GET_XSAVE: _IOR(KVMIO, 0xa4, KVM_XSAVE_SIZE), // KVM_CAP_XSAVE
+  KVM_SET_XSAVE: _IOW(KVMIO, 0xa5, KVM_XSAVE_SIZE), // KVM_CAP_XSAVE
+  KVM_GET_XSAVE2: _IOR(KVMIO, 0xcf, KVM_XSAVE_SIZE), // KVM_CAP_XSAVE2 (the buffer may be longer: the cap's value)
 } as const;
 export type KvmIoctlName = keyof typeof KvmIoctl;
 

@@ -26,6 +26,9 @@ describe('KVM ioctl numbers', () => {
     ['KVM_SET_DEBUGREGS', 0x4080aea2],
     ['KVM_GET_XCRS', 0x8188aea6],
     ['KVM_SET_XCRS', 0x4188aea7],
+    ['KVM_GET_XSAVE', 0x9000aea4], // values printed from <linux/kvm.h> with gcc on this machine
+    ['KVM_SET_XSAVE', 0x5000aea5],
+    ['KVM_GET_XSAVE2', 0x9000aecf],
     ['KVM_GET_VCPU_EVENTS', 0x8040ae9f],
     ['KVM_SET_VCPU_EVENTS', 0x4040aea0],
     ['KVM_ENABLE_CAP', 0x4068aea3],

@@ -1,0 +1,45 @@
+/**
+ * struct kvm_xsave (arch/x86/include/uapi/asm/kvm.h): the guest's XSAVE area
+ * in the standard (non-compacted) format, 4096 bytes for KVM_GET/SET_XSAVE
+ * and KVM_GET_XSAVE2 (which may be longer: KVM_CHECK_EXTENSION(KVM_CAP_XSAVE2)
+ * gives its size). Offsets: SDM Vol. 1 §13.4 — legacy region (FCW at 0,
+ * MXCSR at 24), XSAVE header at 512 (XSTATE_BV, XCOMP_BV); APX's R16–R31
+ * are component 19, 16 qwords at the offset CPUID.(0xD,19).EBX gives
+ * (960 on the emulated CPU, where MPX's BNDREGS would be — hence the
+ * MPX/APX conflict in __kvm_set_xcr).
+ */
+export const KVM_XSAVE_SIZE = 4096;
+export const XSAVE_FCW = 0;
+export const XSAVE_MXCSR = 24;
+export const XSAVE_HEADER = 512;
+/** Component 19 (APX) in the standard format of the emulated CPU. */
+export const XSAVE_APX_OFFSET = 960;
+export const XFEATURE_APX_BIT = 19;
+export const FCW_DEFAULT = 0x037f;
+export const MXCSR_DEFAULT = 0x1f80;
+
+function dv(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+export function xstateBv(b: Uint8Array): bigint {
+  return dv(b).getBigUint64(XSAVE_HEADER, true);
+}
+
+export function setXstateBv(b: Uint8Array, v: bigint): void {
+  dv(b).setBigUint64(XSAVE_HEADER, v, true);
+}
+
+/** R16–R31 from an XSAVE area; zeros (the init state) when XSTATE_BV.APX is clear. */
+export function readApxComponent(b: Uint8Array): bigint[] {
+  const init = ((xstateBv(b) >> BigInt(XFEATURE_APX_BIT)) & 1n) === 0n;
+  const d = dv(b);
+  return Array.from({ length: 16 }, (_, k) => (init ? 0n : d.getBigUint64(XSAVE_APX_OFFSET + 8 * k, true)));
+}
+
+/** Store R16–R31 and mark the component present in XSTATE_BV. */
+export function writeApxComponent(b: Uint8Array, regs: readonly bigint[]): void {
+  const d = dv(b);
+  regs.forEach((v, k) => d.setBigUint64(XSAVE_APX_OFFSET + 8 * k, BigInt.asUintN(64, v), true));
+  setXstateBv(b, xstateBv(b) | (1n << BigInt(XFEATURE_APX_BIT)));
+}
