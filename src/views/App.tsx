@@ -1,0 +1,58 @@
+/**
+ * Layout only: places the panes for the terminal size (layout.ts) and hands
+ * each its slice of the snapshot. Pure — no hooks — so a frame can be
+ * rendered from a snapshot alone (renderFrame in index.tsx, tests, benchmarks).
+ */
+import { Box } from 'ink';
+import { CommandLine } from './CommandLine.tsx';
+import { ConsoleView } from './ConsoleView.tsx';
+import { DisassemblyView } from './DisassemblyView.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { HitsView } from './HitsView.tsx';
+import { HypervisorView } from './HypervisorView.tsx';
+import { layout } from './layout.ts';
+import { ProcessesView } from './ProcessesView.tsx';
+import { RegistersView } from './RegistersView.tsx';
+import type { ViewState } from './snapshot.ts';
+import { StatusLine } from './StatusLine.tsx';
+import type { Theme } from './theme.ts';
+
+export interface Props {
+  readonly view: ViewState;
+  readonly columns: number;
+  readonly rows: number;
+  readonly theme: Theme;
+}
+
+export function App({ view: v, columns, rows, theme }: Props) {
+  const L = layout(columns, rows);
+  const f = (p: ViewState['focus']) => p === v.focus && !v.input.active;
+  const common = { theme };
+  const regs = <RegistersView regs={v.regs} prevRegs={v.prevRegs} vcpu={v.vcpu} {...L.registers} focused={f('registers')} sel={v.sel.registers} {...common} />;
+  const dis = <DisassemblyView lines={v.disasm} {...L.disassembly} focused={f('disassembly')} sel={v.sel.disassembly} running={v.state === 'running'} {...common} />;
+  const procs = <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
+  const hits = <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;
+  const hv = <HypervisorView counters={v.counters} rates={v.rates} vcpu={v.vcpu} skipped={v.skipped} {...L.hypervisor} focused={f('hypervisor')} sel={v.sel.hypervisor} {...common} />;
+  const con = <ConsoleView lines={v.console} {...L.console} focused={f('console')} back={v.sel.console} {...common} />;
+  let body;
+  if (v.help) body = <HelpOverlay {...L.body} theme={theme} />;
+  else if (L.mode === 'narrow')
+    body = <Box flexDirection="column">{regs}{dis}{procs}{hits}{hv}{con}</Box>;
+  else {
+    const lists = <Box flexDirection="row">{procs}{hits}</Box>;
+    const top =
+      L.mode === 'wide' ? (
+        <Box flexDirection="row">{regs}<Box flexDirection="column">{dis}{lists}</Box></Box>
+      ) : (
+        <Box flexDirection="column"><Box flexDirection="row">{regs}{dis}</Box>{lists}</Box>
+      );
+    body = <Box flexDirection="column">{top}{hv}{con}</Box>;
+  }
+  return (
+    <Box flexDirection="column" width={L.columns} height={L.body.height + 2} overflow="hidden">
+      <Box height={L.body.height} overflow="hidden" flexShrink={0}>{body}</Box>
+      <CommandLine input={v.input} width={L.columns} theme={theme} />
+      <StatusLine state={v.state} backend={v.backend} filter={v.filter} message={v.message} width={L.columns} theme={theme} />
+    </Box>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * A pane's frame: a box of exactly `width` × `height` cells with its title
+ * in the top border; the focused pane has a double border (visible without
+ * colour). Children are the content rows, already cut to `width - 2`.
+ */
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { fit } from './format/text.ts';
+import { tone, type Theme } from './theme.ts';
+
+export interface Props {
+  readonly title: string;
+  readonly width: number;
+  readonly height: number;
+  readonly focused: boolean;
+  readonly theme: Theme;
+  readonly children?: ReactNode;
+}
+
+/** Content rows inside a pane of `height`. */
+export const innerRows = (height: number): number => Math.max(0, height - 2);
+/** Content columns inside a pane of `width`. */
+export const innerCols = (width: number): number => Math.max(0, width - 2);
+
+export function Pane({ title, width, height, focused, theme, children }: Props) {
+  const [l, h, r] = focused ? ['╔', '═', '╗'] : ['┌', '─', '┐'];
+  const label = fit(` ${title} `, Math.max(0, width - 3));
+  const top = `${l}${h}${label}${h.repeat(Math.max(0, width - 3 - label.length))}${r}`.slice(0, width);
+  const color = focused ? tone(theme, 'accent') : undefined;
+  return (
+    <Box flexDirection="column" width={width} height={height} flexShrink={0}>
+      <Text color={color} bold={focused}>{top}</Text>
+      <Box
+        flexDirection="column"
+        width={width}
+        height={Math.max(0, height - 1)}
+        borderStyle={focused ? 'double' : 'single'}
+        borderTop={false}
+        borderColor={color}
+        overflow="hidden"
+      >
+        {children}
+      </Box>
+    </Box>
+  );
+}

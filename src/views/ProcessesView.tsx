@@ -1,0 +1,46 @@
+/**
+ * Processes keyed by CR3 (the guest's task table merged with the CR3s seen
+ * in debug events); `▸` marks the CR3 of the current stop, `[filter]` the
+ * process the filter keeps. Enter filters on the selected one.
+ */
+import { Text } from 'ink';
+import type { Condition, ProcessRow } from '../commands/session/types.ts';
+import { processLine } from './format/lists.ts';
+import { fit, windowAround } from './format/text.ts';
+import { Pane, innerCols, innerRows } from './Pane.tsx';
+import { tone, type Theme } from './theme.ts';
+
+export interface Props {
+  readonly processes: readonly ProcessRow[];
+  readonly filter: Condition | null;
+  readonly width: number;
+  readonly height: number;
+  readonly focused: boolean;
+  readonly sel: number;
+  readonly theme: Theme;
+}
+
+function filtered(p: ProcessRow, f: Condition | null): boolean {
+  return f !== null && (f.kind === 'cr3' ? f.cr3 === p.cr3 : f.name === p.name);
+}
+
+export function ProcessesView({ processes, filter, width, height, focused, sel, theme }: Props) {
+  const cols = innerCols(width);
+  // Unfocused, the pane keeps the current process in view.
+  const cur = processes.findIndex((p) => p.current);
+  const [first, last] = windowAround(processes.length, innerRows(height), focused || cur < 0 ? sel : cur);
+  return (
+    <Pane title="Processes (CR3)" width={width} height={height} focused={focused} theme={theme}>
+      {processes.length === 0 && <Text>{fit('no processes known yet', cols)}</Text>}
+      {processes.slice(first, last).map((p, k) => {
+        const f = filtered(p, filter);
+        const line = f ? `${fit(processLine(p, cols), cols - 9).padEnd(cols - 9)} [filter]` : processLine(p, cols);
+        return (
+          <Text key={String(p.cr3)} bold={p.current} color={p.current ? tone(theme, 'rip') : undefined} inverse={focused && first + k === sel}>
+            {fit(line, cols)}
+          </Text>
+        );
+      })}
+    </Pane>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Registers at the last stop: rip, rflags (decoded), rax–r15, r16–r31 when
+ * the vCPU has APX, CR0/2/3/4, EFER, DR0–3/6/7, XCR0. Registers that changed
+ * since the previous stop are bold/red and marked `*`. As many columns as
+ * the width allows; scrolls to keep the selected register in view.
+ */
+import { Box, Text } from 'ink';
+import type { RegisterSet, VcpuInfo } from '../commands/session/types.ts';
+import { changedRegisters, decodeRflags, egprNote, gridRows, registerCells } from './format/registers.ts';
+import { fit, windowAround } from './format/text.ts';
+import { Pane, innerCols, innerRows } from './Pane.tsx';
+import { tone, type Theme } from './theme.ts';
+
+export interface Props {
+  readonly regs: RegisterSet | null;
+  /** Registers at the stop before, for highlighting; null: nothing highlighted. */
+  readonly prevRegs: RegisterSet | null;
+  readonly vcpu: VcpuInfo | null;
+  readonly width: number;
+  readonly height: number;
+  readonly focused: boolean;
+  /** Selected register (index in display order). */
+  readonly sel: number;
+  readonly theme: Theme;
+}
+
+/** `▸rflags 0x0000000000000246*`. */
+const CELL = 27;
+
+export function RegistersView({ regs, prevRegs, vcpu, width, height, focused, sel, theme }: Props) {
+  const cols = innerCols(width);
+  const rows = innerRows(height);
+  if (regs === null) {
+    return (
+      <Pane title="Registers" width={width} height={height} focused={focused} theme={theme}>
+        <Text>{fit('(registers unavailable)', cols)}</Text>
+      </Pane>
+    );
+  }
+  const cells = registerCells(regs, changedRegisters(prevRegs, regs));
+  const perRow = Math.max(1, Math.floor((cols + 1) / (CELL + 1)));
+  const grid = gridRows(cells.map((c, k) => ({ ...c, k })), perRow);
+  const note = egprNote(regs, vcpu);
+  const extra = [` flags ${decodeRflags(regs.rflags)}`, ...(note ? [` ${note}`] : [])];
+  const gridRowsShown = Math.max(0, rows - extra.length);
+  const [first, last] = windowAround(grid.length, gridRowsShown, Math.floor(sel / perRow));
+  return (
+    <Pane title="Registers" width={width} height={height} focused={focused} theme={theme}>
+      {grid.slice(first, last).map((row, r) => (
+        <Box key={r} flexDirection="row">
+          {row.map((c, i) => {
+            const picked = focused && c.k === sel;
+            return (
+              <Text key={c.name} bold={c.changed} inverse={picked} color={c.changed ? tone(theme, 'changed') : undefined}>
+                {`${i > 0 ? ' ' : ''}${picked ? '▸' : ' '}${c.name.padEnd(6)} ${c.value}${c.changed ? '*' : ' '}`.slice(0, cols)}
+              </Text>
+            );
+          })}
+        </Box>
+      ))}
+      {extra.slice(0, rows).map((t) => (
+        <Text key={t} color={tone(theme, 'dim')}>{fit(t, cols)}</Text>
+      ))}
+    </Pane>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * The bottom line: the last message (a stop, a command's answer, or an
+ * error in red) on the left; state · backend · filter · `? help` on the right.
+ */
+import { Box, Text } from 'ink';
+import type { Condition, SessionState } from '../commands/session/types.ts';
+import { conditionText } from '../commands/lang/format.ts';
+import { fit } from './format/text.ts';
+import type { StatusMessage } from './snapshot.ts';
+import { tone, type Theme } from './theme.ts';
+
+export interface Props {
+  readonly state: SessionState;
+  readonly backend: string;
+  readonly filter: Condition | null;
+  readonly message: StatusMessage | null;
+  readonly width: number;
+  readonly theme: Theme;
+}
+
+const STATE_TEXT: Record<SessionState, string> = {
+  stopped: 'stopped', running: 'running', exited: 'exited', shutdown: 'shut down (triple fault)',
+};
+
+export function statusRight(state: SessionState, backend: string, filter: Condition | null): string {
+  return [STATE_TEXT[state], backend, filter ? `filter: ${conditionText(filter)}` : null, '? help'].filter((x) => x !== null).join(' · ');
+}
+
+export function StatusLine({ state, backend, filter, message, width, theme }: Props) {
+  const right = fit(statusRight(state, backend, filter), width);
+  const room = width - right.length - 1;
+  const left = room > 3 && message ? fit(message.text, room) : '';
+  const stateColor = state === 'running' ? tone(theme, 'ok') : state === 'stopped' ? undefined : tone(theme, 'error');
+  return (
+    <Box width={width} flexDirection="row">
+      <Text color={message?.error ? tone(theme, 'error') : undefined}>{left.padEnd(Math.max(0, width - right.length))}</Text>
+      <Text color={stateColor} bold>{right}</Text>
+    </Box>
+  );
+}

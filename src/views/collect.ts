@@ -1,0 +1,85 @@
+/**
+ * Reading the session into snapshot parts. `stoppedParts` calls vCPU ioctls
+ * (registers, vCPU info, memory through CR3) and is used only while the
+ * guest is stopped; `liveParts` reads only what is safe while a KVM_RUN is
+ * in flight on either backend (counters, the hit log, the process table
+ * from guest memory) — never a call that would wait for the vCPU.
+ */
+import { disassemble, type DisasmLine } from '../commands/disasm.ts';
+import type { Breakpoint, SessionApi } from '../commands/session/types.ts';
+import type { ViewState } from './snapshot.ts';
+
+/** Hits the pane can show (the log keeps more; the total stays exact). */
+export const HITS_SHOWN = 200;
+/** Instructions decoded before and after RIP. */
+const BEFORE = 12;
+const AFTER = 40;
+
+export type LiveParts = Pick<ViewState, 'hits' | 'hitCount' | 'processes' | 'counters' | 'state'>;
+export type StoppedParts = LiveParts & Pick<ViewState, 'regs' | 'vcpu' | 'disasm' | 'breakpoints' | 'stop' | 'filter' | 'backend' | 'image'>;
+
+function attempt<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+export function liveParts(s: SessionApi): LiveParts {
+  return {
+    state: s.state,
+    hits: [...s.hits(HITS_SHOWN)].reverse(),
+    hitCount: s.hitCount(),
+    processes: attempt(() => s.processes(), []),
+    counters: s.counters(),
+  };
+}
+
+export function stoppedParts(s: SessionApi): StoppedParts {
+  const regs = attempt(() => s.registers(), null);
+  const breakpoints = s.breakpoints();
+  const rip = regs?.rip ?? s.lastStop?.rip ?? 0n;
+  return {
+    ...liveParts(s),
+    regs,
+    vcpu: attempt(() => s.vcpuInfo(), null),
+    disasm: disasmAround(s, rip, breakpoints),
+    breakpoints,
+    stop: s.lastStop,
+    filter: s.filter,
+    backend: s.backend,
+    image: s.imageName,
+  };
+}
+
+/** The longest readable run of bytes at `addr`, up to `len` (page-walk failures shorten it). */
+function readUpTo(s: SessionApi, addr: bigint, len: number): Uint8Array {
+  for (let n = len; n >= 16; n = Math.floor(n / 2)) {
+    const r = attempt(() => s.readVirtual(addr, n), null);
+    if (r !== null) return r;
+    const toPage = Number(0x1000n - (addr & 0xfffn));
+    if (toPage < n && toPage >= 16) {
+      const p = attempt(() => s.readVirtual(addr, toPage), null);
+      if (p !== null) return p;
+    }
+  }
+  return new Uint8Array(0);
+}
+
+/**
+ * Instructions around RIP: decoded from the start of the function when RIP
+ * is within 512 bytes of it (so the lines before RIP are real instruction
+ * boundaries), else from RIP; at most BEFORE lines before RIP are kept.
+ */
+export function disasmAround(s: SessionApi, rip: bigint, breakpoints: readonly Breakpoint[]): DisasmLine[] {
+  const at = s.symbols.at(rip);
+  const opts = { symbols: s.symbols, breakpoints, rip };
+  if (at !== undefined && at.offset > 0 && at.offset <= 512) {
+    const start = rip - BigInt(at.offset);
+    const lines = disassemble(readUpTo(s, start, at.offset + AFTER * 8), start, opts);
+    const k = lines.findIndex((l) => l.current);
+    if (k >= 0) return lines.slice(Math.max(0, k - BEFORE), k + AFTER);
+  }
+  return disassemble(readUpTo(s, rip, AFTER * 8), rip, { ...opts, count: AFTER });
+}

@@ -1,0 +1,38 @@
+/**
+ * One line per row for the processes, hits and disassembly panes, fitted to
+ * the pane's width (most useful columns first; the rest dropped when narrow).
+ */
+import type { DisasmLine } from '../../commands/disasm.ts';
+import type { Hit, ProcessRow } from '../../commands/session/types.ts';
+import { fit, hexShort } from './text.ts';
+
+/** `▸ 0x10c000   1 init     running   3` — `▸` marks the current CR3. */
+export function processLine(p: ProcessRow, width: number): string {
+  const mark = p.current ? '▸' : ' ';
+  const pid = p.pid === undefined ? '  -' : String(p.pid).padStart(3);
+  const name = (p.name ?? '(unnamed)').padEnd(9);
+  const state = (p.state ?? '').padEnd(9);
+  const hits = p.hits > 0 ? `${p.hits} hit${p.hits === 1 ? '' : 's'}` : '';
+  return fit(`${mark}${hexShort(p.cr3).padEnd(10)} ${pid} ${name} ${state} ${hits}`.trimEnd(), width);
+}
+
+/** `#41 bp1 counter 0x40000512 #BP` (newest first in the pane). */
+export function hitLine(h: Hit, width: number): string {
+  const bp = h.bp === null ? 'step' : `bp${h.bp}`;
+  const exc = h.exception === 3 ? '#BP' : h.exception === 1 ? '#DB' : `#${h.exception}`;
+  const dr6 = h.exception === 1 ? ` dr6=${hexShort(h.dr6)}` : '';
+  return fit(`#${h.seq} ${bp} ${h.process ?? hexShort(h.cr3)} ${hexShort(h.rip)} ${exc}${dr6}`, width);
+}
+
+/**
+ * `→● 0x401018 <counter_loop+4>  add rax, 1`: `→` RIP, `●` an enabled
+ * breakpoint; the symbol is dropped first when the pane is narrow.
+ */
+export function disasmLine(l: DisasmLine, width: number): string {
+  const mark = `${l.current ? '→' : ' '}${l.bp !== undefined ? '●' : ' '}`;
+  const addr = hexShort(l.addr).padEnd(11);
+  const sym = l.symbol ? `<${l.symbol}>` : '';
+  const full = `${mark}${addr}${sym ? ` ${sym.padEnd(20)}` : ''} ${l.text}`;
+  if (full.length <= width || !sym) return fit(full, width);
+  return fit(`${mark}${addr} ${l.text}`, width);
+}

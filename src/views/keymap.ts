@@ -1,0 +1,134 @@
+/**
+ * Keys → actions (tui.md "Keys"). Pure: parseKey turns the bytes Ink hands
+ * over for one key press into a Key (F-keys included, which Ink's useInput
+ * does not name), and three tables map keys to actions — global keys, the
+ * focused pane's keys, and the command line's editing keys.
+ */
+import type { PaneId } from './snapshot.ts';
+
+export type KeyName =
+  | 'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end'
+  | 'return' | 'escape' | 'tab' | 'backtab' | 'backspace' | 'delete' | 'f5' | 'f7' | 'f8' | 'ctrl-c' | 'ctrl-u' | 'char';
+
+export interface Key {
+  readonly name: KeyName;
+  /** The character for 'char'. */
+  readonly ch: string;
+}
+
+const SEQ: Record<string, KeyName> = {
+  '\x1b[A': 'up', '\x1b[B': 'down', '\x1b[C': 'right', '\x1b[D': 'left', '\x1bOA': 'up', '\x1bOB': 'down', '\x1bOC': 'right', '\x1bOD': 'left',
+  '\x1b[5~': 'pageup', '\x1b[6~': 'pagedown', '\x1b[H': 'home', '\x1b[F': 'end', '\x1b[1~': 'home', '\x1b[4~': 'end', '\x1bOH': 'home', '\x1bOF': 'end',
+  '\r': 'return', '\n': 'return', '\x1b': 'escape', '\t': 'tab', '\x1b[Z': 'backtab', '\x7f': 'backspace', '\b': 'backspace', '\x1b[3~': 'delete',
+  '\x1b[15~': 'f5', '\x1b[18~': 'f7', '\x1b[19~': 'f8', '\x1b[[E': 'f5', '\x03': 'ctrl-c', '\x15': 'ctrl-u',
+};
+
+/** One key press from the raw bytes of one input event; null for sequences vdbg does not use. */
+export function parseKey(data: string): Key | null {
+  const name = SEQ[data];
+  if (name !== undefined) return { name, ch: '' };
+  if (data.length >= 1 && !data.startsWith('\x1b') && [...data].every((c) => c >= ' ')) return { name: 'char', ch: data };
+  return null;
+}
+
+export type Action =
+  | { type: 'run'; line: string }
+  | { type: 'continue-or-pause' }
+  | { type: 'pause' }
+  | { type: 'interrupt' }
+  | { type: 'focus'; delta: 1 | -1 }
+  | { type: 'move'; delta: number }
+  | { type: 'toggle-breakpoint' }
+  | { type: 'watch' }
+  | { type: 'select' }
+  | { type: 'open-command' }
+  | { type: 'help'; show: boolean }
+  | { type: 'quit' }
+  | { type: 'edit'; op: 'insert'; text: string }
+  | { type: 'edit'; op: 'backspace' | 'delete' | 'left' | 'right' | 'home' | 'end' | 'kill' | 'submit' | 'cancel' | 'complete' | 'history-up' | 'history-down' };
+
+/** Rows a page key moves. */
+export const PAGE = 8;
+
+/** Keys that work whatever pane has focus (outside the command line and help). */
+export function globalAction(k: Key): Action | null {
+  switch (k.name) {
+    case 'f7': return { type: 'run', line: 'stepi' };
+    case 'f8': return { type: 'run', line: 'nexti' };
+    case 'f5': return { type: 'continue-or-pause' };
+    case 'tab': return { type: 'focus', delta: 1 };
+    case 'backtab': return { type: 'focus', delta: -1 };
+    case 'ctrl-c': return { type: 'interrupt' };
+    case 'char':
+      switch (k.ch) {
+        case 's': return { type: 'run', line: 'stepi' };
+        case 'n': return { type: 'run', line: 'nexti' };
+        case 'c': return { type: 'continue-or-pause' };
+        case 'f': return { type: 'run', line: 'finish' };
+        case ' ': case 'p': return { type: 'pause' };
+        case ':': return { type: 'open-command' };
+        case '?': return { type: 'help', show: true };
+        case 'q': return { type: 'quit' };
+      }
+  }
+  return null;
+}
+
+/** Keys of the focused pane: selection and scrolling, and the pane's own verbs. */
+export function paneAction(pane: PaneId, k: Key): Action | null {
+  switch (k.name) {
+    case 'up': return { type: 'move', delta: -1 };
+    case 'down': return { type: 'move', delta: 1 };
+    case 'pageup': return { type: 'move', delta: -PAGE };
+    case 'pagedown': return { type: 'move', delta: PAGE };
+    case 'return': return pane === 'processes' ? { type: 'select' } : null;
+    case 'char':
+      if (k.ch === 'b' && pane === 'disassembly') return { type: 'toggle-breakpoint' };
+      if (k.ch === 'w' && (pane === 'disassembly' || pane === 'registers')) return { type: 'watch' };
+      return null;
+  }
+  return null;
+}
+
+/** Keys while the command line is open. */
+export function commandLineAction(k: Key): Action | null {
+  switch (k.name) {
+    case 'char': return { type: 'edit', op: 'insert', text: k.ch };
+    case 'return': return { type: 'edit', op: 'submit' };
+    case 'escape': case 'ctrl-c': return { type: 'edit', op: 'cancel' };
+    case 'tab': return { type: 'edit', op: 'complete' };
+    case 'up': return { type: 'edit', op: 'history-up' };
+    case 'down': return { type: 'edit', op: 'history-down' };
+    case 'backspace': return { type: 'edit', op: 'backspace' };
+    case 'delete': return { type: 'edit', op: 'delete' };
+    case 'left': return { type: 'edit', op: 'left' };
+    case 'right': return { type: 'edit', op: 'right' };
+    case 'home': return { type: 'edit', op: 'home' };
+    case 'end': return { type: 'edit', op: 'end' };
+    case 'ctrl-u': return { type: 'edit', op: 'kill' };
+  }
+  return null;
+}
+
+/** Keys while the help overlay is up: any key closes it (q still quits). */
+export function helpAction(k: Key): Action | null {
+  if (k.name === 'char' && k.ch === 'q') return { type: 'quit' };
+  return { type: 'help', show: false };
+}
+
+/** Every key, as the help overlay lists it. */
+export const KEY_HELP: readonly [string, string][] = [
+  ['s  F7', 'stepi'],
+  ['n  F8', 'nexti'],
+  ['c  F5', 'continue (while running: pause)'],
+  ['f', 'finish'],
+  ['space  p  Ctrl-C', 'pause a running guest'],
+  ['b', 'toggle a breakpoint at the selected disassembly line'],
+  ['w', 'watch the selected register value / disassembly address'],
+  ['Tab  Shift-Tab', 'move focus between panes'],
+  ['↑ ↓ PgUp PgDn', 'scroll or move the selection in the focused pane'],
+  ['Enter', '(processes) filter on the selected process; again to clear'],
+  [':', 'command line: every command, ↑ ↓ history, Tab completion, Esc closes'],
+  ['?', 'this help (any key closes it)'],
+  ['q', 'quit'],
+];

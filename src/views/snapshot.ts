@@ -1,0 +1,63 @@
+/**
+ * What the views render: one immutable snapshot of the debug session plus
+ * the UI's own state (focus, selections, command line, help). The store
+ * (store.ts) makes a new one on every change; components only read it.
+ */
+import type { DisasmLine } from '../commands/disasm.ts';
+import type { Breakpoint, Condition, Hit, ProcessRow, RegisterSet, SessionState, Stop, VcpuInfo } from '../commands/session/types.ts';
+
+/** Panes that take focus, in Tab order. */
+export const PANES = ['registers', 'disassembly', 'processes', 'hits', 'hypervisor', 'console'] as const;
+export type PaneId = (typeof PANES)[number];
+
+export interface ConsoleLine {
+  /** guest: serial output; cmd: an echoed command; out: its output; err: its error. */
+  readonly kind: 'guest' | 'cmd' | 'out' | 'err';
+  readonly text: string;
+}
+
+export interface CommandInput {
+  readonly active: boolean;
+  readonly text: string;
+  readonly cursor: number;
+  /** Candidates from the last Tab when several fit. */
+  readonly completions: readonly string[];
+}
+
+export interface StatusMessage {
+  readonly text: string;
+  readonly error: boolean;
+}
+
+export interface ViewState {
+  readonly state: SessionState;
+  readonly backend: string;
+  readonly image: string;
+  readonly filter: Condition | null;
+  readonly stop: Stop | null;
+  /** Registers at the last stop, and at the stop before it (for highlighting). */
+  readonly regs: RegisterSet | null;
+  readonly prevRegs: RegisterSet | null;
+  readonly vcpu: VcpuInfo | null;
+  readonly disasm: readonly DisasmLine[];
+  readonly breakpoints: readonly Breakpoint[];
+  /** The newest hits, newest first. */
+  readonly hits: readonly Hit[];
+  readonly hitCount: number;
+  readonly processes: readonly ProcessRow[];
+  readonly counters: Readonly<Record<string, number>>;
+  /** Per-second rates while running; null when stopped. */
+  readonly rates: Readonly<Record<string, number>> | null;
+  /** Debug events skipped by a filter or condition, over the session. */
+  readonly skipped: number;
+  readonly console: readonly ConsoleLine[];
+  readonly focus: PaneId;
+  /** Selected row per pane (the scroll position for panes without a selection). */
+  readonly sel: Readonly<Record<PaneId, number>>;
+  readonly input: CommandInput;
+  readonly help: boolean;
+  readonly message: StatusMessage | null;
+  readonly quit: boolean;
+}
+
+export const EMPTY_INPUT: CommandInput = { active: false, text: '', cursor: 0, completions: [] };
