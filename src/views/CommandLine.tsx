@@ -1,5 +1,5 @@
 /**
- * The `(vdbg)` prompt: while open (after `:`), the text with a block cursor
+ * The `(vdbg)` prompt: while open (after `:`), the text with a cursor
  * and, after a Tab that fits several words, the candidates; closed, a hint.
  */
 import { Text } from 'ink';
@@ -22,13 +22,14 @@ export function CommandLine({ input, width, theme }: Props) {
   const room = Math.max(1, width - prompt.length - 1);
   const start = Math.max(0, input.cursor - room);
   const before = input.text.slice(start, input.cursor);
-  const at = input.text[input.cursor] ?? ' ';
+  const at = input.text[input.cursor];
   const after = input.text.slice(input.cursor + 1, start + room);
   return (
     <Text>
       {prompt}
       {before}
-      <Text inverse>{at}</Text>
+      {/* A block at the end of the line shows without colour too. */}
+      {at === undefined ? '█' : <Text inverse>{at}</Text>}
       {after}
     </Text>
   );

@@ -30,7 +30,9 @@ export function Pane({ title, width, height, focused, theme, children }: Props) 
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0}>
       <Text color={color} bold={focused}>{top}</Text>
+      {/* Keyed by focus: Ink 6.8 blanks the first row when a live box changes borderStyle; a new box does not. */}
       <Box
+        key={focused ? 'focused' : 'plain'}
         flexDirection="column"
         width={width}
         height={Math.max(0, height - 1)}

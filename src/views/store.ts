@@ -169,7 +169,7 @@ export class TuiStore {
     // A new stop: the registers before it are the ones to diff against; the selection goes back to RIP.
     const newStop = stopped && ran ? { prevRegs, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
     this.snap = { ...this.snap, ...parts, ...newStop };
-    const sel = stopped ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
+    const sel = stopped && ran ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
     this.set({ console: this.flushConsole(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
   }
 
