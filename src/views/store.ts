@@ -17,6 +17,7 @@ import type { SessionApi } from '../commands/session/types.ts';
 import { liveParts, stoppedParts, type StoppedParts } from './collect.ts';
 import { applyCompletion, edit, insert } from './format/input.ts';
 import { rates } from './format/hypervisor.ts';
+import { registerOrder } from './format/registers.ts';
 import { hexShort } from './format/text.ts';
 import type { Action } from './keymap.ts';
 import { EMPTY_INPUT, PANES, type ConsoleLine, type PaneId, type ViewState } from './snapshot.ts';
@@ -228,7 +229,7 @@ export class TuiStore {
   private rowsOf(p: PaneId): number {
     const s = this.snap;
     switch (p) {
-      case 'registers': return s.regs ? Object.keys(s.regs).length : 0;
+      case 'registers': return s.regs ? registerOrder(s.regs).length : 0;
       case 'disassembly': return s.disasm.length;
       case 'processes': return s.processes.length;
       case 'hits': return s.hits.length;
@@ -251,7 +252,7 @@ export class TuiStore {
       if (l !== undefined) void this.run(`watch ${hexShort(l.addr)}`);
       return;
     }
-    const name = s.regs ? Object.keys(s.regs)[s.sel.registers] : undefined;
+    const name = s.regs ? registerOrder(s.regs)[s.sel.registers] : undefined;
     if (name === undefined || s.regs === null) return this.say('no register selected', true);
     void this.run(`watch ${hexShort(s.regs[name])}`);
   }

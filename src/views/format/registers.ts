@@ -42,8 +42,12 @@ export function decodeRflags(v: bigint): string {
  * them, then the control, debug and XCR registers.
  */
 export function registerCells(regs: RegisterSet, changed: ReadonlySet<string>): RegCell[] {
-  const names = ['rip', 'rflags', ...GPR_ORDER, ...EGPR_ORDER.filter((n) => regs[n] !== undefined), ...SYSTEM_ORDER];
-  return names.filter((n) => regs[n] !== undefined).map((n) => ({ name: n, value: hex16(regs[n]), changed: changed.has(n) }));
+  return registerOrder(regs).map((n) => ({ name: n, value: hex16(regs[n]), changed: changed.has(n) }));
+}
+
+/** The names the pane shows, in its order (the selection indexes this). */
+export function registerOrder(regs: RegisterSet): string[] {
+  return ['rip', 'rflags', ...GPR_ORDER, ...EGPR_ORDER, ...SYSTEM_ORDER].filter((n) => regs[n] !== undefined);
 }
 
 /** The note shown for R16–R31 when the vCPU has APX but the set does not carry them. */

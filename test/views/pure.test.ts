@@ -1,0 +1,84 @@
+/** The pure modules: key parsing and the key tables, layout, formatting, command-line editing. */
+import { describe, expect, it } from 'vitest';
+import { commandLineAction, globalAction, helpAction, paneAction, parseKey } from '../../src/views/keymap.ts';
+import { layout } from '../../src/views/layout.ts';
+import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/format/registers.ts';
+import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
+import { applyCompletion, edit, insert } from '../../src/views/format/input.ts';
+import { fit, windowAround } from '../../src/views/format/text.ts';
+import { EMPTY_INPUT } from '../../src/views/snapshot.ts';
+
+describe('keymap', () => {
+  it.each([
+    ['s', { type: 'run', line: 'stepi' }], ['\x1b[18~', { type: 'run', line: 'stepi' }],
+    ['n', { type: 'run', line: 'nexti' }], ['\x1b[19~', { type: 'run', line: 'nexti' }],
+    ['c', { type: 'continue-or-pause' }], ['\x1b[15~', { type: 'continue-or-pause' }],
+    ['f', { type: 'run', line: 'finish' }], [' ', { type: 'pause' }], ['p', { type: 'pause' }], ['\x03', { type: 'interrupt' }],
+    ['\t', { type: 'focus', delta: 1 }], ['\x1b[Z', { type: 'focus', delta: -1 }],
+    [':', { type: 'open-command' }], ['?', { type: 'help', show: true }], ['q', { type: 'quit' }],
+    ['b', null], ['x', null], ['\x1b[A', null],
+  ])('global %j', (data, action) => expect(globalAction(parseKey(data)!)).toEqual(action));
+
+  it('pane keys', () => {
+    expect(paneAction('disassembly', parseKey('b')!)).toEqual({ type: 'toggle-breakpoint' });
+    expect(paneAction('hits', parseKey('b')!)).toBeNull();
+    expect(paneAction('registers', parseKey('w')!)).toEqual({ type: 'watch' });
+    expect(paneAction('processes', parseKey('\r')!)).toEqual({ type: 'select' });
+    expect(paneAction('console', parseKey('\x1b[6~')!)).toEqual({ type: 'move', delta: 8 });
+    expect(paneAction('hits', parseKey('\x1b[B')!)).toEqual({ type: 'move', delta: 1 });
+  });
+
+  it('command line and help keys', () => {
+    expect(commandLineAction(parseKey('s')!)).toEqual({ type: 'edit', op: 'insert', text: 's' });
+    expect(commandLineAction(parseKey('\t')!)).toEqual({ type: 'edit', op: 'complete' });
+    expect(commandLineAction(parseKey('\x1b')!)).toEqual({ type: 'edit', op: 'cancel' });
+    expect(commandLineAction(parseKey('\x1b[A')!)).toEqual({ type: 'edit', op: 'history-up' });
+    expect(helpAction(parseKey('x')!)).toEqual({ type: 'help', show: false });
+    expect(parseKey('\x1b[99~')).toBeNull();
+  });
+});
+
+describe('layout', () => {
+  it('modes by width; panes fit the body and never exceed the width', () => {
+    for (const [c, r, mode] of [[60, 40, 'narrow'], [80, 24, 'medium'], [119, 30, 'medium'], [120, 40, 'wide'], [160, 48, 'wide']] as const) {
+      const L = layout(c, r);
+      expect(L.mode).toBe(mode);
+      for (const p of [L.registers, L.disassembly, L.processes, L.hits, L.hypervisor, L.console]) {
+        expect(p.width).toBeLessThanOrEqual(c);
+        expect(p.height).toBeGreaterThanOrEqual(3);
+      }
+      const stack = mode === 'narrow' ? [L.registers, L.disassembly, L.processes, L.hits, L.hypervisor, L.console] : mode === 'medium' ? [L.registers, L.processes, L.hypervisor, L.console] : [L.registers, L.hypervisor, L.console];
+      expect(stack.reduce((s, p) => s + p.height, 0)).toBe(r - 2);
+    }
+  });
+});
+
+describe('format', () => {
+  it('rflags, changed registers, order', () => {
+    expect(decodeRflags(0x246n)).toBe('[PF ZF IF]');
+    expect(decodeRflags(0x3002n)).toBe('[IOPL=3]');
+    expect([...changedRegisters({ rax: 1n, rbx: 2n }, { rax: 1n, rbx: 3n })]).toEqual(['rbx']);
+    expect(changedRegisters(null, { rax: 1n }).size).toBe(0);
+    expect(registerOrder({ rax: 0n, rip: 0n, cr0: 0n, r16: 0n })).toEqual(['rip', 'rax', 'r16', 'cr0']);
+  });
+
+  it('rates, wrapping, fitting', () => {
+    expect(rates({ a: 10 }, { a: 30, b: 5 }, 500)).toEqual({ a: 40, b: 10 });
+    expect(rates({ a: 10 }, { a: 30 }, 0)).toEqual({});
+    expect(wrapGroups([{ label: 'x', tokens: ['aaaa', 'bbbb', 'cccc'] }], 12)).toEqual(['x  aaaa', '   bbbb', '   cccc']);
+    expect(fit('abcdef', 4)).toBe('abc…');
+    expect(windowAround(100, 10, 50)).toEqual([45, 55]);
+    expect(windowAround(5, 10, 3)).toEqual([0, 5]);
+  });
+
+  it('command-line editing and completion', () => {
+    let i = insert({ ...EMPTY_INPUT, active: true }, 'info re');
+    expect(i).toMatchObject({ text: 'info re', cursor: 7 });
+    i = applyCompletion(i, 5, ['registers']);
+    expect(i).toMatchObject({ text: 'info registers ', cursor: 15 });
+    i = applyCompletion(insert({ ...EMPTY_INPUT, active: true }, 'info '), 5, ['hits', 'hbreak']);
+    expect(i.completions).toEqual(['hits', 'hbreak']);
+    i = edit(edit(insert(EMPTY_INPUT, 'abc'), 'left'), 'backspace');
+    expect(i).toMatchObject({ text: 'ac', cursor: 1 });
+  });
+});
