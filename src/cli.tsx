@@ -1,17 +1,26 @@
 /**
- * vdbg's entry point: parses the command line (shared/docs/commands.md) and
- * picks the TUI or batch mode. The debugger (src/commands) and the TUI
- * (src/views) are built in later steps; until then only --version and --help
- * are served and every other invocation says plainly what is missing.
+ * vdbg's entry point (commands.md "Invocation"): parses the command line and
+ * runs batch mode (src/commands/batch.ts) or the TUI (src/views).
+ *
+ * Batch mode when -x/-ex/--batch is given or stdin is not a TTY; the TUI when
+ * stdin and stdout are TTYs and none is given. Exit codes: 0 every command
+ * succeeded, 1 one failed (or the backend could not be opened), 2 usage
+ * errors (unknown option, missing script file, bad image), 130 a second
+ * Ctrl-C.
  */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Chalk } from 'chalk';
 import meow from 'meow';
+import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
+import { preParse, UsageError } from './commands/cli-args.ts';
+import { Session } from './commands/session/index.ts';
 
-const cli = meow(
-  `
+const HELP = `
   Usage
     $ vdbg [IMAGE] [options]
 
-  IMAGE                 guest ELF image, or the name of a bundled guest; default: the bundled guest
+  IMAGE                 guest ELF image, or the name of a bundled guest (vmos, tiny); default: vmos
 
   Options
     -x, --command FILE    run the commands in FILE, then exit (batch mode)
@@ -20,26 +29,127 @@ const cli = meow(
     --backend emu|kvm     hypervisor backend (default emu)
     --json                batch output as JSON lines (one object per command)
     --keep-going          in batch mode, go on after a failed command
+    --console FILE        in batch mode, write the guest console to FILE
     --no-color            plain output (also honoured: NO_COLOR env var)
     --version, --help
-`,
-  {
-    importMeta: import.meta,
-    flags: {
-      command: { type: 'string', shortFlag: 'x' },
-      eval: { type: 'string', isMultiple: true },
-      batch: { type: 'boolean', default: false },
-      backend: { type: 'string', default: 'emu', choices: ['emu', 'kvm'] },
-      json: { type: 'boolean', default: false },
-      keepGoing: { type: 'boolean', default: false },
-      color: { type: 'boolean', default: true },
-    },
-  },
-);
 
-process.stderr.write(
-  'vdbg: the debugger and its terminal UI are not part of this build yet; ' +
-    'so far vdbg provides the emulated x86-64 machine (src/emu), its tests and `npm run bench`.\n',
-);
-void cli;
-process.exitCode = 1;
+  Exit status: 0 every command succeeded, 1 a command failed, 2 usage error.
+`;
+
+function usage(message: string): never {
+  process.stderr.write(`vdbg: ${message}\n`);
+  process.exit(2);
+}
+
+let pre;
+try {
+  pre = preParse(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) usage(e.message);
+  throw e;
+}
+
+const cli = meow(HELP, {
+  importMeta: import.meta,
+  argv: pre.rest,
+  flags: {
+    batch: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'emu' },
+    json: { type: 'boolean', default: false },
+    keepGoing: { type: 'boolean', default: false },
+    console: { type: 'string' },
+    color: { type: 'boolean', default: true },
+  },
+});
+
+const { flags } = cli;
+if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend '${flags.backend}' (emu or kvm)`);
+if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => `'${s}'`).join(' ')}`);
+const backend: 'emu' | 'kvm' = flags.backend;
+const image = cli.input[0] ?? 'vmos';
+const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+const batch = pre.actions.length > 0 || flags.batch || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
+
+// Script files are read before anything starts: a missing one is a usage error.
+const sources: BatchSource[] = [];
+let evals = 0;
+for (const a of pre.actions) {
+  if (a.kind === 'file') {
+    let text: string;
+    try {
+      text = readFileSync(a.file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      usage(`${a.file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    }
+    sources.push({ name: a.file, lines: scriptLines(text) });
+  } else sources.push({ name: '-ex', lines: [a.command], firstLine: ++evals });
+}
+
+let session: Session;
+try {
+  session = await Session.open({ backend, image });
+} catch (e) {
+  const msg = (e as Error).message.split('\n')[0];
+  if ((e as Error).name === 'ImageError') usage(msg);
+  process.stderr.write(`vdbg: cannot open the ${backend} backend: ${msg}\n`);
+  process.exit(1);
+}
+
+if (!batch && interactive) {
+  process.exitCode = await tui(session, flags.color && !noColorEnv);
+} else {
+  const color = flags.color && !noColorEnv && process.stdout.isTTY === true;
+  const red = new Chalk({ level: color ? 1 : 0 }).red;
+  if (pre.actions.length === 0 || flags.batch) {
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+    sources.push({ name: '<stdin>', lines: rl });
+  }
+  // Ctrl-C: the first interrupts the running command (its stop is printed), a second exits.
+  let sigints = 0;
+  // Between commands (nothing to interrupt) Ctrl-C exits at once.
+  process.on('SIGINT', () => {
+    if (session.state === 'running' && ++sigints === 1) session.interrupt();
+    else {
+      process.stderr.write('vdbg: interrupted; exiting\n');
+      process.exit(130);
+    }
+  });
+  const res = await runBatch({
+    session,
+    sources,
+    json: flags.json,
+    keepGoing: flags.keepGoing,
+    consoleFile: flags.console,
+    colorError: (t) => red(t),
+  });
+  await session.close();
+  // stdin may still be open (quit before its end): exit rather than wait for it.
+  process.exit(res.exitCode);
+}
+
+/** The TUI (src/views), once it is part of the build. */
+async function tui(s: Session, color: boolean): Promise<number> {
+  const path = './views/index.tsx';
+  let mod: { runTui?: (opts: { session: Session; color: boolean }) => Promise<number> };
+  try {
+    mod = (await import(path)) as typeof mod;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes('views')) throw e;
+    mod = {};
+  }
+  if (mod.runTui === undefined) {
+    process.stderr.write(
+      'vdbg: the terminal UI is not part of this build yet; run a script instead: ' +
+        'vdbg -x examples/tour.vdbg (or -ex CMD, or pipe commands on stdin)\n',
+    );
+    await s.close();
+    return 1;
+  }
+  try {
+    return await mod.runTui({ session: s, color });
+  } finally {
+    await s.close();
+  }
+}
