@@ -1,14 +1,16 @@
 /**
  * The live TUI: reads the store (useSession), the terminal size, and routes
- * keys — global keys, the focused pane's keys (one handler per pane, active
- * only while it has focus), the command line's, or the help overlay's — to
- * store actions. Rendering is App's.
+ * each key to a store action with keymap.routeKey — the help overlay's, the
+ * command line's, the global keys, or the focused pane's. One listener
+ * decides from the store's state at the moment the key arrives, not from
+ * the last render: keys in one chunk (fast typing, paste, a pty test) must
+ * see the effect of the key before them, and each key must go to exactly
+ * one handler. Rendering is App's.
  */
 import { useApp } from 'ink';
 import { useCallback, useEffect } from 'react';
 import { App } from './App.tsx';
-import { commandLineAction, globalAction, helpAction, paneAction, type Action, type Key } from './keymap.ts';
-import { PANES, type PaneId } from './snapshot.ts';
+import { routeKey, type Key } from './keymap.ts';
 import type { TuiStore } from './store.ts';
 import type { Theme } from './theme.ts';
 import { useKeys } from './useKeys.ts';
@@ -24,39 +26,28 @@ export interface Props {
   readonly onReady?: () => void;
 }
 
-function useRoute(dispatch: (a: Action) => void, map: (k: Key) => Action | null, active: boolean): void {
-  const handler = useCallback((k: Key) => {
-    const a = map(k);
-    if (a !== null) dispatch(a);
-  }, [dispatch, map]);
-  useKeys(handler, active);
-}
-
-function PaneKeys({ pane, active, dispatch }: { readonly pane: PaneId; readonly active: boolean; readonly dispatch: (a: Action) => void }) {
-  const map = useCallback((k: Key) => paneAction(pane, k), [pane]);
-  useRoute(dispatch, map, active);
-  return null;
-}
-
 export function Root({ store, theme, size, onReady }: Props) {
   const view = useSession(store);
   const term = useTerminalSize();
   const { exit } = useApp();
-  const { columns, rows } = size ?? term;
-  const normal = !view.help && !view.input.active;
-  useRoute(store.dispatch, globalAction, normal);
-  useRoute(store.dispatch, commandLineAction, view.input.active && !view.help);
-  useRoute(store.dispatch, helpAction, view.help);
-  useEffect(() => onReady?.(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // One row short of the terminal: Ink clears the whole screen on every frame whose output fills it (flicker).
+  const { columns, rows } = size ?? { columns: term.columns, rows: term.rows - 1 };
+  const onKey = useCallback((k: Key) => {
+    // A run of printable characters (typed ahead, pasted) is routed one character at a time.
+    const keys = k.name === 'char' && k.ch.length > 1 ? [...k.ch].map((ch): Key => ({ name: 'char', ch })) : [k];
+    for (const key of keys) {
+      const a = routeKey(store.getSnapshot(), key);
+      if (a !== null) store.dispatch(a);
+    }
+  }, [store]);
+  useKeys(onKey, true);
+  useEffect(() => {
+    onReady?.();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if (view.quit) exit();
   }, [view.quit, exit]);
   return (
-    <>
-      {PANES.map((p) => (
-        <PaneKeys key={p} pane={p} active={normal && view.focus === p} dispatch={store.dispatch} />
-      ))}
-      <App view={view} columns={columns} rows={rows} theme={theme} />
-    </>
+    <App view={view} columns={columns} rows={rows} theme={theme} />
   );
 }

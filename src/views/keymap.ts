@@ -4,7 +4,7 @@
  * does not name), and three tables map keys to actions — global keys, the
  * focused pane's keys, and the command line's editing keys.
  */
-import type { PaneId } from './snapshot.ts';
+import type { PaneId, ViewState } from './snapshot.ts';
 
 export type KeyName =
   | 'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end'
@@ -132,3 +132,15 @@ export const KEY_HELP: readonly [string, string][] = [
   ['?', 'this help (any key closes it)'],
   ['q', 'quit'],
 ];
+
+/**
+ * The one routing decision per key, from the state as it is when the key
+ * arrives (keys typed fast or pasted arrive in one chunk; `:` then `b`
+ * must put the `b` on the command line): help overlay, else command line,
+ * else global keys, else the focused pane's keys.
+ */
+export function routeKey(s: Pick<ViewState, 'help' | 'input' | 'focus'>, k: Key): Action | null {
+  if (s.help) return helpAction(k);
+  if (s.input.active) return commandLineAction(k);
+  return globalAction(k) ?? paneAction(s.focus, k);
+}

@@ -82,3 +82,15 @@ describe('format', () => {
     expect(i).toMatchObject({ text: 'ac', cursor: 1 });
   });
 });
+
+describe('routeKey', () => {
+  it('sends each key to exactly one place, by the state when it arrives', async () => {
+    const { routeKey } = await import('../../src/views/keymap.ts');
+    const base = { help: false, input: EMPTY_INPUT, focus: 'disassembly' as const };
+    expect(routeKey(base, parseKey(':')!)).toEqual({ type: 'open-command' });
+    expect(routeKey({ ...base, input: { ...EMPTY_INPUT, active: true } }, parseKey('b')!)).toEqual({ type: 'edit', op: 'insert', text: 'b' });
+    expect(routeKey(base, parseKey('b')!)).toEqual({ type: 'toggle-breakpoint' });
+    expect(routeKey({ ...base, focus: 'hits' }, parseKey('b')!)).toBeNull();
+    expect(routeKey({ ...base, help: true }, parseKey('s')!)).toEqual({ type: 'help', show: false });
+  });
+});
