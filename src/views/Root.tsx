@@ -33,12 +33,8 @@ export function Root({ store, theme, size, onReady }: Props) {
   // One row short of the terminal: Ink clears the whole screen on every frame whose output fills it (flicker).
   const { columns, rows } = size ?? { columns: term.columns, rows: term.rows - 1 };
   const onKey = useCallback((k: Key) => {
-    // A run of printable characters (typed ahead, pasted) is routed one character at a time.
-    const keys = k.name === 'char' && k.ch.length > 1 ? [...k.ch].map((ch): Key => ({ name: 'char', ch })) : [k];
-    for (const key of keys) {
-      const a = routeKey(store.getSnapshot(), key);
-      if (a !== null) store.dispatch(a);
-    }
+    const a = routeKey(store.getSnapshot(), k);
+    if (a !== null) store.dispatch(a);
   }, [store]);
   useKeys(onKey, true);
   useEffect(() => {

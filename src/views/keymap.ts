@@ -31,6 +31,18 @@ export function parseKey(data: string): Key | null {
   return null;
 }
 
+/**
+ * The keys in one input event: Ink hands over a run of typed-ahead or
+ * pasted characters as one string (`:b counter_main\r`); each character
+ * becomes its own key, control characters included.
+ */
+export function parseKeys(data: string): Key[] {
+  const whole = parseKey(data);
+  if (whole !== null && (whole.name !== 'char' || data.length === 1)) return [whole];
+  if (data.includes('\x1b')) return whole === null ? [] : [whole];
+  return [...data].map((c) => parseKey(c)).filter((k): k is Key => k !== null);
+}
+
 export type Action =
   | { type: 'run'; line: string }
   | { type: 'continue-or-pause' }

@@ -7,7 +7,7 @@
  */
 import { useStdin } from 'ink';
 import { useEffect } from 'react';
-import { parseKey, type Key } from './keymap.ts';
+import { parseKeys, type Key } from './keymap.ts';
 
 export function useKeys(handler: (k: Key) => void, isActive: boolean): void {
   const { internal_eventEmitter: events, isRawModeSupported, setRawMode } = useStdin();
@@ -20,8 +20,7 @@ export function useKeys(handler: (k: Key) => void, isActive: boolean): void {
   useEffect(() => {
     if (!active) return;
     const onInput = (data: string) => {
-      const k = parseKey(data);
-      if (k !== null) handler(k);
+      for (const k of parseKeys(data)) handler(k);
     };
     events.on('input', onInput);
     return () => {

@@ -164,7 +164,7 @@ describe('keys', () => {
 describe('keys in one chunk', () => {
   it('`:` and the command typed in the same write go to the command line', async () => {
     const t = await start();
-    await t.press(':b counter_main', KEY.enter);
+    await t.press(':b counter_main\r');
     expect(t.store.getSnapshot().breakpoints).toHaveLength(1);
     expect(t.store.getSnapshot().state).toBe('stopped');
   });

@@ -1,6 +1,6 @@
 /** The pure modules: key parsing and the key tables, layout, formatting, command-line editing. */
 import { describe, expect, it } from 'vitest';
-import { commandLineAction, globalAction, helpAction, paneAction, parseKey } from '../../src/views/keymap.ts';
+import { commandLineAction, globalAction, helpAction, paneAction, parseKey, parseKeys } from '../../src/views/keymap.ts';
 import { layout } from '../../src/views/layout.ts';
 import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/format/registers.ts';
 import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
@@ -35,6 +35,8 @@ describe('keymap', () => {
     expect(commandLineAction(parseKey('\x1b[A')!)).toEqual({ type: 'edit', op: 'history-up' });
     expect(helpAction(parseKey('x')!)).toEqual({ type: 'help', show: false });
     expect(parseKey('\x1b[99~')).toBeNull();
+    expect(parseKeys(':b x\r').map((k) => k.name + k.ch)).toEqual(['char:', 'charb', 'char ', 'charx', 'return']);
+    expect(parseKeys('\x1b[15~')).toEqual([{ name: 'f5', ch: '' }]);
   });
 });
 
