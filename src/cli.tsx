@@ -129,26 +129,11 @@ if (!batch && interactive) {
   process.exit(res.exitCode);
 }
 
-/** The TUI (src/views), once it is part of the build. */
+/** The TUI (src/views), loaded only when it is used (batch mode does not pay for Ink and React). */
 async function tui(s: Session, color: boolean): Promise<number> {
-  const path = './views/index.tsx';
-  let mod: { runTui?: (opts: { session: Session; color: boolean }) => Promise<number> };
+  const { runTui } = await import('./views/index.tsx');
   try {
-    mod = (await import(path)) as typeof mod;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes('views')) throw e;
-    mod = {};
-  }
-  if (mod.runTui === undefined) {
-    process.stderr.write(
-      'vdbg: the terminal UI is not part of this build yet; run a script instead: ' +
-        'vdbg -x examples/tour.vdbg (or -ex CMD, or pipe commands on stdin)\n',
-    );
-    await s.close();
-    return 1;
-  }
-  try {
-    return await mod.runTui({ session: s, color });
+    return await runTui({ session: s, color });
   } finally {
     await s.close();
   }
