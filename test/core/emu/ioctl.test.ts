@@ -32,7 +32,8 @@ describe('EmuBackend ioctls', () => {
     expect(cap(KvmCap.X86_GUEST_DEBUG_CR3)).toBe(1);
     expect(cap(KvmCap.SYNC_REGS_CONDITIONAL)).toBe(1);
     for (const c of [KvmCap.DEBUGREGS, KvmCap.XCRS, KvmCap.IRQCHIP, KvmCap.PIT2, KvmCap.IMMEDIATE_EXIT]) expect(cap(c)).toBe(1);
-    expect(cap(KvmCap.XSAVE2)).toBe(0);
+    expect(cap(KvmCap.XSAVE)).toBe(1);
+    expect(cap(KvmCap.XSAVE2)).toBe(4096); // KVM_GET_XSAVE2's buffer size (APX's R16–R31 are component 19)
     expect(errno(() => b.ioctl(sys, KvmIoctl.KVM_CREATE_VM, 7))).toBe(Errno.EINVAL);
     expect(errno(() => b.ioctl(sys, KvmIoctl.KVM_RUN, 0))).toBe(Errno.EINVAL);
   });
