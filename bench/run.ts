@@ -9,3 +9,4 @@ const log = (line: string) => console.log(line);
 reportEmuSpeed(log);
 log('');
 reportCr3Events(log);
+await import('./tui.ts').then((m) => m.reportTui(log));
