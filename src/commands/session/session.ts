@@ -29,7 +29,7 @@ import { KvmBackend } from '../../core/kvm/backend.ts';
 import { kvmHost } from '../../core/kvm/host.ts';
 import { readElfFile, type Elf64 } from '../../core/loader/elf.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
-import { KvmError } from '../../core/uapi/errors.ts';
+import { Errno, KvmError } from '../../core/uapi/errors.ts';
 import type { VcpuExit } from '../../core/uapi/exit.ts';
 import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { KVM_SYNC_REGS_CONDITIONAL, KvmExitReason, KvmSyncX86 } from '../../core/uapi/kvm-run.ts';
@@ -55,6 +55,11 @@ const TINY_GPA = 0x10000;
 
 const INT3 = 0xcc;
 const TF = 1n << 8n;
+/** DR6 bits (uapi.md §2.1): B0–B3, BS, the active-low/fixed-1 bits, and bit 12 (always 0). */
+const DR6_B = 0xfn;
+const DR6_BS = 0x4000n;
+const DR6_ACTIVE_LOW = 0xffff0ff0n;
+const DR6_BIT12 = 1n << 12n;
 const EGPRS_UNAVAILABLE = 'R16–R31 cannot be read or written: this backend has no KVM_GET_XSAVE2 (KVM_CAP_XSAVE2)';
 
 /** A session-level failure: bad input, or a command the state does not allow. Nothing changed. */
@@ -109,6 +114,8 @@ interface Mode {
   /** Execute breakpoints (INT3s and hbreak slots) in; watchpoints are always in. */
   exec: boolean;
   temp: TempBp | null;
+  /** The guest's own RFLAGS.TF before a single-step (what its #DB's DR6.BS would say). */
+  guestTf?: boolean;
 }
 
 interface Machine {
@@ -169,6 +176,10 @@ export class Session implements SessionApi {
   private swPhys = new Map<bigint, number>();
   private lastDebugKey = '';
   private programmedDr7 = 0x400n;
+  /** DR6 B0–B3 the debugger can cause in the current entry: all four under USE_HW_BP (the host owns DR0–DR3, §3.7), else none. */
+  private hostSlots = 0n;
+  /** A #DB of the guest's own is waiting for the next KVM_SET_GUEST_DEBUG (KVM_GUESTDBG_INJECT_DB). */
+  private injectDb = false;
   private interruptRequested = false;
   private running: Promise<Stop> | null = null;
   private skipped = 0;
@@ -223,7 +234,11 @@ export class Session implements SessionApi {
   /** Replaces the machine (load, reset, backend): the new one is built first, so a failure changes nothing. */
   private replace(name: BackendName, spec: LoadSpec): void {
     this.idle();
-    if (name === 'kvm' && name !== this.backendName) this.checkSwAllowed(name, this.table.live().filter((b) => b.kind === 'break' && b.enabled).length > 0);
+    if (name === 'kvm' && name !== this.backendName) {
+      const live = this.table.live().filter((b) => b.enabled);
+      this.checkSwAllowed(name, live.some((b) => b.kind === 'break'));
+      this.checkWatchAllowed(name, live.some((b) => b.kind === 'watch'));
+    }
     const m = this.build(name, spec);
     const old = this.m;
     this.m = m;
@@ -236,6 +251,8 @@ export class Session implements SessionApi {
     this.configureCr3Source(src);
     if (this._budget !== null && !m.caps.budget) this._budget = null;
     this.lastDebugKey = '';
+    this.injectDb = false;
+    this.hostSlots = 0n;
     this.log.clear();
     this.observed.clear();
     this.names.clear();
@@ -363,6 +380,7 @@ export class Session implements SessionApi {
     this.idle();
     if (spec.kind !== 'break' && spec.kind !== 'hbreak' && spec.kind !== 'watch') throw new SessionError(`unknown breakpoint kind '${String(spec.kind)}'`);
     this.checkCondition(spec.condition ?? null);
+    if (spec.kind === 'watch') this.checkWatchAllowed(this.backendName, true);
     if (spec.kind === 'break') {
       this.checkSwAllowed(this.backendName, true);
       this.physForSw(spec.addr); // throws naming the page walk's failure
@@ -382,7 +400,9 @@ export class Session implements SessionApi {
 
   enableBreakpoint(n: number, on: boolean): void {
     this.idle();
-    if (on && this.wrap(() => this.table.get(n)).kind === 'break') this.checkSwAllowed(this.backendName, true);
+    const kind = this.wrap(() => this.table.get(n)).kind;
+    if (on && kind === 'break') this.checkSwAllowed(this.backendName, true);
+    if (on && kind === 'watch') this.checkWatchAllowed(this.backendName, true);
     this.wrap(() => this.table.enable(n, on));
   }
 
@@ -411,15 +431,34 @@ export class Session implements SessionApi {
     if (c.kind !== 'cr3' && c.kind !== 'process') throw new SessionError(`unknown condition '${String((c as { kind: unknown }).kind)}'`);
   }
 
-  /** kvm_pvm runs guest CPL 0 in KVM's emulator, which has no INT3 (KVM_EXIT_INTERNAL_ERROR), and does not intercept #BP at CPL 3. */
-  private checkSwAllowed(backend: BackendName, any: boolean): void {
-    const pvm = backend === this.backendName ? this.m.pvm : backend === 'kvm' && (() => {
+  /** Whether `backend` is kvm_pvm (the current machine's flag, or the host's for a backend not open yet). */
+  private isPvm(backend: BackendName): boolean {
+    return backend === this.backendName ? this.m.pvm : backend === 'kvm' && (() => {
       const h = kvmHost();
       return h.modules.includes('kvm_pvm') && !h.hardware;
     })();
-    if (any && pvm) {
+  }
+
+  /** kvm_pvm runs guest CPL 0 in KVM's emulator, which has no INT3 (KVM_EXIT_INTERNAL_ERROR), and does not intercept #BP at CPL 3. */
+  private checkSwAllowed(backend: BackendName, any: boolean): void {
+    if (any && this.isPvm(backend)) {
       throw new SessionError(
         'software breakpoints do not work on this host\'s /dev/kvm (kvm_pvm: INT3 at CPL 0 is an emulation failure, #BP at CPL 3 is not intercepted); use hbreak',
+        'unsupported',
+      );
+    }
+  }
+
+  /**
+   * kvm_pvm: KVM's instruction emulator (guest CPL 0) checks only code
+   * breakpoints, never data breakpoints, and at CPL 3 host debug registers do
+   * not fire at all (docs/hypervisor.md): a watchpoint would take a DR slot and
+   * never fire.
+   */
+  private checkWatchAllowed(backend: BackendName, any: boolean): void {
+    if (any && this.isPvm(backend)) {
+      throw new SessionError(
+        'watchpoints do not fire on this host\'s /dev/kvm (kvm_pvm: KVM\'s emulator checks only execute breakpoints at CPL 0, and debug registers do not fire at CPL 3)',
         'unsupported',
       );
     }
@@ -839,7 +878,7 @@ export class Session implements SessionApi {
     if (ev.kind !== 'debug') return ev;
     ev.internal = true;
     // Only a watchpoint in the stepped instruction makes the step-over an event of its own.
-    return ev.exit.dr6 & 0xfn ? ev : null;
+    return ev.exit.dr6 & DR6_B & this.hostSlots ? ev : null;
   }
 
   /** run-for on a backend without the budget extension: single-steps, stopping at an execute breakpoint whose condition passes. */
@@ -874,8 +913,8 @@ export class Session implements SessionApi {
     const vcpu = this.m.vcpu;
     const before = vcpu.getRegs();
     const flow = this.flowAt(before.rip);
-    const ev = await this.enter({ step: true, blockIrq, exec: false, temp: null });
     const tf = before.rflags & TF;
+    const ev = await this.enter({ step: true, blockIrq, exec: false, temp: null, guestTf: tf !== 0n });
     if (ev.kind === 'debug' && tf === 0n) {
       if (flow.kind === 'syscall') {
         const r = vcpu.getRegs();
@@ -916,10 +955,23 @@ export class Session implements SessionApi {
     if (sw) control |= G.ENABLE | G.USE_SW_BP;
     if (regs !== null) control |= G.ENABLE | G.USE_HW_BP;
     this.programmedDr7 = regs?.[7] ?? 0x400n;
+    this.hostSlots = regs !== null ? DR6_B : 0n;
     const key = `${control}:${regs?.join(',') ?? ''}`;
     // Single-step re-arms each time: KVM sets TF for it at KVM_SET_GUEST_DEBUG, and an IRET or POPF the guest steps may clear it.
-    if (key !== this.lastDebugKey || mode.step) {
-      this.m.vcpu.setGuestDebug({ control, debugreg: regs ?? undefined });
+    if (key !== this.lastDebugKey || mode.step || this.injectDb) {
+      const debugreg = regs ?? undefined;
+      if (this.injectDb) {
+        try {
+          this.m.vcpu.setGuestDebug({ control: control | G.INJECT_DB, debugreg });
+          this.injectDb = false;
+        } catch (e) {
+          // EBUSY: an exception is already pending; KVM delivers that first, the #DB goes with the next entry.
+          if (!(e instanceof KvmError && e.errno === Errno.EBUSY)) throw e;
+          this.m.vcpu.setGuestDebug({ control, debugreg });
+        }
+      } else {
+        this.m.vcpu.setGuestDebug({ control, debugreg });
+      }
       this.lastDebugKey = key;
     }
     if (mode.exec) {
@@ -977,8 +1029,18 @@ export class Session implements SessionApi {
               return { kind: 'interrupted' };
             }
             continue;
-          case 'debug':
+          case 'debug': {
+            const guestBits = exit.exception === 1 ? exit.dr6 & DR6_B & ~this.hostSlots : 0n;
+            if (guestBits !== 0n) {
+              this.giveBackDb(guestBits | (mode.step && mode.guestTf ? DR6_BS : 0n));
+              // Nothing of the debugger's in it (no single-step, no host slot): the guest's alone, run on.
+              if (!(exit.dr6 & ~DR6_ACTIVE_LOW & ~DR6_B) && !(exit.dr6 & this.hostSlots)) {
+                this.applyDebug(mode);
+                continue;
+              }
+            }
             return { kind: 'debug', exit, cr3: this.learnCr3(exit), internal: false };
+          }
           case 'hlt':
             return { kind: 'halt' };
           case 'shutdown':
@@ -996,6 +1058,31 @@ export class Session implements SessionApi {
     } finally {
       this.removeSw();
     }
+  }
+
+  /**
+   * A #DB the guest's own debug registers raised while the debugger had KVM
+   * intercept every #DB (KVM_GUESTDBG_SINGLESTEP): KVM reported it to us
+   * (DR6 B0–B3 of slots the debugger does not own) and the guest never saw
+   * it. Give it back as KVM would have delivered it without the debugger
+   * (kvm_queue_exception_p(DB, payload), uapi.md §2.4): the guest's DR6 as
+   * kvm_deliver_exception_payload writes it (KVM_SET_DEBUGREGS), then a #DB
+   * queued with KVM_GUESTDBG_INJECT_DB at the next KVM_SET_GUEST_DEBUG — a
+   * trap, so the guest's handler sees the RIP after the access. As QEMU's
+   * kvm_handle_debug re-injects what is not its own.
+   */
+  private giveBackDb(payload: bigint): void {
+    const vcpu = this.m.vcpu;
+    const d = vcpu.getDebugRegs();
+    let dr6 = d.dr6;
+    dr6 &= ~DR6_B;
+    dr6 |= DR6_ACTIVE_LOW;
+    dr6 |= payload;
+    dr6 ^= payload & DR6_ACTIVE_LOW;
+    dr6 &= ~DR6_BIT12;
+    vcpu.setDebugRegs({ ...d, dr6, flags: 0n });
+    this.injectDb = true;
+    this.vmm.inc('session.db_reinjected');
   }
 
   // ---------------------------------------------------------------- stops

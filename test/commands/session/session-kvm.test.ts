@@ -63,6 +63,9 @@ describe.skipIf(skip)('Session on /dev/kvm', () => {
       expect(s.cr3Source).toBe('sregs');
       if (pvm) {
         expect(() => s.addBreakpoint({ kind: 'break', addr: s.symbols.address('kmain'), location: 'kmain' })).toThrow(/INT3 at CPL 0 is an emulation failure/);
+        // a data watchpoint would take a DR slot and never fire, not even at CPL 0
+        expect(() => s.addBreakpoint({ kind: 'watch', addr: s.symbols.address('watched'), location: 'watched', len: 4, access: 'write' })).toThrow(/watchpoints do not fire .*kvm_pvm/);
+        expect(s.breakpoints()).toHaveLength(0);
         s.addBreakpoint({ kind: 'hbreak', addr: s.symbols.address('spawn'), location: 'spawn' });
         await s.cont(2); // init's first spawn: CPL 0 inside a syscall from user space
         const st = await s.runFor(50); // single-stepped in kernel code
