@@ -54,6 +54,14 @@ export const BUNDLED: Record<string, string> = { vmos: `${GUESTS}vmos/vmos.elf`,
 const TINY_GPA = 0x10000;
 
 const INT3 = 0xcc;
+/**
+ * Longest the session runs without yielding to the event loop (ms of wall
+ * clock — scheduling only, never in output): every execution loop goes
+ * through enter(), which then lets timers and signal handlers (Ctrl-C) run
+ * and checks the interrupt flag, even when every event is answered inside
+ * (skipped breakpoints, step-overs, console IO).
+ */
+const YIELD_MS = 20;
 const TF = 1n << 8n;
 /** DR6 bits (uapi.md §2.1): B0–B3, BS, the active-low/fixed-1 bits, and bit 12 (always 0). */
 const DR6_B = 0xfn;
@@ -181,6 +189,7 @@ export class Session implements SessionApi {
   /** A #DB of the guest's own is waiting for the next KVM_SET_GUEST_DEBUG (KVM_GUESTDBG_INJECT_DB). */
   private injectDb = false;
   private interruptRequested = false;
+  private lastYield = 0;
   private running: Promise<Stop> | null = null;
   private skipped = 0;
   /** Instructions the current command may still retire (null: no budget). */
@@ -998,6 +1007,14 @@ export class Session implements SessionApi {
     this.namesStale = true;
     try {
       for (;;) {
+        if (performance.now() - this.lastYield >= YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.lastYield = performance.now();
+        }
+        if (this.interruptRequested) {
+          this.interruptRequested = false;
+          return { kind: 'interrupted' };
+        }
         if (caps.budget) vcpu.insnBudget = BigInt(this.budgetLeft ?? 0);
         if (this.budgetLeft !== null && this.budgetLeft <= 0) return { kind: 'budget' };
         const exit = await vcpu.runAsync();

@@ -9,8 +9,10 @@
  *    DR6 through KVM_SET_DEBUGREGS, then KVM_GUESTDBG_INJECT_DB), so watcher
  *    still counts 3, with the rip and dr6 it sees without a debugger.
  * 2. Ctrl-C during a continue whose events are all skipped (a condition or a
- *    filter that never matches) took many seconds: neither the emu vCPU's
- *    slice nor the session's skip / step-over loop yielded to the event loop.
+ *    filter that never matches) took many seconds: the session's skip /
+ *    step-over loop never yielded to the event loop, so timers and the SIGINT
+ *    handler starved. Every KVM_RUN of the session now yields when 20 ms
+ *    passed since the last yield and checks the interrupt flag.
  * 3. On kvm_pvm a data watchpoint was accepted (a DR slot shown) but never
  *    fired, not even in CPL 0 code; it is refused with the reason now, as
  *    `break` is.
@@ -55,6 +57,47 @@ describe('session regressions', () => {
       await s.close();
     }
   });
+
+  it('2: interrupt() stops a continue busy with skipped events within a second or two', async () => {
+    const s = await Session.open({ backend: 'emu', image: 'vmos' });
+    try {
+      s.addBreakpoint({ kind: 'break', addr: s.symbols.address('counter_main') + 64n, location: 'counter_main+64', condition: { kind: 'cr3', cr3: 1n } });
+      const t0 = performance.now();
+      const p = s.cont(1);
+      // a timer is how Ctrl-C arrives too (a signal handler runs from the event loop)
+      setTimeout(() => s.interrupt(), 1000);
+      const stop = await p;
+      const ms = performance.now() - t0 - 1000;
+      expect(stop.reason).toBe('interrupted');
+      expect(ms, `the interrupt took effect ${Math.round(ms)} ms after it was due`).toBeLessThan(2000);
+      expect(stop.skipped).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+
+  it('2: interrupt() stops a long stepi and a filtered continue promptly too', async () => {
+    for (const [setup, cmd] of [
+      [(): void => undefined, (s: Session) => s.stepi(10_000_000)],
+      [(s: Session): void => {
+        s.setFilter({ kind: 'process', name: 'nosuch' });
+        s.addBreakpoint({ kind: 'hbreak', addr: s.symbols.address('counter_main') + 64n, location: 'counter_main+64' });
+      }, (s: Session) => s.cont(1)],
+    ] as const) {
+      const s = await Session.open({ backend: 'emu', image: 'vmos' });
+      try {
+        setup(s);
+        const t0 = performance.now();
+        const p = cmd(s);
+        setTimeout(() => s.interrupt(), 500);
+        const stop = await p;
+        expect(stop.reason).toBe('interrupted');
+        expect(performance.now() - t0 - 500).toBeLessThan(1500);
+      } finally {
+        await s.close();
+      }
+    }
+  }, 60_000);
 
   const skip = kvmSkipReason('session regressions on /dev/kvm');
   const host = kvmHost();
