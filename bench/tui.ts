@@ -46,6 +46,13 @@ export interface TuiFigures {
   restarts: number;
   /** Event-loop delay (ms) while the keys were measured: how long the emulator and the renders hold the loop. */
   loopDelay: { median: number; p95: number; max: number };
+  /**
+   * One whole vmos run (`continue` from entry to its exit, a fixed amount of
+   * guest work): best wall and CPU ms of 3 with the TUI up (frames, the
+   * run loop's yields) and without it (the store alone, no frames) — the
+   * emulator's speed the TUI leaves.
+   */
+  guestRun: { tui: { wall: number; cpu: number }; bare: { wall: number; cpu: number } };
 }
 
 function dist(xs: number[]): Dist {
@@ -59,6 +66,17 @@ const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
 
 /** Wall time of each render, and its CPU time (user + system: what a loaded machine does not inflate). */
 function timeRenders(view: ViewState, color: boolean, n: number): { wall: Dist; cpu: Dist } {
+  // The colour theme as a terminal would get it (chalk has no level when stdout is a pipe).
+  const level = chalk.level;
+  if (color && level === 0) chalk.level = 3;
+  try {
+    return timeRendersAt(view, color, n);
+  } finally {
+    chalk.level = level;
+  }
+}
+
+function timeRendersAt(view: ViewState, color: boolean, n: number): { wall: Dist; cpu: Dist } {
   for (let k = 0; k < 10; k++) renderFrame(view, COLUMNS, ROWS, color);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -149,7 +167,7 @@ async function keyLatency(stdin: FakeStdin, stdout: FakeStdout, key: string, sho
 /** Focus order (snapshot.PANES) from the disassembly pane on. */
 const AFTER_TAB = ['Processes (CR3)', 'Breakpoint hits', 'Hypervisor', 'Console (guest serial)', 'Registers', 'Disassembly'];
 
-async function liveKeys(rounds: number): Promise<Pick<TuiFigures, 'keys' | 'keysByKind' | 'framesPerSecond' | 'readyMs' | 'restarts' | 'loopDelay'>> {
+async function liveKeys(rounds: number): Promise<Pick<TuiFigures, 'keys' | 'keysByKind' | 'framesPerSecond' | 'readyMs' | 'restarts' | 'loopDelay' | 'guestRun'>> {
   const session = await Session.open({ backend: 'emu' });
   const stdin = new FakeStdin();
   const stdout = new FakeStdout();
@@ -205,12 +223,51 @@ async function liveKeys(rounds: number): Promise<Pick<TuiFigures, 'keys' | 'keys
   }
   loop.disable();
   const loopDelay = { median: loop.percentile(50) / 1e6, p95: loop.percentile(95) / 1e6, max: loop.max / 1e6 };
+  // Whole vmos runs with the TUI up: reset, c, until it exits.
+  const tui = { wall: Infinity, cpu: Infinity };
+  for (let k = 0; k < 3; k++) {
+    if (session.state === 'running') await keyLatency(stdin, stdout, ' ', (f) => f.includes('stopped · emu'));
+    await keyLatency(stdin, stdout, ':reset\r', (f) => f.includes('stopped · emu'));
+    while ((session.state as string) !== 'stopped') await sleep(1);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    stdin.write('c');
+    const end = t0 + 30_000;
+    while ((session.state as string) !== 'exited') {
+      if (performance.now() > end) throw new Error(`vmos did not exit within 30 s under the TUI (${session.state})`);
+      await sleep(2);
+    }
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    tui.wall = Math.min(tui.wall, wall);
+    tui.cpu = Math.min(tui.cpu, (c.user + c.system) / 1000);
+  }
   stdin.write('q');
   const code = await done;
   if (code !== 0) throw new Error(`runTui returned ${code}`);
   await session.close();
   const keysByKind = Object.fromEntries(Object.entries(byKind).map(([k, xs]) => [k, dist(xs)]));
-  return { keys: dist(Object.values(byKind).flat()), keysByKind, framesPerSecond, readyMs, restarts, loopDelay };
+  return { keys: dist(Object.values(byKind).flat()), keysByKind, framesPerSecond, readyMs, restarts, loopDelay, guestRun: { tui, bare: await bareRuns() } };
+}
+
+/** Best of 3 whole vmos runs without a TUI (the store with no frame timer): wall and CPU ms. */
+async function bareRuns(): Promise<{ wall: number; cpu: number }> {
+  const best = { wall: Infinity, cpu: Infinity };
+  for (let k = 0; k < 3; k++) {
+    const session = await Session.open({ backend: 'emu' });
+    const store = new TuiStore(session, { frameMs: 0 });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await store.run('continue');
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (session.state !== 'exited') throw new Error(`vmos ended ${session.state}, not exited`);
+    best.wall = Math.min(best.wall, wall);
+    best.cpu = Math.min(best.cpu, (c.user + c.system) / 1000);
+    store.dispose();
+    await session.close();
+  }
+  return best;
 }
 
 export async function reportTui(log: (line: string) => void, renders = 100, keyRounds = 20): Promise<TuiFigures> {
@@ -223,7 +280,7 @@ export async function reportTui(log: (line: string) => void, renders = 100, keyR
     frames.push({ state, mono, colour });
     log(`  ${state.padEnd(16)} mono median ${ms(mono.wall.median)}  p95 ${ms(mono.wall.p95)}  (CPU median ${ms(mono.cpu.median)})   colour theme median ${ms(colour.wall.median)}  p95 ${ms(colour.wall.p95)}`);
   }
-  log(`  (colour theme rendered at chalk level ${chalk.level}; goal: a frame under 10 ms)`);
+  log(`  (colour theme rendered at chalk level ${chalk.level || 3}; goal: a frame under 10 ms)`);
   log(`TUI — key to screen while the guest runs (in process: runTui on a fake ${COLUMNS}×${ROWS} TTY, 40 ms frame timer, Ink at 30 fps; key bytes written → first frame written that shows the effect)`);
   const live = await liveKeys(keyRounds);
   for (const [kind, d] of Object.entries(live.keysByKind)) {
@@ -232,5 +289,12 @@ export async function reportTui(log: (line: string) => void, renders = 100, keyR
   log(`  all keys                 median ${ms(live.keys.median)}  p95 ${ms(live.keys.p95)}  max ${ms(live.keys.max)}  (goal: within one frame, 40 ms)`);
   log(`  frames written while running: ${live.framesPerSecond}/s; first frame (ready marker) ${ms(live.readyMs)} after runTui; vmos reset and continued ${live.restarts} times`);
   log(`  event-loop delay meanwhile (emulator slices + renders): median ${ms(live.loopDelay.median)}  p95 ${ms(live.loopDelay.p95)}  max ${ms(live.loopDelay.max)}`);
+  const g = live.guestRun;
+  log(`  a whole vmos run (continue from entry to its exit), best of 3: with the TUI up ${ms(g.tui.wall)} (CPU ${ms(g.tui.cpu)}), without it ${ms(g.bare.wall)} (CPU ${ms(g.bare.cpu)}): the guest runs at ${((g.bare.wall / g.tui.wall) * 100).toFixed(0)} % of its speed while the TUI is up`);
   return { frames, ...live };
+}
+
+// `npx tsx bench/tui.ts [renders] [keyRounds]`: these figures alone.
+if (process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  await reportTui((line) => console.log(line), Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 20));
 }
