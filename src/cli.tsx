@@ -131,6 +131,8 @@ if (!batch && interactive) {
 
 /** The TUI (src/views), loaded only when it is used (batch mode does not pay for Ink and React). */
 async function tui(s: Session, color: boolean): Promise<number> {
+  // React's production build (bin/vdbg.js sets it too; this covers `npm start`): must precede the first import of react.
+  process.env.NODE_ENV ??= 'production';
   const { runTui } = await import('./views/index.tsx');
   try {
     return await runTui({ session: s, color });
