@@ -48,9 +48,10 @@ export function App({ view: v, columns, rows, theme }: Props) {
       );
     body = <Box flexDirection="column">{top}{hv}{con}</Box>;
   }
+  // overflowY, not overflow: a horizontal clip costs Ink a slice of every line (Pane.tsx).
   return (
-    <Box flexDirection="column" width={L.columns} height={L.body.height + 2} overflow="hidden">
-      <Box height={L.body.height} overflow="hidden" flexShrink={0}>{body}</Box>
+    <Box flexDirection="column" width={L.columns} height={L.body.height + 2} overflowY="hidden">
+      <Box height={L.body.height} overflowY="hidden" flexShrink={0}>{body}</Box>
       <CommandLine input={v.input} width={L.columns} theme={theme} />
       <StatusLine state={v.state} backend={v.backend} filter={v.filter} message={v.message} width={L.columns} theme={theme} />
     </Box>
