@@ -486,7 +486,8 @@ export class Session implements SessionApi {
     for (const s of this.m.segments) {
       if (addr >= s.vaddr && addr < s.vaddr + s.size) return Number(s.paddr + (addr - s.vaddr));
     }
-    throw new SessionError(`cannot insert a breakpoint at ${walkError?.message ?? `0x${addr.toString(16)}: outside guest memory`}`, 'memory');
+    const why = walkError !== null ? `not mapped: ${walkError.reason}` : 'outside guest memory';
+    throw new SessionError(`cannot insert a breakpoint at 0x${addr.toString(16)}: ${why}`, 'memory');
   }
 
   private paging(): Paging {
@@ -553,7 +554,7 @@ export class Session implements SessionApi {
     try {
       return readVirtual(this.m.memory, this.paging(), addr, len);
     } catch (e) {
-      if (e instanceof PageWalkError) throw new SessionError(`cannot read ${e.message}`, 'memory', { cause: e });
+      if (e instanceof PageWalkError) throw new SessionError(`cannot read 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, 'memory', { cause: e });
       throw e;
     }
   }

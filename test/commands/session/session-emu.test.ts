@@ -219,8 +219,8 @@ describe('Session on emu: vmos', () => {
     expect(() => s.deleteBreakpoint(9)).toThrow(/no breakpoint number 9/);
     expect(() => s.setRegister('r16', 1n)).toThrow(/R16–R31 exist only with APX/);
     expect(() => s.setRegister('rzz', 1n)).toThrow(/no register 'rzz'/);
-    expect(() => s.readVirtual(0x40100010n, 8)).toThrow(/0x40100010 not mapped: PDPTE\[1\] not present/);
-    expect(() => s.addBreakpoint({ kind: 'break', addr: 0x7000_0000n, location: 'x' })).toThrow(/0x70000000 not mapped: PDPTE\[1\] not present/);
+    expect(() => s.readVirtual(0x40100010n, 8)).toThrow(/0x40100010: not mapped: PDPTE\[1\] not present/);
+    expect(() => s.addBreakpoint({ kind: 'break', addr: 0x7000_0000n, location: 'x' })).toThrow(/0x70000000: not mapped: PDPTE\[1\] not present/);
     expect(() => (s.cr3Source = 'bogus' as never)).toThrow(/unknown cr3 source/);
     await expect(s.stepi(0)).rejects.toThrow(/bad count 0/);
     await expect(s.load('/nonexistent/image.elf')).rejects.toThrow(/nonexistent/);
