@@ -1,12 +1,20 @@
 /**
  * Just enough x86-64 decoding for nexti and finish: is the instruction at
  * RIP a near CALL (and how long is it), or a near RET. Legacy prefixes and
- * REX are skipped; anything else is "other". SYSCALL and PUSHF matter
+ * REX are skipped; anything else is "other". IRET and SYSRET end a
+ * handler's frame (finish from an interrupt or syscall entry). SYSCALL and PUSHF matter
  * because a single-step leaks the host's TF into what they save (R11, the
  * stack), which the session cleans up after stepping them.
  */
 
-export type Flow = { kind: 'call'; len: number } | { kind: 'ret' } | { kind: 'syscall' } | { kind: 'pushf' } | { kind: 'other' };
+export type Flow =
+  | { kind: 'call'; len: number }
+  | { kind: 'ret' }
+  /** IRET/SYSRET: leaves an interrupt or syscall frame (finish stops after it). */
+  | { kind: 'iret' }
+  | { kind: 'syscall' }
+  | { kind: 'pushf' }
+  | { kind: 'other' };
 
 const LEGACY = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
 
@@ -36,6 +44,7 @@ export function classify(bytes: Uint8Array): Flow {
   if (op === 0xff && ((bytes[i + 1] >> 3) & 7) === 2) return { kind: 'call', len: i + 1 + modrmLen(bytes, i + 1) };
   if (op === 0xc3 || op === 0xc2) return { kind: 'ret' };
   if (op === 0x0f && bytes[i + 1] === 0x05) return { kind: 'syscall' };
+  if (op === 0xcf || (op === 0x0f && bytes[i + 1] === 0x07)) return { kind: 'iret' };
   if (op === 0x9c) return { kind: 'pushf' };
   return { kind: 'other' };
 }

@@ -62,6 +62,8 @@ const INT3 = 0xcc;
  * (skipped breakpoints, step-overs, console IO).
  */
 const YIELD_MS = 20;
+/** finish gives up after this many next-steps without a return (about 1 s on emu, 2.5 s on kvm_pvm). */
+const FINISH_MAX_STEPS = 20_000;
 const TF = 1n << 8n;
 /** DR6 bits (uapi.md §2.1): B0–B3, BS, the active-low/fixed-1 bits, and bit 12 (always 0). */
 const DR6_B = 0xfn;
@@ -677,19 +679,32 @@ export class Session implements SessionApi {
     }, true);
   }
 
+  /**
+   * finish: next-steps until a RET at the entry's stack level (or above),
+   * or an IRET/SYSRET at the entry's CPL (the end of the interrupt or
+   * syscall handler finish started in, which has no caller frame), and
+   * steps it. Where nothing returns (an idle loop, a
+   * task that never comes back) it gives up after FINISH_MAX_STEPS steps
+   * with a budget stop rather than stepping until the guest exits.
+   */
   async finish(): Promise<Stop> {
     return this.command(async () => {
       const vcpu = this.m.vcpu;
       const rsp0 = vcpu.getRegs().rsp;
-      for (;;) {
+      const cpl0 = this.cpl();
+      for (let k = 0; ; k++) {
         const r = vcpu.getRegs();
         const flow = this.flowAt(r.rip);
-        if (flow.kind === 'ret' && r.rsp >= rsp0) {
+        // An IRET/SYSRET ends the handler finish started in; one at another CPL ends a handler the steps entered (a SYSCALL, a fault).
+        if ((flow.kind === 'ret' && r.rsp >= rsp0) || (flow.kind === 'iret' && this.cpl() === cpl0)) {
           const s = await this.stepOne();
           return s.reason === 'step' ? { ...s, reason: 'finish' } : s;
         }
         const s = await this.nextOne();
         if (s.reason !== 'step') return s;
+        if (k + 1 >= FINISH_MAX_STEPS) {
+          return { ...s, reason: 'budget', detail: `finish found no return in ${FINISH_MAX_STEPS} instructions (stepped); nothing to return to here?` };
+        }
       }
     }, true);
   }

@@ -17,6 +17,9 @@
  *    fired, not even in CPL 0 code; it is refused with the reason now, as
  *    `break` is.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBatch } from '../../../src/commands/batch.ts';
 import { Session } from '../../../src/commands/session/index.ts';
@@ -98,6 +101,37 @@ describe('session regressions', () => {
       }
     }
   }, 60_000);
+
+  it('finish from syscall_entry (no caller frame) stops after the SYSRETQ/IRETQ that leaves it', async () => {
+    const s = await Session.open({ backend: 'emu', image: 'vmos' });
+    try {
+      s.addBreakpoint({ kind: 'hbreak', addr: s.symbols.address('syscall_entry'), location: 'syscall_entry' });
+      await s.cont(1);
+      s.deleteBreakpoint();
+      const st = await s.finish();
+      expect(st.reason).toBe('finish');
+      // back in user code, right after its SYSCALL
+      expect(st.rip >= 0x4000_0000n).toBe(true);
+      expect([...s.readVirtual(st.rip - 2n, 2)]).toEqual([0x0f, 0x05]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('finish where nothing returns gives up with a budget stop instead of stepping until the guest exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vdbg-finish-'));
+    const file = join(dir, 'loop.bin');
+    writeFileSync(file, Uint8Array.from([0x90, 0xeb, 0xfd])); // 1: nop; jmp 1b
+    const s = await Session.open({ backend: 'emu', image: 'tiny' });
+    try {
+      await s.loadRaw(file, 0x10000n);
+      const st = await s.finish();
+      expect(st).toMatchObject({ reason: 'budget', rip: 0x10000n });
+      expect(st.detail).toMatch(/finish found no return in 20000 instructions/);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
 
   const skip = kvmSkipReason('session regressions on /dev/kvm');
   const host = kvmHost();
