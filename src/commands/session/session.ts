@@ -624,8 +624,12 @@ export class Session implements SessionApi {
     }
   }
 
+  /** The name of a CR3's process; an unknown CR3 re-reads the guest's table (the process may be newer than the last read). */
   private processOf(cr3: bigint): string | undefined {
-    if (!this.names.has(cr3)) this.refreshNames();
+    if (!this.names.has(cr3)) {
+      this.namesStale = true;
+      this.refreshNames();
+    }
     return this.names.get(cr3)?.name;
   }
 
@@ -1035,7 +1039,7 @@ export class Session implements SessionApi {
         if (this.budgetLeft !== null && this.budgetLeft <= 0) return { kind: 'budget' };
         const exit = await vcpu.runAsync();
         if (caps.budget && this.budgetLeft !== null) this.budgetLeft = Number(vcpu.insnBudget);
-        this.vmm.inc(`exit.${exit.kind}`);
+        // Exits by reason are counted by the backend (`exit.*`), merged in counters().
         switch (exit.kind) {
           case 'io': {
             const { port, direction, size, data } = exit;
