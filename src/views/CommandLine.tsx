@@ -5,7 +5,7 @@
 import { Text } from 'ink';
 import { fit } from './format/text.ts';
 import type { CommandInput } from './snapshot.ts';
-import { tone, type Theme } from './theme.ts';
+import { paint, type Theme } from './theme.ts';
 
 export interface Props {
   readonly input: CommandInput;
@@ -14,7 +14,7 @@ export interface Props {
 }
 
 export function CommandLine({ input, width, theme }: Props) {
-  if (!input.active) return <Text color={tone(theme, 'dim')}>{fit('(vdbg) press : for the command line', width)}</Text>;
+  if (!input.active) return <Text>{paint(theme, fit('(vdbg) press : for the command line', width), { tone: 'dim' })}</Text>;
   if (input.completions.length > 0) {
     return <Text>{fit(`(vdbg) ${input.text}   [${input.completions.join(' ')}]`, width)}</Text>;
   }
@@ -24,13 +24,6 @@ export function CommandLine({ input, width, theme }: Props) {
   const before = input.text.slice(start, input.cursor);
   const at = input.text[input.cursor];
   const after = input.text.slice(input.cursor + 1, start + room);
-  return (
-    <Text>
-      {prompt}
-      {before}
-      {/* A block at the end of the line shows without colour too. */}
-      {at === undefined ? '█' : <Text inverse>{at}</Text>}
-      {after}
-    </Text>
-  );
+  // A block at the end of the line shows without colour too.
+  return <Text>{`${prompt}${before}${at === undefined ? '█' : paint(theme, at, { inverse: true })}${after}`}</Text>;
 }

@@ -3,11 +3,10 @@
  * and their output in between (as in a gdb session sharing the terminal).
  * Follows the tail; ↑ / PgUp scroll back (sel counts lines up from the end).
  */
-import { Text } from 'ink';
 import { fit } from './format/text.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
 import type { ConsoleLine } from './snapshot.ts';
-import { tone, type Theme } from './theme.ts';
+import { paint, type Theme } from './theme.ts';
 
 export interface Props {
   readonly lines: readonly ConsoleLine[];
@@ -25,13 +24,6 @@ export function ConsoleView({ lines, width, height, focused, back, theme }: Prop
   const end = Math.max(Math.min(lines.length, rows), lines.length - back);
   const shown = lines.slice(Math.max(0, end - rows), end);
   const title = back > 0 && lines.length > rows ? `Console (guest serial) ↑${lines.length - end}` : 'Console (guest serial)';
-  return (
-    <Pane title={title} width={width} height={height} focused={focused} theme={theme}>
-      {shown.map((l, k) => (
-        <Text key={k} color={l.kind === 'cmd' ? tone(theme, 'cmd') : l.kind === 'err' ? tone(theme, 'error') : undefined}>
-          {fit(l.text.replace(/\t/g, '    '), cols)}
-        </Text>
-      ))}
-    </Pane>
-  );
+  const text = shown.map((l) => paint(theme, fit(l.text.replace(/\t/g, '    '), cols), { tone: l.kind === 'cmd' ? 'cmd' : l.kind === 'err' ? 'error' : undefined }));
+  return <Pane title={title} width={width} height={height} focused={focused} theme={theme} lines={text} />;
 }

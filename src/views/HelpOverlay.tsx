@@ -1,5 +1,5 @@
 /** `?`: every key of tui.md in a box over the panes; any key closes it. */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { fit } from './format/text.ts';
 import { KEY_HELP } from './keymap.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
@@ -22,11 +22,7 @@ export function HelpOverlay({ width, height, theme }: Props) {
   ];
   return (
     <Box width={width} height={height}>
-      <Pane title="Keys" width={width} height={height} focused theme={theme}>
-        {lines.slice(0, innerRows(height)).map((l, k) => (
-          <Text key={k}>{fit(l, cols) || ' '}</Text>
-        ))}
-      </Pane>
+      <Pane title="Keys" width={width} height={height} focused theme={theme} lines={lines.slice(0, innerRows(height)).map((l) => fit(l, cols))} />
     </Box>
   );
 }

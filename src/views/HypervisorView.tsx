@@ -5,7 +5,6 @@
  * and saves, XCR0 writes, R16–R31 swaps, ioctls, and events skipped by a
  * filter. Wraps to the width; scrolls when the height is short.
  */
-import { Text } from 'ink';
 import type { VcpuInfo } from '../commands/session/types.ts';
 import { hypervisorGroups, wrapGroups, type Counters } from './format/hypervisor.ts';
 import { fit } from './format/text.ts';
@@ -31,11 +30,6 @@ export function HypervisorView({ counters, rates, vcpu, skipped, width, height, 
   const lines = wrapGroups(hypervisorGroups({ counters, rates, vcpu, skipped }), cols);
   const rows = innerRows(height);
   const first = Math.max(0, Math.min(sel, lines.length - rows));
-  return (
-    <Pane title="Hypervisor" width={width} height={height} focused={focused} theme={theme}>
-      {lines.slice(first, first + rows).map((l, k) => (
-        <Text key={k}>{fit(l, cols)}</Text>
-      ))}
-    </Pane>
-  );
+  const shown = lines.slice(first, first + rows).map((l) => fit(l, cols));
+  return <Pane title="Hypervisor" width={width} height={height} focused={focused} theme={theme} lines={shown} />;
 }

@@ -1,12 +1,13 @@
 /**
  * A pane's frame: a box of exactly `width` × `height` cells with its title
  * in the top border; the focused pane has a double border (visible without
- * colour). Children are the content rows, already cut to `width - 2`.
+ * colour). `lines` are the content rows, already cut to `width - 2` and
+ * styled (theme.paint): they go to Ink as one Text — a Text node per row or
+ * per cell costs Ink layout and output work on every frame.
  */
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
 import { fit } from './format/text.ts';
-import { tone, type Theme } from './theme.ts';
+import { paint, tone, type Theme } from './theme.ts';
 
 export interface Props {
   readonly title: string;
@@ -14,7 +15,8 @@ export interface Props {
   readonly height: number;
   readonly focused: boolean;
   readonly theme: Theme;
-  readonly children?: ReactNode;
+  /** Content rows, at most `innerRows(height)`. */
+  readonly lines: readonly string[];
 }
 
 /** Content rows inside a pane of `height`. */
@@ -22,14 +24,15 @@ export const innerRows = (height: number): number => Math.max(0, height - 2);
 /** Content columns inside a pane of `width`. */
 export const innerCols = (width: number): number => Math.max(0, width - 2);
 
-export function Pane({ title, width, height, focused, theme, children }: Props) {
+export function Pane({ title, width, height, focused, theme, lines }: Props) {
   const [l, h, r] = focused ? ['╔', '═', '╗'] : ['┌', '─', '┐'];
   const label = fit(` ${title} `, Math.max(0, width - 3));
   const top = `${l}${h}${label}${h.repeat(Math.max(0, width - 3 - label.length))}${r}`.slice(0, width);
   const color = focused ? tone(theme, 'accent') : undefined;
+  const text = lines.join('\n');
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0}>
-      <Text color={color} bold={focused}>{top}</Text>
+      <Text>{paint(theme, top, { tone: focused ? 'accent' : undefined, bold: focused })}</Text>
       {/* Keyed by focus: Ink 6.8 blanks the first row when a live box changes borderStyle; a new box does not.
           Clipped vertically only: lines are already cut to the width, and a horizontal clip makes Ink
           slice every line it writes (slice-ansi, string-width: a third of a frame's CPU). */}
@@ -43,7 +46,7 @@ export function Pane({ title, width, height, focused, theme, children }: Props) 
         borderColor={color}
         overflowY="hidden"
       >
-        {children}
+        {text !== '' && <Text>{text}</Text>}
       </Box>
     </Box>
   );

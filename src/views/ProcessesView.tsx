@@ -3,12 +3,11 @@
  * in debug events); `▸` marks the CR3 of the current stop, `[filter]` the
  * process the filter keeps. Enter filters on the selected one.
  */
-import { Text } from 'ink';
 import type { Condition, ProcessRow } from '../commands/session/types.ts';
 import { processLine } from './format/lists.ts';
 import { fit, windowAround } from './format/text.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
-import { tone, type Theme } from './theme.ts';
+import { paint, type Theme } from './theme.ts';
 
 export interface Props {
   readonly processes: readonly ProcessRow[];
@@ -29,18 +28,12 @@ export function ProcessesView({ processes, filter, width, height, focused, sel, 
   // Unfocused, the pane keeps the current process in view.
   const cur = processes.findIndex((p) => p.current);
   const [first, last] = windowAround(processes.length, innerRows(height), focused || cur < 0 ? sel : cur);
-  return (
-    <Pane title="Processes (CR3)" width={width} height={height} focused={focused} theme={theme}>
-      {processes.length === 0 && <Text>{fit('no processes known yet', cols)}</Text>}
-      {processes.slice(first, last).map((p, k) => {
-        const f = filtered(p, filter);
-        const line = f ? `${fit(processLine(p, cols), cols - 9).padEnd(cols - 9)} [filter]` : processLine(p, cols);
-        return (
-          <Text key={String(p.cr3)} bold={p.current} color={p.current ? tone(theme, 'rip') : undefined} inverse={focused && first + k === sel}>
-            {fit(line, cols)}
-          </Text>
-        );
-      })}
-    </Pane>
-  );
+  const lines =
+    processes.length === 0
+      ? [fit('no processes known yet', cols)]
+      : processes.slice(first, last).map((p, k) => {
+          const line = filtered(p, filter) ? `${fit(processLine(p, cols), cols - 9).padEnd(cols - 9)} [filter]` : processLine(p, cols);
+          return paint(theme, fit(line, cols), { tone: p.current ? 'rip' : undefined, bold: p.current, inverse: focused && first + k === sel });
+        });
+  return <Pane title="Processes (CR3)" width={width} height={height} focused={focused} theme={theme} lines={lines} />;
 }

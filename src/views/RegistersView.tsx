@@ -4,12 +4,11 @@
  * since the previous stop are bold/red and marked `*`. As many columns as
  * the width allows; scrolls to keep the selected register in view.
  */
-import { Box, Text } from 'ink';
 import type { RegisterSet, VcpuInfo } from '../commands/session/types.ts';
 import { changedRegisters, decodeRflags, egprNote, gridRows, registerCells } from './format/registers.ts';
 import { fit, windowAround } from './format/text.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
-import { tone, type Theme } from './theme.ts';
+import { paint, type Theme } from './theme.ts';
 
 export interface Props {
   readonly regs: RegisterSet | null;
@@ -31,11 +30,7 @@ export function RegistersView({ regs, prevRegs, vcpu, width, height, focused, se
   const cols = innerCols(width);
   const rows = innerRows(height);
   if (regs === null) {
-    return (
-      <Pane title="Registers" width={width} height={height} focused={focused} theme={theme}>
-        <Text>{fit('(registers unavailable)', cols)}</Text>
-      </Pane>
-    );
+    return <Pane title="Registers" width={width} height={height} focused={focused} theme={theme} lines={[fit('(registers unavailable)', cols)]} />;
   }
   const cells = registerCells(regs, changedRegisters(prevRegs, regs));
   const perRow = Math.max(1, Math.floor((cols + 1) / (CELL + 1)));
@@ -44,23 +39,15 @@ export function RegistersView({ regs, prevRegs, vcpu, width, height, focused, se
   const extra = [` flags ${decodeRflags(regs.rflags)}`, ...(note ? [` ${note}`] : [])];
   const gridRowsShown = Math.max(0, rows - extra.length);
   const [first, last] = windowAround(grid.length, gridRowsShown, Math.floor(sel / perRow));
-  return (
-    <Pane title="Registers" width={width} height={height} focused={focused} theme={theme}>
-      {grid.slice(first, last).map((row, r) => (
-        <Box key={r} flexDirection="row">
-          {row.map((c, i) => {
-            const picked = focused && c.k === sel;
-            return (
-              <Text key={c.name} bold={c.changed} inverse={picked} color={c.changed ? tone(theme, 'changed') : undefined}>
-                {`${i > 0 ? ' ' : ''}${picked ? '▸' : ' '}${c.name.padEnd(6)} ${c.value}${c.changed ? '*' : ' '}`.slice(0, cols)}
-              </Text>
-            );
-          })}
-        </Box>
-      ))}
-      {extra.slice(0, rows).map((t) => (
-        <Text key={t} color={tone(theme, 'dim')}>{fit(t, cols)}</Text>
-      ))}
-    </Pane>
+  const lines = grid.slice(first, last).map((row) =>
+    row
+      .map((c, i) => {
+        const picked = focused && c.k === sel;
+        const text = `${i > 0 ? ' ' : ''}${picked ? '▸' : ' '}${c.name.padEnd(6)} ${c.value}${c.changed ? '*' : ' '}`.slice(0, cols);
+        return paint(theme, text, { tone: c.changed ? 'changed' : undefined, bold: c.changed, inverse: picked });
+      })
+      .join(''),
   );
+  for (const t of extra.slice(0, rows)) lines.push(paint(theme, fit(t, cols), { tone: 'dim' }));
+  return <Pane title="Registers" width={width} height={height} focused={focused} theme={theme} lines={lines} />;
 }

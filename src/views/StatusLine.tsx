@@ -2,12 +2,12 @@
  * The bottom line: the last message (a stop, a command's answer, or an
  * error in red) on the left; state · backend · filter · `? help` on the right.
  */
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import type { Condition, SessionState } from '../commands/session/types.ts';
 import { conditionText } from '../commands/lang/format.ts';
 import { fit } from './format/text.ts';
 import type { StatusMessage } from './snapshot.ts';
-import { tone, type Theme } from './theme.ts';
+import { paint, type Tone, type Theme } from './theme.ts';
 
 export interface Props {
   readonly state: SessionState;
@@ -30,11 +30,7 @@ export function StatusLine({ state, backend, filter, message, width, theme }: Pr
   const right = fit(statusRight(state, backend, filter), width);
   const room = width - right.length - 1;
   const left = room > 3 && message ? fit(message.text, room) : '';
-  const stateColor = state === 'running' ? tone(theme, 'ok') : state === 'stopped' ? undefined : tone(theme, 'error');
-  return (
-    <Box width={width} flexDirection="row">
-      <Text color={message?.error ? tone(theme, 'error') : undefined}>{left.padEnd(Math.max(0, width - right.length))}</Text>
-      <Text color={stateColor} bold>{right}</Text>
-    </Box>
-  );
+  const stateTone: Tone | undefined = state === 'running' ? 'ok' : state === 'stopped' ? undefined : 'error';
+  const l = paint(theme, left.padEnd(Math.max(0, width - right.length)), { tone: message?.error ? 'error' : undefined });
+  return <Text>{l + paint(theme, right, { tone: stateTone, bold: true })}</Text>;
 }
