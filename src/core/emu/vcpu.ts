@@ -51,6 +51,17 @@ export { EMU_PIO_DATA_OFFSET } from './vcpu-exits.ts';
 export const EMU_VCPU_MMAP_SIZE = 4096;
 /** Instructions per CPU run between VM-exits the emulator takes to breathe (preemption-timer-like). */
 const SLICE = 1 << 22;
+/** runAsync's slice (instructions of guest time between such VM-exits). */
+const ASYNC_SLICE = 1 << 20;
+/**
+ * Longest runAsync holds the event loop (ms of wall clock) before letting
+ * timers, input and signals in (a TUI's key, Ctrl-C): it pauses inside a
+ * slice, in guest mode, without a VM-exit — the guest and every counter see
+ * the same run whatever the host's speed (a slice of 1M instructions takes
+ * ~20 ms here). Guest time is looked at every YIELD_CHUNK instructions.
+ */
+const YIELD_MS = 4;
+const YIELD_CHUNK = 1 << 15;
 
 const TF = BigInt(FLAG_TF);
 
@@ -219,9 +230,32 @@ export class EmuVcpu {
   async runAsync(): Promise<number> {
     this.checkIdle();
     let s = this.begin();
+    let lastYield = performance.now();
     try {
       while (!s.done) {
-        s = this.step(this.slice(1 << 20));
+        const entered = this.enterGuest();
+        if (entered !== null) {
+          s = entered;
+          continue;
+        }
+        // The slice in chunks: a chunk that ends with EXIT_BUDGET used all of it, and running on from there
+        // is the same run as one call (the in-kernel irqchip cuts its CPU runs at timer events the same way).
+        let left = this.slice(ASYNC_SLICE);
+        let e: CpuExit;
+        for (;;) {
+          const chunk = Math.min(left, YIELD_CHUNK);
+          e = this.runGuest(chunk);
+          left -= chunk;
+          if (e.reason !== EXIT_BUDGET || left <= 0) break;
+          if (performance.now() - lastYield >= YIELD_MS) {
+            // Still in guest mode: whoever runs meanwhile must not touch this vCPU's state (KVM would make them wait).
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+            // Kicked: the slice ends here, as the preemption timer would have ended it.
+            if (this.kicked) break;
+          }
+        }
+        s = this.exitGuest(e);
         if (s.done) break;
         if (this.budgetSpent()) {
           s = this.budgetOut();
@@ -232,10 +266,12 @@ export class EmuVcpu {
           await new Promise<void>((resolve) => (this.wake = resolve));
           this.wake = null;
           this.blocked = false;
+          lastYield = performance.now();
           if (this.kicked) s = this.intr();
           continue;
         }
         await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
         if (this.kicked) s = this.intr();
       }
     } catch (e) {
@@ -340,6 +376,11 @@ export class EmuVcpu {
 
   /** One guest entry, run, exit and its handling (vcpu_enter_guest + the exit handler). */
   private step(budget: number): Step {
+    return this.enterGuest() ?? this.exitGuest(this.runGuest(budget));
+  }
+
+  /** VM-entry: events injected, checks, guest state loaded; a Step when the entry fails. */
+  private enterGuest(): Step | null {
     const cpu = this.cpu;
     injectEvents(this);
     const bad = this.entryCheck();
@@ -351,7 +392,16 @@ export class EmuVcpu {
     this.vm.updateBlockIrq();
     if (this.dr.guestDebug & KvmGuestDbg.BLOCKIRQ) cpu.intrPending = false;
     this.onTransition?.({ kind: 'entry', vcpu: this });
-    const e = this.irq !== null ? this.irq.run(budget) : cpu.run(budget);
+    return null;
+  }
+
+  /** Guest mode for up to `budget` instructions of guest time. */
+  private runGuest(budget: number): CpuExit {
+    return this.irq !== null ? this.irq.run(budget) : this.cpu.run(budget);
+  }
+
+  /** VM-exit: guest state saved, the exit counted and handled. */
+  private exitGuest(e: CpuExit): Step {
     this.xcr.exit();
     this.dr.exit();
     this.regs.invalidate();
