@@ -8,7 +8,7 @@
  *    snapshot: counters, rates, console). Median and p95 of N renders, in
  *    monochrome and with the colour theme.
  * 2. Key-to-screen latency while the guest runs, in process: the real
- *    `runTui` (Ink with its 30 fps output throttle, the store's 40 ms frame
+ *    `runTui` (Ink with no output throttle (maxFps 0), the store's 40 ms frame
  *    timer, the emulator running `continue`) on a fake 160×48 TTY. The
  *    clock starts when the key's bytes are written to the TUI's stdin and
  *    stops when Ink writes a frame that shows the key's effect (`?` opens the
@@ -286,7 +286,7 @@ export async function reportTui(log: (line: string) => void, renders = 100, keyR
     log(`  ${state.padEnd(16)} mono median ${ms(mono.wall.median)}  p95 ${ms(mono.wall.p95)}  (CPU median ${ms(mono.cpu.median)})   colour theme median ${ms(colour.wall.median)}  p95 ${ms(colour.wall.p95)}`);
   }
   log(`  (colour theme rendered at chalk level ${chalk.level || 3}; goal: a frame under 10 ms)`);
-  log(`TUI — key to screen while the guest runs (in process: runTui on a fake ${COLUMNS}×${ROWS} TTY, 40 ms frame timer, Ink at 30 fps; key bytes written → first frame written that shows the effect)`);
+  log(`TUI — key to screen while the guest runs (in process: runTui on a fake ${COLUMNS}×${ROWS} TTY, 40 ms frame timer, Ink unthrottled; key bytes written → first frame written that shows the effect)`);
   const live = await liveKeys(keyRounds);
   for (const [kind, d] of Object.entries(live.keysByKind)) {
     log(`  ${kind.padEnd(24)} median ${ms(d.median)}  p95 ${ms(d.p95)}  max ${ms(d.max)}  (n=${d.n})`);

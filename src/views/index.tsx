@@ -32,9 +32,11 @@ export const readyMarker = (image: string): string => `\x1b]2;vdbg: ${image}\x07
 export async function runTui(opts: TuiOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const store = new TuiStore(opts.session, opts);
+  // maxFps 0: no output throttle in Ink. The store already paces frames while the guest runs (its frame
+  // timer), and a key's frame must not wait for Ink's (30 fps: up to 34 ms after the last frame).
   const app = render(
     <Root store={store} theme={opts.color ? COLOR : MONO} onReady={() => stdout.write(readyMarker(opts.session.imageName))} />,
-    { stdout, stdin: opts.stdin ?? process.stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+    { stdout, stdin: opts.stdin ?? process.stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 0 },
   );
   try {
     await app.waitUntilExit();
