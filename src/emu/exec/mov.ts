@@ -23,21 +23,25 @@ const mov8_rm_r_mem: Handler = (cpu, i) => cpu.mmu.write8(ea(cpu, i), getReg8(cp
 const mov8_r_rm_reg: Handler = (cpu, i) => setReg8(cpu, i.reg8, getReg8(cpu, i.rm8));
 const mov8_r_rm_mem: Handler = (cpu, i) => setReg8(cpu, i.reg8, cpu.mmu.read8(ea(cpu, i)));
 
-// ---- 89 /r  MOV r/m, r  (16/32/64)
-const mov16_rm_r_reg: Handler = (cpu, i) => {
-  const r = cpu.r, d = 2 * i.rm;
-  r[d] = (r[d] & ~0xffff) | (r[2 * i.reg] & 0xffff);
-};
-const mov32_rm_r_reg: Handler = (cpu, i) => {
-  const r = cpu.r, d = 2 * i.rm;
-  r[d] = r[2 * i.reg];
-  r[d + 1] = 0;
-};
-const mov64_rm_r_reg: Handler = (cpu, i) => {
-  const r = cpu.r, d = 2 * i.rm, s = 2 * i.reg;
-  r[d] = r[s];
-  r[d + 1] = r[s + 1];
-};
+// ---- 89 /r  MOV r/m, r  (16/32/64). Register forms copy between GPRs d ← s at a size
+// (16 merges, 32 zero-extends: SDM Vol. 1 §3.4.1.1); small helpers TurboFan inlines.
+function copy16(cpu: Cpu, d: number, s: number): void {
+  const r = cpu.r;
+  r[2 * d] = (r[2 * d] & ~0xffff) | (r[2 * s] & 0xffff);
+}
+function copy32(cpu: Cpu, d: number, s: number): void {
+  const r = cpu.r;
+  r[2 * d] = r[2 * s];
+  r[2 * d + 1] = 0;
+}
+function copy64(cpu: Cpu, d: number, s: number): void {
+  const r = cpu.r;
+  r[2 * d] = r[2 * s];
+  r[2 * d + 1] = r[2 * s + 1];
+}
+const mov16_rm_r_reg: Handler = (cpu, i) => copy16(cpu, i.rm, i.reg);
+const mov32_rm_r_reg: Handler = (cpu, i) => copy32(cpu, i.rm, i.reg);
+const mov64_rm_r_reg: Handler = (cpu, i) => copy64(cpu, i.rm, i.reg);
 const mov16_rm_r_mem: Handler = (cpu, i) => cpu.mmu.write16(ea(cpu, i), cpu.r[2 * i.reg] & 0xffff);
 const mov32_rm_r_mem: Handler = (cpu, i) => cpu.mmu.write32(ea(cpu, i), cpu.r[2 * i.reg]);
 const mov64_rm_r_mem: Handler = (cpu, i) => {
@@ -46,20 +50,9 @@ const mov64_rm_r_mem: Handler = (cpu, i) => {
 };
 
 // ---- 8B /r  MOV r, r/m  (16/32/64)
-const mov16_r_rm_reg: Handler = (cpu, i) => {
-  const r = cpu.r, d = 2 * i.reg;
-  r[d] = (r[d] & ~0xffff) | (r[2 * i.rm] & 0xffff);
-};
-const mov32_r_rm_reg: Handler = (cpu, i) => {
-  const r = cpu.r, d = 2 * i.reg;
-  r[d] = r[2 * i.rm];
-  r[d + 1] = 0;
-};
-const mov64_r_rm_reg: Handler = (cpu, i) => {
-  const r = cpu.r, d = 2 * i.reg, s = 2 * i.rm;
-  r[d] = r[s];
-  r[d + 1] = r[s + 1];
-};
+const mov16_r_rm_reg: Handler = (cpu, i) => copy16(cpu, i.reg, i.rm);
+const mov32_r_rm_reg: Handler = (cpu, i) => copy32(cpu, i.reg, i.rm);
+const mov64_r_rm_reg: Handler = (cpu, i) => copy64(cpu, i.reg, i.rm);
 const mov16_r_rm_mem: Handler = (cpu, i) => {
   const v = cpu.mmu.read16(ea(cpu, i));
   const r = cpu.r, d = 2 * i.reg;
