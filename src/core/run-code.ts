@@ -119,14 +119,15 @@ export function runCode(backend: Backend, opts: RunCodeOptions): RunCodeResult {
 
 /** Fills an IN's data (size × count bytes) from onIo, one element at a time. */
 function answerIn(data: Uint8Array, port: number, size: number, onIo: RunCodeOptions['onIo']): void {
-  for (let off = 0; off < data.length; off += size) {
-    const value = onIo ? onIo(port, size) : 0xffffffff;
-    const elem = data.subarray(off, off + size);
-    if (typeof value === 'number') {
-      for (let i = 0; i < size; i++) elem[i] = (value >>> (8 * i)) & 0xff;
-    } else {
-      elem.set(value.subarray(0, size));
-    }
-  }
+  for (let off = 0; off < data.length; off += size) data.set(inValue(port, size, onIo), off);
+}
+
+/** The `size` bytes an IN reads: from `onIo` (bytes, or a number little-endian), else all ones (an empty ISA port). */
+export function inValue(port: number, size: number, onIo: RunCodeOptions['onIo']): Uint8Array {
+  const value = onIo ? onIo(port, size) : 0xffffffff;
+  if (typeof value !== 'number') return value.slice(0, size);
+  const d = new Uint8Array(size);
+  for (let k = 0; k < size; k++) d[k] = (value >>> (8 * k)) & 0xff;
+  return d;
 }
 

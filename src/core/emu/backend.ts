@@ -19,7 +19,7 @@ import {
   KVM_GUESTDBG_VALID_MASK, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmGuestDebug, kvmIrqLevel, kvmInterrupt,
   kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmVcpuEvents, kvmXcrs,
 } from '../uapi/structs.ts';
-import { cpuidMap } from './run-code.ts';
+import { cpuidMap } from './cpu-state.ts';
 import { getXsave, setXsave } from './xsave.ts';
 import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 import { setGuestDebug } from './guest-debug.ts';

@@ -4,7 +4,9 @@
  * KVM_GET_REGS/SREGS do on the emu backend, and how tests load the same
  * machine into both backends.
  */
-import type { Cpu } from '../../emu/cpu.ts';
+import type { Cpu, CpuidLeaf } from '../../emu/cpu.ts';
+import { cpuidKey } from '../../emu/cpuid.ts';
+import { KVM_CPUID_FLAG_SIGNIFCANT_INDEX, type CpuidEntry } from '../uapi/fam.ts';
 import { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../emu/insn.ts';
 import { gpr, type Gpr } from '../../emu/regs.ts';
 import type { Segment as EmuSegment } from '../../emu/segments.ts';
@@ -101,4 +103,14 @@ export function loadMachineState(cpu: Cpu, st: MachineState): void {
 
 export function readMachineState(cpu: Cpu): MachineState {
   return { regs: getRegs(cpu), sregs: getSregs(cpu) };
+}
+
+/** Converts KVM-style CPUID entries into the emulator's leaf map. */
+export function cpuidMap(entries: readonly CpuidEntry[]): Map<string, CpuidLeaf> {
+  const m = new Map<string, CpuidLeaf>();
+  for (const e of entries) {
+    const sub = (e.flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) !== 0 ? e.index : 0;
+    m.set(cpuidKey(e.function, sub), [e.eax | 0, e.ebx | 0, e.ecx | 0, e.edx | 0]);
+  }
+  return m;
 }

@@ -12,15 +12,14 @@
  */
 import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
-import { KVM_CPUID_FLAG_SIGNIFCANT_INDEX } from '../uapi/fam.ts';
 import { exitReasonName } from '../uapi/kvm-run.ts';
-import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
+import type { KvmSregs } from '../uapi/structs.ts';
 import type { IoAccess, RunOnKvmOptions } from '../kvm/run-code.ts';
-import { Cpu, type CpuidLeaf } from '../../emu/cpu.ts';
-import { cpuidKey } from '../../emu/cpuid.ts';
+import { inValue, type RunCodeResult } from '../run-code.ts';
+import { Cpu } from '../../emu/cpu.ts';
 import { EXIT_BUDGET, EXIT_HLT, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED } from '../../emu/exits.ts';
 import { writeMsr } from '../../emu/exec/system-msr.ts';
-import { getRegs, getSregs, loadMachineState } from './cpu-state.ts';
+import { cpuidMap, getRegs, getSregs, loadMachineState } from './cpu-state.ts';
 
 export interface RunOnEmuOptions extends Omit<RunOnKvmOptions, 'cpuid'> {
   /**
@@ -34,21 +33,10 @@ export interface RunOnEmuOptions extends Omit<RunOnKvmOptions, 'cpuid'> {
   maxInstructions?: number;
 }
 
-export interface RunOnEmuResult {
-  exitReason: { code: number; name: string };
-  /** The final exit in KVM's VcpuExit shape. */
-  exit: VcpuExit;
-  /** True when the run stopped because maxExits was reached, not on a final exit. */
-  hitMaxExits: boolean;
+/** runCode's result (src/core/run-code.ts), plus what only the emulated CPU can tell. */
+export interface RunOnEmuResult extends RunCodeResult {
   /** True when the run stopped because maxInstructions retired. */
   hitMaxInstructions: boolean;
-  exits: number;
-  regs: KvmRegs;
-  sregs: KvmSregs;
-  /** A copy of guest RAM at the end. */
-  memory: Uint8Array;
-  io: IoAccess[];
-  seconds: number;
   /** Instructions retired (the emulator's TSC). */
   instructions: number;
   /** The CPU itself, to continue running or inspect hidden state. */
@@ -63,15 +51,6 @@ const CHUNK = 1 << 20;
 /** kvm_sregs fields MachineState has no counterpart for, as KVM reports them after reset. */
 const SREGS_EXTRA = { apic_base: 0xfee00900n, interrupt_bitmap: [0n, 0n, 0n, 0n] };
 
-/** Converts KVM-style CPUID entries into the emulator's leaf map. */
-export function cpuidMap(entries: readonly CpuidEntry[]): Map<string, CpuidLeaf> {
-  const m = new Map<string, CpuidLeaf>();
-  for (const e of entries) {
-    const sub = (e.flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) !== 0 ? e.index : 0;
-    m.set(cpuidKey(e.function, sub), [e.eax | 0, e.ebx | 0, e.ecx | 0, e.edx | 0]);
-  }
-  return m;
-}
 
 /**
  * A Cpu loaded like runOnKvm loads its vCPU: RAM of `memSize` bytes from
@@ -106,7 +85,7 @@ export function runOnEmu(opts: RunOnEmuOptions): RunOnEmuResult {
   const io: IoAccess[] = [];
   cpu.io = {
     in(port, size) {
-      const data = inData(port, size, opts.onIo);
+      const data = inValue(port, size, opts.onIo);
       io.push({ port, size, direction: 'in', data });
       cpu.requestStop(); // one exit per access, after the instruction completed
       let v = 0;
@@ -185,10 +164,3 @@ function finalExit(cpu: Cpu): VcpuExit {
   return { kind: 'unknown', reason: 0, hardwareExitReason: BigInt(e.reason) };
 }
 
-function inData(port: number, size: number, onIo: RunOnEmuOptions['onIo']): Uint8Array {
-  const value = onIo ? onIo(port, size) : 0xffffffff;
-  if (typeof value !== 'number') return value.slice(0, size);
-  const d = new Uint8Array(size);
-  for (let k = 0; k < size; k++) d[k] = (value >>> (8 * k)) & 0xff;
-  return d;
-}

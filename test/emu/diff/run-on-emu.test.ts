@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BOOT_CODE_ADDR, BOOT_STACK_TOP, buildLongMode, MSR_LSTAR, MSR_STAR } from '../../../src/core/boot/longmode.ts';
-import { cpuidMap, runOnEmu } from '../../../src/core/emu/run-code.ts';
+import { cpuidMap } from '../../../src/core/emu/cpu-state.ts';
+import { runOnEmu } from '../../../src/core/emu/run-code.ts';
 import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import { runOnKvm } from '../../../src/core/kvm/run-code.ts';
 import { cpuidKey } from '../../../src/emu/cpuid.ts';
