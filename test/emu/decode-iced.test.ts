@@ -27,6 +27,7 @@ import { GuestFault, UD } from '../../src/emu/fault.ts';
 import { HIGH_BYTE, Insn, SEG_FS, SEG_GS } from '../../src/emu/insn.ts';
 import { OPS } from '../../src/emu/opcodes.ts';
 import { CODE, makeMachine } from './machine.ts';
+import { prng } from './prng.ts';
 
 /**
  * Byte strings iced calls invalid but we deliberately execute. Each entry:
@@ -40,16 +41,6 @@ OPS.forEach((d, k) => {
   if (d) ROWS.push(k);
 });
 
-/** xorshift32 with a fixed seed: the corpus is the same on every run. */
-function prng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return Math.floor(((s >>> 0) / 4294967296) * n);
-  };
-}
 
 function sample(ri: (n: number) => number): number[] {
   const b: number[] = [];

@@ -17,17 +17,8 @@ import { GuestFault } from '../../src/emu/fault.ts';
 import { Insn } from '../../src/emu/insn.ts';
 import { OPS } from '../../src/emu/opcodes.ts';
 import { CODE, DATA, makeMachine, STACK_TOP } from './machine.ts';
+import { prng } from './prng.ts';
 
-/** xorshift32 with a fixed seed. */
-function prng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return Math.floor(((s >>> 0) / 4294967296) * n);
-  };
-}
 
 const PREFIXES = [0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65];
 const ROWS: number[] = [];

@@ -4,8 +4,6 @@
  * created here and, if not, why. The classes themselves live in src/core/api.
  */
 import { Kvm } from '../api/kvm.ts';
-import type { VcpuFd } from '../api/vcpu.ts';
-import type { VmFd } from '../api/vm.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
 import { KVM_DEVICE_PATH, KvmBackend } from './backend.ts';
 
@@ -13,10 +11,6 @@ export { KVM_DEVICE_PATH } from './backend.ts';
 export type { GuestMemory } from '../api/vm.ts';
 
 export type Availability = { ok: true } | { ok: false; reason: string };
-
-export type KvmSystem = Kvm;
-export type KvmVm = VmFd;
-export type KvmVcpu = VcpuFd;
 
 export const KvmSystem = {
   /** Opens /dev/kvm (or `path`) on a fresh KvmBackend and checks API version 12. */

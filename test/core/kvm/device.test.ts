@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KvmSystem, type KvmVm } from '../../../src/core/kvm/device.ts';
+import type { VmFd } from '../../../src/core/api/index.ts';
+import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import { KvmCap } from '../../../src/core/uapi/ioctls.ts';
 import { KvmError } from '../../../src/core/uapi/errors.ts';
 import { BOOT_CODE_ADDR, writeLongModeTables } from '../../../src/core/boot/longmode.ts';
@@ -51,7 +52,7 @@ describe.skipIf(kvmSkipReason('KvmSystem/KvmVm/KvmVcpu'))('/dev/kvm objects', ()
 
   it('maps guest memory zero-copy and round-trips registers and MSRs', () => {
     const sys = track(KvmSystem.open());
-    const vm: KvmVm = track(sys.createVm());
+    const vm: VmFd = track(sys.createVm());
     const mem = vm.mapMemory({ size: 1 << 20 });
     expect(mem.bytes.length).toBe(1 << 20);
     expect(mem.bytes.every((b) => b === 0)).toBe(true);

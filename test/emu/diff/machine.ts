@@ -19,7 +19,8 @@
 import { BOOT_IDT_ADDR, bootSegments, buildLongMode, SEL_KERNEL_CODE } from '../../../src/core/boot/longmode.ts';
 import type { MachineState } from '../../../src/core/boot/state.ts';
 import { createEmuCpu } from '../../../src/core/emu/run-code.ts';
-import { KvmSystem, type KvmVcpu, type KvmVm } from '../../../src/core/kvm/device.ts';
+import type { Kvm, VcpuFd, VmFd } from '../../../src/core/api/index.ts';
+import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
 import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
@@ -101,9 +102,9 @@ function handlerVector(ripAfterHlt: bigint): number {
 }
 
 export class KvmSide {
-  private readonly sys: KvmSystem;
-  private vm!: KvmVm;
-  private vcpu!: KvmVcpu;
+  private readonly sys: Kvm;
+  private vm!: VmFd;
+  private vcpu!: VcpuFd;
   ram!: Uint8Array;
 
   constructor(
