@@ -9,6 +9,7 @@
  */
 import { defaultCpuid } from './cpuid.ts';
 import { decode } from './decode.ts';
+import { bindInsn } from './dispatch.ts';
 import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState, DR6_BS, DR6_FIXED_1, DR7_GD } from './debug.ts';
 import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
 import { BP, DB, DE, DF, GP, GuestFault, MC, NP, OF, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
@@ -527,8 +528,9 @@ export class Cpu implements MmuHost {
     } else {
       const mmu = this.mmu;
       decode(i, (k) => mmu.fetch8(la + k));
-      if (pa + i.len > ram.size || off + i.len > 4096) return i;
+      if (pa + i.len > ram.size || off + i.len > 4096) return bindInsn(i);
     }
+    bindInsn(i);
     const ppn = pa >>> 12;
     let page = this.icache[ppn];
     if (page === undefined) {

@@ -1,33 +1,22 @@
 /**
  * x86-64 instruction decoder for 64-bit mode (SDM Vol. 2 §2.1–2.2, APX REX2
  * per the Intel APX architecture specification §3.1): legacy prefixes, REX,
- * REX2, opcode maps 0 and 1, ModRM/SIB/displacement, immediates. It finds
- * lengths and fields once; handlers never decode again (style.md §3).
- * Unknown or invalid encodings bind to a #UD handler; they never throw.
+ * REX2, opcode maps 0 (one byte), 1 (0F), 2 (0F 38) and 3 (0F 3A), the
+ * mandatory prefix, ModRM/SIB/displacement, immediates. It finds lengths and
+ * fields once and picks the opcode-table row (`Insn.row`); it binds no
+ * handler (dispatch.ts does, for cpu.ts) and imports no executor.
+ * Invalid encodings leave `row` undefined (#UD); they never throw, except the
+ * #GP of an instruction longer than 15 bytes and #PF from fetching its bytes.
  */
-import { GP, GuestFault, UD } from './fault.ts';
-import { HIGH_BYTE, Insn, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, type Handler } from './insn.ts';
-import { I_B, I_GRP3, I_MOFFS, I_NONE, I_REL32, I_UB, I_V, I_W, I_WB, I_Z, OPS } from './opcodes.ts';
-import { XCR0_APX } from './regs.ts';
-import type { Cpu } from './cpu.ts';
+import { GP, GuestFault } from './fault.ts';
+import { HIGH_BYTE, Insn, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, UNBOUND } from './insn.ts';
+import { I_B, I_MOFFS, I_NONE, I_REL32, I_UB, I_V, I_W, I_WB, I_Z, M_MOD_IGNORED, M_NONE, type OpRow } from './opcodes/row.ts';
+import { JMPABS_ROW, OPCODES, prefixClass, type OpTable } from './opcodes/table.ts';
 
 export const MAX_INSN_LEN = 15;
 
 /** Reads the k-th byte of the instruction (may raise #PF). */
 export type ByteSource = (k: number) => number;
-
-const udHandler: Handler = () => {
-  throw new GuestFault(UD);
-};
-
-/** The handler every invalid encoding binds to (tests compare against it). */
-export const UD_HANDLER: Handler = udHandler;
-
-/** REX2 gate: the prefix raises #UD unless XCR0.APX is set (APX spec §3.1.2). */
-const apxGate: Handler = (cpu: Cpu, i: Insn) => {
-  if ((cpu.xcr0 & XCR0_APX) === 0) throw new GuestFault(UD);
-  i.inner(cpu, i);
-};
 
 /**
  * Opcodes that REX2 may not prefix (APX spec §3.1.2.1: legacy map 0 rows 4, 7,
@@ -39,8 +28,11 @@ export function rex2Allowed(map: number, op: number): boolean {
   return row !== 0x3 && row !== 0x8;
 }
 
-/** Decode one instruction into `i` (which is reset first). */
-export function decode(i: Insn, byte: ByteSource): void {
+/**
+ * Decode one instruction into `i` (which is reset first) with the opcode
+ * table `table` (tests pass tables of their own).
+ */
+export function decode(i: Insn, byte: ByteSource, table: OpTable = OPCODES): void {
   reset(i);
   let k = 0;
   let rex = 0, rex2 = -1; // rex2: payload byte, or -1
@@ -70,7 +62,7 @@ export function decode(i: Insn, byte: ByteSource): void {
   let map = 0;
   if (b === 0xd5) {
     // REX2: the payload follows; a REX before it is invalid.
-    if (rex !== 0) return finish(i, k, udHandler);
+    if (rex !== 0) return finish(i, k, undefined);
     if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
     rex2 = byte(k++);
     map = rex2 >> 7;
@@ -80,6 +72,12 @@ export function decode(i: Insn, byte: ByteSource): void {
     if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
     b = byte(k++);
     map = 1;
+    if (b === 0x38 || b === 0x3a) {
+      // Three-byte opcodes 0F 38 xx (map 2) and 0F 3A xx (map 3), SDM Vol. 2 §2.1.2.
+      map = b === 0x38 ? 2 : 3;
+      if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+      b = byte(k++);
+    }
   }
   i.op = b;
   i.map = map;
@@ -101,12 +99,13 @@ export function decode(i: Insn, byte: ByteSource): void {
   i.osz = W ? 8 : i.opsizePrefix ? 2 : 4;
   i.opReg = (b & 7) | B;
 
-  const def = OPS[map * 256 + b];
-  if (def === undefined) return finish(i, k, udHandler);
-  if (rex2 >= 0 && !rex2Allowed(map, b)) return finish(i, k, udHandler);
+  const slot = table.slots[(map << 10) | (prefixClass(i) << 8) | b];
+  if (slot === undefined) return finish(i, k, undefined);
+  if (rex2 >= 0 && !rex2Allowed(map, b)) return finish(i, k, undefined);
+  let row: OpRow | undefined = slot.cells[0];
 
   // ---- ModRM, SIB, displacement
-  if (def.modrm) {
+  if (slot.modrm !== M_NONE) {
     if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
     const m = byte(k++);
     const mod = m >> 6, regf = (m >> 3) & 7, rmf = m & 7;
@@ -114,7 +113,8 @@ export function decode(i: Insn, byte: ByteSource): void {
     i.digit = regf;
     i.reg = regf | R;
     i.reg8 = !i.rex && regf >= 4 ? HIGH_BYTE | (regf - 4) : i.reg;
-    if (mod === 3 || def.modIgnored) {
+    row = slot.cells[(mod === 3 || slot.modrm === M_MOD_IGNORED ? 8 : 0) | regf];
+    if (mod === 3 || slot.modrm === M_MOD_IGNORED) {
       i.regForm = true;
       i.rm = rmf | B;
       i.rm8 = !i.rex && rmf >= 4 ? HIGH_BYTE | (rmf - 4) : i.rm;
@@ -146,21 +146,19 @@ export function decode(i: Insn, byte: ByteSource): void {
     }
   }
 
-  // f64: 64-bit operand size whatever 66 says (Intel; near branches).
-  if ((def.f64 >> i.digit) & 1) i.osz = 8;
-
-  // ---- immediates
-  let imm = def.imm;
-  if (imm === I_GRP3) imm = i.digit < 2 ? (b === 0xf6 ? I_B : I_Z) : I_NONE;
   let jmpabsUd = false;
   if (rex2 >= 0 && map === 0 && b === 0xa1) {
     // JMPABS: REX2 with M0=0 and W=0, A1, imm64; the R/X/B payload bits are
     // ignored. W=1 (a REX2 MOV moffs) and the prefixes 66/67/F0/F2/F3 are #UD
     // (APX spec, JMPABS). The length is the same either way.
+    row = JMPABS_ROW;
     jmpabsUd = W === 1 || i.opsizePrefix || i.asz === 4 || i.lock || i.rep !== 0;
-    imm = I_V;
-    i.osz = 8;
   }
+  // f64: 64-bit operand size whatever 66 says (Intel; near branches).
+  if (row !== undefined && row.f64) i.osz = 8;
+
+  // ---- immediates (of the opcode's first row when no row was picked)
+  const imm = (row ?? slot.shape).imm;
   if (imm !== I_NONE) {
     let n = 0;
     switch (imm) {
@@ -197,25 +195,21 @@ export function decode(i: Insn, byte: ByteSource): void {
     k += n;
   }
 
-  if (jmpabsUd) return finish(i, k, udHandler);
+  if (jmpabsUd) return finish(i, k, undefined);
   // LOCK only with a memory destination of a lockable instruction (SDM Vol. 2 LOCK).
-  if (i.lock && (i.regForm || !i.hasModrm || ((def.lock >> i.digit) & 1) === 0)) return finish(i, k, udHandler);
-  const h = def.bind(i) ?? udHandler;
-  if (rex2 >= 0) {
-    i.inner = h;
-    return finish(i, k, apxGate);
-  }
-  finish(i, k, h);
+  if (i.lock && (i.regForm || !i.hasModrm || row === undefined || !row.lock)) return finish(i, k, undefined);
+  finish(i, k, row);
 }
 
-function finish(i: Insn, len: number, h: Handler): void {
+function finish(i: Insn, len: number, row: OpRow | undefined): void {
   i.len = len;
-  i.h = h;
+  i.row = row;
 }
 
 function reset(i: Insn): void {
-  i.h = udHandler;
-  i.inner = udHandler;
+  i.h = UNBOUND;
+  i.inner = UNBOUND;
+  i.row = undefined;
   i.len = 0;
   i.op = 0;
   i.map = 0;
@@ -247,10 +241,14 @@ function reset(i: Insn): void {
 }
 
 /** Decode from a byte array (tests, disassembly of APX encodings). */
-export function decodeBytes(bytes: ArrayLike<number>, i: Insn = new Insn()): Insn {
-  decode(i, (k) => {
-    if (k >= bytes.length) throw new GuestFault(GP, 0);
-    return bytes[k] & 0xff;
-  });
+export function decodeBytes(bytes: ArrayLike<number>, i: Insn = new Insn(), table: OpTable = OPCODES): Insn {
+  decode(
+    i,
+    (k) => {
+      if (k >= bytes.length) throw new GuestFault(GP, 0);
+      return bytes[k] & 0xff;
+    },
+    table,
+  );
   return i;
 }

@@ -12,7 +12,7 @@
  * followed by `…` (its operands are not spelled out).
  */
 import { HIGH_BYTE, type Insn } from './insn.ts';
-import { OPS } from './opcodes.ts';
+import { OPCODES, prefixClass } from './opcodes/table.ts';
 
 const R64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi'];
 const R32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
@@ -155,8 +155,8 @@ function map1(i: Insn): string | undefined {
  * are not mandatory.
  */
 export function formatApx(i: Insn): string {
-  const def = OPS[i.map * 256 + i.op];
-  if (def === undefined) return '(bad)';
-  const body = (i.map === 0 ? map0(i) : map1(i)) ?? `${def.mnemonic} …`;
+  const slot = OPCODES.slot(i.map, prefixClass(i), i.op);
+  if (slot === undefined) return '(bad)';
+  const body = (i.map === 0 ? map0(i) : i.map === 1 ? map1(i) : undefined) ?? `${(i.row ?? slot.shape).mnemonic} …`;
   return i.lock ? `lock ${body}` : body;
 }

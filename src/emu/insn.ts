@@ -1,9 +1,11 @@
 /**
  * A decoded instruction. Decoding happens once per physical address (the
- * decode cache in cpu.ts); executing calls `h(cpu, insn)`, a handler chosen at
- * decode time by the opcode table's `bind` (by form, operand size, prefix).
+ * decode cache in cpu.ts): decode.ts fills the fields and picks the opcode
+ * row, dispatch.ts binds the handler (chosen by the row's family by form,
+ * operand size, prefix); executing calls `h(cpu, insn)`.
  */
 import type { Cpu } from './cpu.ts';
+import type { OpRow } from './opcodes/row.ts';
 
 export type Handler = (cpu: Cpu, i: Insn) => void;
 
@@ -13,13 +15,20 @@ export const SEG_ES = 0, SEG_CS = 1, SEG_SS = 2, SEG_DS = 3, SEG_FS = 4, SEG_GS 
 /** Byte-register code for AH/CH/DH/BH (legacy encodings 4–7 without REX). */
 export const HIGH_BYTE = 64;
 
+/** The handler of an instruction dispatch.ts has not bound (a host bug if it runs). */
+export const UNBOUND: Handler = () => {
+  throw new Error('instruction executed before it was bound');
+};
+
 export class Insn {
   /** Executes the instruction; RIP already points past it when called. */
-  h: Handler = noHandler;
+  h: Handler = UNBOUND;
   /** The real handler behind a gate (e.g. REX2's XCR0.APX check). */
-  inner: Handler = noHandler;
+  inner: Handler = UNBOUND;
+  /** The opcode-table row the decoder picked; undefined: the encoding is #UD. */
+  row: OpRow | undefined = undefined;
   len = 0;
-  /** Opcode byte and map: 0 one-byte, 1 0F. */
+  /** Opcode byte and map: 0 one-byte, 1 0F, 2 0F 38, 3 0F 3A. */
   op = 0;
   map = 0;
   /** Operand size in bytes as the prefixes give it (2, 4, 8); byte forms ignore it. */
@@ -73,6 +82,3 @@ export class Insn {
   takenRip = NaN;
 }
 
-function noHandler(): void {
-  throw new Error('instruction executed before it was bound');
-}

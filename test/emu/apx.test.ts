@@ -13,7 +13,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, rex2Allowed, UD_HANDLER } from '../../src/emu/decode.ts';
+import { decodeBytes, rex2Allowed } from '../../src/emu/decode.ts';
+import { bindInsn, UD_HANDLER } from '../../src/emu/dispatch.ts';
 import { formatApx } from '../../src/emu/disasm-apx.ts';
 import { EXIT_EXCEPTION, EXIT_HLT } from '../../src/emu/exits.ts';
 import { GP, UD } from '../../src/emu/fault.ts';
@@ -52,14 +53,14 @@ describe('REX2: decoded fields (fixture)', () => {
     expect(ud.length).toBeGreaterThan(15);
   });
   it.each(valid.map((e) => [e.bytes, e.llvm, e] as const))('%s  %s', (hex, _llvm, e) => {
-    const i = decodeBytes(bytes(hex));
+    const i = bindInsn(decodeBytes(bytes(hex)));
     expect(i.rex2).toBe(true);
     expect(i.rex).toBe(true);
     expect(i.h).not.toBe(UD_HANDLER); // the XCR0.APX gate, in front of the family's handler
     expect(i).toMatchObject(e.expect);
   });
   it.each(ud.map((e) => [e.bytes, e.note ?? '', e] as const))('%s is #UD (%s)', (hex) => {
-    expect(decodeBytes(bytes(hex)).h).toBe(UD_HANDLER);
+    expect(bindInsn(decodeBytes(bytes(hex))).h).toBe(UD_HANDLER);
   });
 });
 
@@ -116,7 +117,7 @@ const le64 = (v: bigint) => Array.from({ length: 8 }, (_, k) => Number((u64(v) >
 
 /** Whether a family binds the legacy (non-APX) form yet; the REX2 tests need it. */
 function bound(hex: string): boolean {
-  return decodeBytes(bytes(hex)).h !== UD_HANDLER;
+  return bindInsn(decodeBytes(bytes(hex))).h !== UD_HANDLER;
 }
 function needs(...forms: [string, string][]): string | undefined {
   const missing = forms.filter(([hex]) => !bound(hex)).map(([, what]) => what);

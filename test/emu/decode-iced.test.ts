@@ -20,12 +20,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Code, CodeExt, Decoder, DecoderOptions, EncodingKind, OpCodeOperandKind, OpCodeTableKind, OpKind, Register } from 'iced-x86';
-import { decodeBytes, UD_HANDLER } from '../../src/emu/decode.ts';
+import { decodeBytes } from '../../src/emu/decode.ts';
+import { bindInsn, UD_HANDLER } from '../../src/emu/dispatch.ts';
 import type { Cpu } from '../../src/emu/cpu.ts';
 import { EXIT_EXCEPTION } from '../../src/emu/exits.ts';
 import { GuestFault, UD } from '../../src/emu/fault.ts';
 import { HIGH_BYTE, Insn, SEG_FS, SEG_GS } from '../../src/emu/insn.ts';
-import { OPS } from '../../src/emu/opcodes.ts';
+import { OPCODES, prefixClass } from '../../src/emu/opcodes/table.ts';
 import { CODE, makeMachine } from './machine.ts';
 import { prng } from './prng.ts';
 
@@ -36,10 +37,10 @@ import { prng } from './prng.ts';
 const DOCUMENTED_DIFFERENCES: { why: string; match: (i: Insn, bytes: number[]) => boolean }[] = [];
 
 const LEGACY_PREFIXES = [0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65];
-const ROWS: number[] = [];
-OPS.forEach((d, k) => {
-  if (d) ROWS.push(k);
-});
+/** map * 256 + opcode of every opcode in our table. */
+const ROWS = OPCODES.opcodes;
+/** The escape bytes in front of a map's opcode byte. */
+const ESCAPES = [[], [0x0f], [0x0f, 0x38], [0x0f, 0x3a]];
 
 
 function sample(ri: (n: number) => number): number[] {
@@ -53,8 +54,7 @@ function sample(ri: (n: number) => number): number[] {
   if (ri(3) === 0) b.push(0x40 | ri(16));
   if (ri(40) === 0) b.push(LEGACY_PREFIXES[ri(LEGACY_PREFIXES.length)]); // a prefix after REX cancels it
   const row = ROWS[ri(ROWS.length)];
-  if (row >= 256) b.push(0x0f);
-  b.push(row & 0xff);
+  b.push(...ESCAPES[row >> 8], row & 0xff);
   // ModRM: favour memory forms with a SIB byte and every mod.
   if (ri(4) === 0) b.push((ri(4) << 6) | (ri(8) << 3) | 4);
   while (b.length < 16) b.push(ri(256));
@@ -198,13 +198,13 @@ describe('decoder vs iced-x86', () => {
       try {
         let threw: GuestFault | undefined;
         try {
-          decodeBytes(b, i);
+          bindInsn(decodeBytes(b, i));
         } catch (e) {
           if (!(e instanceof GuestFault)) throw e;
           threw = e;
         }
         if (threw === undefined && i.rex2) continue; // APX: iced knows no REX2
-        const def = threw === undefined ? OPS[i.map * 256 + i.op] : undefined;
+        const def = threw === undefined ? OPCODES.slot(i.map, prefixClass(i), i.op)?.shape : undefined;
         if (x.code === Code.INVALID) {
           if (def === undefined) continue;
           invalidChecked++;
@@ -215,8 +215,8 @@ describe('decoder vs iced-x86', () => {
         }
         const c = infoOf(x.code);
         if (c.enc !== EncodingKind.Legacy) continue;
-        const map = c.table === OpCodeTableKind.Normal ? 0 : c.table === OpCodeTableKind.T0F ? 1 : -1;
-        if (map < 0 || OPS[map * 256 + c.op] === undefined) continue;
+        const map = [OpCodeTableKind.Normal, OpCodeTableKind.T0F, OpCodeTableKind.T0F38, OpCodeTableKind.T0F3A].indexOf(c.table);
+        if (map < 0 || !OPCODES.hasOpcode(map, c.op)) continue;
         compared++;
         if (threw !== undefined) {
           mismatches.push(`${hex(b, x.length)} (${c.text}): ours raised ${threw.name}`);

@@ -5,7 +5,8 @@
  * follow from the encoding rules, not from our output.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, MAX_INSN_LEN, UD_HANDLER } from '../../src/emu/decode.ts';
+import { decodeBytes, MAX_INSN_LEN } from '../../src/emu/decode.ts';
+import { bindInsn, UD_HANDLER } from '../../src/emu/dispatch.ts';
 import { EXIT_EXCEPTION } from '../../src/emu/exits.ts';
 import { GP, GuestFault, UD } from '../../src/emu/fault.ts';
 import { HIGH_BYTE, Insn, SEG_DS, SEG_FS, SEG_GS } from '../../src/emu/insn.ts';
@@ -172,10 +173,10 @@ const LOCK_UD: [string, string][] = [
 
 describe('decoder: invalid encodings bind to #UD', () => {
   it.each(INVALID_64)('%s  %s', (hex) => {
-    expect(decodeBytes(bytes(hex)).h).toBe(UD_HANDLER);
+    expect(bindInsn(decodeBytes(bytes(hex))).h).toBe(UD_HANDLER);
   });
   it.each(LOCK_UD)('%s  %s', (hex) => {
-    expect(decodeBytes(bytes(hex)).h).toBe(UD_HANDLER);
+    expect(bindInsn(decodeBytes(bytes(hex))).h).toBe(UD_HANDLER);
   });
   it.each([
     ['f0 01 18', 'lock add [rax], ebx'],

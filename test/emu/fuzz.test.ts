@@ -12,19 +12,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../src/emu/cpu.ts';
 import { decodeBytes } from '../../src/emu/decode.ts';
+import { bindInsn } from '../../src/emu/dispatch.ts';
 import { EXIT_BUDGET, EXIT_EXCEPTION, EXIT_NAMES } from '../../src/emu/exits.ts';
 import { GuestFault } from '../../src/emu/fault.ts';
 import { Insn } from '../../src/emu/insn.ts';
-import { OPS } from '../../src/emu/opcodes.ts';
+import { OPCODES, prefixClass } from '../../src/emu/opcodes/table.ts';
 import { CODE, DATA, makeMachine, STACK_TOP } from './machine.ts';
 import { prng } from './prng.ts';
 
 
 const PREFIXES = [0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65];
-const ROWS: number[] = [];
-OPS.forEach((d, k) => {
-  if (d) ROWS.push(k);
-});
+/** map * 256 + opcode of every opcode in our table. */
+const ROWS = OPCODES.opcodes;
 
 /** One instruction-ish byte string: mostly a table opcode with prefixes and random operand bytes. */
 function emit(ri: (n: number) => number, out: number[]): void {
@@ -38,7 +37,8 @@ function emit(ri: (n: number) => number, out: number[]): void {
     out.push(0xd5, ri(256)); // REX2 (APX)
   } else if (ri(2) === 0) out.push(0x40 | ri(16));
   const row = ROWS[ri(ROWS.length)];
-  if (row >= 256 && kind !== 1) out.push(0x0f);
+  if (row >= 256 && kind !== 1) out.push(0x0f); // REX2.M0 stands for 0F
+  if (row >= 512 && kind !== 1) out.push(row >= 768 ? 0x3a : 0x38);
   out.push(row & 0xff);
   // ModR/M: favour register forms and memory through a base register (mostly RAM).
   const r = ri(8);
@@ -76,7 +76,7 @@ describe('fuzz: decoder', () => {
       while (b.length < n) b.push(ri(256));
       b.length = Math.min(b.length, 16);
       try {
-        decodeBytes(b, i);
+        bindInsn(decodeBytes(b, i));
         if (i.len < 1 || i.len > 15) throw new Error(`bad length ${i.len}`);
       } catch (e) {
         if (e instanceof GuestFault) {
@@ -150,7 +150,7 @@ describe('fuzz: execution', () => {
         }
         // The instruction that failed, decoded again from its bytes (the CPU keeps no pointer to it).
         const op = pa >= 0 ? decodeBytes(cpu.mem.u8.subarray(pa, pa + 15)) : new Insn();
-        const row = OPS[op.map * 256 + op.op];
+        const row = op.row ?? OPCODES.slot(op.map, prefixClass(op), op.op)?.shape;
         const key = `${row?.mnemonic ?? '?'}:${err.message}`;
         const f = failures.get(key);
         if (f) f.count++;
