@@ -40,6 +40,10 @@
  * and immediate of the first row declared for (map, op), so its length is the
  * same whatever the prefixes and /digit (as for 0F B8 without F3).
  * All rows of one (map, op) agree on whether there is a ModRM byte.
+ *
+ * A new instruction is one row in its map's table plus one handler that its
+ * family's `bind` returns for it, e.g. for ADDSS (docs/emu.md, "The opcode table"):
+ *   { op: 0x58, pfx: P_F3, mnemonic: 'addss', modrm: M_RM, exec: 'sse' }
  */
 
 /** Immediate kinds. */
