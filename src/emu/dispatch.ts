@@ -18,7 +18,7 @@ import * as str from './exec/string.ts';
 import * as system from './exec/system.ts';
 import { GuestFault, UD } from './fault.ts';
 import type { Handler, Insn } from './insn.ts';
-import type { Family } from './opcodes/row.ts';
+import { FAMILIES, type Family } from './opcodes/row.ts';
 import { XCR0_APX } from './regs.ts';
 
 type Bind = (i: Insn) => Handler | undefined;
@@ -36,6 +36,9 @@ const BIND: { readonly [F in Family]: Bind } = {
   string: str.bind,
   system: system.bind,
 };
+
+/** BIND by FAMILIES index (OpRow.execIndex): an array load, not a lookup by name. */
+const BINDS: readonly Bind[] = FAMILIES.map((f) => BIND[f]);
 
 /** The handler every invalid or unimplemented encoding binds to (tests compare against it). */
 export const UD_HANDLER: Handler = () => {
@@ -55,7 +58,7 @@ export function bindInsn(i: Insn): Insn {
     i.h = UD_HANDLER; // the decoder found the encoding invalid
     return i;
   }
-  const h = (row.exec === undefined ? undefined : BIND[row.exec](i)) ?? UD_HANDLER;
+  const h = (row.execIndex < 0 ? undefined : BINDS[row.execIndex](i)) ?? UD_HANDLER;
   if (i.rex2) {
     i.inner = h;
     i.h = apxGate;

@@ -10,7 +10,7 @@
  */
 import { Code, Decoder, DecoderOptions, Mnemonic } from 'iced-x86';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes } from '../../src/emu/decode.ts';
+import { decodeBytes, decoderFor } from '../../src/emu/decode.ts';
 import { Insn } from '../../src/emu/insn.ts';
 import {
   I_B, I_UB, M_MEM, M_MOD_IGNORED, M_NONE, M_REG, M_RM, P_66, P_F2, P_F3, P_NP, type RowSpec,
@@ -129,6 +129,7 @@ const SSE_MAP3: RowSpec[] = [
   { op: 0x63, pfx: P_66, mnemonic: 'pcmpistri', modrm: M_RM, imm: I_UB },
 ];
 const SSE = new OpTable([[], SSE_MAP1, SSE_MAP2, SSE_MAP3]);
+const decodeSse = decoderFor(SSE);
 const ESCAPES = [[], [0x0f], [0x0f, 0x38], [0x0f, 0x3a]];
 const PREFIXES = [0x66, 0xf2, 0xf3, 0x66, 0xf2, 0xf3, 0x67, 0x2e, 0x64, 0xf0];
 
@@ -148,7 +149,7 @@ describe('an SSE-shaped table in maps 1–3 agrees with iced-x86', () => {
       b.push(...ESCAPES[key >> 8], key & 0xff);
       b.push(ri(2) === 0 ? 0xc0 | ri(64) : ri(256)); // ModRM: half register forms
       while (b.length < 15) b.push(ri(256));
-      decodeBytes(b, i, SSE);
+      decodeBytes(b, i, decodeSse);
       const dec = new Decoder(64, new Uint8Array(b), DecoderOptions.None);
       const x = dec.decode();
       const hex = b.slice(0, Math.max(i.len, x.length)).map((v) => v.toString(16).padStart(2, '0')).join(' ');

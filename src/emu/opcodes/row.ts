@@ -76,7 +76,8 @@ export const P_F2 = 4;
 export const PC_NONE = 0, PC_66 = 1, PC_F3 = 2, PC_F2 = 3;
 
 /** Executor families; dispatch.ts maps each to its module's `bind`. */
-export type Family = 'alu' | 'muldiv' | 'shift' | 'bits' | 'mov' | 'stack' | 'control' | 'string' | 'flagops' | 'system' | 'apx';
+export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx'] as const;
+export type Family = (typeof FAMILIES)[number];
 
 /** VEX columns (SDM Vol. 2 §3.1.1.2 opcode notation VEX.[NDS].L.pp.mmmmm.W; 'ig' = LIG/WIG). */
 export interface VexSpec {
@@ -113,6 +114,8 @@ export interface OpRow {
   readonly modrm: number;
   readonly imm: number;
   readonly exec: Family | undefined;
+  /** Index of `exec` in FAMILIES, or -1 (dispatch.ts indexes an array with it). */
+  readonly execIndex: number;
   readonly f64: boolean;
   readonly lock: boolean;
   readonly vex: VexSpec | undefined;
@@ -137,6 +140,7 @@ export function expandRow(map: number, s: RowSpec): OpRow[] {
         modrm: s.modrm ?? M_NONE,
         imm: s.imm ?? I_NONE,
         exec: s.exec,
+        execIndex: s.exec === undefined ? -1 : FAMILIES.indexOf(s.exec),
         f64: s.f64 ?? false,
         lock: s.lock ?? false,
         vex: s.vex,
