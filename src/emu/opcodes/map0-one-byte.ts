@@ -4,40 +4,25 @@
  */
 import { I_B, I_MOFFS, I_REL32, I_UB, I_V, I_W, I_WB, I_Z, M_RM, type RowSpec } from './row.ts';
 
+/** An ALU block: Eb,Gb and Ev,Gv (lockable, but not CMP) · Gb,Eb and Gv,Ev · AL,Ib · rAX,Iz. */
+function alu(base: number, mnemonic: string): RowSpec[] {
+  return [
+    { op: [base, base + 1], mnemonic, modrm: M_RM, exec: 'alu', lock: mnemonic !== 'cmp' },
+    { op: [base + 2, base + 3], mnemonic, modrm: M_RM, exec: 'alu' },
+    { op: base + 4, mnemonic, imm: I_B, exec: 'alu' },
+    { op: base + 5, mnemonic, imm: I_Z, exec: 'alu' },
+  ];
+}
+
 export const MAP0: readonly RowSpec[] = [
-  // ALU: Eb,Gb and Ev,Gv (lockable but CMP) · Gb,Eb and Gv,Ev · AL,Ib · rAX,Iz
-  { op: [0x00, 0x01], mnemonic: 'add', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x02, 0x03], mnemonic: 'add', modrm: M_RM, exec: 'alu' },
-  { op: 0x04, mnemonic: 'add', imm: I_B, exec: 'alu' },
-  { op: 0x05, mnemonic: 'add', imm: I_Z, exec: 'alu' },
-  { op: [0x08, 0x09], mnemonic: 'or', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x0a, 0x0b], mnemonic: 'or', modrm: M_RM, exec: 'alu' },
-  { op: 0x0c, mnemonic: 'or', imm: I_B, exec: 'alu' },
-  { op: 0x0d, mnemonic: 'or', imm: I_Z, exec: 'alu' },
-  { op: [0x10, 0x11], mnemonic: 'adc', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x12, 0x13], mnemonic: 'adc', modrm: M_RM, exec: 'alu' },
-  { op: 0x14, mnemonic: 'adc', imm: I_B, exec: 'alu' },
-  { op: 0x15, mnemonic: 'adc', imm: I_Z, exec: 'alu' },
-  { op: [0x18, 0x19], mnemonic: 'sbb', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x1a, 0x1b], mnemonic: 'sbb', modrm: M_RM, exec: 'alu' },
-  { op: 0x1c, mnemonic: 'sbb', imm: I_B, exec: 'alu' },
-  { op: 0x1d, mnemonic: 'sbb', imm: I_Z, exec: 'alu' },
-  { op: [0x20, 0x21], mnemonic: 'and', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x22, 0x23], mnemonic: 'and', modrm: M_RM, exec: 'alu' },
-  { op: 0x24, mnemonic: 'and', imm: I_B, exec: 'alu' },
-  { op: 0x25, mnemonic: 'and', imm: I_Z, exec: 'alu' },
-  { op: [0x28, 0x29], mnemonic: 'sub', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x2a, 0x2b], mnemonic: 'sub', modrm: M_RM, exec: 'alu' },
-  { op: 0x2c, mnemonic: 'sub', imm: I_B, exec: 'alu' },
-  { op: 0x2d, mnemonic: 'sub', imm: I_Z, exec: 'alu' },
-  { op: [0x30, 0x31], mnemonic: 'xor', modrm: M_RM, exec: 'alu', lock: true },
-  { op: [0x32, 0x33], mnemonic: 'xor', modrm: M_RM, exec: 'alu' },
-  { op: 0x34, mnemonic: 'xor', imm: I_B, exec: 'alu' },
-  { op: 0x35, mnemonic: 'xor', imm: I_Z, exec: 'alu' },
-  { op: [0x38, 0x39], mnemonic: 'cmp', modrm: M_RM, exec: 'alu' },
-  { op: [0x3a, 0x3b], mnemonic: 'cmp', modrm: M_RM, exec: 'alu' },
-  { op: 0x3c, mnemonic: 'cmp', imm: I_B, exec: 'alu' },
-  { op: 0x3d, mnemonic: 'cmp', imm: I_Z, exec: 'alu' },
+  ...alu(0x00, 'add'),
+  ...alu(0x08, 'or'),
+  ...alu(0x10, 'adc'),
+  ...alu(0x18, 'sbb'),
+  ...alu(0x20, 'and'),
+  ...alu(0x28, 'sub'),
+  ...alu(0x30, 'xor'),
+  ...alu(0x38, 'cmp'),
 
   { op: [0x50, 0x57], mnemonic: 'push', exec: 'stack' },
   { op: [0x58, 0x5f], mnemonic: 'pop', exec: 'stack' },
