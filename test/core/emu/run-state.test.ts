@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ASYNC_PACING, SYNC_PACING } from '../../../src/core/emu/vcpu-run.ts';
-import { Errno, KvmError } from '../../../src/core/uapi/errors.ts';
+import { Errno } from '../../../src/core/uapi/errors.ts';
 import { KvmIoctl } from '../../../src/core/uapi/ioctls.ts';
 import { KvmExitReason, kvmRun } from '../../../src/core/uapi/kvm-run.ts';
 import { emuMachine } from './machine.ts';
@@ -16,16 +16,6 @@ const ITERATIONS = 2_500_000;
 const LOOP = [0xb9, ...new Uint8Array(new Uint32Array([ITERATIONS]).buffer), 0xff, 0xc9, 0x75, 0xfc, 0xf4];
 /** Instructions retired before the HLT exits: the MOV and two per iteration. */
 const BEFORE_HLT = 1 + 2 * ITERATIONS;
-
-function errnoOf(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KvmError) return e.errno;
-    throw e;
-  }
-  return 0;
-}
 
 describe('KVM_RUN run loop on emu', () => {
   it('runSync: one VM-exit per full slice of 4M instructions, then HLT', () => {
@@ -64,13 +54,13 @@ describe('KVM_RUN run loop on emu', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(settled).toBe(false);
     expect(m.counters()['vmexit.idle']).toBe(1);
-    expect(errnoOf(() => m.ioctl(KvmIoctl.KVM_RUN, 0))).toBe(Errno.EBUSY);
+    expect(m.stepErr().errno).toBe(Errno.EBUSY);
     m.b.kick(m.vcpuFd);
     await expect(p).rejects.toMatchObject({ errno: Errno.EINTR });
     expect(kvmRun.get(m.run, 'exit_reason')).toBe(KvmExitReason.INTR);
     expect(m.counters()['exit.intr']).toBe(1);
     // No run in progress any more: a synchronous KVM_RUN halts again, and returns as a signal would.
-    expect(errnoOf(() => m.ioctl(KvmIoctl.KVM_RUN, 0))).toBe(Errno.EINTR);
+    expect(m.stepErr().errno).toBe(Errno.EINTR);
     expect(m.counters()['vmexit.idle']).toBe(2);
   });
 });
