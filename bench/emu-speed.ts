@@ -3,7 +3,7 @@
  * (bench/guest: sieve, CRC-32, quicksort, gcc -O2), next to the same image
  * run natively through /dev/kvm, as a ratio measured in one run.
  */
-import { runOnEmu } from '../src/core/emu/run-code.ts';
+import { runOnEmu } from '../test/support/run-on-emu.ts';
 import { KvmSystem } from '../src/core/kvm/device.ts';
 import { kvmHost } from '../src/core/kvm/host.ts';
 import { BENCH_EXPECTED_CHECKSUM, BENCH_MEM_SIZE, benchMachine, runNative } from './native.ts';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BOOT_DEFAULT_MEM_SIZE, buildLongMode } from '../src/core/boot/longmode.ts';
 import { kvmHost } from '../src/core/kvm/host.ts';
-import { runOnKvm } from '../src/core/kvm/run-code.ts';
+import { runOnKvm } from '../test/support/run-on-kvm.ts';
 
 /** Where bench.bin is linked (bench/guest/link.ld). */
 export const BENCH_LOAD_ADDR = 0x100000;

@@ -23,15 +23,15 @@ import { KvmGuestDbg } from '../uapi/structs.ts';
 import { DR6_ACTIVE_LOW, DR6_BS } from './dr-switch.ts';
 import { hostOwnsDb, reportDebugExit } from './guest-debug.ts';
 import type { EmuVcpu } from './vcpu.ts';
+import { RUNNING, TO_USER, type Finished, type Running } from './vcpu-run.ts';
 import { guestWriteEmulatedMsr } from './vcpu-state.ts';
 
 /** run->io.data_offset: PIO data lives inside the one page (KVM uses the second page, 4096). */
 export const EMU_PIO_DATA_OFFSET = 3072;
 
-/** A step of the run loop: keep going, or return to userspace (0) / fail with an errno. */
-export type Step = { done: false } | { done: true; errno: number };
-export const CONTINUE: Step = { done: false };
-export const TO_USER: Step = { done: true, errno: 0 };
+/** What an exit leaves the run loop in: keep going, or return to userspace (0) / fail with an errno. */
+export type Step = Running | Finished;
+export const CONTINUE: Step = RUNNING;
 
 /** complete_userspace_io for port I/O: what the next KVM_RUN completes. */
 export interface PendingPio {

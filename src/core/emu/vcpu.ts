@@ -7,9 +7,10 @@
  * to userspace with the kvm_run exit KVM gives (IO, MMIO, HLT, DEBUG,
  * SHUTDOWN, INTERNAL_ERROR, FAIL_ENTRY, INTR).
  *
- * This file is the vCPU and its run loop; the state userspace reads and
- * writes (regs, sregs, events, MSRs) and event injection are in
- * vcpu-state.ts, the exit handlers in vcpu-exits.ts.
+ * This file is the vCPU and its run loop (one loop for runSync and
+ * runAsync; its run states and pacing are in vcpu-run.ts); the state
+ * userspace reads and writes (regs, sregs, events, MSRs) and event injection
+ * are in vcpu-state.ts, the exit handlers in vcpu-exits.ts.
  *
  * Every VM-exit the hypervisor handles counts `vmexit.<cpu reason>`; every
  * exit to userspace counts `exit.<name>`.
@@ -45,24 +46,14 @@ import {
 } from './vcpu-state.ts';
 import type { EmuVm } from './vm.ts';
 import { XcrState } from './xcr.ts';
+import {
+  ASYNC_PACING, EXITED, HALTED, HostClock, PREEMPTED, RUNNING, SYNC_PACING, TO_USER, failed, nextTurn, type Finished,
+  type Pacing, type PauseReason, type VcpuRunState,
+} from './vcpu-run.ts';
 
 export { EMU_PIO_DATA_OFFSET } from './vcpu-exits.ts';
 /** KVM_GET_VCPU_MMAP_SIZE on emu: one page (kvm_run + the vdbg extensions + PIO data). */
 export const EMU_VCPU_MMAP_SIZE = 4096;
-/** Instructions per CPU run between VM-exits the emulator takes to breathe (preemption-timer-like). */
-const SLICE = 1 << 22;
-/** runAsync's slice (instructions of guest time between such VM-exits). */
-const ASYNC_SLICE = 1 << 20;
-/**
- * Longest runAsync holds the event loop (ms of wall clock) before letting
- * timers, input and signals in (a TUI's key, Ctrl-C): it pauses inside a
- * slice, in guest mode, without a VM-exit — the guest and every counter see
- * the same run whatever the host's speed (a slice of 1M instructions takes
- * ~20 ms here). Guest time is looked at every YIELD_CHUNK instructions.
- */
-const YIELD_MS = 4;
-const YIELD_CHUNK = 1 << 15;
-
 const TF = BigInt(FLAG_TF);
 
 /** A queued exception (vcpu->arch.exception). */
@@ -105,10 +96,11 @@ export class EmuVcpu {
   private userIrq = -1;
   private irq: AttachedIrqchip | null = null;
   private hasRun = false;
-  private inRun = false;
+  /** Where the KVM_RUN in progress stands; Finished between runs. */
+  private state: VcpuRunState = TO_USER;
+  /** kick() during this KVM_RUN: it returns EINTR at the next look (kvm_vcpu_kick). */
   private kicked = false;
-  /** HLT with nothing that can wake the vCPU (in-kernel irqchip): KVM would block it. */
-  private blocked = false;
+  /** Resumes a run paused in HLT (set while halted). */
   private wake: (() => void) | null = null;
   /** kvm_run.insn_budget at entry (0: none) and cpu.icount then (KVM_CAP_VDBG_INSN_BUDGET). */
   private budget = 0;
@@ -203,7 +195,7 @@ export class EmuVcpu {
 
   // ============================================================ KVM_RUN
   kick(): void {
-    if (!this.inRun) return;
+    if (this.state.kind === 'finished') return;
     this.kicked = true;
     this.cpu.requestStop();
     this.wake?.();
@@ -215,81 +207,104 @@ export class EmuVcpu {
     this.wake?.();
   }
 
+  /** KVM_RUN from ioctl(): the run loop holds the host thread until it returns. */
   runSync(): number {
-    this.checkIdle();
-    const first = this.begin();
-    let s = first;
-    while (!s.done) {
-      s = this.step(this.slice(SLICE));
-      if (!s.done && this.budgetSpent()) s = this.budgetOut();
-      if (!s.done && this.blocked) s = this.blockedForever();
-    }
-    return this.finish(s);
+    const r = this.runLoop(SYNC_PACING).next();
+    if (!r.done) throw new Error('emu: a synchronous KVM_RUN paused'); // SYNC_PACING never pauses
+    return r.value;
   }
 
+  /** KVM_RUN from ioctlAsync(): the same run loop, awaiting where it pauses. */
   async runAsync(): Promise<number> {
+    const loop = this.runLoop(ASYNC_PACING);
+    for (let r = loop.next(); ; r = loop.next()) {
+      if (r.done) return r.value;
+      await r.value;
+    }
+  }
+
+  /**
+   * kvm_arch_vcpu_ioctl_run → vcpu_run: the run state machine (vcpu-run.ts),
+   * `state = match state {…}` as firecracker runs a vCPU. It yields what to
+   * await where the run pauses (never with SYNC_PACING) and returns
+   * KVM_RUN's result.
+   */
+  private *runLoop(pace: Pacing): Generator<Promise<void>, number, void> {
     this.checkIdle();
-    let s = this.begin();
-    let lastYield = performance.now();
+    const clock = new HostClock();
+    let state: VcpuRunState = this.begin();
     try {
-      while (!s.done) {
-        const entered = this.enterGuest();
-        if (entered !== null) {
-          s = entered;
-          continue;
+      while (state.kind !== 'finished') {
+        this.state = state;
+        switch (state.kind) {
+          case 'running':
+            state = yield* this.runSlice(pace, clock);
+            break;
+          case 'paused':
+            state = yield* this.pause(state.why, clock);
+            break;
         }
-        // The slice in chunks: a chunk that ends with EXIT_BUDGET used all of it, and running on from there
-        // is the same run as one call (the in-kernel irqchip cuts its CPU runs at timer events the same way).
-        let left = this.slice(ASYNC_SLICE);
-        let e: CpuExit;
-        for (;;) {
-          const chunk = Math.min(left, YIELD_CHUNK);
-          e = this.runGuest(chunk);
-          left -= chunk;
-          if (e.reason !== EXIT_BUDGET || left <= 0) break;
-          if (performance.now() - lastYield >= YIELD_MS) {
-            // Still in guest mode: whoever runs meanwhile must not touch this vCPU's state (KVM would make them wait).
-            await new Promise<void>((resolve) => setImmediate(resolve));
-            lastYield = performance.now();
-            // Kicked: the slice ends here, as the preemption timer would have ended it.
-            if (this.kicked) break;
-          }
-        }
-        s = this.exitGuest(e);
-        if (s.done) break;
-        if (this.budgetSpent()) {
-          s = this.budgetOut();
-          continue;
-        }
-        if (this.blocked) {
-          // Blocked in HLT (KVM would sleep): wait for a kick or an interrupt from userspace.
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = null;
-          this.blocked = false;
-          lastYield = performance.now();
-          if (this.kicked) s = this.intr();
-          continue;
-        }
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-        if (this.kicked) s = this.intr();
       }
     } catch (e) {
-      this.inRun = false;
+      this.state = TO_USER;
       throw e;
     }
-    return this.finish(s);
+    return this.finish(state);
+  }
+
+  /** Running: one guest entry, up to a slice of guest time, the VM-exit and its handling. */
+  private *runSlice(pace: Pacing, clock: HostClock): Generator<Promise<void>, VcpuRunState, void> {
+    const entryFailed = this.enterGuest();
+    if (entryFailed !== null) return entryFailed;
+    // The slice in chunks: a chunk that ends with EXIT_BUDGET used all of it, and running on from there
+    // is the same run as one call (the in-kernel irqchip cuts its CPU runs at timer events the same way).
+    let left = this.slice(pace.slice);
+    let e: CpuExit;
+    for (;;) {
+      const chunk = Math.min(left, pace.chunk);
+      e = this.runGuest(chunk);
+      left -= chunk;
+      if (e.reason !== EXIT_BUDGET || left <= 0) break;
+      if (clock.due()) {
+        // Still in guest mode: whoever runs meanwhile must not touch this vCPU's state (KVM would make them wait).
+        this.state = PREEMPTED;
+        yield nextTurn();
+        clock.resumed();
+        this.state = RUNNING;
+        // Kicked: the slice ends here, as the preemption timer would have ended it.
+        if (this.kicked) break;
+      }
+    }
+    return this.afterExit(this.exitGuest(e), pace);
+  }
+
+  /** What the run does after a VM-exit handled inside: return, block in HLT, or go on. */
+  private afterExit(s: VcpuRunState, pace: Pacing): VcpuRunState {
+    if (s.kind === 'finished') return s;
+    if (this.budgetSpent()) return this.budgetOut();
+    if (s.kind === 'paused') {
+      // Blocked in HLT: a synchronous KVM_RUN would sleep forever here (nothing can wake it): return as a signal would.
+      return pace.pauses ? s : this.intr();
+    }
+    return pace.pauses ? EXITED : RUNNING;
+  }
+
+  /** Paused: the event loop runs, for a turn or until a kick or KVM_IRQ_LINE wakes the halted vCPU. */
+  private *pause(why: PauseReason, clock: HostClock): Generator<Promise<void>, VcpuRunState, void> {
+    yield why === 'halted' ? new Promise<void>((resolve) => (this.wake = resolve)) : nextTurn();
+    this.wake = null;
+    clock.resumed();
+    return this.kicked ? this.intr() : RUNNING;
   }
 
   private checkIdle(): void {
-    if (this.inRun) throw new KvmError(Errno.EBUSY, 'KVM_RUN', 'emu: KVM_RUN is already in progress on this vCPU');
+    if (this.state.kind !== 'finished') throw new KvmError(Errno.EBUSY, 'KVM_RUN', 'emu: KVM_RUN is already in progress on this vCPU');
   }
 
   /** kvm_arch_vcpu_ioctl_run up to vcpu_run. */
   private begin(): Step {
-    this.inRun = true;
+    this.state = RUNNING;
     this.kicked = false;
-    this.blocked = false;
     this.cpu.stopRequested = false;
     const run = this.run;
     kvmRun.set(run, 'flags', 0);
@@ -300,7 +315,7 @@ export class EmuVcpu {
       if (cr8 & ~0xfn) throw new KvmError(Errno.EINVAL, 'KVM_RUN', 'kvm_run.cr8 has reserved bits');
       this.cpu.cr8 = Number(cr8);
     } catch (e) {
-      if (e instanceof KvmError) return { done: true, errno: e.errno };
+      if (e instanceof KvmError) return failed(e.errno);
       throw e;
     }
     // The instruction budget counts from here: completing the last IO exit retires that instruction.
@@ -319,13 +334,13 @@ export class EmuVcpu {
     return CONTINUE;
   }
 
-  private finish(s: Step & { done: true }): number {
+  private finish(s: Finished): number {
     if (this.budget > 0) {
       const left = Math.max(0, this.budget - (this.cpu.icount - this.budgetStart));
       kvmRunInsnBudget.set(this.run, 'insn_budget', BigInt(left), KVM_RUN_INSN_BUDGET_OFFSET);
       this.budget = 0;
     }
-    this.inRun = false;
+    this.state = s;
     this.kicked = false;
     this.cpu.stopRequested = false;
     storeRegs(this);
@@ -347,10 +362,10 @@ export class EmuVcpu {
     kvmRun.set(run, 'ready_for_interrupt_injection', ready ? 1 : 0);
   }
 
-  private intr(): Step {
+  private intr(): Finished {
     kvmRun.set(this.run, 'exit_reason', R.INTR);
     this.counters.inc('exit.intr');
-    return { done: true, errno: Errno.EINTR };
+    return failed(Errno.EINTR);
   }
 
   /** At most `n` instructions, or what is left of the budget. */
@@ -363,20 +378,9 @@ export class EmuVcpu {
   }
 
   /** The budget ran out: KVM_EXIT_INTR / EINTR, insn_budget written back as 0 (KVM_CAP_VDBG_INSN_BUDGET). */
-  private budgetOut(): Step {
+  private budgetOut(): Finished {
     this.counters.inc('budget.expired');
     return this.intr();
-  }
-
-  private blockedForever(): Step {
-    // A synchronous KVM_RUN would sleep forever here (HLT, nothing can wake it): return as a signal would.
-    this.blocked = false;
-    return this.intr();
-  }
-
-  /** One guest entry, run, exit and its handling (vcpu_enter_guest + the exit handler). */
-  private step(budget: number): Step {
-    return this.enterGuest() ?? this.exitGuest(this.runGuest(budget));
   }
 
   /** VM-entry: events injected, checks, guest state loaded; a Step when the entry fails. */
@@ -401,7 +405,7 @@ export class EmuVcpu {
   }
 
   /** VM-exit: guest state saved, the exit counted and handled. */
-  private exitGuest(e: CpuExit): Step {
+  private exitGuest(e: CpuExit): VcpuRunState {
     this.xcr.exit();
     this.dr.exit();
     this.regs.invalidate();
@@ -423,7 +427,7 @@ export class EmuVcpu {
     return ok ? null : failEntryExit(this);
   }
 
-  private handleExit(e: CpuExit): Step {
+  private handleExit(e: CpuExit): VcpuRunState {
     switch (e.reason) {
       case EXIT_BUDGET:
       case EXIT_INTERRUPT_WINDOW:
@@ -439,9 +443,8 @@ export class EmuVcpu {
       case EXIT_HLT:
         return hltExit(this, e);
       case EXIT_IDLE:
-        // In-kernel irqchip, HLT with nothing that can wake the vCPU: KVM blocks it.
-        this.blocked = true;
-        return CONTINUE;
+        // In-kernel irqchip, HLT with nothing that can wake the vCPU: KVM blocks it (kvm_vcpu_block).
+        return HALTED;
       case EXIT_CPUID:
         return cpuidExit(this, e);
       case EXIT_RDMSR:

@@ -1,5 +1,5 @@
 /**
- * The shared runner (src/core/run-code.ts) over the uAPI classes on both
+ * The shared runner (test/support/run-code.ts) over the uAPI classes on both
  * backends: the same guest bytes and state, the same exits and registers.
  */
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { BOOT_CODE_ADDR, buildLongMode } from '../../../src/core/boot/longmode.t
 import type { Backend } from '../../../src/core/backend.ts';
 import { EmuBackend } from '../../../src/core/emu/backend.ts';
 import { KvmBackend } from '../../../src/core/kvm/backend.ts';
-import { runCode } from '../../../src/core/run-code.ts';
+import { runCode } from '../../support/run-code.ts';
 import { kvmSkipReason } from '../kvm/available.ts';
 
 const MEM = 4 << 20;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOOT_CODE_ADDR, BOOT_STACK_TOP, buildLongMode } from '../../../src/core/boot/longmode.ts';
 import { kvmHost } from '../../../src/core/kvm/host.ts';
-import { cpuidLeaf, hostCpuid, runOnKvm } from '../../../src/core/kvm/run-code.ts';
+import { cpuidLeaf, hostCpuid, runOnKvm } from '../../support/run-on-kvm.ts';
 import { kvmSkipReason } from './available.ts';
 
 // Under kvm_pvm, guest ring 0 runs deprivileged: SYSCALL from CPL3 reaches

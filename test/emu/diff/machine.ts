@@ -18,7 +18,7 @@
  */
 import { BOOT_IDT_ADDR, bootSegments, buildLongMode, SEL_KERNEL_CODE } from '../../../src/core/boot/longmode.ts';
 import type { MachineState } from '../../../src/core/boot/state.ts';
-import { createEmuCpu } from '../../../src/core/emu/run-code.ts';
+import { createEmuCpu } from '../../support/run-on-emu.ts';
 import type { Kvm, VcpuFd, VmFd } from '../../../src/core/api/index.ts';
 import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import type { Cpu } from '../../../src/emu/cpu.ts';

@@ -1,5 +1,5 @@
 /**
- * runOnEmu (src/core/emu/run-code.ts): runOnKvm's options and result shape on
+ * runOnEmu (test/support/run-on-emu.ts): runOnKvm's options and result shape on
  * the emulated CPU. The programs are those of test/core/kvm/run-code.test.ts
  * (CPL 0, builder layout, code at 0x10000); each is checked against its
  * expected values and, where /dev/kvm works, against runOnKvm's result.
@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { BOOT_CODE_ADDR, BOOT_STACK_TOP, buildLongMode, MSR_LSTAR, MSR_STAR } from '../../../src/core/boot/longmode.ts';
 import { cpuidMap } from '../../../src/core/emu/cpu-state.ts';
-import { runOnEmu } from '../../../src/core/emu/run-code.ts';
+import { runOnEmu } from '../../support/run-on-emu.ts';
 import { KvmSystem } from '../../../src/core/kvm/device.ts';
-import { runOnKvm } from '../../../src/core/kvm/run-code.ts';
+import { runOnKvm } from '../../support/run-on-kvm.ts';
 import { cpuidKey } from '../../../src/emu/cpuid.ts';
 
 const MEM = 4 << 20;

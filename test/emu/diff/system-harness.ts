@@ -11,8 +11,8 @@
  * SDM's, and on a VMX/SVM host (no PVM) a mismatch fails like any other.
  */
 import { kvmHost } from '../../../src/core/kvm/host.ts';
-import { runOnKvm } from '../../../src/core/kvm/run-code.ts';
-import { runOnEmu } from '../../../src/core/emu/run-code.ts';
+import { runOnKvm } from '../../support/run-on-kvm.ts';
+import { runOnEmu } from '../../support/run-on-emu.ts';
 import type { MsrEntry } from '../../../src/core/uapi/fam.ts';
 import { BOOT_PT_ADDR } from '../../../src/core/boot/longmode.ts';
 import { baseImage, userState, writeGate } from './machine.ts';

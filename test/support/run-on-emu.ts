@@ -1,8 +1,9 @@
 /**
  * Runs guest machine code on the emulated CPU (src/emu), with the options and
- * the result shape of `runOnKvm` (src/core/kvm/run-code.ts), so that a test,
- * the bench or the emu hypervisor backend can hand the same MachineState,
- * memory image, CPUID and MSRs to either side and compare what comes back.
+ * the result shape of `runOnKvm` (run-on-kvm.ts), so that a test or the
+ * bench can hand the same MachineState, memory image, CPUID and MSRs to
+ * either side and compare what comes back. It drives a bare Cpu, not the
+ * emulated hypervisor (runCode on an EmuBackend does that).
  *
  * The machine mirrors runOnKvm's: one CPU, RAM at guest-physical 0, no
  * interrupt controller. HLT ends the run like KVM_EXIT_HLT (RIP after the
@@ -10,18 +11,17 @@
  * exceptions are delivered through the guest IDT. Port I/O goes through
  * `onIo` exactly as on KVM: each IN/OUT completes and counts as one exit.
  */
-import type { VcpuExit } from '../uapi/exit.ts';
-import type { CpuidEntry } from '../uapi/fam.ts';
-import { exitReasonName } from '../uapi/kvm-run.ts';
-import type { KvmSregs } from '../uapi/structs.ts';
-import type { IoAccess, RunOnKvmOptions } from '../kvm/run-code.ts';
-import { inValue, type RunCodeResult } from '../run-code.ts';
-import { Cpu } from '../../emu/cpu.ts';
-import { EXIT_BUDGET, EXIT_HLT, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED } from '../../emu/exits.ts';
-import { writeMsr } from '../../emu/exec/system-msr.ts';
-import { cpuidMap, getRegs, getSregs, loadMachineState } from './cpu-state.ts';
+import type { VcpuExit } from '../../src/core/uapi/exit.ts';
+import type { CpuidEntry } from '../../src/core/uapi/fam.ts';
+import { exitReasonName } from '../../src/core/uapi/kvm-run.ts';
+import type { KvmSregs } from '../../src/core/uapi/structs.ts';
+import { inValue, type IoAccess, type RunCodeOptions, type RunCodeResult } from './run-code.ts';
+import { Cpu } from '../../src/emu/cpu.ts';
+import { EXIT_BUDGET, EXIT_HLT, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED } from '../../src/emu/exits.ts';
+import { writeMsr } from '../../src/emu/exec/system-msr.ts';
+import { cpuidMap, getRegs, getSregs, loadMachineState } from '../../src/core/emu/cpu-state.ts';
 
-export interface RunOnEmuOptions extends Omit<RunOnKvmOptions, 'cpuid'> {
+export interface RunOnEmuOptions extends Omit<RunCodeOptions, 'cpuid'> {
   /**
    * CPUID the guest sees: 'emu' (default) = the emulator's own leaves
    * (src/emu/cpuid.ts, what it implements), or explicit entries (e.g.
@@ -33,7 +33,7 @@ export interface RunOnEmuOptions extends Omit<RunOnKvmOptions, 'cpuid'> {
   maxInstructions?: number;
 }
 
-/** runCode's result (src/core/run-code.ts), plus what only the emulated CPU can tell. */
+/** runCode's result (run-code.ts), plus what only the emulated CPU can tell. */
 export interface RunOnEmuResult extends RunCodeResult {
   /** True when the run stopped because maxInstructions retired. */
   hitMaxInstructions: boolean;

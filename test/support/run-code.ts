@@ -4,15 +4,16 @@
  * to userspace as KVM_EXIT_HLT). Port I/O is completed here: OUT is
  * recorded and the vCPU re-entered; IN is recorded and answered with `onIo`
  * (or all-ones bytes, what a read from an empty ISA port returns).
- * `runOnKvm` (src/core/kvm/run-code.ts) is this on the kvm backend.
+ * `runOnKvm` (run-on-kvm.ts) is this on the kvm backend; tests and the
+ * bench use it, the debugger does not.
  */
-import type { MachineState } from './boot/state.ts';
-import { detachExit, type VcpuExit } from './uapi/exit.ts';
-import type { CpuidEntry, MsrEntry } from './uapi/fam.ts';
-import { exitReasonName } from './uapi/kvm-run.ts';
-import type { KvmRegs, KvmSregs } from './uapi/structs.ts';
-import type { Backend } from './backend.ts';
-import { openKvm } from './api/index.ts';
+import type { MachineState } from '../../src/core/boot/state.ts';
+import { detachExit, type VcpuExit } from '../../src/core/uapi/exit.ts';
+import type { CpuidEntry, MsrEntry } from '../../src/core/uapi/fam.ts';
+import { exitReasonName } from '../../src/core/uapi/kvm-run.ts';
+import type { KvmRegs, KvmSregs } from '../../src/core/uapi/structs.ts';
+import type { Backend } from '../../src/core/backend.ts';
+import { openKvm } from '../../src/core/api/index.ts';
 
 export interface IoAccess {
   port: number;

@@ -1,18 +1,14 @@
 /**
  * Runs guest machine code on the real CPU through /dev/kvm: the hardware
  * oracle for the emulator's differential tests. `runOnKvm` is the shared
- * runner (src/core/run-code.ts) on the kvm backend.
+ * runner (run-code.ts) on the kvm backend.
  */
-import { runCode, type IoAccess, type RunCodeOptions, type RunCodeResult } from '../run-code.ts';
-import type { CpuidEntry } from '../uapi/fam.ts';
-import { KvmBackend } from './backend.ts';
-import { KvmSystem } from './device.ts';
+import { runCode, type RunCodeOptions, type RunCodeResult } from './run-code.ts';
+import type { CpuidEntry } from '../../src/core/uapi/fam.ts';
+import { KvmBackend } from '../../src/core/kvm/backend.ts';
+import { KvmSystem } from '../../src/core/kvm/device.ts';
 
-export type { IoAccess };
-export type RunOnKvmOptions = RunCodeOptions;
-export type RunOnKvmResult = RunCodeResult;
-
-export function runOnKvm(opts: RunOnKvmOptions): RunOnKvmResult {
+export function runOnKvm(opts: RunCodeOptions): RunCodeResult {
   return runCode(new KvmBackend(), opts);
 }
 
