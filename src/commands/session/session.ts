@@ -36,6 +36,7 @@ import { KVM_SYNC_REGS_CONDITIONAL, KvmExitReason, KvmSyncX86 } from '../../core
 import { KvmGuestDbg as G } from '../../core/uapi/structs.ts';
 import { readApxComponent, writeApxComponent } from '../../core/uapi/xsave.ts';
 import { ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
+import { handleExit, type ExitDevices } from '../../core/vmm/handle-exit.ts';
 import { createGuestVm, type GuestImage } from '../../core/vmm/run-guest.ts';
 import { readVmosTasks, physReader } from '../../core/vmm/vmos.ts';
 import { BreakpointError, BreakpointTable, HW_SLOTS, hwDebugregs } from './breakpoints.ts';
@@ -105,8 +106,7 @@ type DebugExit = Extract<VcpuExit, { kind: 'debug' }>;
 type RunEvent =
   | { kind: 'debug'; exit: DebugExit; cr3: bigint; internal: boolean }
   | { kind: 'exit'; status: number }
-  | { kind: 'halt' }
-  | { kind: 'shutdown' }
+  | { kind: 'halt' | 'shutdown'; detail: string }
   | { kind: 'error'; detail: string }
   | { kind: 'budget' }
   | { kind: 'interrupted' };
@@ -1023,6 +1023,7 @@ export class Session implements SessionApi {
   /** Program guest debug for `mode`, KVM_RUN until an event the debugger must see; console IO is answered inside. */
   private async enter(mode: Mode): Promise<RunEvent> {
     const { vcpu, serial, exitPort, caps } = this.m;
+    const devices: ExitDevices = { serial, exitPort, counters: this.vmm };
     this.applyDebug(mode);
     this.namesStale = true;
     try {
@@ -1040,25 +1041,11 @@ export class Session implements SessionApi {
         const exit = await vcpu.runAsync();
         if (caps.budget && this.budgetLeft !== null) this.budgetLeft = Number(vcpu.insnBudget);
         // Exits by reason are counted by the backend (`exit.*`), merged in counters().
-        switch (exit.kind) {
-          case 'io': {
-            const { port, direction, size, data } = exit;
-            if (serial.handles(port)) {
-              this.vmm.inc('io.serial');
-              if (direction === 'out') serial.out(port, data[0]);
-              else data.fill(0).set([serial.in(port)]);
-            } else if (exitPort.handles(port) && direction === 'out') {
-              exitPort.out(data[0]);
-              return { kind: 'exit', status: exitPort.status! };
-            } else {
-              this.vmm.inc('io.unclaimed');
-              if (direction === 'in') data.fill(0xff, 0, size);
-            }
+        const outcome = handleExit(exit, devices);
+        switch (outcome.kind) {
+          case 'handled':
             continue;
-          }
-          case 'irq-window-open':
-            continue;
-          case 'intr':
+          case 'interrupted':
             vcpu.setImmediateExit(false);
             if (this.budgetLeft === 0) return { kind: 'budget' };
             if (this.interruptRequested) {
@@ -1066,30 +1053,25 @@ export class Session implements SessionApi {
               return { kind: 'interrupted' };
             }
             continue;
+          case 'exit-port':
+            return { kind: 'exit', status: outcome.status };
           case 'debug': {
-            const guestBits = exit.exception === 1 ? exit.dr6 & DR6_B & ~this.hostSlots : 0n;
+            const e = outcome.exit;
+            const guestBits = e.exception === 1 ? e.dr6 & DR6_B & ~this.hostSlots : 0n;
             if (guestBits !== 0n) {
               this.giveBackDb(guestBits | (mode.step && mode.guestTf ? DR6_BS : 0n));
               // Nothing of the debugger's in it (no single-step, no host slot): the guest's alone, run on.
-              if (!(exit.dr6 & ~DR6_ACTIVE_LOW & ~DR6_B) && !(exit.dr6 & this.hostSlots)) {
+              if (!(e.dr6 & ~DR6_ACTIVE_LOW & ~DR6_B) && !(e.dr6 & this.hostSlots)) {
                 this.applyDebug(mode);
                 continue;
               }
             }
-            return { kind: 'debug', exit, cr3: this.learnCr3(exit), internal: false };
+            return { kind: 'debug', exit: e, cr3: this.learnCr3(e), internal: false };
           }
-          case 'hlt':
-            return { kind: 'halt' };
-          case 'shutdown':
-            return { kind: 'shutdown' };
-          case 'internal-error':
-            return { kind: 'error', detail: `KVM_EXIT_INTERNAL_ERROR suberror ${exit.suberror}${exit.suberror === 1 ? ' (instruction emulation failed)' : ''}` };
-          case 'fail-entry':
-            return { kind: 'error', detail: `KVM_EXIT_FAIL_ENTRY, reason 0x${exit.hardwareEntryFailureReason.toString(16)}` };
-          case 'mmio':
-            return { kind: 'error', detail: `MMIO ${exit.isWrite ? 'write' : 'read'} at 0x${exit.physAddr.toString(16)} (no device there)` };
-          default:
-            return { kind: 'error', detail: `unexpected exit ${exit.kind} (reason ${exit.reason})` };
+          case 'stopped':
+            return { kind: outcome.reason === 'hlt' ? 'halt' : 'shutdown', detail: outcome.detail };
+          case 'failed':
+            return { kind: 'error', detail: outcome.detail };
         }
       }
     } finally {
@@ -1147,9 +1129,9 @@ export class Session implements SessionApi {
       case 'exit':
         return { ...base, reason: 'exit', status: ev.status };
       case 'halt':
-        return { ...base, reason: 'halt', detail: 'the vCPU halted (KVM_EXIT_HLT)' };
+        return { ...base, reason: 'halt', detail: ev.detail };
       case 'shutdown':
-        return { ...base, reason: 'shutdown', detail: 'triple fault (KVM_EXIT_SHUTDOWN)' };
+        return { ...base, reason: 'shutdown', detail: ev.detail };
       case 'budget':
         return { ...base, reason: 'budget', detail: `instruction budget of ${this._budget ?? '?'} reached` };
       case 'interrupted':
