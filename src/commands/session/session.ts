@@ -24,10 +24,8 @@ import { fileURLToPath } from 'node:url';
 import type { Kvm, VcpuFd, VmFd } from '../../core/api/index.ts';
 import type { Backend, BackendName } from '../../core/backend.ts';
 import { Counters } from '../../core/counters.ts';
-import { EmuBackend } from '../../core/emu/backend.ts';
-import { KvmBackend } from '../../core/kvm/backend.ts';
-import { kvmHost } from '../../core/kvm/host.ts';
 import { readElfFile, type Elf64 } from '../../core/loader/elf.ts';
+import { isKvmPvm, openBackend } from '../../core/open-backend.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
 import { Errno, KvmError } from '../../core/uapi/errors.ts';
 import type { VcpuExit } from '../../core/uapi/exit.ts';
@@ -220,7 +218,7 @@ export class Session implements SessionApi {
 
   // ================================================================ machine
   private build(name: BackendName, spec: LoadSpec): Machine {
-    const backend = name === 'emu' ? new EmuBackend() : new KvmBackend();
+    const backend = openBackend(name);
     const image: GuestImage = spec.kind === 'elf' ? { kind: 'elf', elf: spec.elf } : { kind: 'raw', bytes: spec.bytes, gpa: spec.gpa, entry: spec.entry, name: spec.name };
     const g = createGuestVm(backend, image);
     const serial = new SerialConsole();
@@ -234,11 +232,10 @@ export class Session implements SessionApi {
       xsave: has(KvmCap.XSAVE),
     };
     if (caps.budget) g.vm.enableCap(KvmCap.VDBG_INSN_BUDGET);
-    const host = name === 'kvm' ? kvmHost() : null;
     const segments = spec.kind === 'elf' ? spec.elf.segments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, size: BigInt(s.memsz) })) : [];
     return {
       backend, kvm: g.kvm, vm: g.vm, vcpu: g.vcpu, memory: g.memory, serial, exitPort: new ExitPort(), segments, caps,
-      pvm: host !== null && host.modules.includes('kvm_pvm') && !host.hardware,
+      pvm: isKvmPvm(name),
     };
   }
 
@@ -444,10 +441,7 @@ export class Session implements SessionApi {
 
   /** Whether `backend` is kvm_pvm (the current machine's flag, or the host's for a backend not open yet). */
   private isPvm(backend: BackendName): boolean {
-    return backend === this.backendName ? this.m.pvm : backend === 'kvm' && (() => {
-      const h = kvmHost();
-      return h.modules.includes('kvm_pvm') && !h.hardware;
-    })();
+    return backend === this.backendName ? this.m.pvm : isKvmPvm(backend);
   }
 
   /** kvm_pvm runs guest CPL 0 in KVM's emulator, which has no INT3 (KVM_EXIT_INTERNAL_ERROR), and does not intercept #BP at CPL 3. */
