@@ -1,3 +1,3 @@
-export { Session, SessionError, BUNDLED, type SessionOptions } from './session.ts';
-export { PageWalkError, translate, readVirtual } from './memory.ts';
+export { Session, BUNDLED, type SessionOptions } from './session.ts';
+export { translate, readVirtual } from './memory.ts';
 export type * from './types.ts';

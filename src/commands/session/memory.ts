@@ -6,6 +6,7 @@
  * ("0x40100010 not mapped: PDE[0] not present"), which `x` and `print`
  * show as is.
  */
+import { PageWalkError } from '../errors.ts';
 
 const PRESENT = 1n;
 const PS = 1n << 7n;
@@ -16,17 +17,6 @@ const LEVELS = [
   { name: 'PDE', shift: 21n },
   { name: 'PTE', shift: 12n },
 ] as const;
-
-/** A linear address the walk could not translate; `message` says where it stopped. */
-export class PageWalkError extends Error {
-  constructor(
-    readonly addr: bigint,
-    readonly reason: string,
-  ) {
-    super(`${hex(addr)} not mapped: ${reason}`);
-    this.name = 'PageWalkError';
-  }
-}
 
 /** What decides how a linear address translates: CR3, and whether paging is on (CR0.PG, long mode). */
 export interface Paging {

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import type { Kvm, VcpuFd, VmFd } from '../../core/api/index.ts';
 import type { Backend, BackendName } from '../../core/backend.ts';
 import { Counters } from '../../core/counters.ts';
-import { readElfFile, type Elf64 } from '../../core/loader/elf.ts';
+import { ImageError, readElfFile, type Elf64 } from '../../core/loader/elf.ts';
 import { isKvmPvm, openBackend } from '../../core/open-backend.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
 import { Errno, KvmError } from '../../core/uapi/errors.ts';
@@ -35,12 +35,13 @@ import { KvmGuestDbg as G } from '../../core/uapi/structs.ts';
 import { readApxComponent, writeApxComponent } from '../../core/uapi/xsave.ts';
 import { ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
 import { handleExit, type ExitDevices } from '../../core/vmm/handle-exit.ts';
-import { createGuestVm, type GuestImage } from '../../core/vmm/run-guest.ts';
+import { createGuestVm, type GuestImage, type GuestVm } from '../../core/vmm/run-guest.ts';
 import { readVmosTasks, physReader } from '../../core/vmm/vmos.ts';
-import { BreakpointError, BreakpointTable, HW_SLOTS, hwDebugregs } from './breakpoints.ts';
+import { PageWalkError, SessionError } from '../errors.ts';
+import { BreakpointTable, HW_SLOTS, hwDebugregs } from './breakpoints.ts';
 import { HitLog, DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { classify } from './insn.ts';
-import { PageWalkError, readVirtual, translate, type Paging } from './memory.ts';
+import { readVirtual, translate, type Paging } from './memory.ts';
 import { EGPRS, readRegisters, registerClass, writeRegister, XCR0_APX } from './registers.ts';
 import type {
   Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, StopReason,
@@ -70,18 +71,6 @@ const DR6_BS = 0x4000n;
 const DR6_ACTIVE_LOW = 0xffff0ff0n;
 const DR6_BIT12 = 1n << 12n;
 const EGPRS_UNAVAILABLE = 'R16–R31 cannot be read or written: this backend has no KVM_GET_XSAVE2 (KVM_CAP_XSAVE2)';
-
-/** A session-level failure: bad input, or a command the state does not allow. Nothing changed. */
-export class SessionError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'bad-args' | 'no-such-reg' | 'not-running' | 'running' | 'unsupported' | 'memory' | 'io' = 'bad-args',
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SessionError';
-  }
-}
 
 export interface SessionOptions {
   backend?: BackendName;
@@ -147,7 +136,12 @@ function hex(v: bigint): string {
 function resolveImage(image: string): LoadSpec {
   if (image === 'tiny') return rawSpec(BUNDLED.tiny, BigInt(TINY_GPA), undefined, 'tiny');
   const path = BUNDLED[image] ?? image;
-  const elf = readElfFile(path);
+  let elf: Elf64;
+  try {
+    elf = readElfFile(path);
+  } catch (e) {
+    throw imageError(e);
+  }
   return { kind: 'elf', name: BUNDLED[image] ? image : basename(path), elf };
 }
 
@@ -156,11 +150,18 @@ function rawSpec(file: string, gpa: bigint, entry: bigint | undefined, name = ba
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new SessionError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'io');
+    throw new SessionError('no-file', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
   }
-  if (gpa < 0n || gpa > 0xffff_ffffn) throw new SessionError(`load address ${gpa} is out of range`);
-  if (entry !== undefined && (entry < 0n || entry > 0xffff_ffffn)) throw new SessionError(`entry ${entry} is out of range`);
+  if (gpa < 0n || gpa > 0xffff_ffffn) throw new SessionError('bad-args', `load address ${gpa} is out of range`);
+  if (entry !== undefined && (entry < 0n || entry > 0xffff_ffffn)) throw new SessionError('bad-args', `entry ${entry} is out of range`);
   return { kind: 'raw', name, file, bytes, gpa: Number(gpa), entry: entry === undefined ? undefined : Number(entry) };
+}
+
+/** The loader's refusal as the session's error: a missing file, or an image it cannot load. */
+function imageError(e: unknown): unknown {
+  if (!(e instanceof ImageError)) return e;
+  const missing = (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return new SessionError(missing ? 'no-file' : 'bad-image', e.message, { cause: e });
 }
 
 export class Session implements SessionApi {
@@ -220,7 +221,12 @@ export class Session implements SessionApi {
   private build(name: BackendName, spec: LoadSpec): Machine {
     const backend = openBackend(name);
     const image: GuestImage = spec.kind === 'elf' ? { kind: 'elf', elf: spec.elf } : { kind: 'raw', bytes: spec.bytes, gpa: spec.gpa, entry: spec.entry, name: spec.name };
-    const g = createGuestVm(backend, image);
+    let g: GuestVm;
+    try {
+      g = createGuestVm(backend, image);
+    } catch (e) {
+      throw imageError(e);
+    }
     const serial = new SerialConsole();
     serial.onOutput = (t) => this.onConsole?.(t);
     const has = (cap: number): boolean => g.kvm.checkExtension(cap) > 0;
@@ -303,11 +309,11 @@ export class Session implements SessionApi {
   }
 
   async switchBackend(name: BackendName): Promise<void> {
-    if (name !== 'emu' && name !== 'kvm') throw new SessionError(`unknown backend '${name}' (emu or kvm)`);
+    if (name !== 'emu' && name !== 'kvm') throw new SessionError('bad-args', `unknown backend '${name}' (emu or kvm)`);
     try {
       this.replace(name, this.spec);
     } catch (e) {
-      if (e instanceof KvmError) throw new SessionError(`cannot open the ${name} backend: ${e.message}`, 'unsupported', { cause: e });
+      if (e instanceof KvmError) throw new SessionError('unsupported', `cannot open the ${name} backend: ${e.message}`, { cause: e });
       throw e;
     }
   }
@@ -326,9 +332,9 @@ export class Session implements SessionApi {
     return this._cr3Source;
   }
   set cr3Source(src: Cr3Source) {
-    if (src !== 'exit' && src !== 'sregs' && src !== 'sync') throw new SessionError(`unknown cr3 source '${String(src)}' (exit, sregs or sync)`);
+    if (src !== 'exit' && src !== 'sregs' && src !== 'sync') throw new SessionError('bad-args', `unknown cr3 source '${String(src)}' (exit, sregs or sync)`);
     const missing = this.sourceAvailable(src);
-    if (missing !== null) throw new SessionError(`cr3-source ${src} needs ${missing}, which the ${this.backendName} backend does not have`, 'unsupported');
+    if (missing !== null) throw new SessionError('unsupported', `cr3-source ${src} needs ${missing}, which the ${this.backendName} backend does not have`);
     this.configureCr3Source(src);
     this._cr3Source = src;
   }
@@ -378,40 +384,35 @@ export class Session implements SessionApi {
     return this._budget;
   }
   set budget(n: number | null) {
-    if (n !== null && (!Number.isSafeInteger(n) || n < 1)) throw new SessionError(`bad instruction budget ${n}: a positive integer`);
-    if (n !== null && !this.m.caps.budget) throw new SessionError(`instruction budgets need KVM_CAP_VDBG_INSN_BUDGET, which the ${this.backendName} backend does not have`, 'unsupported');
+    if (n !== null && (!Number.isSafeInteger(n) || n < 1)) throw new SessionError('bad-args', `bad instruction budget ${n}: a positive integer`);
+    if (n !== null && !this.m.caps.budget) throw new SessionError('unsupported', `instruction budgets need KVM_CAP_VDBG_INSN_BUDGET, which the ${this.backendName} backend does not have`);
     this._budget = n;
   }
 
   // ================================================================ breakpoints
   addBreakpoint(spec: BreakpointSpec): Breakpoint {
     this.idle();
-    if (spec.kind !== 'break' && spec.kind !== 'hbreak' && spec.kind !== 'watch') throw new SessionError(`unknown breakpoint kind '${String(spec.kind)}'`);
+    if (spec.kind !== 'break' && spec.kind !== 'hbreak' && spec.kind !== 'watch') throw new SessionError('bad-args', `unknown breakpoint kind '${String(spec.kind)}'`);
     this.checkCondition(spec.condition ?? null);
     if (spec.kind === 'watch') this.checkWatchAllowed(this.backendName, true);
     if (spec.kind === 'break') {
       this.checkSwAllowed(this.backendName, true);
       this.physForSw(spec.addr); // throws naming the page walk's failure
     }
-    try {
-      return { ...this.table.add(spec) };
-    } catch (e) {
-      if (e instanceof BreakpointError) throw new SessionError(e.message);
-      throw e;
-    }
+    return { ...this.table.add(spec) };
   }
 
   deleteBreakpoint(n?: number): void {
     this.idle();
-    this.wrap(() => this.table.delete(n));
+    this.table.delete(n);
   }
 
   enableBreakpoint(n: number, on: boolean): void {
     this.idle();
-    const kind = this.wrap(() => this.table.get(n)).kind;
+    const kind = this.table.get(n).kind;
     if (on && kind === 'break') this.checkSwAllowed(this.backendName, true);
     if (on && kind === 'watch') this.checkWatchAllowed(this.backendName, true);
-    this.wrap(() => this.table.enable(n, on));
+    this.table.enable(n, on);
   }
 
   breakpoints(): readonly Breakpoint[] {
@@ -423,20 +424,11 @@ export class Session implements SessionApi {
     this._filter = f;
   }
 
-  private wrap<T>(f: () => T): T {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof BreakpointError) throw new SessionError(e.message);
-      throw e;
-    }
-  }
-
   private checkCondition(c: Condition | null): void {
     if (c === null) return;
-    if (c.kind === 'cr3' && (typeof c.cr3 !== 'bigint' || c.cr3 < 0n || c.cr3 >> 64n !== 0n)) throw new SessionError(`bad CR3 value ${String(c.cr3)}`);
-    if (c.kind === 'process' && (typeof c.name !== 'string' || c.name === '')) throw new SessionError('a process condition needs a name');
-    if (c.kind !== 'cr3' && c.kind !== 'process') throw new SessionError(`unknown condition '${String((c as { kind: unknown }).kind)}'`);
+    if (c.kind === 'cr3' && (typeof c.cr3 !== 'bigint' || c.cr3 < 0n || c.cr3 >> 64n !== 0n)) throw new SessionError('bad-args', `bad CR3 value ${String(c.cr3)}`);
+    if (c.kind === 'process' && (typeof c.name !== 'string' || c.name === '')) throw new SessionError('bad-args', 'a process condition needs a name');
+    if (c.kind !== 'cr3' && c.kind !== 'process') throw new SessionError('bad-args', `unknown condition '${String((c as { kind: unknown }).kind)}'`);
   }
 
   /** Whether `backend` is kvm_pvm (the current machine's flag, or the host's for a backend not open yet). */
@@ -448,8 +440,8 @@ export class Session implements SessionApi {
   private checkSwAllowed(backend: BackendName, any: boolean): void {
     if (any && this.isPvm(backend)) {
       throw new SessionError(
-        'software breakpoints do not work on this host\'s /dev/kvm (kvm_pvm: INT3 at CPL 0 is an emulation failure, #BP at CPL 3 is not intercepted); use hbreak',
         'unsupported',
+        'software breakpoints do not work on this host\'s /dev/kvm (kvm_pvm: INT3 at CPL 0 is an emulation failure, #BP at CPL 3 is not intercepted); use hbreak',
       );
     }
   }
@@ -463,8 +455,8 @@ export class Session implements SessionApi {
   private checkWatchAllowed(backend: BackendName, any: boolean): void {
     if (any && this.isPvm(backend)) {
       throw new SessionError(
-        'watchpoints do not fire on this host\'s /dev/kvm (kvm_pvm: KVM\'s emulator checks only execute breakpoints at CPL 0, and debug registers do not fire at CPL 3)',
         'unsupported',
+        'watchpoints do not fire on this host\'s /dev/kvm (kvm_pvm: KVM\'s emulator checks only execute breakpoints at CPL 0, and debug registers do not fire at CPL 3)',
       );
     }
   }
@@ -483,7 +475,7 @@ export class Session implements SessionApi {
       if (addr >= s.vaddr && addr < s.vaddr + s.size) return Number(s.paddr + (addr - s.vaddr));
     }
     const why = walkError !== null ? `not mapped: ${walkError.reason}` : 'outside guest memory';
-    throw new SessionError(`cannot insert a breakpoint at 0x${addr.toString(16)}: ${why}`, 'memory');
+    throw new SessionError('unreadable', `cannot insert a breakpoint at 0x${addr.toString(16)}: ${why}`);
   }
 
   private paging(): Paging {
@@ -522,12 +514,12 @@ export class Session implements SessionApi {
     this.idle();
     const n = name.replace(/^\$/, '').toLowerCase();
     const cls = registerClass(n);
-    if (cls === undefined) throw new SessionError(`no register '${name}'`, 'no-such-reg');
-    if (value < 0n || value >> 64n !== 0n) throw new SessionError(`value ${value} does not fit in 64 bits`);
+    if (cls === undefined) throw new SessionError('no-such-reg', `no register '${name}'`);
+    if (value < 0n || value >> 64n !== 0n) throw new SessionError('bad-args', `value ${value} does not fit in 64 bits`);
     if (cls === 'apx') {
       const xcr0 = this.m.vcpu.getXcrs().xcrs.find((x) => x.xcr === 0)?.value ?? 0n;
-      if (!(xcr0 & XCR0_APX)) throw new SessionError(`no register $${n} on this vCPU: R16–R31 exist only with APX enabled (XCR0.APX = 0)`, 'no-such-reg');
-      if (this.readEgprs() === null) throw new SessionError(`$${n}: ${EGPRS_UNAVAILABLE}`, 'unsupported');
+      if (!(xcr0 & XCR0_APX)) throw new SessionError('no-such-reg', `no register $${n} on this vCPU: R16–R31 exist only with APX enabled (XCR0.APX = 0)`);
+      if (this.readEgprs() === null) throw new SessionError('unsupported', `$${n}: ${EGPRS_UNAVAILABLE}`);
       // Read-modify-write of the XSAVE area's APX component (KVM_GET_XSAVE2 / KVM_SET_XSAVE).
       const area = this.m.vcpu.getXsave2();
       const regs = readApxComponent(area);
@@ -539,18 +531,18 @@ export class Session implements SessionApi {
     try {
       writeRegister(this.m.vcpu, n, value);
     } catch (e) {
-      if (e instanceof KvmError) throw new SessionError(`cannot set $${n} = 0x${value.toString(16)}: ${e.message}`, 'bad-args', { cause: e });
+      if (e instanceof KvmError) throw new SessionError('bad-args', `cannot set $${n} = 0x${value.toString(16)}: ${e.message}`, { cause: e });
       throw e;
     }
     if (n === 'rip' && this._lastStop !== null) this._lastStop = { ...this._lastStop, rip: value };
   }
 
   readVirtual(addr: bigint, len: number): Uint8Array {
-    if (!Number.isSafeInteger(len) || len < 0 || len > 1 << 20) throw new SessionError(`bad length ${len}`);
+    if (!Number.isSafeInteger(len) || len < 0 || len > 1 << 20) throw new SessionError('bad-args', `bad length ${len}`);
     try {
       return readVirtual(this.m.memory, this.paging(), addr, len);
     } catch (e) {
-      if (e instanceof PageWalkError) throw new SessionError(`cannot read 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, 'memory', { cause: e });
+      if (e instanceof PageWalkError) throw new SessionError('unreadable', `cannot read 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, { cause: e });
       throw e;
     }
   }
@@ -573,7 +565,7 @@ export class Session implements SessionApi {
   }
 
   hits(last?: number): readonly Hit[] {
-    if (last !== undefined && (!Number.isSafeInteger(last) || last < 0)) throw new SessionError(`bad count ${last}`);
+    if (last !== undefined && (!Number.isSafeInteger(last) || last < 0)) throw new SessionError('bad-args', `bad count ${last}`);
     return this.log.last(last);
   }
 
@@ -713,7 +705,7 @@ export class Session implements SessionApi {
   }
 
   async until(addr: bigint): Promise<Stop> {
-    if (addr < 0n || addr >> 64n !== 0n) throw new SessionError(`bad address ${addr}`);
+    if (addr < 0n || addr >> 64n !== 0n) throw new SessionError('bad-args', `bad address ${addr}`);
     return this.command(() => this.runToStop(1, { addr, accept: () => true }, 'until'), true);
   }
 
@@ -730,14 +722,14 @@ export class Session implements SessionApi {
   }
 
   private checkCount(n: number, what: string): void {
-    if (!Number.isSafeInteger(n) || n < 1) throw new SessionError(`${what}: bad count ${n} (a positive integer)`);
+    if (!Number.isSafeInteger(n) || n < 1) throw new SessionError('bad-args', `${what}: bad count ${n} (a positive integer)`);
   }
 
   /** Runs one execution command: state checks, the running flag, the stop recorded, INT3s out whatever happens. */
   private command(body: () => Promise<Stop>, useBudget: boolean): Promise<Stop> {
-    if (this.running !== null) return Promise.reject(new SessionError('a command is already running', 'running'));
-    if (this._state === 'exited') return Promise.reject(new SessionError(`the guest has exited (status ${this._lastStop?.status ?? '?'}); reset or load to run it again`, 'not-running'));
-    if (this._state === 'shutdown') return Promise.reject(new SessionError('the guest shut down (triple fault); reset or load to run it again', 'not-running'));
+    if (this.running !== null) return Promise.reject(new SessionError('not-running', 'a command is already running'));
+    if (this._state === 'exited') return Promise.reject(new SessionError('not-running', `the guest has exited (status ${this._lastStop?.status ?? '?'}); reset or load to run it again`));
+    if (this._state === 'shutdown') return Promise.reject(new SessionError('not-running', 'the guest shut down (triple fault); reset or load to run it again'));
     this._state = 'running';
     this.interruptRequested = false;
     this.skipped = 0;
@@ -765,7 +757,7 @@ export class Session implements SessionApi {
   }
 
   private idle(): void {
-    if (this.running !== null) throw new SessionError('the guest is running; interrupt it first', 'running');
+    if (this.running !== null) throw new SessionError('not-running', 'the guest is running; interrupt it first');
   }
 
   private cpl(): number {
@@ -774,7 +766,7 @@ export class Session implements SessionApi {
 
   private checkStepAllowed(): void {
     if (this.m.pvm && this.cpl() === 3) {
-      throw new SessionError('single-step is not intercepted at CPL 3 on this host\'s /dev/kvm (kvm_pvm); only kernel code can be stepped', 'unsupported');
+      throw new SessionError('unsupported', 'single-step is not intercepted at CPL 3 on this host\'s /dev/kvm (kvm_pvm); only kernel code can be stepped');
     }
   }
 
@@ -968,7 +960,7 @@ export class Session implements SessionApi {
     if (mode.temp !== null) {
       const t = this.firstFreeSlot();
       if (t !== null) slots[t] = { addr: mode.temp.addr, kind: 'hbreak', len: 1, access: 'write' } as Breakpoint;
-      else if (this.m.pvm) throw new SessionError('no free debug register for the debugger\'s own breakpoint (this host has no INT3 breakpoints); free one of DR0–DR3', 'unsupported');
+      else if (this.m.pvm) throw new SessionError('unsupported', 'no free debug register for the debugger\'s own breakpoint (this host has no INT3 breakpoints); free one of DR0–DR3');
       else tempSw = mode.temp.addr;
     }
     const regs = hwDebugregs(slots);
