@@ -6,6 +6,7 @@
  * ("0x40100010 not mapped: PDE[0] not present"), which `x` and `print`
  * show as is.
  */
+import type { VcpuFd } from '../../core/api/index.ts';
 import { PageWalkError } from '../errors.ts';
 
 const PRESENT = 1n;
@@ -23,6 +24,12 @@ export interface Paging {
   cr3: bigint;
   /** CR0.PG: off means linear = physical. */
   enabled: boolean;
+}
+
+/** The vCPU's current paging (KVM_GET_SREGS). */
+export function pagingOf(vcpu: VcpuFd): Paging {
+  const s = vcpu.getSregs();
+  return { cr3: s.cr3, enabled: (s.cr0 & (1n << 31n)) !== 0n };
 }
 
 function hex(v: bigint): string {
