@@ -13,7 +13,8 @@ import { createInterface } from 'node:readline';
 import { Chalk } from 'chalk';
 import meow from 'meow';
 import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
-import { preParse, UsageError } from './commands/cli-args.ts';
+import { preParse } from './commands/cli-args.ts';
+import { isStartupUsageError, UsageError } from './commands/errors.ts';
 import { Session } from './commands/session/index.ts';
 
 const HELP = `
@@ -92,7 +93,7 @@ try {
   session = await Session.open({ backend, image });
 } catch (e) {
   const msg = (e as Error).message.split('\n')[0];
-  if ((e as Error).name === 'ImageError') usage(msg);
+  if (isStartupUsageError(e)) usage(msg);
   process.stderr.write(`vdbg: cannot open the ${backend} backend: ${msg}\n`);
   process.exit(1);
 }

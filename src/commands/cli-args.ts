@@ -4,6 +4,7 @@
  * kept in the order given (gdb runs them so), and unknown options refused
  * with one line (meow prints two). What is left goes to meow.
  */
+import { UsageError } from './errors.ts';
 import { didYouMean } from './lang/suggest.ts';
 
 export type ScriptAction = { kind: 'file'; file: string } | { kind: 'eval'; command: string };
@@ -13,10 +14,6 @@ export interface PreParsed {
   actions: ScriptAction[];
   /** Everything else, for meow. */
   rest: string[];
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 /** Options meow handles (with a value: `--backend kvm` or `--backend=kvm`). */

@@ -4,8 +4,9 @@
  * line and the hits pane, where batch mode prints `(counter)` for the same
  * stop.
  *
- * Cause (src/commands/session/session.ts): the TUI reads the process table
- * on every frame while the guest runs (collect.liveParts → processes()).
+ * Cause (src/commands/session/session.ts then; the table is processes.ts
+ * now): the TUI reads the process table on every frame while the guest runs
+ * (collect.liveParts → processes()).
  * processes() refreshes the CR3 → name map and clears `namesStale`, which
  * only the start of a KVM_RUN (enter) sets again. A process created after
  * that read and hit in the same run is then unknown to processOf():

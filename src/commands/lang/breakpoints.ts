@@ -3,7 +3,7 @@
  * condition, the four-slot check, and the result.
  */
 import type { BreakpointSpec, Condition, SessionApi } from '../session/types.ts';
-import { CommandError } from './errors.ts';
+import { CommandError } from '../errors.ts';
 import { callSync, evalIn, symbolOf } from './helpers.ts';
 import type { ConditionArg, WatchArgs } from './parse.ts';
 import type { Result } from './result.ts';

@@ -9,7 +9,7 @@
  */
 import type { SymbolTable } from '../../core/loader/symbols.ts';
 import type { RegisterSet } from '../session/types.ts';
-import { CommandError, unreadableError } from './errors.ts';
+import { CommandError, unreadableError } from '../errors.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface ExprContext {

@@ -8,7 +8,7 @@
  */
 import type { Breakpoint, Condition, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
-import type { CommandError } from './errors.ts';
+import type { CommandError } from '../errors.ts';
 import type { Cell, Column, Result } from './result.ts';
 
 /** `0x%016x`. */

@@ -5,7 +5,7 @@
  */
 import { symbolize } from '../disasm.ts';
 import type { Breakpoint, SessionApi, Stop } from '../session/types.ts';
-import { asCommandError, CommandError, type CommandErrorCode, unreadableError } from './errors.ts';
+import { asCommandError, CommandError, type CommandErrorCode, unreadableError } from '../errors.ts';
 import { evaluate } from './expr.ts';
 import type { Result } from './result.ts';
 

@@ -10,7 +10,7 @@
  * The first word may carry a `/` suffix (`x/8xg`).
  */
 import type { ArgInput, Command } from './command.ts';
-import { CommandError } from './errors.ts';
+import { CommandError } from '../errors.ts';
 import { parseCount } from './expr.ts';
 import { didYouMean } from './suggest.ts';
 import type { XFormat, XUnit } from './result.ts';

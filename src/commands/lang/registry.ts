@@ -9,7 +9,7 @@
 import type { SessionApi } from '../session/types.ts';
 import type { Command } from './command.ts';
 import { complete, type Completion } from './complete.ts';
-import { asCommandError } from './errors.ts';
+import { asCommandError } from '../errors.ts';
 import { parseLine, type Invocation, type Parsed } from './parse.ts';
 import type { Result } from './result.ts';
 import { backendCommand } from './commands/backend.ts';

@@ -5,7 +5,7 @@
  */
 import type { Breakpoint, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
-import type { CommandError } from './errors.ts';
+import type { CommandError } from '../errors.ts';
 
 /** A table cell: text (hex already spelt out), a number, or empty. */
 export type Cell = string | number | boolean | null;

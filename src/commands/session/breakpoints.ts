@@ -3,6 +3,7 @@
  * (DR0–DR3) for hbreak/watch, and the DR7 a host debugger programs through
  * KVM_SET_GUEST_DEBUG (debugreg[7]) for them.
  */
+import { BreakpointError } from '../errors.ts';
 import type { Breakpoint, BreakpointSpec } from './types.ts';
 
 export const HW_SLOTS = 4;
@@ -32,13 +33,6 @@ export function hwDebugregs(slots: readonly ({ addr: bigint; kind: Breakpoint['k
   return any ? regs : null;
 }
 
-export class BreakpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BreakpointError';
-  }
-}
-
 export class BreakpointTable {
   private readonly bps = new Map<number, Breakpoint>();
   private next = 1;
@@ -54,7 +48,7 @@ export class BreakpointTable {
 
   get(n: number): Breakpoint {
     const b = this.bps.get(n);
-    if (b === undefined) throw new BreakpointError(`no breakpoint number ${n}`);
+    if (b === undefined) throw new BreakpointError('no-such-bp', `no breakpoint number ${n}`);
     return b;
   }
 
@@ -63,12 +57,12 @@ export class BreakpointTable {
     const hw = spec.kind !== 'break';
     const len = spec.kind === 'watch' ? (spec.len ?? (spec.addr % 8n === 0n ? 8 : 4)) : 1;
     if (spec.kind === 'watch') {
-      if (![1, 2, 4, 8].includes(len)) throw new BreakpointError(`watch length ${len}: must be 1, 2, 4 or 8`);
-      if (spec.addr % BigInt(len) !== 0n) throw new BreakpointError(`watch address 0x${spec.addr.toString(16)} is not aligned to its length ${len}`);
+      if (![1, 2, 4, 8].includes(len)) throw new BreakpointError('bad-args', `watch length ${len}: must be 1, 2, 4 or 8`);
+      if (spec.addr % BigInt(len) !== 0n) throw new BreakpointError('bad-args', `watch address 0x${spec.addr.toString(16)} is not aligned to its length ${len}`);
     }
-    if (spec.addr < 0n || spec.addr >> 64n !== 0n) throw new BreakpointError(`address ${spec.addr} is not a 64-bit address`);
+    if (spec.addr < 0n || spec.addr >> 64n !== 0n) throw new BreakpointError('bad-args', `address ${spec.addr} is not a 64-bit address`);
     const slot = hw ? this.freeSlot() : null;
-    if (hw && slot === null) throw new BreakpointError(`no free hardware slot: all ${HW_SLOTS} debug registers (DR0–DR3) are in use; delete or disable one`);
+    if (hw && slot === null) throw new BreakpointError('no-slot', `no free hardware slot: all ${HW_SLOTS} debug registers (DR0–DR3) are in use; delete or disable one`);
     const bp: Breakpoint = {
       number: this.next++,
       kind: spec.kind,
@@ -87,7 +81,7 @@ export class BreakpointTable {
 
   delete(n?: number): void {
     if (n === undefined) this.bps.clear();
-    else if (!this.bps.delete(n)) throw new BreakpointError(`no breakpoint number ${n}`);
+    else if (!this.bps.delete(n)) throw new BreakpointError('no-such-bp', `no breakpoint number ${n}`);
   }
 
   enable(n: number, on: boolean): void {
@@ -95,7 +89,7 @@ export class BreakpointTable {
     if (b.enabled === on) return;
     if (on && b.kind !== 'break') {
       const slot = this.freeSlot();
-      if (slot === null) throw new BreakpointError(`cannot enable ${n}: all ${HW_SLOTS} hardware slots (DR0–DR3) are in use`);
+      if (slot === null) throw new BreakpointError('no-slot', `cannot enable ${n}: all ${HW_SLOTS} hardware slots (DR0–DR3) are in use`);
       b.slot = slot;
     }
     if (!on) b.slot = null;

@@ -1,3 +1,4 @@
-export { Session, SessionError, BUNDLED, type SessionOptions } from './session.ts';
-export { PageWalkError, translate, readVirtual } from './memory.ts';
+export { Session, type SessionOptions } from './session.ts';
+export { BUNDLED } from './image.ts';
+export { translate, readVirtual } from './memory.ts';
 export type * from './types.ts';

@@ -6,6 +6,8 @@
  * ("0x40100010 not mapped: PDE[0] not present"), which `x` and `print`
  * show as is.
  */
+import type { VcpuFd } from '../../core/api/index.ts';
+import { PageWalkError } from '../errors.ts';
 
 const PRESENT = 1n;
 const PS = 1n << 7n;
@@ -17,22 +19,17 @@ const LEVELS = [
   { name: 'PTE', shift: 12n },
 ] as const;
 
-/** A linear address the walk could not translate; `message` says where it stopped. */
-export class PageWalkError extends Error {
-  constructor(
-    readonly addr: bigint,
-    readonly reason: string,
-  ) {
-    super(`${hex(addr)} not mapped: ${reason}`);
-    this.name = 'PageWalkError';
-  }
-}
-
 /** What decides how a linear address translates: CR3, and whether paging is on (CR0.PG, long mode). */
 export interface Paging {
   cr3: bigint;
   /** CR0.PG: off means linear = physical. */
   enabled: boolean;
+}
+
+/** The vCPU's current paging (KVM_GET_SREGS). */
+export function pagingOf(vcpu: VcpuFd): Paging {
+  const s = vcpu.getSregs();
+  return { cr3: s.cr3, enabled: (s.cr0 & (1n << 31n)) !== 0n };
 }
 
 function hex(v: bigint): string {

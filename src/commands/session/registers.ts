@@ -2,7 +2,7 @@
  * The register file as the debugger names it (commands.md `info registers
  * all`): which uAPI struct each register lives in, and reading / writing it
  * through the VcpuFd (KVM_GET/SET_REGS, SREGS, DEBUGREGS, XCRS; R16–R31 only
- * with APX, see session.ts).
+ * with APX, see inspect.ts).
  */
 import type { VcpuFd } from '../../core/api/index.ts';
 import type { KvmRegs } from '../../core/uapi/structs.ts';

@@ -11,8 +11,10 @@ export class ImageError extends Error {
   constructor(
     readonly image: string,
     readonly problem: string,
+    /** The file system's error when the file could not be read. */
+    options?: { cause?: NodeJS.ErrnoException },
   ) {
-    super(`${image}: ${problem}`);
+    super(`${image}: ${problem}`, options);
     this.name = 'ImageError';
   }
 }
@@ -71,7 +73,8 @@ export function readElfFile(path: string): Elf64 {
     bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not an ELF image' : `cannot read it (${code ?? String(e)})`);
+    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not an ELF image' : `cannot read it (${code ?? String(e)})`;
+    throw new ImageError(path, problem, { cause: e as NodeJS.ErrnoException });
   }
   return parseElf64(bytes, path);
 }

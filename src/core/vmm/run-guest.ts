@@ -18,6 +18,7 @@ import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
 import { ExitPort, SerialConsole } from './devices.ts';
+import { handleExit, type ExitDevices, type ExitOutcome } from './handle-exit.ts';
 
 export type GuestImage =
   | { kind: 'elf'; elf: Elf64 }
@@ -136,6 +137,7 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
     const serial = new SerialConsole();
     serial.onOutput = opts.onConsole ?? null;
     const exitPort = new ExitPort();
+    const devices: ExitDevices = { serial, exitPort, counters: vmm };
     const maxExits = opts.maxExits ?? DEFAULT_MAX_EXITS;
     let timedOut = false;
     const timer = opts.timeoutMs === undefined ? null : setTimeout(() => {
@@ -149,36 +151,16 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
       for (let n = 0; n < maxExits; n++) {
         const exit = await vcpu.runAsync();
         vmm.inc(`exit.${exit.kind}`);
-        if (exit.kind === 'intr') {
-          if (timedOut) {
-            stop = 'timeout';
-            detail = `no exit-port write within ${opts.timeoutMs} ms`;
-            break;
-          }
-          continue; // a signal: run again
+        if (exit.kind !== 'intr') opts.onExit?.(exit, ctx);
+        const outcome = handleExit(exit, devices);
+        if (outcome.kind === 'handled') continue;
+        if (outcome.kind === 'interrupted') {
+          if (!timedOut) continue; // a signal: run again
+          stop = 'timeout';
+          detail = `no exit-port write within ${opts.timeoutMs} ms`;
+          break;
         }
-        opts.onExit?.(exit, ctx);
-        if (exit.kind === 'io') {
-          const { port, direction, size, data } = exit;
-          if (serial.handles(port)) {
-            vmm.inc('io.serial');
-            if (direction === 'out') serial.out(port, data[0]);
-            else data.fill(0).set([serial.in(port)]);
-          } else if (exitPort.handles(port) && direction === 'out') {
-            exitPort.out(data[0]);
-            stop = 'exit-port';
-            detail = `the guest wrote ${exitPort.status} to the exit port 0x501`;
-            break;
-          } else {
-            vmm.inc('io.unclaimed');
-            if (direction === 'in') data.fill(0xff, 0, size);
-          }
-          continue;
-        }
-        if (exit.kind === 'irq-window-open') continue;
-        stop = exit.kind === 'hlt' || exit.kind === 'shutdown' || exit.kind === 'internal-error' || exit.kind === 'fail-entry' || exit.kind === 'debug'
-          ? exit.kind : 'unexpected-exit';
-        detail = describeExit(exit);
+        [stop, detail] = stopOf(outcome);
         break;
       }
     } finally {
@@ -202,25 +184,15 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
   }
 }
 
-function hex(v: bigint | number): string {
-  return `0x${v.toString(16)}`;
-}
-
-function describeExit(e: VcpuExit): string {
-  switch (e.kind) {
-    case 'hlt':
-      return 'the vCPU halted (KVM_EXIT_HLT)';
-    case 'shutdown':
-      return 'the guest shut down (KVM_EXIT_SHUTDOWN: a triple fault)';
-    case 'internal-error':
-      return `KVM_EXIT_INTERNAL_ERROR suberror ${e.suberror}${e.suberror === 1 ? ' (instruction emulation failed)' : ''}${e.data.length ? `, data ${e.data.map(hex).join(' ')}` : ''}`;
-    case 'fail-entry':
-      return `KVM_EXIT_FAIL_ENTRY, hardware entry failure reason ${hex(e.hardwareEntryFailureReason)}`;
+/** runGuest's stop reason and sentence for an outcome that ends the run. */
+function stopOf(o: Exclude<ExitOutcome, { kind: 'handled' | 'interrupted' }>): [StopReason, string] {
+  switch (o.kind) {
+    case 'exit-port':
+      return ['exit-port', `the guest wrote ${o.status} to the exit port 0x501`];
     case 'debug':
-      return `KVM_EXIT_DEBUG exception ${e.exception} at ${hex(e.pc)}`;
-    case 'mmio':
-      return `MMIO ${e.isWrite ? 'write' : 'read'} at ${hex(e.physAddr)} (no device there)`;
-    default:
-      return `unexpected exit ${e.kind} (reason ${e.reason})`;
+      return ['debug', `KVM_EXIT_DEBUG exception ${o.exit.exception} at 0x${o.exit.pc.toString(16)}`];
+    case 'stopped':
+    case 'failed':
+      return [o.reason, o.detail];
   }
 }

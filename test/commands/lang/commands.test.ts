@@ -7,7 +7,7 @@ import { Session } from '../../../src/commands/session/session.ts';
 import { COMMANDS, runLine } from '../../../src/commands/lang/registry.ts';
 import { formatJson, formatText } from '../../../src/commands/lang/format.ts';
 import type { Result } from '../../../src/commands/lang/result.ts';
-import { CommandError } from '../../../src/commands/lang/errors.ts';
+import { CommandError } from '../../../src/commands/errors.ts';
 
 let s: Session;
 beforeEach(async () => {

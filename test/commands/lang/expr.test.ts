@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SymbolTable } from '../../../src/core/loader/symbols.ts';
 import type { ElfSymbol } from '../../../src/core/loader/elf.ts';
 import { evaluate, parseNumber, type ExprContext } from '../../../src/commands/lang/expr.ts';
-import { CommandError } from '../../../src/commands/lang/errors.ts';
+import { CommandError } from '../../../src/commands/errors.ts';
 
 const sym = (name: string, value: bigint, size = 16): ElfSymbol => ({ name, value, size, type: 'func', global: true });
 const symbols = new SymbolTable([sym('counter_main', 0x401000n), sym('counter_loop', 0x401018n), sym('counter_value', 0x402000n, 8)]);

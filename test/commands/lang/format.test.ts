@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Breakpoint, Stop } from '../../../src/commands/session/types.ts';
-import { CommandError } from '../../../src/commands/lang/errors.ts';
+import { CommandError } from '../../../src/commands/errors.ts';
 import { breakpointLine, errorJson, formatJson, formatText, hex64, renderTable, stopJson, stopLine } from '../../../src/commands/lang/format.ts';
 import type { Result } from '../../../src/commands/lang/result.ts';
 

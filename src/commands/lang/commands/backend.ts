@@ -1,6 +1,6 @@
 import type { BackendName } from '../../../core/backend.ts';
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { call } from '../helpers.ts';
 import { oneOf } from '../parse.ts';
 

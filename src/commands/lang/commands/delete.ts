@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { parseCount } from '../expr.ts';
 import { callSync, findBreakpoint } from '../helpers.ts';
 

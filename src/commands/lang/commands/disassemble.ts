@@ -1,6 +1,6 @@
 import { disassemble } from '../../disasm.ts';
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { parseCount } from '../expr.ts';
 import { evalIn, readUpTo, symbolNames } from '../helpers.ts';
 

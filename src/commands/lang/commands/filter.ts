@@ -1,6 +1,6 @@
 import type { Condition } from '../../session/types.ts';
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { conditionText } from '../format.ts';
 import { callSync, evalIn } from '../helpers.ts';
 import { oneOf } from '../parse.ts';

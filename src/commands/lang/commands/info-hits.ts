@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { symbolOf } from '../helpers.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { parseCount } from '../expr.ts';
 import { hex64 } from '../format.ts';
 

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { REGISTER_NAMES, resolveRegister } from '../expr.ts';
 import type { RegisterGroup } from '../result.ts';
 

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { parseNumber } from '../expr.ts';
 import { hex64 } from '../format.ts';
 import { call } from '../helpers.ts';

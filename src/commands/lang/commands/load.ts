@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { call } from '../helpers.ts';
 
 export const loadCommand = defineCommand<{ image: string }>({

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { evalIn, symbolNames, symbolOf } from '../helpers.ts';
 
 export const printCommand = defineCommand<{ expr: string }>({

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { execute } from '../helpers.ts';
 import { optionalCount } from '../parse.ts';
 

@@ -1,6 +1,6 @@
 import type { Cr3Source } from '../../session/types.ts';
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { callSync } from '../helpers.ts';
 import { oneOf } from '../parse.ts';
 

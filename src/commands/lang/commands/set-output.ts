@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { oneOf } from '../parse.ts';
 
 export const setOutputCommand = defineCommand<{ format: 'text' | 'json' }>({

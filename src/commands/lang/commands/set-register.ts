@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { resolveRegister } from '../expr.ts';
 import { callSync, evalIn } from '../helpers.ts';
 

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { evalIn, execute } from '../helpers.ts';
 
 export const untilCommand = defineCommand<{ loc: string }>({

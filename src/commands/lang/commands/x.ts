@@ -1,7 +1,7 @@
 import type { SessionApi } from '../../session/types.ts';
 import { disassemble } from '../../disasm.ts';
 import { defineCommand } from '../command.ts';
-import { CommandError } from '../errors.ts';
+import { CommandError } from '../../errors.ts';
 import { evalIn, readExact, readUpTo, symbolNames, symbolOf } from '../helpers.ts';
 import { parseXSuffix, type XSpec } from '../parse.ts';
 import type { MemoryRow, Result, XUnit } from '../result.ts';

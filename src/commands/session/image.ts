@@ -1,0 +1,58 @@
+/**
+ * Which guest a session loads: an ELF image by path, a bundled guest by name
+ * (commands.md: IMAGE may name `vmos` or `tiny`), or a raw binary at a load
+ * address (`load raw`). The loader's refusals become the session's errors.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ImageError, readElfFile, type Elf64 } from '../../core/loader/elf.ts';
+import { SymbolTable } from '../../core/loader/symbols.ts';
+import { SessionError } from '../errors.ts';
+
+const GUESTS = fileURLToPath(new URL('../../../guests/', import.meta.url));
+/** Bundled guests by name (commands.md: IMAGE may name one). */
+export const BUNDLED: Record<string, string> = { vmos: `${GUESTS}vmos/vmos.elf`, tiny: `${GUESTS}tiny/tiny.bin` };
+const TINY_GPA = 0x10000;
+
+export type LoadSpec =
+  | { kind: 'elf'; name: string; elf: Elf64 }
+  | { kind: 'raw'; name: string; file: string; bytes: Uint8Array; gpa: number; entry?: number };
+
+/** An IMAGE argument: a bundled name or an ELF path. */
+export function resolveImage(image: string): LoadSpec {
+  if (image === 'tiny') return rawSpec(BUNDLED.tiny, BigInt(TINY_GPA), undefined, 'tiny');
+  const path = BUNDLED[image] ?? image;
+  let elf: Elf64;
+  try {
+    elf = readElfFile(path);
+  } catch (e) {
+    throw imageError(e);
+  }
+  return { kind: 'elf', name: BUNDLED[image] ? image : basename(path), elf };
+}
+
+/** `load raw FILE at GPA [entry E]`: the file's bytes, checked to fit below 4 GiB. */
+export function rawSpec(file: string, gpa: bigint, entry: bigint | undefined, name = basename(file)): LoadSpec {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new SessionError('no-file', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
+  }
+  if (gpa < 0n || gpa > 0xffff_ffffn) throw new SessionError('bad-args', `load address ${gpa} is out of range`);
+  if (entry !== undefined && (entry < 0n || entry > 0xffff_ffffn)) throw new SessionError('bad-args', `entry ${entry} is out of range`);
+  return { kind: 'raw', name, file, bytes, gpa: Number(gpa), entry: entry === undefined ? undefined : Number(entry) };
+}
+
+/** The image's symbols (none for a raw binary). */
+export function symbolsOf(spec: LoadSpec): SymbolTable {
+  return spec.kind === 'elf' ? new SymbolTable(spec.elf.symbols) : new SymbolTable([]);
+}
+
+/** The loader's refusal as the session's error: a missing file, or an image it cannot load; anything else as it is. */
+export function imageError(e: unknown): unknown {
+  if (!(e instanceof ImageError)) return e;
+  const missing = (e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return new SessionError(missing ? 'no-file' : 'bad-image', e.message, { cause: e });
+}
