@@ -106,13 +106,16 @@ function copyToSecond(c: F80Ctx): void {
 /**
  * FPREM (nearest = false: quotient truncated) and FPREM1 (nearest = true:
  * quotient rounded to nearest even) of a = ST(0) by b = ST(1). The remainder
- * is exact. When the exponents differ by less than 64 the reduction is
- * complete: C2 = 0 and C0, C3, C1 = quotient bits 2, 1, 0. Otherwise it is
- * partial (C2 = 1): ST(0) is reduced by a multiple of b·2^(D−N) so that its
- * exponent drops by N, N = PREM_N (SDM Vol. 2 FPREM: "an implementation-
- * dependent number between 32 and 63").
+ * is exact. When the exponents differ by D < 64 the reduction is complete:
+ * C2 = 0 and C0, C3, C1 = quotient bits 2, 1, 0. Otherwise it is partial
+ * (C2 = 1, C0/C1/C3 = 0): ST(0) is reduced by a multiple of b·2^(D−N), which
+ * lowers its exponent by at least N. The SDM leaves N "implementation-
+ * dependent, between 32 and 63" (Vol. 2 FPREM); the reference hardware uses
+ * N = 32 + (D mod 32), so that D − N is a multiple of 32.
  */
-export const PREM_N = 32;
+export function premReduction(d: number): number {
+  return 32 + (d & 31);
+}
 
 export function fprem(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: number, bHi: number, bLo: number, nearest: boolean): void {
   begin(c);
@@ -136,7 +139,7 @@ export function fprem(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: num
     return;
   }
   const partial = d >= 64;
-  const steps = partial ? PREM_N : d;
+  const steps = partial ? premReduction(d) : d;
   // Restoring division: steps + 1 quotient bits, remainder in (top, rh, rl).
   let rh = wa[0], rl = wa[1], top = 0, q = 0;
   const bh = wb[0], bl = wb[1];
@@ -169,7 +172,7 @@ export function fprem(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: num
   }
   if ((rh | rl) === 0) sign = sa; // a zero remainder keeps a's sign
   wa[0] = rh; wa[1] = rl; wa[2] = 0;
-  normRoundPack(c, sign, partial ? ea - PREM_N : eb, wa, 64, FMT_80);
+  normRoundPack(c, sign, partial ? ea - steps : eb, wa, 64, FMT_80);
   c.flags = (c.flags & ~CC_MASK) | (partial ? C2 : ((q & 4 ? C0 : 0) | (q & 2 ? C3 : 0) | (q & 1 ? C1 : 0)));
 }
 

@@ -116,7 +116,9 @@ function emit(c: F80Ctx, fmt: number, sign: number, e: number, w0: number, w1: n
  * raised only if it is also inexact; unmasked, a register gets the normally
  * rounded result with the exponent + 0x6000 and a memory destination gets
  * nothing. Overflow masked gives ∞ or the largest finite value of prec bits
- * per RC; unmasked, a register gets exponent − 0x6000.
+ * per RC; unmasked, a register gets exponent − 0x6000. A result out of range
+ * even after that adjustment (only FSCALE can make one) is denormalized /
+ * made ∞ like the reference hardware.
  */
 export function roundPack(c: F80Ctx, sign: number, e: number, w: Uint32Array, prec: number, fmt: number): void {
   const rc = (c.cw >>> RC_SHIFT) & 3;
@@ -128,7 +130,8 @@ export function roundPack(c: F80Ctx, sign: number, e: number, w: Uint32Array, pr
       tmp[0] = w[0]; tmp[1] = w[1]; tmp[2] = w[2];
       if (roundAt(tmp, prec, rc, sign) & R_CARRY) tiny = false;
     }
-    if (c.cw & UE) {
+    // Masked, or unmasked but too tiny even for the wrapped exponent (FSCALE): denormalize.
+    if (c.cw & UE || (fmt === FMT_80 && e + BIAS_ADJUST < 1)) {
       shr96(w, 1 - e);
       const r = roundAt(w, prec, rc, sign);
       if (r & R_INEXACT) c.flags |= tiny ? PE | UE : PE;
@@ -144,9 +147,11 @@ export function roundPack(c: F80Ctx, sign: number, e: number, w: Uint32Array, pr
   if (e > emax) {
     c.flags |= OE;
     if ((c.cw & OE) === 0) {
-      if (fmt !== FMT_80) c.store = false;
-      else emit(c, fmt, sign, (e - BIAS_ADJUST) & EXP_MAX, w[0], w[1]);
-      return;
+      if (fmt !== FMT_80) return unmaskedToMemory(c, OE);
+      if (e - BIAS_ADJUST <= emax) return emit(c, fmt, sign, e - BIAS_ADJUST, w[0], w[1]);
+      // Out of range even wrapped (FSCALE): the reference hardware delivers ∞ whatever RC says.
+      c.flags |= PE | C1;
+      return emit(c, fmt, sign, emax + 1, 0x80000000, 0);
     }
     // Masked overflow (SDM Vol. 1 Table 4-10): ∞ when RC rounds away from zero for this sign.
     c.flags |= PE;
@@ -162,11 +167,16 @@ export function roundPack(c: F80Ctx, sign: number, e: number, w: Uint32Array, pr
   }
   if (tiny && e < 1) {
     c.flags |= UE;
-    if (fmt !== FMT_80) c.store = false;
-    else emit(c, fmt, sign, (e + BIAS_ADJUST) & EXP_MAX, w[0], w[1]);
-    return;
+    if (fmt !== FMT_80) return unmaskedToMemory(c, UE);
+    return emit(c, fmt, sign, e + BIAS_ADJUST, w[0], w[1]);
   }
   emit(c, fmt, sign, e, w[0], w[1]);
+}
+
+/** Unmasked #O/#U with a memory destination: nothing is stored and only that flag is reported (no PE, C1 = 0). */
+function unmaskedToMemory(c: F80Ctx, flag: number): void {
+  c.flags = (c.flags & ~(PE | C1)) | flag;
+  c.store = false;
 }
 
 /** roundPack for a w that may have leading zeros; an all-zero w gives a zero of the given sign. */

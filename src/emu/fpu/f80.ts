@@ -131,8 +131,8 @@ export function propagateNaN1(c: F80Ctx, se: number, hi: number, lo: number, k: 
 /**
  * Two operands, at least one a NaN (SDM Vol. 1 Table 4-7, x87 column): a
  * single NaN is the result; SNaN and QNaN give the QNaN; two of one kind give
- * the one with the larger significand, and on equal significands the first
- * operand (the destination ST(0) for ST(0)-forms). Any SNaN raises #IA.
+ * the one with the larger significand, and on equal significands the
+ * positive one (as the reference hardware does). Any SNaN raises #IA.
  */
 export function propagateNaN2(
   c: F80Ctx,
@@ -146,7 +146,7 @@ export function propagateNaN2(
   else if (ka !== kb) pickA = ka === QNAN;
   else {
     const ah = aHi & 0x3fffffff, bh = bHi & 0x3fffffff;
-    pickA = ah !== bh ? ah > bh : aLo !== bLo ? aLo > bLo : true;
+    pickA = ah !== bh ? ah > bh : aLo !== bLo ? aLo > bLo : (aSe & 0x8000) === 0;
   }
   if (pickA) setResult(c, aSe, aHi | 0x40000000, aLo);
   else setResult(c, bSe, bHi | 0x40000000, bLo);

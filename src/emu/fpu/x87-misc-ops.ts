@@ -19,18 +19,21 @@ export function fcomValue(s: X87State, se: number, hi: number, lo: number, unord
   c.cw = s.fcw;
   const r = fcompare(c, s.stSe(0), s.stHi(0), s.stLo(0), se, hi, lo, unordered);
   s.signal(c.flags);
+  s.setCC(CMP_CC[r]); // set even when an unmasked #IA/#D is flagged (reference hardware)
   if (!c.store) return;
-  s.setCC(CMP_CC[r]);
   for (let k = 0; k < pops; k++) s.pop();
 }
 
-/** Stack underflow of a compare (SDM Vol. 1 8.5.1.1): masked, the result is "unordered". Returns true when it happened. */
+/**
+ * Stack underflow of a compare (SDM Vol. 1 8.5.1.1): the result is
+ * "unordered" (set even when unmasked, as FCOMI's RFLAGS are on the reference
+ * hardware); masked, the pops happen. Returns true when it happened.
+ */
 function compareUnderflow(s: X87State, i: number, pops: number): boolean {
   if (!s.isEmpty(0) && !s.isEmpty(i)) return false;
-  if (!s.stackFault(0)) {
-    s.setCC(CMP_CC[CMP_UNORDERED]);
-    for (let k = 0; k < pops; k++) s.pop();
-  }
+  const unmasked = s.stackFault(0);
+  s.setCC(CMP_CC[CMP_UNORDERED]);
+  if (!unmasked) for (let k = 0; k < pops; k++) s.pop();
   return true;
 }
 
@@ -48,23 +51,21 @@ export function ftst(s: X87State): void {
 
 /**
  * FCOMI/FCOMIP/FUCOMI/FUCOMIP ST(0), ST(i): returns the new ZF|PF|CF bits
- * (OF, SF, AF become 0), or −1 when an unmasked exception leaves RFLAGS alone.
- * C1 ← 0.
+ * (OF, SF, AF become 0). C1 ← 0.
  */
 export function fcomi(s: X87State, i: number, unordered: boolean, pop: boolean): number {
   s.fsw &= ~C1;
   if (s.isEmpty(0) || s.isEmpty(i)) {
-    if (s.stackFault(0)) return -1;
-    if (pop) s.pop();
+    // RFLAGS say "unordered" even when the stack fault is unmasked (reference hardware); only the pop is skipped.
+    if (!s.stackFault(0) && pop) s.pop();
     return CMP_EFLAGS[CMP_UNORDERED];
   }
   const c = s.ctx;
   c.cw = s.fcw;
   const r = fcompare(c, s.stSe(0), s.stHi(0), s.stLo(0), s.stSe(i), s.stHi(i), s.stLo(i), unordered);
   s.signal(c.flags);
-  if (!c.store) return -1;
-  if (pop) s.pop();
-  return CMP_EFLAGS[r];
+  if (c.store && pop) s.pop();
+  return CMP_EFLAGS[r]; // RFLAGS are set even when an unmasked #IA/#D is flagged (reference hardware)
 }
 
 /** FXAM: classify ST(0) into C3 C2 C1 C0 (never faults). */

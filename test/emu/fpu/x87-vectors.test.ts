@@ -24,8 +24,7 @@ function store(x: Extra, s: X87State, ok: boolean, n: number): void {
   if (n === 8) put(x.mem, 4, s.ctx.hi, 4);
 }
 function comi(s: X87State, x: Extra, unordered: boolean): void {
-  const f = fcomi(s, 1, unordered, false);
-  if (f >= 0) x.eflags = f;
+  x.eflags = fcomi(s, 1, unordered, false);
 }
 
 const vectors = loadVectors();
