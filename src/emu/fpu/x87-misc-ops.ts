@@ -3,7 +3,7 @@
  * (Intel SDM Vol. 2 FCOM/FUCOM/FCOMI/FUCOMI/FTST/FXAM, FCHS/FABS, FRNDINT,
  * FSCALE, FXTRACT, FPREM/FPREM1, FXCH, FFREE, FINCSTP/FDECSTP).
  */
-import { C1, INDEF_HI, INDEF_SE, FXAM_EMPTY, fabs, fchs, fxamFlags } from './f80.ts';
+import { C1, DE, DENORMAL, INDEF_HI, INDEF_SE, FXAM_EMPTY, UNSUPPORTED, classify, fabs, fchs, fxamFlags, isNaNClass } from './f80.ts';
 import { CMP_CC, CMP_EFLAGS, CMP_UNORDERED, fcompare } from './f80-compare.ts';
 import { fprem, frndint, fscale, fxtract } from './f80-misc.ts';
 import { commit, underflow } from './x87-arith-ops.ts';
@@ -41,6 +41,25 @@ function compareUnderflow(s: X87State, i: number, pops: number): boolean {
 export function fcomSt(s: X87State, i: number, unordered: boolean, pops: number): void {
   if (compareUnderflow(s, i, pops)) return;
   fcomValue(s, s.stSe(i), s.stHi(i), s.stLo(i), unordered, pops);
+}
+
+/**
+ * FCOM/FCOMP m32fp/m64fp, FICOM/FICOMP m16int/m32int: the operand already
+ * widened in s.ctx (widenF32/widenF64/intToF80) with its source class; a
+ * denormal source raises #D unless ST(0) is a NaN or unsupported.
+ */
+export function fcomMem(s: X87State, srcClass: number, pops: number): void {
+  const c = s.ctx;
+  const se = c.se, hi = c.hi, lo = c.lo;
+  if (s.isEmpty(0)) {
+    compareUnderflow(s, 0, pops);
+    return;
+  }
+  const a = classify(s.stSe(0), s.stHi(0), s.stLo(0));
+  const de = srcClass === DENORMAL && a !== UNSUPPORTED && !isNaNClass(a);
+  // An unmasked #D still sets C3 C2 C0 but skips the pops (reference hardware).
+  fcomValue(s, se, hi, lo, false, de && (s.fcw & DE) === 0 ? 0 : pops);
+  if (de) s.signal(DE);
 }
 
 /** FTST: compare ST(0) with +0.0. */

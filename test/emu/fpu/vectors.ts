@@ -38,6 +38,7 @@ export function loadVectors(): Record<string, Vec[]> {
   const raw = JSON.parse(readFileSync(new URL('./fixtures/f80-vectors.json', import.meta.url), 'utf8')) as Record<string, string[]>;
   const out: Record<string, Vec[]> = {};
   for (const [op, lines] of Object.entries(raw)) {
+    if (op === 'fxsave') continue; // a different record format: x87-save.test.ts
     out[op] = lines.map((line) => {
       const [inp, res, m, fl] = line.split('|');
       const [cw, a, b, mi] = inp.split(' ');
