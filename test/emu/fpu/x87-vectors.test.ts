@@ -103,6 +103,10 @@ const OPS: Record<string, [Load, Run]> = {
   fidiv_m32: ['L1', (s, _v, x) => { const v = u32(x.mem, 0) | 0; arithMInt(s, OP_DIV, v >>> 0, v < 0 ? 0xffffffff : 0); }],
   fcom_m32: ['L1', (s, _v, x) => fcomMem(s, widenF32(s.ctx, u32(x.mem, 0)), 0)],
   fcomp_m64: ['L1', (s, _v, x) => fcomMem(s, widenF64(s.ctx, u32(x.mem, 4), u32(x.mem, 0)), 1)],
+  fadd_e: ['L2', (s) => arithSt(s, OP_ADD, 0, 1, false)],
+  fsub_e: ['L2', (s) => arithSt(s, OP_SUB, 0, 1, false)],
+  fmul_e: ['L2', (s) => arithSt(s, OP_MUL, 0, 1, false)],
+  fdiv_e: ['L2', (s) => arithSt(s, OP_DIV, 0, 1, false)],
   ficom_m16: ['L1', (s, _v, x) => { const v = i16(x.mem); intToF80(s.ctx, v >>> 0, v < 0 ? 0xffffffff : 0); fcomMem(s, 2, 0); }],
 };
 
