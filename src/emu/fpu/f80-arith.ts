@@ -5,8 +5,8 @@
  * F80Ctx (see f80.ts). FSUBR/FDIVR are the same calls with the operands swapped.
  */
 import {
-  type F80Ctx, DE, DENORMAL, INF, RC_DOWN, RC_SHIFT, ZERO, BIAS,
-  begin, classify, invalid, precisionOf, raise, screen2, setInf, setZero,
+  type F80Ctx, DE, INF, RC_DOWN, RC_SHIFT, ZERO, BIAS,
+  begin, classify, hasDenormal, invalid, precisionOf, raise, screen2, setInf, setZero,
 } from './f80.ts';
 import { FMT_80, normRoundPack, roundPack, shr96, unpack } from './f80-round.ts';
 
@@ -26,7 +26,7 @@ function addSub(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: number, b
   begin(c);
   const ka = classify(aSe, aHi, aLo), kb = classify(bSe, bHi, bLo);
   if (screen2(c, aSe, aHi, aLo, ka, bSe, bHi, bLo, kb)) return;
-  if ((ka === DENORMAL || kb === DENORMAL) && raise(c, DE)) return;
+  if (hasDenormal(c, ka, kb) && raise(c, DE)) return;
   const sa = aSe >>> 15, sb = (bSe >>> 15) ^ neg;
   if (ka === INF || kb === INF) {
     if (ka === INF && kb === INF && sa !== sb) invalid(c); // ∞ − ∞ (SDM Vol. 1 8.5.1.2)
@@ -82,7 +82,7 @@ export function fmul(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: numb
     invalid(c); // 0 × ∞
     return;
   }
-  if ((ka === DENORMAL || kb === DENORMAL) && raise(c, DE)) return;
+  if (hasDenormal(c, ka, kb) && raise(c, DE)) return;
   const sign = (aSe ^ bSe) >>> 15;
   if (ka === INF || kb === INF) setInf(c, sign);
   else if (ka === ZERO || kb === ZERO) setZero(c, sign);

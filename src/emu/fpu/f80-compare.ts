@@ -4,8 +4,8 @@
  * SNaN; unsupported encodings are always #IA; denormals raise #D. ±0 are equal.
  */
 import {
-  type F80Ctx, C0, C2, C3, DE, DENORMAL, IE, INF, SNAN, UNSUPPORTED, ZERO,
-  begin, classify, isNaNClass, raise,
+  type F80Ctx, C0, C2, C3, DE, IE, INF, SNAN, UNSUPPORTED, ZERO,
+  begin, classify, hasDenormal, isNaNClass, raise,
 } from './f80.ts';
 import { FLAG_CF, FLAG_PF, FLAG_ZF } from '../regs.ts';
 import { unpack } from './f80-round.ts';
@@ -30,7 +30,7 @@ export function fcompare(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: 
     if (!unordered || ka === SNAN || kb === SNAN) raise(c, IE);
     return CMP_UNORDERED;
   }
-  if (ka === DENORMAL || kb === DENORMAL) raise(c, DE);
+  if (hasDenormal(c, ka, kb)) raise(c, DE);
   const sa = aSe >>> 15, sb = bSe >>> 15;
   if (ka === ZERO && kb === ZERO) return CMP_EQ;
   if (ka === ZERO) return sb ? CMP_GT : CMP_LT;

@@ -6,7 +6,7 @@
  */
 import {
   type F80Ctx, BIAS, DE, DENORMAL, INF, UNSUPPORTED, ZE, ZERO,
-  begin, classify, invalid, isNaNClass, precisionOf, propagateNaN1, raise, screen2, setInf, setResult, setZero,
+  begin, classify, hasDenormal, invalid, isNaNClass, precisionOf, propagateNaN1, raise, screen2, setInf, setResult, setZero,
 } from './f80.ts';
 import { FMT_80, roundPack, unpack } from './f80-round.ts';
 
@@ -27,7 +27,7 @@ export function fdiv(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: numb
     if (!raise(c, ZE)) setInf(c, sign);
     return;
   }
-  if ((ka === DENORMAL || kb === DENORMAL) && raise(c, DE)) return;
+  if (hasDenormal(c, ka, kb) && raise(c, DE)) return;
   if (ka === INF) setInf(c, sign);
   else if (ka === ZERO || kb === INF) setZero(c, sign);
   else {

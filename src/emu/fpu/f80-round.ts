@@ -117,8 +117,8 @@ function emit(c: F80Ctx, fmt: number, sign: number, e: number, w0: number, w1: n
  * rounded result with the exponent + 0x6000 and a memory destination gets
  * nothing. Overflow masked gives ∞ or the largest finite value of prec bits
  * per RC; unmasked, a register gets exponent − 0x6000. A result out of range
- * even after that adjustment (only FSCALE can make one) is denormalized /
- * made ∞ like the reference hardware.
+ * even after that adjustment (only FSCALE can make one) becomes ±0 / ±∞
+ * whatever RC says, like the reference hardware.
  */
 export function roundPack(c: F80Ctx, sign: number, e: number, w: Uint32Array, prec: number, fmt: number): void {
   const rc = (c.cw >>> RC_SHIFT) & 3;
@@ -130,8 +130,12 @@ export function roundPack(c: F80Ctx, sign: number, e: number, w: Uint32Array, pr
       tmp[0] = w[0]; tmp[1] = w[1]; tmp[2] = w[2];
       if (roundAt(tmp, prec, rc, sign) & R_CARRY) tiny = false;
     }
-    // Masked, or unmasked but too tiny even for the wrapped exponent (FSCALE): denormalize.
-    if (c.cw & UE || (fmt === FMT_80 && e + BIAS_ADJUST < 1)) {
+    if ((c.cw & UE) === 0 && fmt === FMT_80 && e + BIAS_ADJUST < 1) {
+      // Unmasked, but too tiny even for the wrapped exponent (FSCALE): the reference hardware gives ±0 whatever RC says.
+      c.flags |= UE | PE;
+      return emit(c, fmt, sign, 0, 0, 0);
+    }
+    if (c.cw & UE) {
       shr96(w, 1 - e);
       const r = roundAt(w, prec, rc, sign);
       if (r & R_INEXACT) c.flags |= tiny ? PE | UE : PE;

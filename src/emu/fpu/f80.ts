@@ -75,6 +75,13 @@ export class F80Ctx {
   se = 0;
   hi = 0;
   lo = 0;
+  /**
+   * Set by the caller while an operand that came from a denormal binary32/64
+   * memory operand is in use: it is normal as 80 bits, yet the instruction
+   * raises #D for it (SDM Vol. 1 8.5.2) at the point a denormal register
+   * operand would (so #Z and #IA still outrank it).
+   */
+  memDenormal = false;
   /** Second result: FXTRACT's exponent. */
   se2 = 0;
   hi2 = 0;
@@ -172,6 +179,11 @@ export function screen2(
     return true;
   }
   return false;
+}
+
+/** Whether the operation sees a denormal operand (#D). */
+export function hasDenormal(c: F80Ctx, ka: number, kb: number): boolean {
+  return ka === DENORMAL || kb === DENORMAL || c.memDenormal;
 }
 
 /** FCHS / FABS: sign-only, no exception even for NaNs (SDM Vol. 2 FCHS/FABS); C1 cleared. */

@@ -9,7 +9,7 @@
  * The register forms DC /r and DE /r with destination ST(i) swap 4↔5 and
  * 6↔7 (DC E8+i is FSUB ST(i), ST(0)): pass op ^ 1 for those.
  */
-import { type F80Ctx, C1, DE, DENORMAL, INDEF_HI, INDEF_SE, NORMAL, UNSUPPORTED, classify, isNaNClass } from './f80.ts';
+import { type F80Ctx, C1, DENORMAL, INDEF_HI, INDEF_SE, NORMAL } from './f80.ts';
 import { widenF32, widenF64 } from './f80-convert.ts';
 import { intToF80 } from './f80-int.ts';
 import { fadd, fmul, fsub } from './f80-arith.ts';
@@ -70,23 +70,16 @@ export function arithSt(s: X87State, op: number, dst: number, src: number, pop: 
 /**
  * ST(0) ← ST(0) op m for a memory operand already in s.ctx as 80 bits
  * (widenF32/widenF64/intToF80) whose source class was `srcClass`: a denormal
- * binary32/64 source raises #D like a denormal register operand would
- * (before the operation, so an unmasked #D leaves ST(0) alone), unless
- * ST(0) is a NaN or unsupported (those outrank #D, SDM Vol. 1 4.9.2).
+ * binary32/64 source raises #D as a denormal register operand would.
  */
 export function arithMem(s: X87State, op: number, srcClass: number): void {
   const c = s.ctx, p = s.top;
   const se = c.se, hi = c.hi, lo = c.lo;
   if (s.isEmpty(0) && underflow(s, 0, false)) return;
   c.cw = s.fcw;
-  const a = classify(s.se[p], s.sig[2 * p], s.sig[2 * p + 1]);
-  const de = srcClass === DENORMAL && a !== UNSUPPORTED && !isNaNClass(a);
-  if (de && (s.fcw & DE) === 0) {
-    s.signal(DE);
-    return;
-  }
+  c.memDenormal = srcClass === DENORMAL;
   arith(c, op, s.se[p], s.sig[2 * p], s.sig[2 * p + 1], se, hi, lo);
-  if (de) c.flags |= DE;
+  c.memDenormal = false;
   commit(s, 0, false);
 }
 

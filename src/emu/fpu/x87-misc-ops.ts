@@ -3,7 +3,7 @@
  * (Intel SDM Vol. 2 FCOM/FUCOM/FCOMI/FUCOMI/FTST/FXAM, FCHS/FABS, FRNDINT,
  * FSCALE, FXTRACT, FPREM/FPREM1, FXCH, FFREE, FINCSTP/FDECSTP).
  */
-import { C1, DE, DENORMAL, INDEF_HI, INDEF_SE, FXAM_EMPTY, UNSUPPORTED, classify, fabs, fchs, fxamFlags, isNaNClass } from './f80.ts';
+import { C1, DENORMAL, INDEF_HI, INDEF_SE, FXAM_EMPTY, fabs, fchs, fxamFlags } from './f80.ts';
 import { CMP_CC, CMP_EFLAGS, CMP_UNORDERED, fcompare } from './f80-compare.ts';
 import { fprem, frndint, fscale, fxtract } from './f80-misc.ts';
 import { commit, underflow } from './x87-arith-ops.ts';
@@ -46,7 +46,8 @@ export function fcomSt(s: X87State, i: number, unordered: boolean, pops: number)
 /**
  * FCOM/FCOMP m32fp/m64fp, FICOM/FICOMP m16int/m32int: the operand already
  * widened in s.ctx (widenF32/widenF64/intToF80) with its source class; a
- * denormal source raises #D unless ST(0) is a NaN or unsupported.
+ * denormal source raises #D as a denormal register operand would (an
+ * unmasked #D still sets C3 C2 C0 but skips the pops, like hardware).
  */
 export function fcomMem(s: X87State, srcClass: number, pops: number): void {
   const c = s.ctx;
@@ -55,11 +56,9 @@ export function fcomMem(s: X87State, srcClass: number, pops: number): void {
     compareUnderflow(s, 0, pops);
     return;
   }
-  const a = classify(s.stSe(0), s.stHi(0), s.stLo(0));
-  const de = srcClass === DENORMAL && a !== UNSUPPORTED && !isNaNClass(a);
-  // An unmasked #D still sets C3 C2 C0 but skips the pops (reference hardware).
-  fcomValue(s, se, hi, lo, false, de && (s.fcw & DE) === 0 ? 0 : pops);
-  if (de) s.signal(DE);
+  c.memDenormal = srcClass === DENORMAL;
+  fcomValue(s, se, hi, lo, false, pops);
+  c.memDenormal = false;
 }
 
 /** FTST: compare ST(0) with +0.0. */

@@ -34,11 +34,12 @@ function mem(h: string): Uint8Array | undefined {
   return m;
 }
 
-export function loadVectors(): Record<string, Vec[]> {
-  const raw = JSON.parse(readFileSync(new URL('./fixtures/f80-vectors.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+/** Parse a gen-f80.c output file (the "fxsave" set, of another format, is left out: x87-save.test.ts reads it). */
+export function loadVectors(file: URL | string): Record<string, Vec[]> {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
   const out: Record<string, Vec[]> = {};
   for (const [op, lines] of Object.entries(raw)) {
-    if (op === 'fxsave') continue; // a different record format: x87-save.test.ts
+    if (op === 'fxsave') continue;
     out[op] = lines.map((line) => {
       const [inp, res, m, fl] = line.split('|');
       const [cw, a, b, mi] = inp.split(' ');

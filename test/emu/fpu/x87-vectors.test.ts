@@ -1,134 +1,18 @@
 /**
- * Replays every host-FPU reference vector (see vectors.ts) on the emulated
- * x87 and requires bit-exact agreement: FSW (flags, C0–C3, SF, ES, TOP), the
- * full tag word, the stack registers, memory results and RFLAGS.
+ * Replays every host-FPU reference vector (fixtures/f80-vectors.json, see
+ * vectors.ts and replay.ts) on the emulated x87 and requires bit-exact
+ * agreement: FSW (flags, C0–C3, SF, ES, TOP), the full tag word, the stack
+ * registers, memory results and RFLAGS.
  */
 import { describe, expect, it } from 'vitest';
-import { X87State } from '../../../src/emu/fpu/x87-state.ts';
-import {
-  OP_ADD, OP_DIV, OP_DIVR, OP_MUL, OP_SUB, OP_SUBR, arithM32, arithM64, arithMInt, arithSt, sqrtSt,
-} from '../../../src/emu/fpu/x87-arith-ops.ts';
-import { widenF32, widenF64 } from '../../../src/emu/fpu/f80-convert.ts';
-import { intToF80 } from '../../../src/emu/fpu/f80-int.ts';
-import { fbld, fbstp, fild, fist, fldConst, fldF32, fldF64, fldF80, fldSt, fstF32, fstF64, fstSt } from '../../../src/emu/fpu/x87-load-store.ts';
-import {
-  fchsAbs, fcomMem, fcomSt, fcomi, ffree, fincDecStp, fpremSt, frndintSt, fscaleSt, ftst, fxam, fxch, fxtractSt,
-} from '../../../src/emu/fpu/x87-misc-ops.ts';
-import { K_L2E, K_L2T, K_LG2, K_LN2, K_ONE, K_PI, K_ZERO } from '../../../src/emu/fpu/f80-int.ts';
-import { type Extra, type Vec, diff, loadVectors } from './vectors.ts';
+import { OPS, replay } from './replay.ts';
+import { loadVectors } from './vectors.ts';
 
-const u32 = (m: Uint8Array, o: number): number => (m[o] | (m[o + 1] << 8) | (m[o + 2] << 16) | (m[o + 3] << 24)) >>> 0;
-const i16 = (m: Uint8Array): number => ((m[0] | (m[1] << 8)) << 16) >> 16;
-function put(m: Uint8Array, o: number, v: number, n: number): void {
-  for (let k = 0; k < n; k++) m[o + k] = (v >>> (8 * k)) & 0xff;
-}
-/** Store results: a 32-bit value from ctx.lo, 64-bit from ctx.lo/hi, `n` bytes. */
-function store(x: Extra, s: X87State, ok: boolean, n: number): void {
-  if (!ok) return;
-  put(x.mem, 0, s.ctx.lo, Math.min(n, 4));
-  if (n === 8) put(x.mem, 4, s.ctx.hi, 4);
-}
-function comi(s: X87State, x: Extra, unordered: boolean): void {
-  x.eflags = fcomi(s, 1, unordered, false);
-}
-
-const vectors = loadVectors();
-
-type Run = (s: X87State, v: Vec, x: Extra) => void;
-/** How the generator loaded the stack before the op (gen-f80.c L2/L1/L0/LF). */
-type Load = 'L2' | 'L1' | 'L0' | 'LF';
-
-const OPS: Record<string, [Load, Run]> = {
-  fadd: ['L2', (s) => arithSt(s, OP_ADD, 0, 1, false)],
-  fsub: ['L2', (s) => arithSt(s, OP_SUB, 0, 1, false)],
-  fsubr: ['L2', (s) => arithSt(s, OP_SUBR, 0, 1, false)],
-  fmul: ['L2', (s) => arithSt(s, OP_MUL, 0, 1, false)],
-  fdiv: ['L2', (s) => arithSt(s, OP_DIV, 0, 1, false)],
-  fdivr: ['L2', (s) => arithSt(s, OP_DIVR, 0, 1, false)],
-  faddp: ['L2', (s) => arithSt(s, OP_ADD, 1, 0, true)],
-  fsqrt: ['L2', (s) => sqrtSt(s)],
-  fadd_under: ['L1', (s) => arithSt(s, OP_ADD, 0, 1, false)],
-  frndint: ['L2', (s) => frndintSt(s)],
-  fscale: ['L2', (s) => fscaleSt(s)],
-  fxtract: ['L2', (s) => fxtractSt(s)],
-  fprem: ['L2', (s) => fpremSt(s, false)],
-  fprem1: ['L2', (s) => fpremSt(s, true)],
-  fcom: ['L2', (s) => fcomSt(s, 1, false, 0)],
-  fucom: ['L2', (s) => fcomSt(s, 1, true, 0)],
-  fcompp: ['L2', (s) => fcomSt(s, 1, false, 2)],
-  fcomi: ['L2', (s, _v, x) => comi(s, x, false)],
-  fucomi: ['L2', (s, _v, x) => comi(s, x, true)],
-  ftst: ['L2', (s) => ftst(s)],
-  fxam: ['L2', (s) => fxam(s)],
-  fchs: ['L2', (s) => fchsAbs(s, true)],
-  fabs: ['L2', (s) => fchsAbs(s, false)],
-  fst32: ['L2', (s, _v, x) => store(x, s, fstF32(s, false), 4)],
-  fst64: ['L2', (s, _v, x) => store(x, s, fstF64(s, false), 8)],
-  fld32: ['L1', (s, _v, x) => fldF32(s, u32(x.mem, 0))],
-  fld64: ['L1', (s, _v, x) => fldF64(s, u32(x.mem, 4), u32(x.mem, 0))],
-  fist16: ['L2', (s, _v, x) => store(x, s, fist(s, 16, false, false), 2)],
-  fist32: ['L2', (s, _v, x) => store(x, s, fist(s, 32, false, false), 4)],
-  fistp64: ['L2', (s, _v, x) => store(x, s, fist(s, 64, true, false), 8)],
-  fisttp16: ['L2', (s, _v, x) => store(x, s, fist(s, 16, true, true), 2)],
-  fisttp32: ['L2', (s, _v, x) => store(x, s, fist(s, 32, true, true), 4)],
-  fisttp64: ['L2', (s, _v, x) => store(x, s, fist(s, 64, true, true), 8)],
-  fild16: ['L1', (s, _v, x) => { const v = i16(x.mem); fild(s, v >>> 0, v < 0 ? 0xffffffff : 0); }],
-  fild32: ['L1', (s, _v, x) => { const v = u32(x.mem, 0) | 0; fild(s, v >>> 0, v < 0 ? 0xffffffff : 0); }],
-  fild64: ['L1', (s, _v, x) => fild(s, u32(x.mem, 0), u32(x.mem, 4))],
-  fbld: ['L1', (s, _v, x) => fbld(s, x.mem, 0)],
-  fbstp: ['L2', (s, _v, x) => { fbstp(s, x.mem, 0); }],
-  fld1: ['L1', (s) => fldConst(s, K_ONE)],
-  fldl2t: ['L1', (s) => fldConst(s, K_L2T)],
-  fldl2e: ['L1', (s) => fldConst(s, K_L2E)],
-  fldpi: ['L1', (s) => fldConst(s, K_PI)],
-  fldlg2: ['L1', (s) => fldConst(s, K_LG2)],
-  fldln2: ['L1', (s) => fldConst(s, K_LN2)],
-  fldz: ['L1', (s) => fldConst(s, K_ZERO)],
-  fst32_under: ['L0', (s, _v, x) => store(x, s, fstF32(s, false), 4)],
-  fcomi_under: ['L1', (s, _v, x) => comi(s, x, false)],
-  fld_over: ['LF', (s) => fldSt(s, 1)],
-  fld80_over: ['LF', (s, v) => fldF80(s, v.a.se, v.a.hi, v.a.lo)],
-  fxtract_over: ['LF', (s) => fxtractSt(s)],
-  fldpi_over: ['LF', (s) => fldConst(s, K_PI)],
-  fstp_st1: ['L2', (s) => fstSt(s, 1, true)],
-  fxch: ['L2', (s) => fxch(s, 1)],
-  ffree: ['L2', (s) => ffree(s, 0)],
-  fincstp: ['L2', (s) => fincDecStp(s, 1)],
-  fdecstp: ['L2', (s) => fincDecStp(s, -1)],
-  fadd_m32: ['L1', (s, _v, x) => arithM32(s, OP_ADD, u32(x.mem, 0))],
-  fsub_m64: ['L1', (s, _v, x) => arithM64(s, OP_SUB, u32(x.mem, 4), u32(x.mem, 0))],
-  fdivr_m32: ['L1', (s, _v, x) => arithM32(s, OP_DIVR, u32(x.mem, 0))],
-  fmul_m64: ['L1', (s, _v, x) => arithM64(s, OP_MUL, u32(x.mem, 4), u32(x.mem, 0))],
-  fiadd_m16: ['L1', (s, _v, x) => { const v = i16(x.mem); arithMInt(s, OP_ADD, v >>> 0, v < 0 ? 0xffffffff : 0); }],
-  fidiv_m32: ['L1', (s, _v, x) => { const v = u32(x.mem, 0) | 0; arithMInt(s, OP_DIV, v >>> 0, v < 0 ? 0xffffffff : 0); }],
-  fcom_m32: ['L1', (s, _v, x) => fcomMem(s, widenF32(s.ctx, u32(x.mem, 0)), 0)],
-  fcomp_m64: ['L1', (s, _v, x) => fcomMem(s, widenF64(s.ctx, u32(x.mem, 4), u32(x.mem, 0)), 1)],
-  fadd_e: ['L2', (s) => arithSt(s, OP_ADD, 0, 1, false)],
-  fsub_e: ['L2', (s) => arithSt(s, OP_SUB, 0, 1, false)],
-  fmul_e: ['L2', (s) => arithSt(s, OP_MUL, 0, 1, false)],
-  fdiv_e: ['L2', (s) => arithSt(s, OP_DIV, 0, 1, false)],
-  ficom_m16: ['L1', (s, _v, x) => { const v = i16(x.mem); intToF80(s.ctx, v >>> 0, v < 0 ? 0xffffffff : 0); fcomMem(s, 2, 0); }],
-};
+const vectors = loadVectors(new URL('./fixtures/f80-vectors.json', import.meta.url));
 
 it('every vector set in the fixture has a replay', () => {
-  expect(Object.keys(vectors).filter((k) => !(k in OPS) && k !== 'fxsave')).toEqual([]); // fxsave: x87-save.test.ts
+  expect(Object.keys(vectors).filter((k) => !(k in OPS))).toEqual([]);
 });
-
-function replay(v: Vec, load: Load, run: Run): string {
-  const s = new X87State();
-  s.init();
-  s.setControlWord(v.cw);
-  if (load === 'L2') { s.push(v.b.se, v.b.hi, v.b.lo); s.push(v.a.se, v.a.hi, v.a.lo); }
-  else if (load === 'L1') s.push(v.a.se, v.a.hi, v.a.lo);
-  else if (load === 'LF') {
-    for (let k = 0; k < 7; k++) s.push(v.b.se, v.b.hi, v.b.lo);
-    s.push(v.a.se, v.a.hi, v.a.lo);
-  }
-  const x: Extra = { mem: new Uint8Array(16).fill(0xa5), eflags: 0 };
-  if (v.memIn) x.mem.set(v.memIn);
-  run(s, v, x);
-  return diff(v, s, x);
-}
 
 describe('x87 against host-FPU vectors', () => {
   for (const [name, [load, run]] of Object.entries(OPS)) {
