@@ -151,6 +151,23 @@ export class X87State {
     return (this.fsw & ES) !== 0;
   }
 
+  /** FNCLEX: clear the exception flags, SF, ES and B (SDM Vol. 2 FCLEX). */
+  clearExceptions(): void {
+    this.fsw &= ~(EXC_MASK | SF | ES | B);
+  }
+
+  /**
+   * Record the last non-control x87 instruction (SDM Vol. 1 8.1.8–8.1.9):
+   * FOP = its opcode's 11 bits (first byte bits 2–0, then the ModRM byte),
+   * FIP/FCS its address; FDP/FDS its memory operand's (pass 0, 0 for a
+   * register-only instruction).
+   */
+  noteInstruction(fop: number, fip: number, fcs: number, fdp: number, fds: number): void {
+    this.fop = fop & 0x7ff;
+    this.fip = fip; this.fcs = fcs;
+    this.fdp = fdp; this.fds = fds;
+  }
+
   /**
    * FCW write (FLDCW, FLDENV...): unmasking a flagged exception makes it
    * pending. Bits 15–13 and 7 read as 0 and bit 6 as 1 (checked on hardware).

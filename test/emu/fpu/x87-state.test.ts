@@ -74,6 +74,17 @@ describe('X87State', () => {
     expect(s.mfPending()).toBe(false);
   });
 
+  it('FNCLEX clears the flags, SF, ES and B but not C0–C3 or TOP; noteInstruction keeps 11 bits of FOP', () => {
+    const s = fresh();
+    s.setControlWord(0x037e);
+    s.setStatusWord(0x7fff);
+    s.updateES();
+    s.clearExceptions();
+    expect([s.statusWord(), s.mfPending()]).toEqual([0x7f00, false]);
+    s.noteInstruction(0xfde9, 0x401000, 0x33, 0x7000, 0x2b);
+    expect([s.fop, s.fip, s.fcs, s.fdp, s.fds]).toEqual([0x5e9, 0x401000, 0x33, 0x7000, 0x2b]);
+  });
+
   it('FCW: bits 15–13 and 7 read 0, bit 6 reads 1', () => {
     const s = fresh();
     s.setControlWord(0xffff);
