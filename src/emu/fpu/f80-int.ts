@@ -43,7 +43,7 @@ function toIntMagnitude(se: number, hi: number, lo: number, rc: number): number 
  * FIST/FISTP (truncate = false: by RC) and FISTTP (truncate = true) to a
  * `bits`-bit signed integer in c.lo (and c.hi for 64). NaN, ∞, unsupported or
  * out-of-range values raise #IA and store the integer indefinite 100…0
- * (SDM Vol. 1 4.8.3.7); PE and C1 = rounded up otherwise.
+ * (SDM Vol. 1 8.2.1); PE and C1 = rounded up otherwise.
  */
 export function f80ToInt(c: F80Ctx, se: number, hi: number, lo: number, bits: number, truncate: boolean): void {
   begin(c);
@@ -104,7 +104,7 @@ export function bcdToF80(c: F80Ctx, m: Uint8Array, off: number): void {
 /**
  * FBSTP: ST(0) rounded by RC to an integer, as 18 BCD digits + sign into
  * out[off..off+9]. |value| ≥ 10^18, NaN, ∞ and unsupported raise #IA and store
- * the packed-BCD indefinite FFFF C000 0000 0000 0000 (SDM Vol. 1 4.8.3.7) when
+ * the packed-BCD indefinite FFFF C000 0000 0000 0000 (SDM Vol. 1 4.7, Table 4-4) when
  * masked; unmasked nothing is written (c.store = false).
  */
 export function f80ToBcd(c: F80Ctx, se: number, hi: number, lo: number, out: Uint8Array, off: number): void {
@@ -123,8 +123,8 @@ export function f80ToBcd(c: F80Ctx, se: number, hi: number, lo: number, out: Uin
   if (r & R_INEXACT) c.flags |= r & R_INC ? PE | C1 : PE;
   // Split the magnitude into two base-10^9 halves by long division in base 2^16.
   let rem = 0, q = 0;
-  for (const limb of [w[0] >>> 16, w[0] & 0xffff, w[1] >>> 16, w[1] & 0xffff]) {
-    const t = rem * 65536 + limb;
+  for (let k = 0; k < 4; k++) {
+    const t = rem * 65536 + ((k < 2 ? w[0] : w[1]) >>> (k & 1 ? 0 : 16) & 0xffff);
     q = q * 65536 + Math.floor(t / 1e9);
     rem = t % 1e9;
   }

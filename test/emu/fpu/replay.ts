@@ -9,7 +9,7 @@ import {
 } from '../../../src/emu/fpu/x87-arith-ops.ts';
 import { widenF32, widenF64 } from '../../../src/emu/fpu/f80-convert.ts';
 import { intToF80 } from '../../../src/emu/fpu/f80-int.ts';
-import { fbld, fbstp, fild, fist, fldConst, fldF32, fldF64, fldF80, fldSt, fstF32, fstF64, fstSt } from '../../../src/emu/fpu/x87-load-store.ts';
+import { fbld, fbstp, fild, fist, fldConst, fldF32, fldF64, fldF80, fldSt, fstF32, fstF64, fstF80, fstSt } from '../../../src/emu/fpu/x87-load-store.ts';
 import {
   fchsAbs, fcomMem, fcomSt, fcomi, ffree, fincDecStp, fpremSt, frndintSt, fscaleSt, ftst, fxam, fxch, fxtractSt,
 } from '../../../src/emu/fpu/x87-misc-ops.ts';
@@ -105,6 +105,18 @@ export const OPS: Record<string, [Load, Run]> = {
   fsub_e: ['L2', (s) => arithSt(s, OP_SUB, 0, 1, false)],
   fmul_e: ['L2', (s) => arithSt(s, OP_MUL, 0, 1, false)],
   fdiv_e: ['L2', (s) => arithSt(s, OP_DIV, 0, 1, false)],
+  fstp80: ['L2', (s, _v, x) => { if (fstF80(s)) { put(x.mem, 0, s.ctx.lo, 4); put(x.mem, 4, s.ctx.hi, 4); put(x.mem, 8, s.ctx.se, 2); } }],
+  fstp80_under: ['L0', (s, _v, x) => { if (fstF80(s)) { put(x.mem, 0, s.ctx.lo, 4); put(x.mem, 4, s.ctx.hi, 4); put(x.mem, 8, s.ctx.se, 2); } }],
+  fld_under: ['L1', (s) => fldSt(s, 3)],
+  fxch_under: ['L1', (s) => fxch(s, 1)],
+  fchs_under: ['L0', (s) => fchsAbs(s, true)],
+  fcom_under: ['L1', (s) => fcomSt(s, 1, false, 0)],
+  fcompp_under: ['L1', (s) => fcomSt(s, 1, false, 2)],
+  fist_under: ['L0', (s, _v, x) => store(x, s, fist(s, 32, false, false), 4)],
+  fbstp_under: ['L0', (s, _v, x) => { fbstp(s, x.mem, 0); }],
+  fsqrt_under: ['L0', (s) => sqrtSt(s)],
+  fprem_under: ['L1', (s) => fpremSt(s, false)],
+  fxtract_under: ['L0', (s) => fxtractSt(s)],
   ficom_m16: ['L1', (s, _v, x) => { const v = i16(x.mem); intToF80(s.ctx, v >>> 0, v < 0 ? 0xffffffff : 0); fcomMem(s, 2, 0); }],
 };
 
