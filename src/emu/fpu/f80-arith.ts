@@ -96,25 +96,27 @@ export function fmul(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: numb
 
 /**
  * w ← the top 96 bits of the 128-bit product (ah:al) × (bh:bl), lower bits as
- * sticky. Schoolbook on 16-bit limbs: every column sum stays below 2^53.
+ * sticky. Schoolbook on 16-bit limbs: every column sum stays below 2^36, so
+ * it is exact as a double, its low 16 bits are `t & 0xffff` (ToInt32 keeps
+ * them) and the carry is t / 2^16 rounded down.
  */
 export function mul64(w: Uint32Array, ah: number, al: number, bh: number, bl: number): void {
   const a0 = al & 0xffff, a1 = al >>> 16, a2 = ah & 0xffff, a3 = ah >>> 16;
   const b0 = bl & 0xffff, b1 = bl >>> 16, b2 = bh & 0xffff, b3 = bh >>> 16;
   let t = a0 * b0;
-  const r0 = t % 65536;
+  const r0 = t & 0xffff;
   t = Math.floor(t / 65536) + a0 * b1 + a1 * b0;
-  const r1 = t % 65536;
+  const r1 = t & 0xffff;
   t = Math.floor(t / 65536) + a0 * b2 + a1 * b1 + a2 * b0;
-  const r2 = t % 65536;
+  const r2 = t & 0xffff;
   t = Math.floor(t / 65536) + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const r3 = t % 65536;
+  const r3 = t & 0xffff;
   t = Math.floor(t / 65536) + a1 * b3 + a2 * b2 + a3 * b1;
-  const r4 = t % 65536;
+  const r4 = t & 0xffff;
   t = Math.floor(t / 65536) + a2 * b3 + a3 * b2;
-  const r5 = t % 65536;
+  const r5 = t & 0xffff;
   t = Math.floor(t / 65536) + a3 * b3;
-  const r6 = t % 65536;
+  const r6 = t & 0xffff;
   const r7 = Math.floor(t / 65536);
   w[0] = r7 * 65536 + r6;
   w[1] = r5 * 65536 + r4;

@@ -84,16 +84,26 @@ export function fsqrt(c: F80Ctx, se: number, hi: number, lo: number): void {
 /**
  * wq ← the 66-bit integer square root of M = (hi:lo) · 2^sh (sh = 67 or 68,
  * chosen so that the exponent is even and the root has its top bit at 65),
- * left-aligned, and sticky = (remainder ≠ 0). Two radicand bits per step.
+ * left-aligned, and sticky = (remainder ≠ 0). Two radicand bits per step,
+ * taken from the top of (x0, x1, x2): M's 132 bits from bit 131 down.
  */
 function sqrtSig(hi: number, lo: number, sh: number): void {
+  let x0 = hi, x1 = lo, x2 = 0;
+  if (sh === 67) { // M's bit 131 is 0: the significand starts one bit lower
+    x2 = (lo << 31) >>> 0;
+    x1 = ((hi << 31) | (lo >>> 1)) >>> 0;
+    x0 = hi >>> 1;
+  }
   let r0 = 0, r1 = 0, r2 = 0, q0 = 0, q1 = 0, q2 = 0;
   for (let i = 0; i < 66; i++) {
-    const p = 131 - 2 * i - sh; // M's bit 131−2i is significand bit p
-    const pair = (sigBit(hi, lo, p) << 1) | sigBit(hi, lo, p - 1);
+    const pair = x0 >>> 30;
+    x0 = ((x0 << 2) | (x1 >>> 30)) >>> 0;
+    x1 = ((x1 << 2) | (x2 >>> 30)) >>> 0;
+    x2 = (x2 << 2) >>> 0;
     r2 = ((r2 << 2) | (r1 >>> 30)) >>> 0;
     r1 = ((r1 << 2) | (r0 >>> 30)) >>> 0;
     r0 = ((r0 << 2) | pair) >>> 0;
+    // trial = 4·root + 1; root ← 2·root (+1 if the trial fits)
     const t2 = ((q2 << 2) | (q1 >>> 30)) >>> 0, t1 = ((q1 << 2) | (q0 >>> 30)) >>> 0, t0 = ((q0 << 2) | 1) >>> 0;
     q2 = ((q2 << 1) | (q1 >>> 31)) >>> 0;
     q1 = ((q1 << 1) | (q0 >>> 31)) >>> 0;
@@ -109,9 +119,4 @@ function sqrtSig(hi: number, lo: number, sh: number): void {
   wq[0] = ((q2 << 30) | (q1 >>> 2)) >>> 0;
   wq[1] = ((q1 << 30) | (q0 >>> 2)) >>> 0;
   wq[2] = ((q0 << 30) | ((r0 | r1 | r2) !== 0 ? 1 : 0)) >>> 0;
-}
-
-function sigBit(hi: number, lo: number, p: number): number {
-  if (p < 0 || p > 63) return 0;
-  return p >= 32 ? (hi >>> (p - 32)) & 1 : (lo >>> p) & 1;
 }
