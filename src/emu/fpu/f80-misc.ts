@@ -104,19 +104,23 @@ function copyToSecond(c: F80Ctx): void {
 }
 
 /**
- * FPREM (nearest = false: quotient truncated) and FPREM1 (nearest = true:
- * quotient rounded to nearest even) of a = ST(0) by b = ST(1). The remainder
- * is exact. When the exponents differ by D < 64 the reduction is complete:
- * C2 = 0 and C0, C3, C1 = quotient bits 2, 1, 0. Otherwise it is partial
- * (C2 = 1, C0/C1/C3 = 0): ST(0) is reduced by a multiple of b·2^(D−N), which
- * lowers its exponent by at least N. The SDM leaves N "implementation-
- * dependent, between 32 and 63" (Vol. 2 FPREM); the reference hardware uses
- * N = 32 + (D mod 32), so that D − N is a multiple of 32.
+ * FPREM's partial-reduction step N for an exponent difference d ≥ 64: the
+ * SDM leaves it "implementation-dependent, between 32 and 63" (Vol. 2
+ * FPREM); the reference hardware uses N = 32 + (d mod 32), so that d − N is
+ * a multiple of 32.
  */
 export function premReduction(d: number): number {
   return 32 + (d & 31);
 }
 
+/**
+ * FPREM (nearest = false: quotient truncated) and FPREM1 (nearest = true:
+ * quotient rounded to nearest even) of a = ST(0) by b = ST(1). The remainder
+ * is exact. When the exponents differ by D < 64 the reduction is complete:
+ * C2 = 0 and C0, C3, C1 = quotient bits 2, 1, 0. Otherwise it is partial
+ * (C2 = 1, C0/C1/C3 = 0): ST(0) is reduced by a multiple of b·2^(D−N),
+ * N = premReduction(D), which lowers its exponent by at least N.
+ */
 export function fprem(c: F80Ctx, aSe: number, aHi: number, aLo: number, bSe: number, bHi: number, bLo: number, nearest: boolean): void {
   begin(c);
   const ka = classify(aSe, aHi, aLo), kb = classify(bSe, bHi, bLo);
