@@ -1,0 +1,60 @@
+/**
+ * Live differential run against this machine's own x87: compiles
+ * fixtures/gen-f80.c, draws a fresh, larger sample (another seed, `scale`
+ * times the fixture's counts) and replays it like x87-vectors.test.ts. Needs
+ * gcc on an x86-64 host; elsewhere it is skipped with the reason printed.
+ * F80_LIVE_SEED (hex) and F80_LIVE_SCALE override the defaults.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OPS, replay } from './replay.ts';
+import { type Vec, loadVectors } from './vectors.ts';
+
+const SEED = process.env.F80_LIVE_SEED ?? '5eed0f80';
+const SCALE = process.env.F80_LIVE_SCALE ?? '3';
+
+function whyNot(): string | undefined {
+  if (arch() !== 'x64') return `host is ${arch()}, not x86-64`;
+  try {
+    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'gcc not found';
+  }
+  return undefined;
+}
+
+const reason = whyNot();
+if (reason) console.warn(`x87-live.test.ts: skipping the live x87 comparison: ${reason}`);
+const dir = reason ? '' : mkdtempSync(join(tmpdir(), 'f80-live-'));
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+function generate(): Record<string, Vec[]> {
+  const bin = join(dir, 'gen-f80'), out = join(dir, 'live.json');
+  const src = fileURLToPath(new URL('./fixtures/gen-f80.c', import.meta.url));
+  execFileSync('gcc', ['-O1', '-mno-red-zone', '-o', bin, src]);
+  writeFileSync(out, execFileSync(bin, [SEED, SCALE], { maxBuffer: 1 << 30 }));
+  return loadVectors(out);
+}
+
+describe.skipIf(reason !== undefined)(`x87 against this host's FPU, seed ${SEED}, scale ${SCALE}`, () => {
+  it('every op set agrees bit-exactly', () => {
+    const vectors = generate();
+    const bad: string[] = [];
+    let n = 0;
+    for (const [name, vs] of Object.entries(vectors)) {
+      const [load, run] = OPS[name];
+      for (const v of vs) {
+        n++;
+        const d = replay(v, load, run);
+        if (d) bad.push(`${name}: ${v.line}\n    ${d}`);
+      }
+    }
+    console.log(`x87-live.test.ts: ${n} vectors replayed, ${bad.length} differ`);
+    expect(n).toBeGreaterThan(50_000);
+    expect(bad.slice(0, 15).join('\n'), `${bad.length} of ${n} differ`).toBe('');
+  });
+});
