@@ -1,0 +1,128 @@
+/**
+ * ADD, SUB, MUL, DIV, SQRT of one binary32/binary64 element (SDM Vol. 2
+ * ADDSS/ADDSD … SQRTPD; Vol. 1 §4.8, §4.9, §11.5). Operands and result are
+ * element indices into the XMM views (f32 or f64 by format): d = result,
+ * a = first source (the destination register's element), b = second.
+ *
+ * Order per element: NaN operands (Table 4-7) → DAZ / DE → invalid and
+ * divide-by-zero → the exact result as (mag, tail sign, scale) → roundTo.
+ * The `*Rounded` helpers take plain doubles (already past NaN/DAZ checks) so
+ * that DPPS, HADDPS and ADDSUBPS can chain them.
+ */
+import { ex, sgn, twoProd, twoSum } from './exact.ts';
+import {
+  type Fmt, C_INF, C_QNAN, classOf, dazClass, denormalCheck, expOf, invalid, isNeg, nanResult, operand, quietLane,
+  significand, writeLane, C_SNAN, C_ZERO,
+} from './fpbits.ts';
+import { type SseState, MX_IE, MX_ZE } from './mxcsr.ts';
+import { roundTo, zeroSumSign } from './round.ts';
+
+/** x + y rounded to f (x, y finite, not NaN). */
+export function sumRounded(st: SseState, f: Fmt, x: number, y: number): number {
+  let s = twoSum(x, y), k = 0;
+  if (s === 0) return zeroSumSign(st, isNeg(x), isNeg(y)) ? -0 : 0; // a binary64 sum that rounds to 0 is exact
+  if (!Number.isFinite(s)) {
+    // Both operands are ≥ 2^970 here, so halving them is exact.
+    s = twoSum(x / 2, y / 2);
+    k = 1;
+  }
+  const neg = s < 0;
+  return roundTo(st, f, neg, Math.abs(s), neg ? -sgn(ex.err) : sgn(ex.err), k);
+}
+
+/** x · y rounded to f (x, y finite and non-zero). */
+export function productRounded(st: SseState, f: Fmt, x: number, y: number): number {
+  const neg = x < 0 !== y < 0;
+  x = Math.abs(x);
+  y = Math.abs(y);
+  const ex1 = expOf(x), ey = expOf(y);
+  const p = twoProd(significand(x, ex1), significand(y, ey));
+  return roundTo(st, f, neg, p, sgn(ex.err), ex1 + ey);
+}
+
+/** x / y rounded to f (x, y finite and non-zero): q = fl(mx/my), remainder mx - q·my is exact. */
+export function quotientRounded(st: SseState, f: Fmt, x: number, y: number): number {
+  const neg = x < 0 !== y < 0;
+  x = Math.abs(x);
+  y = Math.abs(y);
+  const ex1 = expOf(x), ey = expOf(y);
+  const mx = significand(x, ex1), my = significand(y, ey);
+  const q = mx / my;
+  const p = twoProd(q, my);
+  const r = mx - p - ex.err;
+  return roundTo(st, f, neg, q, sgn(r), ex1 - ey);
+}
+
+/** Element add (sub when negB): a + b or a - b. */
+export function addLane(st: SseState, f: Fmt, d: number, a: number, b: number, negB: boolean): void {
+  const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
+  if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
+  const va = operand(st, f, a, ca);
+  let vb = operand(st, f, b, cb);
+  if (negB) vb = -vb;
+  if (ca === C_INF || cb === C_INF) {
+    if (ca === C_INF && cb === C_INF && va !== vb) return invalid(st, f, d); // ∞ - ∞
+    denormalCheck(st, ca, cb);
+    return writeLane(x, f, d, ca === C_INF ? va : vb);
+  }
+  denormalCheck(st, ca, cb);
+  writeLane(x, f, d, sumRounded(st, f, va, vb));
+}
+
+export function mulLane(st: SseState, f: Fmt, d: number, a: number, b: number): void {
+  const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
+  if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
+  const va = operand(st, f, a, ca), vb = operand(st, f, b, cb);
+  const za = dazClass(st, ca) === C_ZERO, zb = dazClass(st, cb) === C_ZERO;
+  if (ca === C_INF || cb === C_INF) {
+    if (za || zb) return invalid(st, f, d); // 0 · ∞
+    denormalCheck(st, ca, cb);
+    return writeLane(x, f, d, va * vb);
+  }
+  denormalCheck(st, ca, cb);
+  if (za || zb) return writeLane(x, f, d, isNeg(va) !== isNeg(vb) ? -0 : 0);
+  writeLane(x, f, d, productRounded(st, f, va, vb));
+}
+
+export function divLane(st: SseState, f: Fmt, d: number, a: number, b: number): void {
+  const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
+  if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
+  const va = operand(st, f, a, ca), vb = operand(st, f, b, cb);
+  const za = dazClass(st, ca) === C_ZERO, zb = dazClass(st, cb) === C_ZERO;
+  const neg = isNeg(va) !== isNeg(vb);
+  if ((ca === C_INF && cb === C_INF) || (za && zb)) return invalid(st, f, d); // ∞/∞, 0/0
+  if (zb && ca !== C_INF) {
+    st.pre |= MX_ZE; // §4.9.1.3
+    return writeLane(x, f, d, neg ? -Infinity : Infinity);
+  }
+  denormalCheck(st, ca, cb);
+  if (ca === C_INF) return writeLane(x, f, d, neg ? -Infinity : Infinity);
+  if (cb === C_INF) return writeLane(x, f, d, neg ? -0 : 0);
+  if (za) return writeLane(x, f, d, neg ? -0 : 0);
+  writeLane(x, f, d, quotientRounded(st, f, va, vb));
+}
+
+/** Element square root of b (SQRTSS/SD/PS/PD). */
+export function sqrtLane(st: SseState, f: Fmt, d: number, b: number): void {
+  const x = st.x, cb = classOf(x, f, b);
+  if (cb >= C_QNAN) {
+    if (cb === C_SNAN) st.pre |= MX_IE;
+    return quietLane(x, f, d, b);
+  }
+  const v = operand(st, f, b, cb);
+  if (v === 0 || v === Infinity) {
+    denormalCheck(st, cb, cb);
+    return writeLane(x, f, d, v); // √±0 = ±0
+  }
+  if (v < 0) return invalid(st, f, d);
+  denormalCheck(st, cb, cb);
+  let e = expOf(v), m = significand(v, e);
+  if (e & 1) {
+    m *= 2;
+    e -= 1;
+  }
+  const q = Math.sqrt(m); // correctly rounded (IEEE 754 §5.4.1; V8 uses SQRTSD)
+  const p = twoProd(q, q);
+  const r = m - p - ex.err; // exact: m - q² is representable for q = RN(√m)
+  writeLane(x, f, d, roundTo(st, f, false, q, sgn(r), e / 2));
+}

@@ -1,0 +1,13 @@
+/**
+ * The element operations in the Lane2 shape that drive.ts runs, one per
+ * instruction family (format chosen by the driver call).
+ */
+import { addLane, divLane, mulLane, sqrtLane } from './arith.ts';
+import type { Lane2 } from './drive.ts';
+
+export const ADD: Lane2 = (st, f, d, a, b) => addLane(st, f, d, a, b, false);
+export const SUB: Lane2 = (st, f, d, a, b) => addLane(st, f, d, a, b, true);
+export const MUL: Lane2 = mulLane;
+export const DIV: Lane2 = divLane;
+/** SQRT dst, src: the first operand is ignored. */
+export const SQRT: Lane2 = (st, f, d, _a, b) => sqrtLane(st, f, d, b);
