@@ -8,7 +8,8 @@
  *   ADDPD xmm1, xmm2/m128  →  packedOp(st, F64, ADD, 1, src)
  *   ADDSS xmm1, xmm2/m32   →  scalarOp(st, F32, ADD, 1, src)
  * with src a register number, or XMM_SRC after the handler loaded the
- * memory operand there (m32/m64 into its low element).
+ * memory operand there (m32/m64 into its low element). `imm` is the
+ * instruction's imm8 where it has one (CMPPS predicate, ROUNDPS mode).
  */
 import { type Fmt, copyLane } from './fpbits.ts';
 import { type SseState, beginFp, endFp } from './mxcsr.ts';
@@ -22,8 +23,9 @@ export function lanesOf(f: Fmt): number {
 }
 
 /** OPPS/OPPD dst, src: dst[k] = op(dst[k], src[k]) for every element. */
-export function packedOp(st: SseState, f: Fmt, op: Lane2, dst: number, src: number): boolean {
+export function packedOp(st: SseState, f: Fmt, op: Lane2, dst: number, src: number, imm = 0): boolean {
   beginFp(st);
+  st.imm = imm;
   const n = lanesOf(f), r = XMM_RES * n, a = dst * n, b = src * n;
   for (let k = 0; k < n; k++) op(st, f, r + k, a + k, b + k);
   if (endFp(st)) return true;
@@ -32,8 +34,9 @@ export function packedOp(st: SseState, f: Fmt, op: Lane2, dst: number, src: numb
 }
 
 /** OPSS/OPSD dst, src: element 0 only; the other elements of dst are kept. */
-export function scalarOp(st: SseState, f: Fmt, op: Lane2, dst: number, src: number): boolean {
+export function scalarOp(st: SseState, f: Fmt, op: Lane2, dst: number, src: number, imm = 0): boolean {
   beginFp(st);
+  st.imm = imm;
   const n = lanesOf(f);
   op(st, f, XMM_RES * n, dst * n, src * n);
   if (endFp(st)) return true;

@@ -62,6 +62,8 @@ export class SseState {
   pre = 0;
   /** Post-computation exceptions (OE, UE, PE) of the lanes so far. */
   post = 0;
+  /** The instruction's imm8 (CMPPS predicate, ROUNDPS mode …), set by the drivers. */
+  imm = 0;
 }
 
 export function beginFp(st: SseState): void {

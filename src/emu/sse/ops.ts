@@ -3,6 +3,7 @@
  * instruction family (format chosen by the driver call).
  */
 import { addLane, divLane, mulLane, sqrtLane } from './arith.ts';
+import { cmpLane, minMaxLane } from './compare.ts';
 import type { Lane2 } from './drive.ts';
 
 export const ADD: Lane2 = (st, f, d, a, b) => addLane(st, f, d, a, b, false);
@@ -11,3 +12,7 @@ export const MUL: Lane2 = mulLane;
 export const DIV: Lane2 = divLane;
 /** SQRT dst, src: the first operand is ignored. */
 export const SQRT: Lane2 = (st, f, d, _a, b) => sqrtLane(st, f, d, b);
+export const MIN: Lane2 = (st, f, d, a, b) => minMaxLane(st, f, d, a, b, false);
+export const MAX: Lane2 = (st, f, d, a, b) => minMaxLane(st, f, d, a, b, true);
+/** CMPPS/CMPPD/CMPSS/CMPSD: the predicate is the driver's imm8. */
+export const CMP: Lane2 = (st, f, d, a, b) => cmpLane(st, f, d, a, b, st.imm & 7);
