@@ -64,6 +64,9 @@ export class SseState {
   post = 0;
   /** The instruction's imm8 (CMPPS predicate, ROUNDPS mode …), set by the drivers. */
   imm = 0;
+  /** Integer result of CVT(T)SS2SI/CVT(T)SD2SI as int32 halves (ihi = 0 or the sign for 32-bit results). */
+  ilo = 0;
+  ihi = 0;
 }
 
 export function beginFp(st: SseState): void {
