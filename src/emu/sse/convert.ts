@@ -9,8 +9,8 @@ import { ex, sgn, twoSum } from './exact.ts';
 import {
   type Fmt, C_INF, C_QNAN, C_SNAN, F32, F64, classOf, denormalCheck, operand, writeLane,
 } from './fpbits.ts';
-import { type SseState, MX_IE, MX_PE, RC_NEAREST, RC_UP, RC_ZERO, beginFp, endFp } from './mxcsr.ts';
-import { roundTo } from './round.ts';
+import { type SseState, MX_IE, MX_PE, RC_ZERO, beginFp, endFp } from './mxcsr.ts';
+import { roundTo, roundToIntegral } from './round.ts';
 import { XMM_RES } from './xmm.ts';
 
 /** Element s of format `from` converted to element d of format `to` (CVTSS2SD, CVTSD2SS, CVTPS2PD, CVTPD2PS). */
@@ -52,16 +52,8 @@ export function fpToInt(st: SseState, from: Fmt, s: number, bits64: boolean, tru
   let r = NaN, inexact = false;
   if (c < C_INF) {
     const v = operand(st, from, s, c);
-    const a = Math.abs(v);
-    let q = Math.trunc(a);
-    const frac = a - q;
-    if (frac !== 0) {
-      inexact = true;
-      const rc = truncate ? RC_ZERO : st.rc;
-      if (rc === RC_NEAREST) q += frac > 0.5 || (frac === 0.5 && q % 2 === 1) ? 1 : 0;
-      else if (rc !== RC_ZERO && (rc === RC_UP) === v > 0) q += 1;
-    }
-    r = v < 0 ? -q : q;
+    r = roundToIntegral(v, truncate ? RC_ZERO : st.rc);
+    inexact = r !== v;
   }
   if (!(r >= -lim && r < lim)) {
     // NaN, ∞ or out of range: integer indefinite; no PE with IE (host-verified).

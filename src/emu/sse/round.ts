@@ -111,3 +111,20 @@ function overflow(st: SseState, f: Fmt, neg: boolean, mode: number, inexact1: bo
 export function zeroSumSign(st: SseState, xNeg: boolean, yNeg: boolean): boolean {
   return xNeg === yNeg ? xNeg : st.rc === RC_DOWN;
 }
+
+/**
+ * v rounded to an integral value in rounding mode rc (ROUNDSS/ROUNDPS,
+ * CVT*2SI); the sign is kept (-0.25 → -0 to nearest). Inexact iff the result
+ * differs from v. |v| ≥ 2^52 is already integral.
+ */
+export function roundToIntegral(v: number, rc: number): number {
+  const a = Math.abs(v);
+  if (a === 0 || !(a < 2 ** 52)) return v;
+  let q = Math.trunc(a);
+  const frac = a - q;
+  if (frac !== 0) {
+    if (rc === RC_NEAREST) q += frac > 0.5 || (frac === 0.5 && q % 2 === 1) ? 1 : 0;
+    else if (rc !== RC_ZERO && (rc === RC_UP) === v > 0) q += 1;
+  }
+  return v < 0 ? -q : q;
+}
