@@ -112,3 +112,41 @@ export function checkVectors(
   }
   return { bad, count, mismatches };
 }
+
+/** RFLAGS CF PF AF ZF SF OF → the vector files' flag bits 0-5. */
+export function packRflags(f: number): number {
+  return (f & 1) | ((f >> 1) & 2) | ((f >> 2) & 4) | ((f >> 3) & 8) | ((f >> 3) & 16) | ((f >> 6) & 32);
+}
+
+/**
+ * For the integer files (one config): xmm0 = a, xmm1 = b, xmm2 = c, then
+ * `run` returns the packed flags it produced (0 where the instruction writes
+ * no RFLAGS); compared with the result bytes (`out`, default xmm0).
+ */
+export function checkIntVectors(
+  name: string,
+  run: (st: SseState, rec: Rec) => number,
+  out?: (st: SseState) => Uint8Array,
+): { bad: string[]; count: number } {
+  const v = loadVectors(name);
+  const st = new SseState();
+  const bad: string[] = [];
+  for (const rec of v.records) {
+    for (let k = 0; k < 48; k++) st.x.u8[k] = 0xa5 ^ (k * 17);
+    st.x.u8.set(rec.a.length ? rec.a : rec.b, 0);
+    st.x.u8.set(rec.b, 16);
+    st.x.u8.set(rec.c, 32);
+    const fl = run(st, rec);
+    const res = (out ? out(st) : st.x.u8.subarray(0, 16)).subarray(0, v.resBytes);
+    const want = rec.res[0];
+    if (fl !== rec.flags[0] || !res.every((x, k) => x === want[k])) {
+      if (bad.length < 12) {
+        bad.push(
+          `${name} a=${hex(rec.a)} b=${hex(rec.b)}${rec.c.length ? ` c=${hex(rec.c)}` : ''} imm=${rec.imm}: ` +
+            `got ${hex(res)} fl=${fl.toString(16)}, want ${hex(want)} fl=${rec.flags[0].toString(16)}`,
+        );
+      }
+    }
+  }
+  return { bad, count: v.records.length };
+}
