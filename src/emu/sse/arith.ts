@@ -69,37 +69,26 @@ export function addLane(st: SseState, f: Fmt, d: number, a: number, b: number, n
   writeLane(x, f, d, sumRounded(st, f, va, vb));
 }
 
-export function mulLane(st: SseState, f: Fmt, d: number, a: number, b: number): void {
+/**
+ * Element multiply (div = false) or divide: a · b, a / b. Special operands
+ * per Table 4-7 / §4.9.1.1 (0·∞, ∞/∞, 0/0 invalid) and §4.9.1.3 (x/0 → ZE).
+ */
+export function mulDivLane(st: SseState, f: Fmt, d: number, a: number, b: number, div: boolean): void {
   const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
   if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
   const va = operand(st, f, a, ca), vb = operand(st, f, b, cb);
   const za = dazClass(st, ca) === C_ZERO, zb = dazClass(st, cb) === C_ZERO;
-  if (ca === C_INF || cb === C_INF) {
-    if (za || zb) return invalid(st, f, d); // 0 · ∞
-    denormalCheck(st, ca, cb);
-    return writeLane(x, f, d, va * vb);
-  }
-  denormalCheck(st, ca, cb);
-  if (za || zb) return writeLane(x, f, d, isNeg(va) !== isNeg(vb) ? -0 : 0);
-  writeLane(x, f, d, productRounded(st, f, va, vb));
-}
-
-export function divLane(st: SseState, f: Fmt, d: number, a: number, b: number): void {
-  const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
-  if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
-  const va = operand(st, f, a, ca), vb = operand(st, f, b, cb);
-  const za = dazClass(st, ca) === C_ZERO, zb = dazClass(st, cb) === C_ZERO;
-  const neg = isNeg(va) !== isNeg(vb);
-  if ((ca === C_INF && cb === C_INF) || (za && zb)) return invalid(st, f, d); // ∞/∞, 0/0
-  if (zb && ca !== C_INF) {
-    st.pre |= MX_ZE; // §4.9.1.3
+  const ia = ca === C_INF, ib = cb === C_INF, neg = isNeg(va) !== isNeg(vb);
+  if (div ? (ia && ib) || (za && zb) : (ia || ib) && (za || zb)) return invalid(st, f, d);
+  if (div && zb && !ia) {
+    st.pre |= MX_ZE;
     return writeLane(x, f, d, neg ? -Infinity : Infinity);
   }
   denormalCheck(st, ca, cb);
-  if (ca === C_INF) return writeLane(x, f, d, neg ? -Infinity : Infinity);
-  if (cb === C_INF) return writeLane(x, f, d, neg ? -0 : 0);
-  if (za) return writeLane(x, f, d, neg ? -0 : 0);
-  writeLane(x, f, d, quotientRounded(st, f, va, vb));
+  // Exact special results: an infinite result (∞ operand, ∞ dividend) or a zero one.
+  if (ia || (!div && ib)) return writeLane(x, f, d, neg ? -Infinity : Infinity);
+  if (za || zb || ib) return writeLane(x, f, d, neg ? -0 : 0);
+  writeLane(x, f, d, div ? quotientRounded(st, f, va, vb) : productRounded(st, f, va, vb));
 }
 
 /** Element square root of b (SQRTSS/SD/PS/PD). */

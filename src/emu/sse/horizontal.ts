@@ -5,7 +5,7 @@
  * propagation, DAZ/FTZ and flags follow the same rules; the steps' flags
  * accumulate into the one instruction's MXCSR update.
  */
-import { addLane, mulLane } from './arith.ts';
+import { addLane, mulDivLane } from './arith.ts';
 import { type Fmt, copyLane, writeLane } from './fpbits.ts';
 import { type SseState, beginFp, endFp } from './mxcsr.ts';
 import { XMM_RES, XMM_TMP } from './xmm.ts';
@@ -60,7 +60,7 @@ export function dotProductOp(st: SseState, f: Fmt, dst: number, src: number, imm
   beginFp(st);
   const n = f.single ? 4 : 2, t = XMM_TMP * n, r = XMM_RES * n;
   for (let k = 0; k < n; k++) {
-    if (imm & (0x10 << k)) mulLane(st, f, t + k, dst * n + k, src * n + k);
+    if (imm & (0x10 << k)) mulDivLane(st, f, t + k, dst * n + k, src * n + k, false);
     else writeLane(st.x, f, t + k, 0);
   }
   if (stepFaults(st)) return true;

@@ -2,7 +2,7 @@
  * The element operations in the Lane2 shape that drive.ts runs, one per
  * instruction family (format chosen by the driver call).
  */
-import { addLane, divLane, mulLane, sqrtLane } from './arith.ts';
+import { addLane, mulDivLane, sqrtLane } from './arith.ts';
 import { approxLane } from './approx.ts';
 import { cmpLane, minMaxLane } from './compare.ts';
 import type { Lane2 } from './drive.ts';
@@ -10,8 +10,8 @@ import { roundLane } from './roundint.ts';
 
 export const ADD: Lane2 = (st, f, d, a, b) => addLane(st, f, d, a, b, false);
 export const SUB: Lane2 = (st, f, d, a, b) => addLane(st, f, d, a, b, true);
-export const MUL: Lane2 = mulLane;
-export const DIV: Lane2 = divLane;
+export const MUL: Lane2 = (st, f, d, a, b) => mulDivLane(st, f, d, a, b, false);
+export const DIV: Lane2 = (st, f, d, a, b) => mulDivLane(st, f, d, a, b, true);
 /** SQRT dst, src: the first operand is ignored. */
 export const SQRT: Lane2 = (st, f, d, _a, b) => sqrtLane(st, f, d, b);
 export const MIN: Lane2 = (st, f, d, a, b) => minMaxLane(st, f, d, a, b, false);
