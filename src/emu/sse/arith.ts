@@ -6,10 +6,11 @@
  *
  * Order per element: NaN operands (Table 4-7) → DAZ / DE → invalid and
  * divide-by-zero → the exact result as (mag, tail sign, scale) → roundTo.
- * The `*Rounded` helpers take plain doubles (already past NaN/DAZ checks) so
- * that DPPS, HADDPS and ADDSUBPS can chain them.
+ * The `*Rounded` helpers take plain doubles (already past NaN/DAZ checks)
+ * and write element d.
  */
 import { ex, sgn, twoProd, twoSum } from './exact.ts';
+import { fastAdd, fastMulDiv, fastSqrt } from './fast.ts';
 import {
   type Fmt, C_INF, C_QNAN, classOf, dazClass, denormalCheck, expOf, invalid, isNeg, nanResult, operand, quietLane,
   significand, writeLane, C_SNAN, C_ZERO,
@@ -17,31 +18,32 @@ import {
 import { type SseState, MX_IE, MX_ZE } from './mxcsr.ts';
 import { roundTo, zeroSumSign } from './round.ts';
 
-/** x + y rounded to f (x, y finite, not NaN). */
-export function sumRounded(st: SseState, f: Fmt, x: number, y: number): number {
+/** x + y rounded to f into element d (x, y finite). */
+export function sumRounded(st: SseState, f: Fmt, d: number, x: number, y: number): void {
   let s = twoSum(x, y), k = 0;
-  if (s === 0) return zeroSumSign(st, isNeg(x), isNeg(y)) ? -0 : 0; // a binary64 sum that rounds to 0 is exact
+  // A binary64 sum that rounds to 0 is exact.
+  if (s === 0) return writeLane(st.x, f, d, zeroSumSign(st, isNeg(x), isNeg(y)) ? -0 : 0);
   if (!Number.isFinite(s)) {
     // Both operands are ≥ 2^970 here, so halving them is exact.
     s = twoSum(x / 2, y / 2);
     k = 1;
   }
   const neg = s < 0;
-  return roundTo(st, f, neg, Math.abs(s), neg ? -sgn(ex.err) : sgn(ex.err), k);
+  roundTo(st, f, d, neg, Math.abs(s), neg ? -sgn(ex.err) : sgn(ex.err), k);
 }
 
-/** x · y rounded to f (x, y finite and non-zero). */
-export function productRounded(st: SseState, f: Fmt, x: number, y: number): number {
+/** x · y rounded to f into element d (x, y finite and non-zero). */
+export function productRounded(st: SseState, f: Fmt, d: number, x: number, y: number): void {
   const neg = x < 0 !== y < 0;
   x = Math.abs(x);
   y = Math.abs(y);
   const ex1 = expOf(x), ey = expOf(y);
   const p = twoProd(significand(x, ex1), significand(y, ey));
-  return roundTo(st, f, neg, p, sgn(ex.err), ex1 + ey);
+  roundTo(st, f, d, neg, p, sgn(ex.err), ex1 + ey);
 }
 
-/** x / y rounded to f (x, y finite and non-zero): q = fl(mx/my), remainder mx - q·my is exact. */
-export function quotientRounded(st: SseState, f: Fmt, x: number, y: number): number {
+/** x / y rounded to f into element d (x, y finite, non-zero): q = fl(mx/my); the remainder mx - q·my is exact. */
+export function quotientRounded(st: SseState, f: Fmt, d: number, x: number, y: number): void {
   const neg = x < 0 !== y < 0;
   x = Math.abs(x);
   y = Math.abs(y);
@@ -50,11 +52,12 @@ export function quotientRounded(st: SseState, f: Fmt, x: number, y: number): num
   const q = mx / my;
   const p = twoProd(q, my);
   const r = mx - p - ex.err;
-  return roundTo(st, f, neg, q, sgn(r), ex1 - ey);
+  roundTo(st, f, d, neg, q, sgn(r), ex1 - ey);
 }
 
 /** Element add (sub when negB): a + b or a - b. */
 export function addLane(st: SseState, f: Fmt, d: number, a: number, b: number, negB: boolean): void {
+  if (fastAdd(st, f, d, a, b, negB)) return;
   const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
   if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
   const va = operand(st, f, a, ca);
@@ -66,7 +69,7 @@ export function addLane(st: SseState, f: Fmt, d: number, a: number, b: number, n
     return writeLane(x, f, d, ca === C_INF ? va : vb);
   }
   denormalCheck(st, ca, cb);
-  writeLane(x, f, d, sumRounded(st, f, va, vb));
+  sumRounded(st, f, d, va, vb);
 }
 
 /**
@@ -74,6 +77,7 @@ export function addLane(st: SseState, f: Fmt, d: number, a: number, b: number, n
  * per Table 4-7 / §4.9.1.1 (0·∞, ∞/∞, 0/0 invalid) and §4.9.1.3 (x/0 → ZE).
  */
 export function mulDivLane(st: SseState, f: Fmt, d: number, a: number, b: number, div: boolean): void {
+  if (fastMulDiv(st, f, d, a, b, div)) return;
   const x = st.x, ca = classOf(x, f, a), cb = classOf(x, f, b);
   if (ca >= C_QNAN || cb >= C_QNAN) return nanResult(st, f, d, a, ca, b, cb);
   const va = operand(st, f, a, ca), vb = operand(st, f, b, cb);
@@ -88,11 +92,13 @@ export function mulDivLane(st: SseState, f: Fmt, d: number, a: number, b: number
   // Exact special results: an infinite result (∞ operand, ∞ dividend) or a zero one.
   if (ia || (!div && ib)) return writeLane(x, f, d, neg ? -Infinity : Infinity);
   if (za || zb || ib) return writeLane(x, f, d, neg ? -0 : 0);
-  writeLane(x, f, d, div ? quotientRounded(st, f, va, vb) : productRounded(st, f, va, vb));
+  if (div) quotientRounded(st, f, d, va, vb);
+  else productRounded(st, f, d, va, vb);
 }
 
 /** Element square root of b (SQRTSS/SD/PS/PD). */
 export function sqrtLane(st: SseState, f: Fmt, d: number, b: number): void {
+  if (fastSqrt(st, f, d, b)) return;
   const x = st.x, cb = classOf(x, f, b);
   if (cb >= C_QNAN) {
     if (cb === C_SNAN) st.pre |= MX_IE;
@@ -113,5 +119,5 @@ export function sqrtLane(st: SseState, f: Fmt, d: number, b: number): void {
   const q = Math.sqrt(m); // correctly rounded (IEEE 754 §5.4.1; V8 uses SQRTSD)
   const p = twoProd(q, q);
   const r = m - p - ex.err; // exact: m - q² is representable for q = RN(√m)
-  writeLane(x, f, d, roundTo(st, f, false, q, sgn(r), e / 2));
+  roundTo(st, f, d, false, q, sgn(r), e / 2);
 }

@@ -29,7 +29,7 @@ export function fpToFp(st: SseState, from: Fmt, to: Fmt, d: number, s: number): 
   denormalCheck(st, c, c);
   const v = operand(st, from, s, c);
   if (v === 0 || c === C_INF || !to.single) return writeLane(x, to, d, v); // widening is exact
-  writeLane(x, to, d, roundTo(st, to, v < 0, Math.abs(v), 0, 0));
+  roundTo(st, to, d, v < 0, Math.abs(v), 0, 0);
 }
 
 /** The signed integer hi·2^32 + lo (lo unsigned, hi signed) rounded to format `to`, into element d. */
@@ -37,7 +37,7 @@ export function intToFp(st: SseState, to: Fmt, d: number, lo: number, hi: number
   const s = twoSum(hi * 4294967296, lo >>> 0); // both exact; s + err is the integer
   if (s === 0) return writeLane(st.x, to, d, 0);
   const neg = s < 0;
-  writeLane(st.x, to, d, roundTo(st, to, neg, Math.abs(s), neg ? -sgn(ex.err) : sgn(ex.err), 0));
+  roundTo(st, to, d, neg, Math.abs(s), neg ? -sgn(ex.err) : sgn(ex.err), 0);
 }
 
 /**

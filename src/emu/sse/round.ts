@@ -15,7 +15,7 @@
  * the ties that the grid would otherwise see — this is what makes binary32
  * results computed in binary64 correct in the directed modes too.
  */
-import { type Fmt, F64, expOf, ldexp, pow2 } from './fpbits.ts';
+import { type Fmt, F64, expOf, ldexp, pow2, writeLane } from './fpbits.ts';
 import { type SseState, MX_OE, MX_PE, MX_UE, RC_DOWN, RC_NEAREST, RC_UP, RC_ZERO } from './mxcsr.ts';
 
 // Rounding of a magnitude: to nearest-even, toward zero, away from zero.
@@ -46,17 +46,19 @@ function roundInt(n: number, tail: number, mode: number): number {
 }
 
 /**
- * Round ±(mag + t)·2^k to format f under st.rc; ORs OE/UE/PE into st.post
- * and returns the result (±0, a denormal, a normal or ±∞ / ±max on overflow).
+ * Round ±(mag + t)·2^k to format f under st.rc into element d (of f's view:
+ * results are written, not returned, so that no double is boxed); ORs
+ * OE/UE/PE into st.post. The result is ±0, a denormal, a normal, or ±∞ /
+ * ±max on overflow.
  */
-export function roundTo(st: SseState, f: Fmt, neg: boolean, mag: number, tail: number, k: number): number {
+export function roundTo(st: SseState, f: Fmt, d: number, neg: boolean, mag: number, tail: number, k: number): void {
   let E = expOf(mag);
   let e = E + k; // exponent of the exact value
   // Fast path: binary64, nearest, the scaled value is a normal double.
   if (f === F64 && st.rc === RC_NEAREST && e >= -1022 && e <= 1023 && k >= -1074 && k <= 1023) {
     const v = mag * pow2(k);
     if (tail !== 0) st.post |= MX_PE;
-    return neg ? -v : v;
+    return writeLane(st.x, f, d, neg ? -v : v);
   }
   const mode = magMode(st.rc, neg);
   // [1, 2), exact (a denormal mag is scaled by 2^64 first)
@@ -75,27 +77,27 @@ export function roundTo(st: SseState, f: Fmt, neg: boolean, mag: number, tail: n
     q /= 2;
     e++;
   }
-  if (e > f.emax) return overflow(st, f, neg, mode, inexact1);
+  if (e > f.emax) return writeLane(st.x, f, d, overflow(st, f, neg, mode, inexact1));
   if (e >= f.emin) {
     if (inexact1) st.post |= MX_PE;
     const v = ldexp(q, e - s);
-    return neg ? -v : v;
+    return writeLane(st.x, f, d, neg ? -v : v);
   }
   // Tiny after rounding (§4.9.1.5).
   if (~st.masks & MX_UE) {
     st.post |= MX_UE | (inexact1 ? MX_PE : 0);
-    return 0;
+    return; // not delivered
   }
   if (st.ftz) {
     st.post |= MX_UE | MX_PE;
-    return neg ? -0 : 0;
+    return writeLane(st.x, f, d, neg ? -0 : 0);
   }
   // Denormal: keep the bits at or above 2^(emin - p + 1); far below, only the direction matters.
   const sd = s - (f.emin - (E + k));
   const r = sd >= -1000 ? roundInt(m * pow2(sd), tail, mode) : roundInt(0.25, 1, mode);
   if (inexact) st.post |= MX_UE | MX_PE;
   const v = ldexp(r, f.emin - s);
-  return neg ? -v : v;
+  return writeLane(st.x, f, d, neg ? -v : v);
 }
 
 /** Masked overflow response (Table 4-10): ∞ or the largest finite value by rounding direction. */
