@@ -12,9 +12,9 @@ for (let n = 0; n < 256; n++) {
 }
 
 /**
- * CRC32 r32, r/m8|16|32 and CRC32 r64, r/m64: the new CRC (unsigned 32-bit;
- * the 64-bit form zero-extends it) of `bytes` bytes of the source given as
- * int32 halves lo, hi.
+ * CRC32 r32, r/m8|16|32 and CRC32 r64, r/m64: the new CRC, as an int32 (a
+ * GPR's low half; the 64-bit form zero-extends it), of `bytes` bytes of the
+ * source given as int32 halves lo, hi.
  */
 export function crc32c(crc: number, lo: number, hi: number, bytes: 1 | 2 | 4 | 8): number {
   let c = crc | 0;
@@ -22,5 +22,5 @@ export function crc32c(crc: number, lo: number, hi: number, bytes: 1 | 2 | 4 | 8
     const b = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
     c = TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   }
-  return c >>> 0;
+  return c;
 }

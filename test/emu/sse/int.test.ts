@@ -65,7 +65,7 @@ describe('integer SIMD helpers vs host', () => {
         (st, rec) => {
           const b = new Uint8Array(8);
           b.set(rec.b);
-          dv.setUint32(0, crc32c(i32(rec.a), i32(b), i32(b, 4), bytes), true);
+          dv.setInt32(0, crc32c(i32(rec.a), i32(b), i32(b, 4), bytes), true);
           return 0;
         },
         () => out.subarray(0, bytes === 8 ? 8 : 4),
