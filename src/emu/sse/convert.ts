@@ -6,6 +6,7 @@
  * indefinite (0x80000000 / 0x8000000000000000) and IE.
  */
 import { ex, sgn, twoSum } from './exact.ts';
+import { fastIntToFp, fastNarrow } from './fast.ts';
 import {
   type Fmt, C_INF, C_QNAN, C_SNAN, F32, F64, classOf, denormalCheck, operand, writeLane,
 } from './fpbits.ts';
@@ -15,6 +16,7 @@ import { XMM_RES } from './xmm.ts';
 
 /** Element s of format `from` converted to element d of format `to` (CVTSS2SD, CVTSD2SS, CVTPS2PD, CVTPD2PS). */
 export function fpToFp(st: SseState, from: Fmt, to: Fmt, d: number, s: number): void {
+  if (to.single && fastNarrow(st, to, d, s)) return;
   const x = st.x, u = x.u32, c = classOf(x, from, s);
   if (c >= C_QNAN) {
     if (c === C_SNAN) st.pre |= MX_IE;
@@ -34,6 +36,7 @@ export function fpToFp(st: SseState, from: Fmt, to: Fmt, d: number, s: number): 
 
 /** The signed integer hi·2^32 + lo (lo unsigned, hi signed) rounded to format `to`, into element d. */
 export function intToFp(st: SseState, to: Fmt, d: number, lo: number, hi: number): void {
+  if (fastIntToFp(st, to, d, lo, hi)) return;
   const s = twoSum(hi * 4294967296, lo >>> 0); // both exact; s + err is the integer
   if (s === 0) return writeLane(st.x, to, d, 0);
   const neg = s < 0;
