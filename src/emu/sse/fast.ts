@@ -21,6 +21,9 @@ import { type SseState, MX_PE, RC_NEAREST, RC_UP, RC_ZERO } from './mxcsr.ts';
 
 const SPLIT = 134217729; // 2^27 + 1
 
+/** Tests turn the fast paths off to check the general path against the same host vectors. */
+export const fastPaths = { on: true };
+
 function sign(v: number): number {
   return v > 0 ? 1 : v < 0 ? -1 : 0;
 }
@@ -32,6 +35,7 @@ function expField(st: SseState, f: Fmt, i: number): number {
 
 /** Both elements normal with |unbiased exponent| ≤ w (binary32 elements: any normal). */
 function normalPair(st: SseState, f: Fmt, a: number, b: number, w: number): boolean {
+  if (!fastPaths.on) return false;
   const ea = expField(st, f, a), eb = expField(st, f, b);
   if (f.single) return ea !== 0 && ea !== 0xff && eb !== 0 && eb !== 0xff;
   return Math.abs(ea - 1023) <= w && Math.abs(eb - 1023) <= w;
@@ -128,6 +132,7 @@ export function fastSqrt(st: SseState, f: Fmt, d: number, b: number): boolean {
 
 /** CVTSD2SS/CVTPD2PS element: binary64 s to binary32 d, normal source and result. */
 export function fastNarrow(st: SseState, f32: Fmt, d: number, s: number): boolean {
+  if (!fastPaths.on) return false;
   const e = (st.x.u32[2 * s + 1] >>> 20) & 0x7ff;
   if (e === 0 || e === 0x7ff) return false;
   const v = st.x.f64[s], r = Math.fround(v);
@@ -140,6 +145,7 @@ export function fastNarrow(st: SseState, f32: Fmt, d: number, s: number): boolea
  * non-zero and below 2^53 in magnitude (exact as a double).
  */
 export function fastIntToFp(st: SseState, f: Fmt, d: number, lo: number, hi: number): boolean {
+  if (!fastPaths.on) return false;
   if (hi >= 0x200000 || hi < -0x200000) return false;
   const v = hi * 4294967296 + (lo >>> 0);
   if (!f.single) return (S[0] = v), commit(st, f, d, 0);
