@@ -1,5 +1,5 @@
 /**
- * CVT* conversions (SDM Vol. 2 CVTDQ2PD … CVTTSS2SI; Vol. 1 §4.8.3.7 integer
+ * CVT* conversions (SDM Vol. 2 CVTDQ2PD … CVTTSS2SI; Vol. 1 §4.2.1.2 integer
  * indefinite, §11.5.2 exceptions): binary32 ↔ binary64, integers ↔ floating
  * point in the MXCSR rounding mode, and floating point → integer in the MXCSR
  * mode or truncating (CVTT*). An out-of-range or NaN source gives the integer

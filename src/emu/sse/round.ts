@@ -1,7 +1,7 @@
 /**
  * Correct rounding of an exactly known result to binary32/binary64 in any
  * MXCSR rounding mode (SDM Vol. 1 §4.8.4), with the post-computation
- * exceptions: overflow (§4.9.1.4, masked response Table 4-10), underflow
+ * exceptions: overflow (§4.9.1.4, with its masked response), underflow
  * with tininess detected after rounding and FTZ (§4.9.1.5, §10.2.3.3), and
  * inexact (§4.9.1.6).
  *
@@ -100,7 +100,7 @@ export function roundTo(st: SseState, f: Fmt, d: number, neg: boolean, mag: numb
   return writeLane(st.x, f, d, neg ? -v : v);
 }
 
-/** Masked overflow response (Table 4-10): ∞ or the largest finite value by rounding direction. */
+/** Overflow response (§4.9.1.4): ∞ or the largest finite value by rounding direction. */
 function overflow(st: SseState, f: Fmt, neg: boolean, mode: number, inexact1: boolean): number {
   // Unmasked, the result is not delivered and PE means "the p-bit rounding
   // was inexact" (host-verified); masked, the delivered ∞/max is always inexact.
@@ -109,7 +109,7 @@ function overflow(st: SseState, f: Fmt, neg: boolean, mode: number, inexact1: bo
   return neg ? -v : v;
 }
 
-/** The sign of an exact zero sum x + y with x = -y, or both zero (§4.8.3.4 via IEEE 754 §6.3). */
+/** The sign of an exact zero sum x + y with x = -y, or both zero (SDM Vol. 1 §4.8.3.1; IEEE 754-2008 §6.3). */
 export function zeroSumSign(st: SseState, xNeg: boolean, yNeg: boolean): boolean {
   return xNeg === yNeg ? xNeg : st.rc === RC_DOWN;
 }
