@@ -106,3 +106,55 @@ export function pabs(x: XmmFile, dst: number, src: number, size: 1 | 2 | 4): voi
   const v = signedView(x, size), n = 16 / size, a = dst * n, b = src * n;
   for (let k = 0; k < n; k++) v[a + k] = Math.abs(v[b + k]);
 }
+
+/**
+ * PHADDW/PHADDD/PHADDSW and PHSUBW/PHSUBD/PHSUBSW: the low half of the
+ * result pairs up dst's elements (e0 op e1, e2 op e3 …), the high half
+ * src's; words or dwords wrap, or saturate (the *SW forms).
+ */
+export function phaddsub(x: XmmFile, dst: number, src: number, size: 2 | 4, sub: boolean, saturate: boolean): void {
+  const v = size === 2 ? x.i16 : x.i32, n = 16 / size, half = n / 2;
+  for (let k = 0; k < n; k++) {
+    const from = (k < half ? dst : src) * n + 2 * (k % half);
+    const r = sub ? v[from] - v[from + 1] : v[from] + v[from + 1];
+    v[R * n + k] = saturate ? satS16(r) : r;
+  }
+  x.copy(dst, R);
+}
+
+/** Low and high halves of the unsigned 64-bit product of two uint32, exact (16-bit partial products). */
+function mulU32(a: number, b: number, out: Int32Array, i: number): void {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const p01 = a0 * b1, p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  out[i] = Math.imul(a, b);
+  out[i + 1] = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+}
+
+/** PMULUDQ (signed = false) / PMULDQ: dwords 0 and 2 of dst and src multiplied to two 64-bit products. */
+export function pmuldq(x: XmmFile, dst: number, src: number, signed: boolean): void {
+  const u = x.u32, o = x.i32;
+  for (let k = 0; k < 4; k += 2) {
+    const a = u[dst * 4 + k], b = u[src * 4 + k];
+    mulU32(a, b, o, R * 4 + k);
+    // Signed: subtract b·2^32 for a negative a and a·2^32 for a negative b (mod 2^64).
+    if (signed) o[R * 4 + k + 1] -= (a >> 31 ? b : 0) + (b >> 31 ? a : 0);
+  }
+  x.copy(dst, R);
+}
+
+/** PMULLD: low 32 bits of the dword products. */
+export function pmulld(x: XmmFile, dst: number, src: number): void {
+  const o = x.i32;
+  for (let k = 0; k < 4; k++) o[dst * 4 + k] = Math.imul(o[dst * 4 + k], o[src * 4 + k]);
+}
+
+/** PCMPGTQ: each quadword all ones where dst's is greater than src's (signed 64-bit). */
+export function pcmpgtq(x: XmmFile, dst: number, src: number): void {
+  const o = x.i32, u = x.u32;
+  for (let k = 0; k < 4; k += 2) {
+    const ah = o[dst * 4 + k + 1], bh = o[src * 4 + k + 1];
+    const gt = ah > bh || (ah === bh && u[dst * 4 + k] > u[src * 4 + k]);
+    o[dst * 4 + k] = o[dst * 4 + k + 1] = gt ? -1 : 0;
+  }
+}

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { crc32c } from '../../../src/emu/sse/crc32.ts';
 import {
-  mpsadbw, pabs, pavg, phminposuw, pmaddubsw, pmaddwd, pmulhrsw, pmulhw, psadbw, psign,
+  mpsadbw, pabs, pavg, pcmpgtq, phaddsub, phminposuw, pmaddubsw, pmaddwd, pmuldq, pmulhrsw, pmulhw, pmulld, psadbw, psign,
 } from '../../../src/emu/sse/int-arith.ts';
+import { SHIFT_ARITH, SHIFT_LEFT, SHIFT_RIGHT, pbyteShift, pshift, xmmCount } from '../../../src/emu/sse/int-shift.ts';
 import { blendv, insertps, pack, palignr, pmovx, pshufb, ptest } from '../../../src/emu/sse/int-shuffle.ts';
 import type { SseState } from '../../../src/emu/sse/mxcsr.ts';
 import { StrCmpResult, pcmpstr, strIndex, strMask } from '../../../src/emu/sse/pcmpstr.ts';
@@ -41,7 +42,26 @@ const VECTOR_OPS: Record<string, Run> = {
   blendvpd: op((s) => blendv(s.x, 0, 1, 2, 8)),
   insertps: op((s, r) => insertps(s.x, 0, 1, r.imm, false)),
   ptest: (s) => packRflags(ptest(s.x, 0, 1)),
+  phaddw: op((s) => phaddsub(s.x, 0, 1, 2, false, false)),
+  phaddd: op((s) => phaddsub(s.x, 0, 1, 4, false, false)),
+  phaddsw: op((s) => phaddsub(s.x, 0, 1, 2, false, true)),
+  phsubw: op((s) => phaddsub(s.x, 0, 1, 2, true, false)),
+  phsubd: op((s) => phaddsub(s.x, 0, 1, 4, true, false)),
+  phsubsw: op((s) => phaddsub(s.x, 0, 1, 2, true, true)),
+  pmuludq: op((s) => pmuldq(s.x, 0, 1, false)),
+  pmuldq: op((s) => pmuldq(s.x, 0, 1, true)),
+  pmulld: op((s) => pmulld(s.x, 0, 1)),
+  pcmpgtq: op((s) => pcmpgtq(s.x, 0, 1)),
+  pslldq: op((s, r) => pbyteShift(s.x, 0, r.imm, true)),
+  psrldq: op((s, r) => pbyteShift(s.x, 0, r.imm, false)),
 };
+for (const [name, size, kind] of [
+  ['psllw', 2, SHIFT_LEFT], ['pslld', 4, SHIFT_LEFT], ['psllq', 8, SHIFT_LEFT],
+  ['psrlw', 2, SHIFT_RIGHT], ['psrld', 4, SHIFT_RIGHT], ['psrlq', 8, SHIFT_RIGHT],
+  ['psraw', 2, SHIFT_ARITH], ['psrad', 4, SHIFT_ARITH],
+] as const) {
+  VECTOR_OPS[name] = op((s) => pshift(s.x, 0, xmmCount(s.x, 1), size, kind));
+}
 for (const [sx, signed] of [['sx', true], ['zx', false]] as const) {
   for (const [pair, from, to] of [['bw', 1, 2], ['bd', 1, 4], ['bq', 1, 8], ['wd', 2, 4], ['wq', 2, 8], ['dq', 4, 8]] as const) {
     VECTOR_OPS[`pmov${sx}${pair}`] = op((s) => pmovx(s.x, 0, 1, from, to, signed));

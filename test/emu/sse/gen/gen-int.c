@@ -39,10 +39,20 @@ OPV(pmovsxwd, _mm_cvtepi16_epi32(y)) OPV(pmovsxwq, _mm_cvtepi16_epi64(y)) OPV(pm
 OPV(pmovzxbw, _mm_cvtepu8_epi16(y)) OPV(pmovzxbd, _mm_cvtepu8_epi32(y)) OPV(pmovzxbq, _mm_cvtepu8_epi64(y))
 OPV(pmovzxwd, _mm_cvtepu16_epi32(y)) OPV(pmovzxwq, _mm_cvtepu16_epi64(y)) OPV(pmovzxdq, _mm_cvtepu32_epi64(y))
 
+OPV(phaddw, _mm_hadd_epi16(x, y)) OPV(phaddd, _mm_hadd_epi32(x, y)) OPV(phaddsw, _mm_hadds_epi16(x, y))
+OPV(phsubw, _mm_hsub_epi16(x, y)) OPV(phsubd, _mm_hsub_epi32(x, y)) OPV(phsubsw, _mm_hsubs_epi16(x, y))
+OPV(pmuludq, _mm_mul_epu32(x, y)) OPV(pmuldq, _mm_mul_epi32(x, y)) OPV(pmulld, _mm_mullo_epi32(x, y))
+OPV(pcmpgtq, _mm_cmpgt_epi64(x, y))
+OPV(psllw, _mm_sll_epi16(x, y)) OPV(pslld, _mm_sll_epi32(x, y)) OPV(psllq, _mm_sll_epi64(x, y))
+OPV(psrlw, _mm_srl_epi16(x, y)) OPV(psrld, _mm_srl_epi32(x, y)) OPV(psrlq, _mm_srl_epi64(x, y))
+OPV(psraw, _mm_sra_epi16(x, y)) OPV(psrad, _mm_sra_epi32(x, y))
+
 #define PALIGNR(x, y, n) _mm_alignr_epi8(x, y, n)
+#define PSLLDQ(x, y, n) _mm_slli_si128(x, n)
+#define PSRLDQ(x, y, n) _mm_srli_si128(x, n)
 #define MPSADBW(x, y, n) _mm_mpsadbw_epu8(x, y, (n) & 7)
 #define INSERTPS(x, y, n) _mm_castps_si128(_mm_insert_ps(_mm_castsi128_ps(x), _mm_castsi128_ps(y), n))
-OPVI(palignr, PALIGNR) OPVI(mpsadbw, MPSADBW) OPVI(insertps, INSERTPS)
+OPVI(palignr, PALIGNR) OPVI(mpsadbw, MPSADBW) OPVI(insertps, INSERTPS) OPVI(pslldq, PSLLDQ) OPVI(psrldq, PSRLDQ)
 
 static void ptest(const u8 *a, const u8 *b, const u8 *c, int imm, u8 *res, unsigned *io) {
   PRO; u64 fl;
@@ -99,7 +109,7 @@ static int32_t gen_len(void) {
   }
 }
 
-enum Kind { VEC, STR_E, STR_I, CRCK, BLEND };
+enum Kind { VEC, STR_E, STR_I, CRCK, BLEND, SHIFT };
 typedef struct { const char *name; OpFn *fn; int aB, bB, cB, imm, resB, n, kind; } Spec;
 static const Spec SPECS[] = {
   { "pcmpestri", pcmpestri, 16, 16, 8, 1, 4, 4000, STR_E }, { "pcmpestrm", pcmpestrm, 16, 16, 8, 1, 16, 4000, STR_E },
@@ -127,6 +137,16 @@ static const Spec SPECS[] = {
   { "pmovzxbq", pmovzxbq, 0, 16, 0, 0, 16, 200, VEC }, { "pmovzxwd", pmovzxwd, 0, 16, 0, 0, 16, 200, VEC },
   { "pmovzxwq", pmovzxwq, 0, 16, 0, 0, 16, 200, VEC }, { "pmovzxdq", pmovzxdq, 0, 16, 0, 0, 16, 200, VEC },
   { "ptest", ptest, 16, 16, 0, 0, 0, 600, VEC },
+  { "phaddw", phaddw, 16, 16, 0, 0, 16, 300, VEC }, { "phaddd", phaddd, 16, 16, 0, 0, 16, 300, VEC },
+  { "phaddsw", phaddsw, 16, 16, 0, 0, 16, 300, VEC }, { "phsubw", phsubw, 16, 16, 0, 0, 16, 300, VEC },
+  { "phsubd", phsubd, 16, 16, 0, 0, 16, 300, VEC }, { "phsubsw", phsubsw, 16, 16, 0, 0, 16, 300, VEC },
+  { "pmuludq", pmuludq, 16, 16, 0, 0, 16, 400, VEC }, { "pmuldq", pmuldq, 16, 16, 0, 0, 16, 400, VEC },
+  { "pmulld", pmulld, 16, 16, 0, 0, 16, 300, VEC }, { "pcmpgtq", pcmpgtq, 16, 16, 0, 0, 16, 400, VEC },
+  { "psllw", psllw, 16, 16, 0, 0, 16, 300, SHIFT }, { "pslld", pslld, 16, 16, 0, 0, 16, 300, SHIFT },
+  { "psllq", psllq, 16, 16, 0, 0, 16, 300, SHIFT }, { "psrlw", psrlw, 16, 16, 0, 0, 16, 300, SHIFT },
+  { "psrld", psrld, 16, 16, 0, 0, 16, 300, SHIFT }, { "psrlq", psrlq, 16, 16, 0, 0, 16, 300, SHIFT },
+  { "psraw", psraw, 16, 16, 0, 0, 16, 300, SHIFT }, { "psrad", psrad, 16, 16, 0, 0, 16, 300, SHIFT },
+  { "pslldq", pslldq, 16, 0, 0, 1, 16, 300, VEC }, { "psrldq", psrldq, 16, 0, 0, 1, 16, 300, VEC },
 };
 
 int main(int argc, char **argv) {
@@ -146,6 +166,11 @@ int main(int argc, char **argv) {
         int32_t la = gen_len(), lb = gen_len(); memcpy(c, &la, 4); memcpy(c + 4, &lb, 4);
       }
       if (sp->kind == CRCK && rndn(4) == 0) memset(a, 0xff, 4);
+      if (sp->kind == SHIFT) { /* count = b's low quadword: mostly in range, sometimes huge */
+        u64 n = rndn(4) ? rndn(70) : rnd64() >> rndn(64);
+        memcpy(b, &n, 8);
+      }
+      if (!strcmp(sp->name, "pcmpgtq") && rndn(3) == 0) memcpy(b + 4 * rndn(4), a + 4 * rndn(4), 4); /* equal halves */
       if (sp->kind == VEC && rndn(8) == 0) memcpy(b, a, 16); /* equal operands: PTEST ZF/CF, PSAD 0 */
       if (!strcmp(sp->name, "ptest") && rndn(3) == 0) for (int k = 0; k < 16; k++) b[k] &= ~a[k];
       vf_record(&v, sp->fn, a, b, sp->cB ? c : 0, sp->imm ? (int)rndn(256) : 0, 0);
