@@ -10,3 +10,5 @@ reportEmuSpeed(log);
 log('');
 reportCr3Events(log);
 await import('./tui.ts').then((m) => m.reportTui(log));
+log('');
+await import('./sse.ts').then((m) => m.reportSse(log));
