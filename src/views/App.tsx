@@ -33,7 +33,7 @@ export function App({ view: v, columns, rows, theme }: Props) {
   const procs = <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
   const hits = <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;
   const hv = <HypervisorView counters={v.counters} rates={v.rates} vcpu={v.vcpu} skipped={v.skipped} {...L.hypervisor} focused={f('hypervisor')} sel={v.sel.hypervisor} {...common} />;
-  const con = <ConsoleView lines={v.console} {...L.console} focused={f('console')} back={v.sel.console} {...common} />;
+  const con = <ConsoleView lines={v.console} partial={v.consolePartial} {...L.console} focused={f('console')} back={v.sel.console} {...common} />;
   let body;
   if (v.help) body = <HelpOverlay {...L.body} theme={theme} />;
   else if (L.mode === 'narrow')

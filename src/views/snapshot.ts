@@ -50,7 +50,10 @@ export interface ViewState {
   readonly rates: Readonly<Record<string, number>> | null;
   /** Debug events skipped by a filter or condition, over the session. */
   readonly skipped: number;
+  /** Complete console lines (a guest line enters once its newline arrives). */
   readonly console: readonly ConsoleLine[];
+  /** The guest's unfinished last line ('' when none): drawn as the console's last row, in place, until it completes. */
+  readonly consolePartial: string;
   readonly focus: PaneId;
   /** Selected row per pane (the scroll position for panes without a selection). */
   readonly sel: Readonly<Record<PaneId, number>>;

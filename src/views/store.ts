@@ -55,7 +55,7 @@ export class TuiStore {
     this.maxConsole = opts.consoleLines ?? 1000;
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
-      ...stoppedParts(session), prevRegs: null, rates: null, skipped: 0, console: [], focus: 'disassembly', sel,
+      ...stoppedParts(session), prevRegs: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
       input: EMPTY_INPUT, help: false, message: null, quit: false,
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
@@ -94,7 +94,8 @@ export class TuiStore {
     const parts = (this.partial + t).split('\n');
     this.partial = parts.pop()!;
     for (const p of parts) this.consoleBuf.push({ kind: 'guest', text: p.replace(/\r$/, '') });
-    if (this.timer === null && !this.busy) this.flushConsole();
+    // Between commands nothing else publishes: publish here. During a command the frame timer or finish() does.
+    if (this.timer === null && !this.busy) this.set({ console: this.flushConsole(), consolePartial: this.partial });
   }
 
   private flushConsole(extra: ConsoleLine[] = []): ConsoleLine[] {
@@ -109,8 +110,7 @@ export class TuiStore {
     const now = this.clock();
     const r = this.sample === null ? {} : rates(this.sample.c, live.counters, now - this.sample.t);
     this.sample = { t: now, c: live.counters };
-    const partial = this.partial ? [{ kind: 'guest' as const, text: this.partial }] : [];
-    this.set({ ...live, rates: r, console: [...this.flushConsole(), ...partial].slice(-this.maxConsole) });
+    this.set({ ...live, rates: r, console: this.flushConsole(), consolePartial: this.partial });
   }
 
   private startTimer(): void {
@@ -158,10 +158,6 @@ export class TuiStore {
     const r = o?.result;
     const text = r === undefined ? '' : formatText(r);
     const lines: ConsoleLine[] = [...cmd, ...(text ? text.split('\n').map((t) => ({ kind: r!.kind === 'error' ? 'err' : 'out', text: t }) as ConsoleLine) : [])];
-    if (this.partial && ran) {
-      lines.unshift({ kind: 'guest', text: this.partial });
-      this.partial = '';
-    }
     const stopped = this.session.state !== 'running';
     const parts: Partial<StoppedParts> = stopped ? stoppedParts(this.session) : liveParts(this.session);
     let message: ViewState['message'] = text ? { text: text.split('\n')[0], error: false } : null;
@@ -171,7 +167,7 @@ export class TuiStore {
     const newStop = stopped && ran ? { prevRegs, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
     this.snap = { ...this.snap, ...parts, ...newStop };
     const sel = stopped && ran ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
-    this.set({ console: this.flushConsole(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
+    this.set({ console: this.flushConsole(lines), consolePartial: this.partial, rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
   }
 
   private finishError(e: unknown, ran: boolean): void {
@@ -180,7 +176,7 @@ export class TuiStore {
       this.busy = false;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, console: this.flushConsole([{ kind: 'err', text: msg }]) });
+    this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, console: this.flushConsole([{ kind: 'err', text: msg }]), consolePartial: this.partial });
   }
 
   private ripIndex(): number {

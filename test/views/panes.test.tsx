@@ -88,8 +88,8 @@ describe('panes', () => {
   });
 
   it('console, command line, status line, help', () => {
-    expect(frame(<ConsoleView lines={v.console} width={80} height={8} focused={false} back={0} theme={theme} />)).toMatchSnapshot('console tail');
-    expect(frame(<ConsoleView lines={v.console} width={80} height={6} focused back={3} theme={theme} />)).toMatchSnapshot('console scrolled back');
+    expect(frame(<ConsoleView lines={v.console} partial="" width={80} height={8} focused={false} back={0} theme={theme} />)).toMatchSnapshot('console tail');
+    expect(frame(<ConsoleView lines={v.console} partial="" width={80} height={6} focused back={3} theme={theme} />)).toMatchSnapshot('console scrolled back');
     expect(frame(<CommandLine input={{ active: true, text: 'info re', cursor: 7, completions: [] }} width={40} theme={theme} />)).toBe('(vdbg) info re█');
     expect(frame(<CommandLine input={{ active: true, text: 'info ', cursor: 5, completions: ['breakpoints', 'exits', 'hits'] }} width={60} theme={theme} />)).toMatchSnapshot('completions');
     expect(frame(<StatusLine state="running" backend="kvm" filter={{ kind: 'process', name: 'counter' }} message={{ text: "no symbol 'foo'", error: true }} width={80} theme={theme} />)).toMatchSnapshot('status');
