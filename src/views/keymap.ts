@@ -34,12 +34,14 @@ export function parseKey(data: string): Key | null {
 /**
  * The keys in one input event: Ink hands over a run of typed-ahead or
  * pasted characters as one string (`:b counter_main\r`); each character
- * becomes its own key, control characters included.
+ * becomes its own key, control characters included. Ink splits escape
+ * sequences apart, but Esc and the key right after it come as one event
+ * (`\x1bs`, read as Alt-s): that is Esc, then the key.
  */
 export function parseKeys(data: string): Key[] {
   const whole = parseKey(data);
   if (whole !== null && (whole.name !== 'char' || data.length === 1)) return [whole];
-  if (data.includes('\x1b')) return whole === null ? [] : [whole];
+  if (data.startsWith('\x1b')) return /^\x1b[^\x1b[O]/.test(data) ? [{ name: 'escape', ch: '' }, ...parseKeys(data.slice(1))] : [];
   return [...data].map((c) => parseKey(c)).filter((k): k is Key => k !== null);
 }
 

@@ -19,7 +19,8 @@ import { applyCompletion, edit, insert } from './format/input.ts';
 import { rates } from './format/hypervisor.ts';
 import { registerOrder } from './format/registers.ts';
 import { hexShort } from './format/text.ts';
-import type { Action } from './keymap.ts';
+import { KeyQueue } from './keyQueue.ts';
+import { routeKey, type Action, type Key } from './keymap.ts';
 import { EMPTY_INPUT, PANES, type ConsoleLine, type PaneId, type ViewState } from './snapshot.ts';
 
 export interface StoreOptions {
@@ -27,12 +28,20 @@ export interface StoreOptions {
   readonly clock?: () => number;
   /** Frame period while running; 0: no timer (tests call tick()). Default 40. */
   readonly frameMs?: number;
+  /**
+   * Milliseconds a command that runs the guest (a step, finish, until…) may
+   * take before the screen shows it running and the keys typed after it
+   * act on a running guest; until then they wait for it. Default 200.
+   */
+  readonly settleMs?: number;
   /** Console lines kept; default 1000. */
   readonly consoleLines?: number;
 }
 
 /** Commands the command line accepts while the guest runs: they read nothing from the vCPU. */
 const WHILE_RUNNING = new Set(['info hits', 'info exits', 'info breakpoints', 'echo', 'help']);
+/** Commands that are meant to run the guest for a while: shown running at once. */
+const RUN_AT_ONCE = new Set(['continue', 'run-for']);
 
 export class TuiStore {
   private snap: ViewState;
@@ -40,7 +49,18 @@ export class TuiStore {
   private readonly clock: () => number;
   private readonly frameMs: number;
   private readonly maxConsole: number;
+  private readonly settleMs: number;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The echo of a running command, shown when it is shown running (or with its answer). */
+  private echo: ConsoleLine[] = [];
+  private readonly queue = new KeyQueue({
+    handle: (k) => {
+      const a = routeKey(this.snap, k);
+      return a === null ? undefined : this.dispatch(a);
+    },
+    interrupt: () => this.session.interrupt(),
+  });
   private pending: Promise<void> = Promise.resolve();
   private busy = false;
   private partial = '';
@@ -52,6 +72,7 @@ export class TuiStore {
   constructor(readonly session: SessionApi, opts: StoreOptions = {}) {
     this.clock = opts.clock ?? (() => performance.now());
     this.frameMs = opts.frameMs ?? 40;
+    this.settleMs = opts.settleMs ?? 200;
     this.maxConsole = opts.consoleLines ?? 1000;
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
@@ -69,12 +90,17 @@ export class TuiStore {
 
   getSnapshot = (): ViewState => this.snap;
 
-  /** Resolves when the command started last has finished and its stop is published. */
-  idle(): Promise<void> {
-    return this.pending;
+  /** One key press, in order after the keys before it (keyQueue.ts). */
+  key = (k: Key): void => this.queue.push(k);
+
+  /** Resolves when every key so far has been handled and the command started last has finished. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.pending;
   }
 
   dispose(): void {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
     this.stopTimer();
     this.session.onConsole = null;
     this.listeners.clear();
@@ -124,37 +150,80 @@ export class TuiStore {
   }
 
   // ---------------------------------------------------------------- running commands
-  /** Runs a command-language line; an execution command runs with the frame timer on. */
+  /** Runs a command-language line; resolves when it has finished and its stop is published. */
   run(line: string, echo = true): Promise<void> {
+    return this.launch(line, echo).done;
+  }
+
+  /**
+   * Starts a line. `settled` says when the keys typed after it may go on:
+   * when it has finished, or — for a command that runs the guest — once it
+   * has run `settleMs` (continue and run-for: at once) and the screen says
+   * `running`; keys after that act on a running guest. Until then the
+   * state stays `stopped` on screen: a step draws one frame, not two.
+   */
+  private launch(line: string, echo: boolean): { done: Promise<void>; settled: Promise<void> } {
     if (this.busy) {
       const p = parse(line);
       if (p.kind !== 'invocation' || !WHILE_RUNNING.has(p.name)) {
         this.say('the guest is running: press c, space or p to pause it first', true);
-        return this.pending;
+        return { done: this.pending, settled: Promise.resolve() };
       }
     }
     const cmd: ConsoleLine[] = echo ? [{ kind: 'cmd', text: `(vdbg) ${line}` }] : [];
     const wasBusy = this.busy;
     const out = runLine(this.session, line);
     const running = this.session.state === 'running' && !wasBusy;
+    let release = () => {};
+    const settled = new Promise<void>((r) => (release = r));
     if (running) {
       this.busy = true;
-      this.startTimer();
-      this.set({ state: 'running', rates: {}, message: null, console: this.flushConsole(cmd) });
+      this.echo = cmd;
+      const p = parse(line);
+      const after = p.kind === 'invocation' && RUN_AT_ONCE.has(p.name) ? 0 : this.settleMs;
+      const live = () => {
+        this.settleTimer = null;
+        this.showRunning();
+        release();
+      };
+      if (after <= 0) live();
+      else this.settleTimer = setTimeout(live, after);
     }
-    const done = out.then((o) => this.finish(o, running, running ? [] : cmd)).catch((e: unknown) => {
-      this.finishError(e, running);
-    });
+    const done = out
+      .then((o) => this.finish(o, running, running ? this.takeEcho() : cmd))
+      .catch((e: unknown) => this.finishError(e, running))
+      .finally(release);
     if (!wasBusy) this.pending = done;
-    return done;
+    return { done, settled };
+  }
+
+  /** Starts a line for a key; the keys after it wait for the promise (launch). */
+  private start(line: string): Promise<void> {
+    return this.launch(line, true).settled;
+  }
+
+  /** The guest has run long enough to be shown running: state, live frames, the command's echo. */
+  private showRunning(): void {
+    this.startTimer();
+    this.set({ state: 'running', rates: {}, message: null, console: this.flushConsole(this.takeEcho()), consolePartial: this.partial });
+  }
+
+  private takeEcho(): ConsoleLine[] {
+    const e = this.echo;
+    this.echo = [];
+    return e;
+  }
+
+  private endRun(): void {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    this.stopTimer();
+    this.busy = false;
   }
 
   private finish(o: Awaited<ReturnType<typeof runLine>>, ran: boolean, cmd: ConsoleLine[]): void {
     const prevRegs = this.snap.regs;
-    if (ran) {
-      this.stopTimer();
-      this.busy = false;
-    }
+    if (ran) this.endRun();
     const r = o?.result;
     const text = r === undefined ? '' : formatText(r);
     const lines: ConsoleLine[] = [...cmd, ...(text ? text.split('\n').map((t) => ({ kind: r!.kind === 'error' ? 'err' : 'out', text: t }) as ConsoleLine) : [])];
@@ -171,10 +240,7 @@ export class TuiStore {
   }
 
   private finishError(e: unknown, ran: boolean): void {
-    if (ran) {
-      this.stopTimer();
-      this.busy = false;
-    }
+    if (ran) this.endRun();
     const msg = e instanceof Error ? e.message : String(e);
     this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, console: this.flushConsole([{ kind: 'err', text: msg }]), consolePartial: this.partial });
   }
@@ -184,17 +250,15 @@ export class TuiStore {
   }
 
   // ---------------------------------------------------------------- actions
-  dispatch = (a: Action): void => {
+  dispatch = (a: Action): Promise<void> | void => {
     const s = this.snap;
     switch (a.type) {
       case 'run':
         if (this.busy) return this.say(`the guest is running: press c, space or p to pause it before '${a.line}'`, true);
-        void this.run(a.line);
-        return;
+        return this.start(a.line);
       case 'continue-or-pause':
         if (this.busy) return this.session.interrupt();
-        void this.run('continue');
-        return;
+        return this.start('continue');
       case 'pause':
       case 'interrupt':
         if (this.busy) return this.session.interrupt();
@@ -234,34 +298,33 @@ export class TuiStore {
     }
   }
 
-  private toggleBreakpoint(): void {
+  private toggleBreakpoint(): Promise<void> | void {
     const l = this.snap.disasm[this.snap.sel.disassembly];
     if (l === undefined) return this.say('no instruction selected', true);
-    if (l.bp !== undefined) void this.run(`delete ${l.bp}`);
-    else void this.run(`${this.session.backend === 'kvm' ? 'hbreak' : 'break'} ${hexShort(l.addr)}`);
+    if (l.bp !== undefined) return this.start(`delete ${l.bp}`);
+    return this.start(`${this.session.backend === 'kvm' ? 'hbreak' : 'break'} ${hexShort(l.addr)}`);
   }
 
-  private watch(): void {
+  private watch(): Promise<void> | void {
     const s = this.snap;
     if (s.focus === 'disassembly') {
       const l = s.disasm[s.sel.disassembly];
-      if (l !== undefined) void this.run(`watch ${hexShort(l.addr)}`);
-      return;
+      return l === undefined ? this.say('no instruction selected', true) : this.start(`watch ${hexShort(l.addr)}`);
     }
     const name = s.regs ? registerOrder(s.regs)[s.sel.registers] : undefined;
     if (name === undefined || s.regs === null) return this.say('no register selected', true);
-    void this.run(`watch ${hexShort(s.regs[name])}`);
+    return this.start(`watch ${hexShort(s.regs[name])}`);
   }
 
-  private selectProcess(): void {
+  private selectProcess(): Promise<void> | void {
     const p = this.snap.processes[this.snap.sel.processes];
     if (p === undefined) return this.say('no process selected', true);
     const f = this.snap.filter;
     const on = f !== null && ((f.kind === 'process' && f.name === p.name) || (f.kind === 'cr3' && f.cr3 === p.cr3));
-    void this.run(on ? 'filter off' : p.name ? `filter process ${p.name}` : `filter cr3 ${hexShort(p.cr3)}`);
+    return this.start(on ? 'filter off' : p.name ? `filter process ${p.name}` : `filter cr3 ${hexShort(p.cr3)}`);
   }
 
-  private editLine(a: Extract<Action, { type: 'edit' }>): void {
+  private editLine(a: Extract<Action, { type: 'edit' }>): Promise<void> | void {
     const i = this.snap.input;
     switch (a.op) {
       case 'insert': return this.set({ input: insert(i, a.text) });
@@ -272,8 +335,7 @@ export class TuiStore {
         if (line === '') return;
         if (this.history[this.history.length - 1] !== line) this.history.push(line);
         this.historyAt = this.history.length;
-        void this.run(line);
-        return;
+        return this.start(line);
       }
       case 'complete': {
         const c = completeLine(i.text, i.cursor, this.busy ? null : this.session);

@@ -67,6 +67,18 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(pane(screen, 'Registers')[0]).toMatch(/rip +0x0000000000101760\*/);
   });
 
+  it('keys typed fast are all handled, in order: ten s in one send step ten times, five s 20 ms apart five', async () => {
+    t.type('ssssssssss');
+    screen = await t.waitFor('RIP ten steps on, at kmain+69', (s) => /→ 0x1017a5 /.test(ripLine(s)));
+    for (let k = 0; k < 5; k++) {
+      t.keys('s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    screen = await t.waitFor('RIP five steps on, at kmain+90', (s) => /→ 0x1017ba /.test(ripLine(s)));
+    expect(statusLine(screen)).toMatch(/^Stepped: .*<kmain\+90>/);
+    expect(screen).not.toContain('the guest is running');
+  });
+
   it(': b counter_main Enter sets a breakpoint from the command line', async () => {
     t.keys(':');
     await t.waitFor('the command line open', (s) => lines(s).some((l) => l.startsWith('(vdbg) █')));
@@ -84,8 +96,9 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(statusLine(screen)).toMatch(/^Breakpoint 1 hit: cr3=0x0000000000117000 .*rip=0x00000000400004a0/);
     expect(ripLine(screen)).toMatch(/→●0x400004a0 +<counter_main>/);
     const hits = pane(screen, 'Breakpoint hits');
-    expect(hits[0]).toMatch(/^#3 bp1 .*0x400004a0 #BP/);
-    expect(screen).toMatch(/Breakpoint hits \(3\)/);
+    // Seventeen steps before it (each a debug event), then the breakpoint.
+    expect(hits[0]).toMatch(/^#18 bp1 .*0x400004a0 #BP/);
+    expect(screen).toMatch(/Breakpoint hits \(18\)/);
     const procs = pane(screen, 'Processes (CR3)');
     expect(procs.filter((l) => l.startsWith('▸'))).toHaveLength(1);
     expect(procs.find((l) => l.startsWith('▸'))).toMatch(/^▸0x117000 +2 counter/);

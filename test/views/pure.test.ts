@@ -1,6 +1,7 @@
 /** The pure modules: key parsing and the key tables, layout, formatting, command-line editing. */
 import { describe, expect, it } from 'vitest';
 import { commandLineAction, globalAction, helpAction, paneAction, parseKey, parseKeys } from '../../src/views/keymap.ts';
+import { KeyQueue } from '../../src/views/keyQueue.ts';
 import { layout } from '../../src/views/layout.ts';
 import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/format/registers.ts';
 import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
@@ -37,6 +38,36 @@ describe('keymap', () => {
     expect(parseKey('\x1b[99~')).toBeNull();
     expect(parseKeys(':b x\r').map((k) => k.name + k.ch)).toEqual(['char:', 'charb', 'char ', 'charx', 'return']);
     expect(parseKeys('\x1b[15~')).toEqual([{ name: 'f5', ch: '' }]);
+    expect(parseKeys('\x1bs')).toEqual([{ name: 'escape', ch: '' }, { name: 'char', ch: 's' }]);
+  });
+});
+
+describe('KeyQueue', () => {
+  it('hands keys over one at a time, each after the promise of the one before; Ctrl-C while held interrupts and drops the rest', async () => {
+    const seen: string[] = [];
+    const pending: (() => void)[] = [];
+    let interrupts = 0;
+    const q = new KeyQueue({
+      handle: (k) => {
+        seen.push(k.ch || k.name);
+        if (k.ch === 's') return new Promise<void>((r) => pending.push(r));
+      },
+      interrupt: () => interrupts++,
+    });
+    for (const k of parseKeys('sab')) q.push(k);
+    expect(seen).toEqual(['s']);
+    expect(q.waiting).toBe(2);
+    pending.shift()!();
+    await q.idle();
+    expect(seen).toEqual(['s', 'a', 'b']);
+    for (const k of parseKeys('sxy\x03')) q.push(k);
+    expect(interrupts).toBe(1);
+    expect(q.waiting).toBe(0);
+    pending.shift()!();
+    await q.idle();
+    expect(seen).toEqual(['s', 'a', 'b', 's']);
+    q.push(parseKey('\x03')!); // not held: an ordinary key
+    expect(seen.at(-1)).toBe('ctrl-c');
   });
 });
 
