@@ -32,6 +32,7 @@ export function Root({ store, theme, size, onReady }: Props) {
   // One row short of the terminal: Ink clears the whole screen on every frame whose output fills it (flicker).
   const { columns, rows } = size ?? { columns: term.columns, rows: term.rows - 1 };
   useKeys(store.key, true);
+  useEffect(() => store.resize(columns, rows), [store, columns, rows]);
   useEffect(() => {
     onReady?.();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps

@@ -51,7 +51,8 @@ export type Action =
   | { type: 'pause' }
   | { type: 'interrupt' }
   | { type: 'focus'; delta: 1 | -1 }
-  | { type: 'move'; delta: number }
+  /** The selection (or the scroll position) by a line, or by a page: the focused pane's visible rows less one. */
+  | { type: 'move'; delta: 1 | -1; page: boolean }
   | { type: 'toggle-breakpoint' }
   | { type: 'watch' }
   | { type: 'select' }
@@ -60,9 +61,6 @@ export type Action =
   | { type: 'quit' }
   | { type: 'edit'; op: 'insert'; text: string }
   | { type: 'edit'; op: 'backspace' | 'delete' | 'left' | 'right' | 'home' | 'end' | 'kill' | 'submit' | 'cancel' | 'complete' | 'history-up' | 'history-down' };
-
-/** Rows a page key moves. */
-export const PAGE = 8;
 
 /** Keys that work whatever pane has focus (outside the command line and help). */
 export function globalAction(k: Key): Action | null {
@@ -91,10 +89,10 @@ export function globalAction(k: Key): Action | null {
 /** Keys of the focused pane: selection and scrolling, and the pane's own verbs. */
 export function paneAction(pane: PaneId, k: Key): Action | null {
   switch (k.name) {
-    case 'up': return { type: 'move', delta: -1 };
-    case 'down': return { type: 'move', delta: 1 };
-    case 'pageup': return { type: 'move', delta: -PAGE };
-    case 'pagedown': return { type: 'move', delta: PAGE };
+    case 'up': return { type: 'move', delta: -1, page: false };
+    case 'down': return { type: 'move', delta: 1, page: false };
+    case 'pageup': return { type: 'move', delta: -1, page: true };
+    case 'pagedown': return { type: 'move', delta: 1, page: true };
     case 'return': return pane === 'processes' ? { type: 'select' } : null;
     case 'char':
       if (k.ch === 'b' && pane === 'disassembly') return { type: 'toggle-breakpoint' };

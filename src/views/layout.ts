@@ -29,6 +29,11 @@ export interface Layout {
   readonly body: Rect;
 }
 
+/** Content rows inside a pane of `height` (its border takes two). */
+export const innerRows = (height: number): number => Math.max(0, height - 2);
+/** Content columns inside a pane of `width`. */
+export const innerCols = (width: number): number => Math.max(0, width - 2);
+
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
 export function layout(columns: number, rows: number): Layout {

@@ -20,6 +20,7 @@ import { rates } from './format/hypervisor.ts';
 import { registerOrder } from './format/registers.ts';
 import { hexShort } from './format/text.ts';
 import { KeyQueue } from './keyQueue.ts';
+import { innerRows, layout } from './layout.ts';
 import { routeKey, type Action, type Key } from './keymap.ts';
 import { EMPTY_INPUT, PANES, type ConsoleLine, type PaneId, type ViewState } from './snapshot.ts';
 
@@ -66,6 +67,7 @@ export class TuiStore {
   private partial = '';
   private consoleBuf: ConsoleLine[] = [];
   private sample: { t: number; c: Readonly<Record<string, number>> } | null = null;
+  private size = { columns: 80, rows: 23 };
   private history: string[] = [];
   private historyAt = 0;
 
@@ -89,6 +91,11 @@ export class TuiStore {
   };
 
   getSnapshot = (): ViewState => this.snap;
+
+  /** The screen's size, for paging and overlays (Root calls it on every resize). */
+  resize(columns: number, rows: number): void {
+    this.size = { columns, rows };
+  }
 
   /** One key press, in order after the keys before it (keyQueue.ts). */
   key = (k: Key): void => this.queue.push(k);
@@ -268,16 +275,21 @@ export class TuiStore {
         return this.set({ focus: PANES[k] });
       }
       case 'move': {
-        const max = this.rowsOf(s.focus) - 1;
-        // The console's position counts lines back from the tail: ↑ goes further back.
-        const d = s.focus === 'console' ? -a.delta : a.delta;
-        const v = Math.max(0, Math.min(Math.max(0, max), s.sel[s.focus] + d));
+        const shown = this.shownRows(s.focus);
+        const step = a.page ? Math.max(1, shown - 1) : 1;
+        // The console's position counts lines back from the tail (↑ goes further back), as far as its first page.
+        const console = s.focus === 'console';
+        const max = console ? s.console.length + (s.consolePartial ? 1 : 0) - shown : this.rowsOf(s.focus) - 1;
+        const v = Math.max(0, Math.min(max, s.sel[s.focus] + (console ? -a.delta : a.delta) * step));
         return this.set({ sel: { ...s.sel, [s.focus]: v } });
       }
       case 'toggle-breakpoint': return this.toggleBreakpoint();
       case 'watch': return this.watch();
       case 'select': return this.selectProcess();
-      case 'open-command': return this.set({ input: { ...EMPTY_INPUT, active: true }, message: null });
+      case 'open-command':
+        // ↑ starts from the newest line again, wherever the last ↑ ↓ left it.
+        this.historyAt = this.history.length;
+        return this.set({ input: { ...EMPTY_INPUT, active: true }, message: null });
       case 'help': return this.set({ help: a.show });
       case 'quit':
         if (this.busy) this.session.interrupt();
@@ -285,6 +297,11 @@ export class TuiStore {
       case 'edit': return this.editLine(a);
     }
   };
+
+  /** Content rows of pane `p` on the screen (resize). */
+  private shownRows(p: PaneId): number {
+    return innerRows(layout(this.size.columns, this.size.rows)[p].height);
+  }
 
   private rowsOf(p: PaneId): number {
     const s = this.snap;

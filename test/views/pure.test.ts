@@ -25,8 +25,8 @@ describe('keymap', () => {
     expect(paneAction('hits', parseKey('b')!)).toBeNull();
     expect(paneAction('registers', parseKey('w')!)).toEqual({ type: 'watch' });
     expect(paneAction('processes', parseKey('\r')!)).toEqual({ type: 'select' });
-    expect(paneAction('console', parseKey('\x1b[6~')!)).toEqual({ type: 'move', delta: 8 });
-    expect(paneAction('hits', parseKey('\x1b[B')!)).toEqual({ type: 'move', delta: 1 });
+    expect(paneAction('console', parseKey('\x1b[6~')!)).toEqual({ type: 'move', delta: 1, page: true });
+    expect(paneAction('hits', parseKey('\x1b[B')!)).toEqual({ type: 'move', delta: 1, page: false });
   });
 
   it('command line and help keys', () => {

@@ -61,3 +61,57 @@ describe('console', () => {
     expect(lines.filter((l, k) => k + 1 < lines.length && lines[k + 1].startsWith(l))).toEqual([]);
   });
 });
+
+describe('scrolling and the command line', () => {
+  it("PgUp / PgDn move by the pane's rows less one: no line is skipped, one is kept for context", async () => {
+    store = await openStore();
+    await store.run('continue');
+    store.resize(160, 48);
+    store.dispatch({ type: 'focus', delta: -1 });
+    store.dispatch({ type: 'focus', delta: -1 });
+    expect(store.getSnapshot().focus).toBe('console');
+    const rows = () => pane(renderFrame(store!.getSnapshot(), 160, 48), 'Console (guest serial)').map((l) => l.trimEnd());
+    const tail = rows();
+    expect(tail.length).toBeGreaterThan(2);
+    store.dispatch({ type: 'move', delta: -1, page: true });
+    const back = rows();
+    expect(back.at(-1)).toBe(tail[0]);
+    store.dispatch({ type: 'move', delta: -1, page: true });
+    expect(rows().at(-1)).toBe(back[0]);
+    store.dispatch({ type: 'move', delta: 1, page: true });
+    expect(rows()).toEqual(back);
+    // As far back as the first line, and no further: one PgDn from there moves at once.
+    for (let k = 0; k < 50; k++) store.dispatch({ type: 'move', delta: -1, page: true });
+    const first = rows();
+    expect(first[0]).toBe('(vdbg) continue');
+    store.dispatch({ type: 'move', delta: 1, page: true });
+    expect(rows()[0]).toBe(first.at(-1));
+  });
+
+  it('a filtered process row keeps its hits and state at 160 columns, [filter] at the right edge', async () => {
+    store = await openStore();
+    for (const line of ['break counter_main', 'continue', 'filter process counter']) await store.run(line);
+    const procs = pane(renderFrame(store.getSnapshot(), 160, 48), 'Processes (CR3)');
+    const row = procs.find((l) => l.startsWith('▸'))!;
+    expect(row).toMatch(/^▸0x117000 +2 counter +running +1 hit +\[filter\]$/);
+  });
+
+  it('↑ in the command line starts from the newest line each time it opens (Esc does not keep the position)', async () => {
+    store = await openStore();
+    const type = (text: string) => {
+      store!.dispatch({ type: 'open-command' });
+      store!.dispatch({ type: 'edit', op: 'insert', text });
+      return store!.dispatch({ type: 'edit', op: 'submit' });
+    };
+    await type('info hits');
+    await type('echo two');
+    store.dispatch({ type: 'open-command' });
+    store.dispatch({ type: 'edit', op: 'history-up' });
+    store.dispatch({ type: 'edit', op: 'history-up' });
+    expect(store.getSnapshot().input.text).toBe('info hits');
+    store.dispatch({ type: 'edit', op: 'cancel' });
+    store.dispatch({ type: 'open-command' });
+    store.dispatch({ type: 'edit', op: 'history-up' });
+    expect(store.getSnapshot().input.text).toBe('echo two');
+  });
+});
