@@ -4,6 +4,7 @@
  * does not name), and three tables map keys to actions — global keys, the
  * focused pane's keys, and the command line's editing keys.
  */
+import type { ScrollTo } from './format/overlay.ts';
 import type { PaneId, ViewState } from './snapshot.ts';
 
 export type KeyName =
@@ -58,11 +59,15 @@ export type Action =
   | { type: 'select' }
   | { type: 'open-command' }
   | { type: 'help'; show: boolean }
+  /** Reopen the last command output's overlay. */
+  | { type: 'output' }
+  | { type: 'scroll'; to: ScrollTo }
+  | { type: 'close-overlay' }
   | { type: 'quit' }
   | { type: 'edit'; op: 'insert'; text: string }
   | { type: 'edit'; op: 'backspace' | 'delete' | 'left' | 'right' | 'home' | 'end' | 'kill' | 'submit' | 'cancel' | 'complete' | 'history-up' | 'history-down' };
 
-/** Keys that work whatever pane has focus (outside the command line and help). */
+/** Keys that work whatever pane has focus (outside the command line and the overlays). */
 export function globalAction(k: Key): Action | null {
   switch (k.name) {
     case 'f7': return { type: 'run', line: 'stepi' };
@@ -80,6 +85,7 @@ export function globalAction(k: Key): Action | null {
         case ' ': case 'p': return { type: 'pause' };
         case ':': return { type: 'open-command' };
         case '?': return { type: 'help', show: true };
+        case 'o': return { type: 'output' };
         case 'q': return { type: 'quit' };
       }
   }
@@ -122,10 +128,13 @@ export function commandLineAction(k: Key): Action | null {
   return null;
 }
 
-/** Keys while the help overlay is up: any key closes it (q still quits). */
-export function helpAction(k: Key): Action | null {
-  if (k.name === 'char' && k.ch === 'q') return { type: 'quit' };
-  return { type: 'help', show: false };
+/** Keys while an overlay (help, output) is up: the scroll keys scroll it, any other key closes it. */
+export function overlayAction(k: Key): Action {
+  switch (k.name) {
+    case 'up': case 'down': case 'pageup': case 'pagedown': case 'home': case 'end':
+      return { type: 'scroll', to: k.name };
+  }
+  return { type: 'close-overlay' };
 }
 
 /** Every key, as the help overlay lists it. */
@@ -138,21 +147,22 @@ export const KEY_HELP: readonly [string, string][] = [
   ['b', 'toggle a breakpoint at the selected disassembly line'],
   ['w', 'watch the selected register value / disassembly address'],
   ['Tab  Shift-Tab', 'move focus between panes'],
-  ['↑ ↓ PgUp PgDn', 'scroll or move the selection in the focused pane'],
+  ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
   ['Enter', '(processes) filter on the selected process; again to clear'],
   [':', 'command line: every command, ↑ ↓ history, Tab completion, Esc closes'],
-  ['?', 'this help (any key closes it)'],
+  ['o', "the last command's output again: output taller than the console opens in a box over the panes; Esc closes it"],
+  ['?', 'this help'],
   ['q', 'quit'],
 ];
 
 /**
  * The one routing decision per key, from the state as it is when the key
  * arrives (keys typed fast or pasted arrive in one chunk; `:` then `b`
- * must put the `b` on the command line): help overlay, else command line,
+ * must put the `b` on the command line): an overlay, else the command line,
  * else global keys, else the focused pane's keys.
  */
-export function routeKey(s: Pick<ViewState, 'help' | 'input' | 'focus'>, k: Key): Action | null {
-  if (s.help) return helpAction(k);
+export function routeKey(s: Pick<ViewState, 'overlay' | 'input' | 'focus'>, k: Key): Action | null {
+  if (s.overlay !== null) return overlayAction(k);
   if (s.input.active) return commandLineAction(k);
   return globalAction(k) ?? paneAction(s.focus, k);
 }

@@ -15,14 +15,17 @@ import { parse, runLine, completeLine } from '../commands/lang/registry.ts';
 import { formatText, stopLine } from '../commands/lang/format.ts';
 import type { SessionApi } from '../commands/session/types.ts';
 import { liveParts, stoppedParts, type StoppedParts } from './collect.ts';
+import { ConsoleBuffer } from './consoleBuffer.ts';
+import { History } from './history.ts';
 import { applyCompletion, edit, insert } from './format/input.ts';
-import { rates } from './format/hypervisor.ts';
+import { scrollTop } from './format/overlay.ts';
+import { hypervisorGroups, rates, wrapGroups } from './format/hypervisor.ts';
 import { registerOrder } from './format/registers.ts';
 import { hexShort } from './format/text.ts';
 import { KeyQueue } from './keyQueue.ts';
-import { innerRows, layout } from './layout.ts';
+import { innerCols, innerRows, viewLayout } from './layout.ts';
 import { routeKey, type Action, type Key } from './keymap.ts';
-import { EMPTY_INPUT, PANES, type ConsoleLine, type PaneId, type ViewState } from './snapshot.ts';
+import { EMPTY_INPUT, PANES, type ConsoleLine, type Overlay, type PaneId, type ViewState } from './snapshot.ts';
 
 export interface StoreOptions {
   /** Milliseconds, for rates; default performance.now. */
@@ -49,7 +52,6 @@ export class TuiStore {
   private readonly listeners = new Set<() => void>();
   private readonly clock: () => number;
   private readonly frameMs: number;
-  private readonly maxConsole: number;
   private readonly settleMs: number;
   private timer: ReturnType<typeof setInterval> | null = null;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -64,22 +66,21 @@ export class TuiStore {
   });
   private pending: Promise<void> = Promise.resolve();
   private busy = false;
-  private partial = '';
-  private consoleBuf: ConsoleLine[] = [];
+  private readonly out: ConsoleBuffer;
   private sample: { t: number; c: Readonly<Record<string, number>> } | null = null;
   private size = { columns: 80, rows: 23 };
-  private history: string[] = [];
-  private historyAt = 0;
+  private lastOutput: Overlay | null = null;
+  private readonly history = new History();
 
   constructor(readonly session: SessionApi, opts: StoreOptions = {}) {
     this.clock = opts.clock ?? (() => performance.now());
     this.frameMs = opts.frameMs ?? 40;
     this.settleMs = opts.settleMs ?? 200;
-    this.maxConsole = opts.consoleLines ?? 1000;
+    this.out = new ConsoleBuffer(opts.consoleLines ?? 1000);
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
       ...stoppedParts(session), prevRegs: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
-      input: EMPTY_INPUT, help: false, message: null, quit: false,
+      input: EMPTY_INPUT, overlay: null, message: null, quit: false,
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
     session.onConsole = (t) => this.onConsole(t);
@@ -124,17 +125,14 @@ export class TuiStore {
 
   // ---------------------------------------------------------------- console and frames
   private onConsole(t: string): void {
-    const parts = (this.partial + t).split('\n');
-    this.partial = parts.pop()!;
-    for (const p of parts) this.consoleBuf.push({ kind: 'guest', text: p.replace(/\r$/, '') });
+    this.out.write(t);
     // Between commands nothing else publishes: publish here. During a command the frame timer or finish() does.
-    if (this.timer === null && !this.busy) this.set({ console: this.flushConsole(), consolePartial: this.partial });
+    if (this.timer === null && !this.busy) this.set(this.consoleParts());
   }
 
-  private flushConsole(extra: ConsoleLine[] = []): ConsoleLine[] {
-    const lines = [...this.snap.console, ...this.consoleBuf, ...extra];
-    this.consoleBuf = [];
-    return lines.length > this.maxConsole ? lines.slice(lines.length - this.maxConsole) : lines;
+  /** The console with what came since the last frame, then `extra`. */
+  private consoleParts(extra: ConsoleLine[] = []): Pick<ViewState, 'console' | 'consolePartial'> {
+    return this.out.take(this.snap.console, extra);
   }
 
   /** One frame while running: counters, rates, hits, processes and console. */
@@ -143,7 +141,7 @@ export class TuiStore {
     const now = this.clock();
     const r = this.sample === null ? {} : rates(this.sample.c, live.counters, now - this.sample.t);
     this.sample = { t: now, c: live.counters };
-    this.set({ ...live, rates: r, console: this.flushConsole(), consolePartial: this.partial });
+    this.set({ ...live, rates: r, ...this.consoleParts() });
   }
 
   private startTimer(): void {
@@ -197,7 +195,7 @@ export class TuiStore {
       else this.settleTimer = setTimeout(live, after);
     }
     const done = out
-      .then((o) => this.finish(o, running, running ? this.takeEcho() : cmd))
+      .then((o) => this.finish(line, o, running, running ? this.takeEcho() : cmd))
       .catch((e: unknown) => this.finishError(e, running))
       .finally(release);
     if (!wasBusy) this.pending = done;
@@ -212,7 +210,7 @@ export class TuiStore {
   /** The guest has run long enough to be shown running: state, live frames, the command's echo. */
   private showRunning(): void {
     this.startTimer();
-    this.set({ state: 'running', rates: {}, message: null, console: this.flushConsole(this.takeEcho()), consolePartial: this.partial });
+    this.set({ state: 'running', rates: {}, message: null, ...this.consoleParts(this.takeEcho()) });
   }
 
   private takeEcho(): ConsoleLine[] {
@@ -228,7 +226,7 @@ export class TuiStore {
     this.busy = false;
   }
 
-  private finish(o: Awaited<ReturnType<typeof runLine>>, ran: boolean, cmd: ConsoleLine[]): void {
+  private finish(line: string, o: Awaited<ReturnType<typeof runLine>>, ran: boolean, cmd: ConsoleLine[]): void {
     const prevRegs = this.snap.regs;
     if (ran) this.endRun();
     const r = o?.result;
@@ -243,13 +241,20 @@ export class TuiStore {
     const newStop = stopped && ran ? { prevRegs, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
     this.snap = { ...this.snap, ...parts, ...newStop };
     const sel = stopped && ran ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
-    this.set({ console: this.flushConsole(lines), consolePartial: this.partial, rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
+    // Output taller than the console opens over the panes (it is in the console too, for scrolling back).
+    const out = text.split('\n');
+    let overlay = this.snap.overlay;
+    if (text !== '' && out.length > this.shownRows('console')) {
+      overlay = this.lastOutput = { kind: 'output', title: line, lines: out, top: 0 };
+      message = { text: `${line}: ${out.length} lines (Esc closes them, o shows them again)`, error: message?.error ?? false };
+    }
+    this.set({ overlay, ...this.consoleParts(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
   }
 
   private finishError(e: unknown, ran: boolean): void {
     if (ran) this.endRun();
     const msg = e instanceof Error ? e.message : String(e);
-    this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, console: this.flushConsole([{ kind: 'err', text: msg }]), consolePartial: this.partial });
+    this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, ...this.consoleParts([{ kind: 'err', text: msg }]) });
   }
 
   private ripIndex(): number {
@@ -288,9 +293,17 @@ export class TuiStore {
       case 'select': return this.selectProcess();
       case 'open-command':
         // ↑ starts from the newest line again, wherever the last ↑ ↓ left it.
-        this.historyAt = this.history.length;
+        this.history.reset();
         return this.set({ input: { ...EMPTY_INPUT, active: true }, message: null });
-      case 'help': return this.set({ help: a.show });
+      case 'help': return this.set({ overlay: a.show ? { kind: 'help', title: '', lines: [], top: 0 } : null });
+      case 'output':
+        if (this.lastOutput === null) return this.say('no command output yet');
+        return this.set({ overlay: { ...this.lastOutput, top: 0 } });
+      case 'scroll': {
+        const o = s.overlay;
+        return o === null ? undefined : this.set({ overlay: { ...o, top: scrollTop(o, this.body(), a.to) } });
+      }
+      case 'close-overlay': return this.set({ overlay: null });
       case 'quit':
         if (this.busy) this.session.interrupt();
         return this.set({ quit: true });
@@ -300,7 +313,12 @@ export class TuiStore {
 
   /** Content rows of pane `p` on the screen (resize). */
   private shownRows(p: PaneId): number {
-    return innerRows(layout(this.size.columns, this.size.rows)[p].height);
+    return innerRows(viewLayout(this.snap, this.size.columns, this.size.rows)[p].height);
+  }
+
+  /** The rows above the command line, which overlays go over. */
+  private body() {
+    return viewLayout(this.snap, this.size.columns, this.size.rows).body;
   }
 
   private rowsOf(p: PaneId): number {
@@ -311,7 +329,11 @@ export class TuiStore {
       case 'processes': return s.processes.length;
       case 'hits': return s.hits.length;
       case 'console': return s.console.length;
-      case 'hypervisor': return 1;
+      case 'hypervisor': {
+        // Its lines as wrapped to the pane; the position is the first one shown.
+        const hv = viewLayout(s, this.size.columns, this.size.rows).hypervisor;
+        return wrapGroups(hypervisorGroups(s), innerCols(hv.width)).length - innerRows(hv.height) + 1;
+      }
     }
   }
 
@@ -350,8 +372,7 @@ export class TuiStore {
         const line = i.text.trim();
         this.set({ input: EMPTY_INPUT });
         if (line === '') return;
-        if (this.history[this.history.length - 1] !== line) this.history.push(line);
-        this.historyAt = this.history.length;
+        this.history.add(line);
         return this.start(line);
       }
       case 'complete': {
@@ -360,8 +381,7 @@ export class TuiStore {
       }
       case 'history-up':
       case 'history-down': {
-        this.historyAt = Math.max(0, Math.min(this.history.length, this.historyAt + (a.op === 'history-up' ? -1 : 1)));
-        const text = this.history[this.historyAt] ?? '';
+        const text = this.history.move(a.op === 'history-up' ? -1 : 1);
         return this.set({ input: { ...i, text, cursor: text.length, completions: [] } });
       }
       default: return this.set({ input: edit(i, a.op) });

@@ -115,3 +115,20 @@ describe('scrolling and the command line', () => {
     expect(store.getSnapshot().input.text).toBe('echo two');
   });
 });
+
+describe('the hypervisor pane', () => {
+  it('scrolls with PgDn when its lines do not fit (80×24: three of five rows)', async () => {
+    store = await openStore();
+    store.resize(80, 24);
+    store.dispatch({ type: 'focus', delta: -1 });
+    store.dispatch({ type: 'focus', delta: -1 });
+    store.dispatch({ type: 'focus', delta: -1 });
+    expect(store.getSnapshot().focus).toBe('hypervisor');
+    const rows = () => pane(renderFrame(store!.getSnapshot(), 80, 24), 'Hypervisor').map((l) => l.trimEnd());
+    const first = rows();
+    expect(first[0]).toMatch(/^exits/);
+    store.dispatch({ type: 'move', delta: 1, page: true });
+    expect(rows()[0]).not.toBe(first[0]);
+    expect(rows().at(-1)).toMatch(/^vdbg +ioctls/);
+  });
+});
