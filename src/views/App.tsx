@@ -7,10 +7,10 @@ import { Box } from 'ink';
 import { CommandLine } from './CommandLine.tsx';
 import { ConsoleView } from './ConsoleView.tsx';
 import { DisassemblyView } from './DisassemblyView.tsx';
-import { HelpOverlay } from './HelpOverlay.tsx';
 import { HitsView } from './HitsView.tsx';
 import { HypervisorView } from './HypervisorView.tsx';
-import { layout } from './layout.ts';
+import { viewLayout } from './layout.ts';
+import { OverlayView } from './OverlayView.tsx';
 import { ProcessesView } from './ProcessesView.tsx';
 import { RegistersView } from './RegistersView.tsx';
 import type { ViewState } from './snapshot.ts';
@@ -25,7 +25,7 @@ export interface Props {
 }
 
 export function App({ view: v, columns, rows, theme }: Props) {
-  const L = layout(columns, rows);
+  const L = viewLayout(v, columns, rows);
   const f = (p: ViewState['focus']) => p === v.focus && !v.input.active;
   const common = { theme };
   const regs = <RegistersView regs={v.regs} prevRegs={v.prevRegs} vcpu={v.vcpu} {...L.registers} focused={f('registers')} sel={v.sel.registers} {...common} />;
@@ -33,25 +33,24 @@ export function App({ view: v, columns, rows, theme }: Props) {
   const procs = <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
   const hits = <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;
   const hv = <HypervisorView counters={v.counters} rates={v.rates} vcpu={v.vcpu} skipped={v.skipped} {...L.hypervisor} focused={f('hypervisor')} sel={v.sel.hypervisor} {...common} />;
-  const con = <ConsoleView lines={v.console} {...L.console} focused={f('console')} back={v.sel.console} {...common} />;
+  const con = <ConsoleView lines={v.console} partial={v.consolePartial} {...L.console} focused={f('console')} back={v.sel.console} {...common} />;
   let body;
-  if (v.help) body = <HelpOverlay {...L.body} theme={theme} />;
-  else if (L.mode === 'narrow')
+  if (L.mode === 'narrow')
     body = <Box flexDirection="column">{regs}{dis}{procs}{hits}{hv}{con}</Box>;
   else {
-    const lists = <Box flexDirection="row">{procs}{hits}</Box>;
-    const top =
-      L.mode === 'wide' ? (
-        <Box flexDirection="row">{regs}<Box flexDirection="column">{dis}{lists}</Box></Box>
-      ) : (
-        <Box flexDirection="column"><Box flexDirection="row">{regs}{dis}</Box>{lists}</Box>
-      );
-    body = <Box flexDirection="column">{top}{hv}{con}</Box>;
+    // wide and medium: registers on the left, disassembly and the lists on the right; the hypervisor under one of them or below.
+    const at = L.hypervisorAt;
+    const left = at === 'left' ? <Box flexDirection="column">{regs}{hv}</Box> : regs;
+    const right = <Box flexDirection="column">{dis}<Box flexDirection="row">{procs}{hits}</Box>{at === 'right' ? hv : null}</Box>;
+    body = <Box flexDirection="column"><Box flexDirection="row">{left}{right}</Box>{at === 'band' ? hv : null}{con}</Box>;
   }
   // overflowY, not overflow: a horizontal clip costs Ink a slice of every line (Pane.tsx).
   return (
     <Box flexDirection="column" width={L.columns} height={L.body.height + 2} overflowY="hidden">
-      <Box height={L.body.height} overflowY="hidden" flexShrink={0}>{body}</Box>
+      <Box height={L.body.height} overflowY="hidden" flexShrink={0}>
+        {body}
+        {v.overlay !== null && <OverlayView overlay={v.overlay} body={L.body} theme={theme} />}
+      </Box>
       <CommandLine input={v.input} width={L.columns} theme={theme} />
       <StatusLine state={v.state} backend={v.backend} filter={v.filter} message={v.message} width={L.columns} theme={theme} />
     </Box>

@@ -2,6 +2,8 @@
  * The guest's serial console, with the commands typed on the command line
  * and their output in between (as in a gdb session sharing the terminal).
  * Follows the tail; ↑ / PgUp scroll back (sel counts lines up from the end).
+ * A guest line shows once it is complete; the unfinished last one is the
+ * last row, redrawn in place as it grows.
  */
 import { fit } from './format/text.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
@@ -10,6 +12,8 @@ import { paint, type Theme } from './theme.ts';
 
 export interface Props {
   readonly lines: readonly ConsoleLine[];
+  /** The guest's unfinished last line ('' when none). */
+  readonly partial: string;
   readonly width: number;
   readonly height: number;
   readonly focused: boolean;
@@ -18,7 +22,8 @@ export interface Props {
   readonly theme: Theme;
 }
 
-export function ConsoleView({ lines, width, height, focused, back, theme }: Props) {
+export function ConsoleView({ lines: complete, partial, width, height, focused, back, theme }: Props) {
+  const lines = partial === '' ? complete : [...complete, { kind: 'guest' as const, text: partial }];
   const cols = innerCols(width);
   const rows = innerRows(height);
   const end = Math.max(Math.min(lines.length, rows), lines.length - back);

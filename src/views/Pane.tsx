@@ -7,6 +7,7 @@
  */
 import { Box, Text } from 'ink';
 import { fit } from './format/text.ts';
+export { innerCols, innerRows } from './layout.ts';
 import { paint, tone, type Theme } from './theme.ts';
 
 export interface Props {
@@ -18,11 +19,6 @@ export interface Props {
   /** Content rows, at most `innerRows(height)`. */
   readonly lines: readonly string[];
 }
-
-/** Content rows inside a pane of `height`. */
-export const innerRows = (height: number): number => Math.max(0, height - 2);
-/** Content columns inside a pane of `width`. */
-export const innerCols = (width: number): number => Math.max(0, width - 2);
 
 export function Pane({ title, width, height, focused, theme, lines }: Props) {
   const [l, h, r] = focused ? ['╔', '═', '╗'] : ['┌', '─', '┐'];

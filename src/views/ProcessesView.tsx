@@ -32,8 +32,7 @@ export function ProcessesView({ processes, filter, width, height, focused, sel, 
     processes.length === 0
       ? [fit('no processes known yet', cols)]
       : processes.slice(first, last).map((p, k) => {
-          const line = filtered(p, filter) ? `${fit(processLine(p, cols), cols - 9).padEnd(cols - 9)} [filter]` : processLine(p, cols);
-          return paint(theme, fit(line, cols), { tone: p.current ? 'rip' : undefined, bold: p.current, inverse: focused && first + k === sel });
+          return paint(theme, processLine(p, cols, filtered(p, filter)), { tone: p.current ? 'rip' : undefined, bold: p.current, inverse: focused && first + k === sel });
         });
   return <Pane title="Processes (CR3)" width={width} height={height} focused={focused} theme={theme} lines={lines} />;
 }

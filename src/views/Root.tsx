@@ -1,16 +1,15 @@
 /**
- * The live TUI: reads the store (useSession), the terminal size, and routes
- * each key to a store action with keymap.routeKey — the help overlay's, the
- * command line's, the global keys, or the focused pane's. One listener
- * decides from the store's state at the moment the key arrives, not from
- * the last render: keys in one chunk (fast typing, paste, a pty test) must
- * see the effect of the key before them, and each key must go to exactly
- * one handler. Rendering is App's.
+ * The live TUI: reads the store (useSession) and the terminal size, and
+ * hands every key to the store (store.key), which queues them and routes
+ * each with keymap.routeKey — the help overlay's, the command line's, the
+ * global keys, or the focused pane's — from the state the key before it
+ * left, not from the last render: keys in one chunk (fast typing, paste, a
+ * pty test) or typed while a step runs must each see the effect of the key
+ * before them, and each key goes to exactly one handler. Rendering is App's.
  */
 import { useApp } from 'ink';
-import { useCallback, useEffect } from 'react';
+import { useEffect } from 'react';
 import { App } from './App.tsx';
-import { routeKey, type Key } from './keymap.ts';
 import type { TuiStore } from './store.ts';
 import type { Theme } from './theme.ts';
 import { useKeys } from './useKeys.ts';
@@ -32,11 +31,8 @@ export function Root({ store, theme, size, onReady }: Props) {
   const { exit } = useApp();
   // One row short of the terminal: Ink clears the whole screen on every frame whose output fills it (flicker).
   const { columns, rows } = size ?? { columns: term.columns, rows: term.rows - 1 };
-  const onKey = useCallback((k: Key) => {
-    const a = routeKey(store.getSnapshot(), k);
-    if (a !== null) store.dispatch(a);
-  }, [store]);
-  useKeys(onKey, true);
+  useKeys(store.key, true);
+  useEffect(() => store.resize(columns, rows), [store, columns, rows]);
   useEffect(() => {
     onReady?.();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps

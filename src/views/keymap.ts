@@ -4,6 +4,7 @@
  * does not name), and three tables map keys to actions — global keys, the
  * focused pane's keys, and the command line's editing keys.
  */
+import type { ScrollTo } from './format/overlay.ts';
 import type { PaneId, ViewState } from './snapshot.ts';
 
 export type KeyName =
@@ -34,12 +35,14 @@ export function parseKey(data: string): Key | null {
 /**
  * The keys in one input event: Ink hands over a run of typed-ahead or
  * pasted characters as one string (`:b counter_main\r`); each character
- * becomes its own key, control characters included.
+ * becomes its own key, control characters included. Ink splits escape
+ * sequences apart, but Esc and the key right after it come as one event
+ * (`\x1bs`, read as Alt-s): that is Esc, then the key.
  */
 export function parseKeys(data: string): Key[] {
   const whole = parseKey(data);
   if (whole !== null && (whole.name !== 'char' || data.length === 1)) return [whole];
-  if (data.includes('\x1b')) return whole === null ? [] : [whole];
+  if (data.startsWith('\x1b')) return /^\x1b[^\x1b[O]/.test(data) ? [{ name: 'escape', ch: '' }, ...parseKeys(data.slice(1))] : [];
   return [...data].map((c) => parseKey(c)).filter((k): k is Key => k !== null);
 }
 
@@ -49,20 +52,22 @@ export type Action =
   | { type: 'pause' }
   | { type: 'interrupt' }
   | { type: 'focus'; delta: 1 | -1 }
-  | { type: 'move'; delta: number }
+  /** The selection (or the scroll position) by a line, or by a page: the focused pane's visible rows less one. */
+  | { type: 'move'; delta: 1 | -1; page: boolean }
   | { type: 'toggle-breakpoint' }
   | { type: 'watch' }
   | { type: 'select' }
   | { type: 'open-command' }
   | { type: 'help'; show: boolean }
+  /** Reopen the last command output's overlay. */
+  | { type: 'output' }
+  | { type: 'scroll'; to: ScrollTo }
+  | { type: 'close-overlay' }
   | { type: 'quit' }
   | { type: 'edit'; op: 'insert'; text: string }
   | { type: 'edit'; op: 'backspace' | 'delete' | 'left' | 'right' | 'home' | 'end' | 'kill' | 'submit' | 'cancel' | 'complete' | 'history-up' | 'history-down' };
 
-/** Rows a page key moves. */
-export const PAGE = 8;
-
-/** Keys that work whatever pane has focus (outside the command line and help). */
+/** Keys that work whatever pane has focus (outside the command line and the overlays). */
 export function globalAction(k: Key): Action | null {
   switch (k.name) {
     case 'f7': return { type: 'run', line: 'stepi' };
@@ -80,6 +85,7 @@ export function globalAction(k: Key): Action | null {
         case ' ': case 'p': return { type: 'pause' };
         case ':': return { type: 'open-command' };
         case '?': return { type: 'help', show: true };
+        case 'o': return { type: 'output' };
         case 'q': return { type: 'quit' };
       }
   }
@@ -89,10 +95,10 @@ export function globalAction(k: Key): Action | null {
 /** Keys of the focused pane: selection and scrolling, and the pane's own verbs. */
 export function paneAction(pane: PaneId, k: Key): Action | null {
   switch (k.name) {
-    case 'up': return { type: 'move', delta: -1 };
-    case 'down': return { type: 'move', delta: 1 };
-    case 'pageup': return { type: 'move', delta: -PAGE };
-    case 'pagedown': return { type: 'move', delta: PAGE };
+    case 'up': return { type: 'move', delta: -1, page: false };
+    case 'down': return { type: 'move', delta: 1, page: false };
+    case 'pageup': return { type: 'move', delta: -1, page: true };
+    case 'pagedown': return { type: 'move', delta: 1, page: true };
     case 'return': return pane === 'processes' ? { type: 'select' } : null;
     case 'char':
       if (k.ch === 'b' && pane === 'disassembly') return { type: 'toggle-breakpoint' };
@@ -122,10 +128,13 @@ export function commandLineAction(k: Key): Action | null {
   return null;
 }
 
-/** Keys while the help overlay is up: any key closes it (q still quits). */
-export function helpAction(k: Key): Action | null {
-  if (k.name === 'char' && k.ch === 'q') return { type: 'quit' };
-  return { type: 'help', show: false };
+/** Keys while an overlay (help, output) is up: the scroll keys scroll it, any other key closes it. */
+export function overlayAction(k: Key): Action {
+  switch (k.name) {
+    case 'up': case 'down': case 'pageup': case 'pagedown': case 'home': case 'end':
+      return { type: 'scroll', to: k.name };
+  }
+  return { type: 'close-overlay' };
 }
 
 /** Every key, as the help overlay lists it. */
@@ -138,21 +147,22 @@ export const KEY_HELP: readonly [string, string][] = [
   ['b', 'toggle a breakpoint at the selected disassembly line'],
   ['w', 'watch the selected register value / disassembly address'],
   ['Tab  Shift-Tab', 'move focus between panes'],
-  ['↑ ↓ PgUp PgDn', 'scroll or move the selection in the focused pane'],
+  ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
   ['Enter', '(processes) filter on the selected process; again to clear'],
   [':', 'command line: every command, ↑ ↓ history, Tab completion, Esc closes'],
-  ['?', 'this help (any key closes it)'],
+  ['o', "the last command's output again: output taller than the console opens in a box over the panes; Esc closes it"],
+  ['?', 'this help'],
   ['q', 'quit'],
 ];
 
 /**
  * The one routing decision per key, from the state as it is when the key
  * arrives (keys typed fast or pasted arrive in one chunk; `:` then `b`
- * must put the `b` on the command line): help overlay, else command line,
+ * must put the `b` on the command line): an overlay, else the command line,
  * else global keys, else the focused pane's keys.
  */
-export function routeKey(s: Pick<ViewState, 'help' | 'input' | 'focus'>, k: Key): Action | null {
-  if (s.help) return helpAction(k);
+export function routeKey(s: Pick<ViewState, 'overlay' | 'input' | 'focus'>, k: Key): Action | null {
+  if (s.overlay !== null) return overlayAction(k);
   if (s.input.active) return commandLineAction(k);
   return globalAction(k) ?? paneAction(s.focus, k);
 }

@@ -1,6 +1,6 @@
 /**
  * What the views render: one immutable snapshot of the debug session plus
- * the UI's own state (focus, selections, command line, help). The store
+ * the UI's own state (focus, selections, command line, overlay). The store
  * (store.ts) makes a new one on every change; components only read it.
  */
 import type { DisasmLine } from '../commands/disasm.ts';
@@ -22,6 +22,17 @@ export interface CommandInput {
   readonly cursor: number;
   /** Candidates from the last Tab when several fit. */
   readonly completions: readonly string[];
+}
+
+/** A box over the panes: the help (`?`), or a command's output too tall for the console. */
+export interface Overlay {
+  readonly kind: 'help' | 'output';
+  /** The command line whose output this is ('' for the help). */
+  readonly title: string;
+  /** The output's lines (the help's come from the key table). */
+  readonly lines: readonly string[];
+  /** The first row shown (of the rows wrapped to the box's width). */
+  readonly top: number;
 }
 
 export interface StatusMessage {
@@ -50,12 +61,15 @@ export interface ViewState {
   readonly rates: Readonly<Record<string, number>> | null;
   /** Debug events skipped by a filter or condition, over the session. */
   readonly skipped: number;
+  /** Complete console lines (a guest line enters once its newline arrives). */
   readonly console: readonly ConsoleLine[];
+  /** The guest's unfinished last line ('' when none): drawn as the console's last row, in place, until it completes. */
+  readonly consolePartial: string;
   readonly focus: PaneId;
   /** Selected row per pane (the scroll position for panes without a selection). */
   readonly sel: Readonly<Record<PaneId, number>>;
   readonly input: CommandInput;
-  readonly help: boolean;
+  readonly overlay: Overlay | null;
   readonly message: StatusMessage | null;
   readonly quit: boolean;
 }

@@ -15,48 +15,72 @@ import { parse, runLine, completeLine } from '../commands/lang/registry.ts';
 import { formatText, stopLine } from '../commands/lang/format.ts';
 import type { SessionApi } from '../commands/session/types.ts';
 import { liveParts, stoppedParts, type StoppedParts } from './collect.ts';
+import { ConsoleBuffer } from './consoleBuffer.ts';
+import { History } from './history.ts';
 import { applyCompletion, edit, insert } from './format/input.ts';
-import { rates } from './format/hypervisor.ts';
+import { scrollTop } from './format/overlay.ts';
+import { hypervisorGroups, rates, wrapGroups } from './format/hypervisor.ts';
 import { registerOrder } from './format/registers.ts';
 import { hexShort } from './format/text.ts';
-import type { Action } from './keymap.ts';
-import { EMPTY_INPUT, PANES, type ConsoleLine, type PaneId, type ViewState } from './snapshot.ts';
+import { KeyQueue } from './keyQueue.ts';
+import { innerCols, innerRows, viewLayout } from './layout.ts';
+import { routeKey, type Action, type Key } from './keymap.ts';
+import { EMPTY_INPUT, PANES, type ConsoleLine, type Overlay, type PaneId, type ViewState } from './snapshot.ts';
 
 export interface StoreOptions {
   /** Milliseconds, for rates; default performance.now. */
   readonly clock?: () => number;
   /** Frame period while running; 0: no timer (tests call tick()). Default 40. */
   readonly frameMs?: number;
+  /**
+   * Milliseconds a command that runs the guest (a step, finish, until…) may
+   * take before the screen shows it running and the keys typed after it
+   * act on a running guest; until then they wait for it. Default 200.
+   */
+  readonly settleMs?: number;
   /** Console lines kept; default 1000. */
   readonly consoleLines?: number;
 }
 
 /** Commands the command line accepts while the guest runs: they read nothing from the vCPU. */
 const WHILE_RUNNING = new Set(['info hits', 'info exits', 'info breakpoints', 'echo', 'help']);
+/** Commands that are meant to run the guest for a while: shown running at once. */
+const RUN_AT_ONCE = new Set(['continue', 'run-for']);
 
 export class TuiStore {
   private snap: ViewState;
   private readonly listeners = new Set<() => void>();
   private readonly clock: () => number;
   private readonly frameMs: number;
-  private readonly maxConsole: number;
+  private readonly settleMs: number;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The echo of a running command, shown when it is shown running (or with its answer). */
+  private echo: ConsoleLine[] = [];
+  private readonly queue = new KeyQueue({
+    handle: (k) => {
+      const a = routeKey(this.snap, k);
+      return a === null ? undefined : this.dispatch(a);
+    },
+    interrupt: () => this.session.interrupt(),
+  });
   private pending: Promise<void> = Promise.resolve();
   private busy = false;
-  private partial = '';
-  private consoleBuf: ConsoleLine[] = [];
+  private readonly out: ConsoleBuffer;
   private sample: { t: number; c: Readonly<Record<string, number>> } | null = null;
-  private history: string[] = [];
-  private historyAt = 0;
+  private size = { columns: 80, rows: 23 };
+  private lastOutput: Overlay | null = null;
+  private readonly history = new History();
 
   constructor(readonly session: SessionApi, opts: StoreOptions = {}) {
     this.clock = opts.clock ?? (() => performance.now());
     this.frameMs = opts.frameMs ?? 40;
-    this.maxConsole = opts.consoleLines ?? 1000;
+    this.settleMs = opts.settleMs ?? 200;
+    this.out = new ConsoleBuffer(opts.consoleLines ?? 1000);
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
-      ...stoppedParts(session), prevRegs: null, rates: null, skipped: 0, console: [], focus: 'disassembly', sel,
-      input: EMPTY_INPUT, help: false, message: null, quit: false,
+      ...stoppedParts(session), prevRegs: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
+      input: EMPTY_INPUT, overlay: null, message: null, quit: false,
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
     session.onConsole = (t) => this.onConsole(t);
@@ -69,12 +93,22 @@ export class TuiStore {
 
   getSnapshot = (): ViewState => this.snap;
 
-  /** Resolves when the command started last has finished and its stop is published. */
-  idle(): Promise<void> {
-    return this.pending;
+  /** The screen's size, for paging and overlays (Root calls it on every resize). */
+  resize(columns: number, rows: number): void {
+    this.size = { columns, rows };
+  }
+
+  /** One key press, in order after the keys before it (keyQueue.ts). */
+  key = (k: Key): void => this.queue.push(k);
+
+  /** Resolves when every key so far has been handled and the command started last has finished. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.pending;
   }
 
   dispose(): void {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
     this.stopTimer();
     this.session.onConsole = null;
     this.listeners.clear();
@@ -91,16 +125,14 @@ export class TuiStore {
 
   // ---------------------------------------------------------------- console and frames
   private onConsole(t: string): void {
-    const parts = (this.partial + t).split('\n');
-    this.partial = parts.pop()!;
-    for (const p of parts) this.consoleBuf.push({ kind: 'guest', text: p.replace(/\r$/, '') });
-    if (this.timer === null && !this.busy) this.flushConsole();
+    this.out.write(t);
+    // Between commands nothing else publishes: publish here. During a command the frame timer or finish() does.
+    if (this.timer === null && !this.busy) this.set(this.consoleParts());
   }
 
-  private flushConsole(extra: ConsoleLine[] = []): ConsoleLine[] {
-    const lines = [...this.snap.console, ...this.consoleBuf, ...extra];
-    this.consoleBuf = [];
-    return lines.length > this.maxConsole ? lines.slice(lines.length - this.maxConsole) : lines;
+  /** The console with what came since the last frame, then `extra`. */
+  private consoleParts(extra: ConsoleLine[] = []): Pick<ViewState, 'console' | 'consolePartial'> {
+    return this.out.take(this.snap.console, extra);
   }
 
   /** One frame while running: counters, rates, hits, processes and console. */
@@ -109,8 +141,7 @@ export class TuiStore {
     const now = this.clock();
     const r = this.sample === null ? {} : rates(this.sample.c, live.counters, now - this.sample.t);
     this.sample = { t: now, c: live.counters };
-    const partial = this.partial ? [{ kind: 'guest' as const, text: this.partial }] : [];
-    this.set({ ...live, rates: r, console: [...this.flushConsole(), ...partial].slice(-this.maxConsole) });
+    this.set({ ...live, rates: r, ...this.consoleParts() });
   }
 
   private startTimer(): void {
@@ -124,44 +155,83 @@ export class TuiStore {
   }
 
   // ---------------------------------------------------------------- running commands
-  /** Runs a command-language line; an execution command runs with the frame timer on. */
+  /** Runs a command-language line; resolves when it has finished and its stop is published. */
   run(line: string, echo = true): Promise<void> {
+    return this.launch(line, echo).done;
+  }
+
+  /**
+   * Starts a line. `settled` says when the keys typed after it may go on:
+   * when it has finished, or — for a command that runs the guest — once it
+   * has run `settleMs` (continue and run-for: at once) and the screen says
+   * `running`; keys after that act on a running guest. Until then the
+   * state stays `stopped` on screen: a step draws one frame, not two.
+   */
+  private launch(line: string, echo: boolean): { done: Promise<void>; settled: Promise<void> } {
     if (this.busy) {
       const p = parse(line);
       if (p.kind !== 'invocation' || !WHILE_RUNNING.has(p.name)) {
         this.say('the guest is running: press c, space or p to pause it first', true);
-        return this.pending;
+        return { done: this.pending, settled: Promise.resolve() };
       }
     }
     const cmd: ConsoleLine[] = echo ? [{ kind: 'cmd', text: `(vdbg) ${line}` }] : [];
     const wasBusy = this.busy;
     const out = runLine(this.session, line);
     const running = this.session.state === 'running' && !wasBusy;
+    let release = () => {};
+    const settled = new Promise<void>((r) => (release = r));
     if (running) {
       this.busy = true;
-      this.startTimer();
-      this.set({ state: 'running', rates: {}, message: null, console: this.flushConsole(cmd) });
+      this.echo = cmd;
+      const p = parse(line);
+      const after = p.kind === 'invocation' && RUN_AT_ONCE.has(p.name) ? 0 : this.settleMs;
+      const live = () => {
+        this.settleTimer = null;
+        this.showRunning();
+        release();
+      };
+      if (after <= 0) live();
+      else this.settleTimer = setTimeout(live, after);
     }
-    const done = out.then((o) => this.finish(o, running, running ? [] : cmd)).catch((e: unknown) => {
-      this.finishError(e, running);
-    });
+    const done = out
+      .then((o) => this.finish(line, o, running, running ? this.takeEcho() : cmd))
+      .catch((e: unknown) => this.finishError(e, running))
+      .finally(release);
     if (!wasBusy) this.pending = done;
-    return done;
+    return { done, settled };
   }
 
-  private finish(o: Awaited<ReturnType<typeof runLine>>, ran: boolean, cmd: ConsoleLine[]): void {
+  /** Starts a line for a key; the keys after it wait for the promise (launch). */
+  private start(line: string): Promise<void> {
+    return this.launch(line, true).settled;
+  }
+
+  /** The guest has run long enough to be shown running: state, live frames, the command's echo. */
+  private showRunning(): void {
+    this.startTimer();
+    this.set({ state: 'running', rates: {}, message: null, ...this.consoleParts(this.takeEcho()) });
+  }
+
+  private takeEcho(): ConsoleLine[] {
+    const e = this.echo;
+    this.echo = [];
+    return e;
+  }
+
+  private endRun(): void {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    this.stopTimer();
+    this.busy = false;
+  }
+
+  private finish(line: string, o: Awaited<ReturnType<typeof runLine>>, ran: boolean, cmd: ConsoleLine[]): void {
     const prevRegs = this.snap.regs;
-    if (ran) {
-      this.stopTimer();
-      this.busy = false;
-    }
+    if (ran) this.endRun();
     const r = o?.result;
     const text = r === undefined ? '' : formatText(r);
     const lines: ConsoleLine[] = [...cmd, ...(text ? text.split('\n').map((t) => ({ kind: r!.kind === 'error' ? 'err' : 'out', text: t }) as ConsoleLine) : [])];
-    if (this.partial && ran) {
-      lines.unshift({ kind: 'guest', text: this.partial });
-      this.partial = '';
-    }
     const stopped = this.session.state !== 'running';
     const parts: Partial<StoppedParts> = stopped ? stoppedParts(this.session) : liveParts(this.session);
     let message: ViewState['message'] = text ? { text: text.split('\n')[0], error: false } : null;
@@ -171,16 +241,20 @@ export class TuiStore {
     const newStop = stopped && ran ? { prevRegs, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
     this.snap = { ...this.snap, ...parts, ...newStop };
     const sel = stopped && ran ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
-    this.set({ console: this.flushConsole(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
+    // Output taller than the console opens over the panes (it is in the console too, for scrolling back).
+    const out = text.split('\n');
+    let overlay = this.snap.overlay;
+    if (text !== '' && out.length > this.shownRows('console')) {
+      overlay = this.lastOutput = { kind: 'output', title: line, lines: out, top: 0 };
+      message = { text: `${line}: ${out.length} lines (Esc closes them, o shows them again)`, error: message?.error ?? false };
+    }
+    this.set({ overlay, ...this.consoleParts(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
   }
 
   private finishError(e: unknown, ran: boolean): void {
-    if (ran) {
-      this.stopTimer();
-      this.busy = false;
-    }
+    if (ran) this.endRun();
     const msg = e instanceof Error ? e.message : String(e);
-    this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, console: this.flushConsole([{ kind: 'err', text: msg }]) });
+    this.set({ ...stoppedParts(this.session), message: { text: msg, error: true }, ...this.consoleParts([{ kind: 'err', text: msg }]) });
   }
 
   private ripIndex(): number {
@@ -188,17 +262,15 @@ export class TuiStore {
   }
 
   // ---------------------------------------------------------------- actions
-  dispatch = (a: Action): void => {
+  dispatch = (a: Action): Promise<void> | void => {
     const s = this.snap;
     switch (a.type) {
       case 'run':
         if (this.busy) return this.say(`the guest is running: press c, space or p to pause it before '${a.line}'`, true);
-        void this.run(a.line);
-        return;
+        return this.start(a.line);
       case 'continue-or-pause':
         if (this.busy) return this.session.interrupt();
-        void this.run('continue');
-        return;
+        return this.start('continue');
       case 'pause':
       case 'interrupt':
         if (this.busy) return this.session.interrupt();
@@ -208,23 +280,46 @@ export class TuiStore {
         return this.set({ focus: PANES[k] });
       }
       case 'move': {
-        const max = this.rowsOf(s.focus) - 1;
-        // The console's position counts lines back from the tail: ↑ goes further back.
-        const d = s.focus === 'console' ? -a.delta : a.delta;
-        const v = Math.max(0, Math.min(Math.max(0, max), s.sel[s.focus] + d));
+        const shown = this.shownRows(s.focus);
+        const step = a.page ? Math.max(1, shown - 1) : 1;
+        // The console's position counts lines back from the tail (↑ goes further back), as far as its first page.
+        const console = s.focus === 'console';
+        const max = console ? s.console.length + (s.consolePartial ? 1 : 0) - shown : this.rowsOf(s.focus) - 1;
+        const v = Math.max(0, Math.min(max, s.sel[s.focus] + (console ? -a.delta : a.delta) * step));
         return this.set({ sel: { ...s.sel, [s.focus]: v } });
       }
       case 'toggle-breakpoint': return this.toggleBreakpoint();
       case 'watch': return this.watch();
       case 'select': return this.selectProcess();
-      case 'open-command': return this.set({ input: { ...EMPTY_INPUT, active: true }, message: null });
-      case 'help': return this.set({ help: a.show });
+      case 'open-command':
+        // ↑ starts from the newest line again, wherever the last ↑ ↓ left it.
+        this.history.reset();
+        return this.set({ input: { ...EMPTY_INPUT, active: true }, message: null });
+      case 'help': return this.set({ overlay: a.show ? { kind: 'help', title: '', lines: [], top: 0 } : null });
+      case 'output':
+        if (this.lastOutput === null) return this.say('no command output yet');
+        return this.set({ overlay: { ...this.lastOutput, top: 0 } });
+      case 'scroll': {
+        const o = s.overlay;
+        return o === null ? undefined : this.set({ overlay: { ...o, top: scrollTop(o, this.body(), a.to) } });
+      }
+      case 'close-overlay': return this.set({ overlay: null });
       case 'quit':
         if (this.busy) this.session.interrupt();
         return this.set({ quit: true });
       case 'edit': return this.editLine(a);
     }
   };
+
+  /** Content rows of pane `p` on the screen (resize). */
+  private shownRows(p: PaneId): number {
+    return innerRows(viewLayout(this.snap, this.size.columns, this.size.rows)[p].height);
+  }
+
+  /** The rows above the command line, which overlays go over. */
+  private body() {
+    return viewLayout(this.snap, this.size.columns, this.size.rows).body;
+  }
 
   private rowsOf(p: PaneId): number {
     const s = this.snap;
@@ -234,38 +329,41 @@ export class TuiStore {
       case 'processes': return s.processes.length;
       case 'hits': return s.hits.length;
       case 'console': return s.console.length;
-      case 'hypervisor': return 1;
+      case 'hypervisor': {
+        // Its lines as wrapped to the pane; the position is the first one shown.
+        const hv = viewLayout(s, this.size.columns, this.size.rows).hypervisor;
+        return wrapGroups(hypervisorGroups(s), innerCols(hv.width)).length - innerRows(hv.height) + 1;
+      }
     }
   }
 
-  private toggleBreakpoint(): void {
+  private toggleBreakpoint(): Promise<void> | void {
     const l = this.snap.disasm[this.snap.sel.disassembly];
     if (l === undefined) return this.say('no instruction selected', true);
-    if (l.bp !== undefined) void this.run(`delete ${l.bp}`);
-    else void this.run(`${this.session.backend === 'kvm' ? 'hbreak' : 'break'} ${hexShort(l.addr)}`);
+    if (l.bp !== undefined) return this.start(`delete ${l.bp}`);
+    return this.start(`${this.session.backend === 'kvm' ? 'hbreak' : 'break'} ${hexShort(l.addr)}`);
   }
 
-  private watch(): void {
+  private watch(): Promise<void> | void {
     const s = this.snap;
     if (s.focus === 'disassembly') {
       const l = s.disasm[s.sel.disassembly];
-      if (l !== undefined) void this.run(`watch ${hexShort(l.addr)}`);
-      return;
+      return l === undefined ? this.say('no instruction selected', true) : this.start(`watch ${hexShort(l.addr)}`);
     }
     const name = s.regs ? registerOrder(s.regs)[s.sel.registers] : undefined;
     if (name === undefined || s.regs === null) return this.say('no register selected', true);
-    void this.run(`watch ${hexShort(s.regs[name])}`);
+    return this.start(`watch ${hexShort(s.regs[name])}`);
   }
 
-  private selectProcess(): void {
+  private selectProcess(): Promise<void> | void {
     const p = this.snap.processes[this.snap.sel.processes];
     if (p === undefined) return this.say('no process selected', true);
     const f = this.snap.filter;
     const on = f !== null && ((f.kind === 'process' && f.name === p.name) || (f.kind === 'cr3' && f.cr3 === p.cr3));
-    void this.run(on ? 'filter off' : p.name ? `filter process ${p.name}` : `filter cr3 ${hexShort(p.cr3)}`);
+    return this.start(on ? 'filter off' : p.name ? `filter process ${p.name}` : `filter cr3 ${hexShort(p.cr3)}`);
   }
 
-  private editLine(a: Extract<Action, { type: 'edit' }>): void {
+  private editLine(a: Extract<Action, { type: 'edit' }>): Promise<void> | void {
     const i = this.snap.input;
     switch (a.op) {
       case 'insert': return this.set({ input: insert(i, a.text) });
@@ -274,10 +372,8 @@ export class TuiStore {
         const line = i.text.trim();
         this.set({ input: EMPTY_INPUT });
         if (line === '') return;
-        if (this.history[this.history.length - 1] !== line) this.history.push(line);
-        this.historyAt = this.history.length;
-        void this.run(line);
-        return;
+        this.history.add(line);
+        return this.start(line);
       }
       case 'complete': {
         const c = completeLine(i.text, i.cursor, this.busy ? null : this.session);
@@ -285,8 +381,7 @@ export class TuiStore {
       }
       case 'history-up':
       case 'history-down': {
-        this.historyAt = Math.max(0, Math.min(this.history.length, this.historyAt + (a.op === 'history-up' ? -1 : 1)));
-        const text = this.history[this.historyAt] ?? '';
+        const text = this.history.move(a.op === 'history-up' ? -1 : 1);
         return this.set({ input: { ...i, text, cursor: text.length, completions: [] } });
       }
       default: return this.set({ input: edit(i, a.op) });

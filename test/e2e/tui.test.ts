@@ -67,6 +67,18 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(pane(screen, 'Registers')[0]).toMatch(/rip +0x0000000000101760\*/);
   });
 
+  it('keys typed fast are all handled, in order: ten s in one send step ten times, five s 20 ms apart five', async () => {
+    t.type('ssssssssss');
+    screen = await t.waitFor('RIP ten steps on, at kmain+69', (s) => /→ 0x1017a5 /.test(ripLine(s)));
+    for (let k = 0; k < 5; k++) {
+      t.keys('s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    screen = await t.waitFor('RIP five steps on, at kmain+90', (s) => /→ 0x1017ba /.test(ripLine(s)));
+    expect(statusLine(screen)).toMatch(/^Stepped: .*<kmain\+90>/);
+    expect(screen).not.toContain('the guest is running');
+  });
+
   it(': b counter_main Enter sets a breakpoint from the command line', async () => {
     t.keys(':');
     await t.waitFor('the command line open', (s) => lines(s).some((l) => l.startsWith('(vdbg) █')));
@@ -84,8 +96,9 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(statusLine(screen)).toMatch(/^Breakpoint 1 hit: cr3=0x0000000000117000 .*rip=0x00000000400004a0/);
     expect(ripLine(screen)).toMatch(/→●0x400004a0 +<counter_main>/);
     const hits = pane(screen, 'Breakpoint hits');
-    expect(hits[0]).toMatch(/^#3 bp1 .*0x400004a0 #BP/);
-    expect(screen).toMatch(/Breakpoint hits \(3\)/);
+    // Seventeen steps before it (each a debug event), then the breakpoint.
+    expect(hits[0]).toMatch(/^#18 bp1 .*0x400004a0 #BP/);
+    expect(screen).toMatch(/Breakpoint hits \(18\)/);
     const procs = pane(screen, 'Processes (CR3)');
     expect(procs.filter((l) => l.startsWith('▸'))).toHaveLength(1);
     expect(procs.find((l) => l.startsWith('▸'))).toMatch(/^▸0x117000 +2 counter/);
@@ -139,18 +152,67 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(statusLine(screen)).toMatch(STATUS('stopped'));
   });
 
-  it('? shows the help overlay with every key; any key closes it', async () => {
+  it('? shows the help over the panes with every key; any other key than the scroll keys closes it', async () => {
     t.keys('?');
     screen = await t.waitFor('the help overlay', (s) => s.includes('═ Keys'));
+    const help = pane(screen, 'Keys').join('\n');
     for (const k of ['stepi', 'nexti', 'continue (while running: pause)', 'finish', 'toggle a breakpoint', 'move focus between panes', 'command line', 'quit']) {
-      expect(screen).toContain(k);
+      expect(help).toContain(k);
     }
-    expect(screen).not.toContain('─ Registers');
+    expect(help).not.toContain('…');
+    expect(screen).toContain('─ Registers'); // around the box
     t.keys('Escape');
-    screen = await t.waitFor('the panes back', (s) => s.includes('─ Registers') && !s.includes('═ Keys'));
+    screen = await t.waitFor('the help closed', (s) => !s.includes('═ Keys'));
   });
 
   it('q quits with exit status 0', async () => {
+    t.keys('q');
+    expect(await t.exitStatus()).toBe(0);
+  });
+});
+
+describe.skipIf(!TMUX)('vdbg TUI in small terminals', () => {
+  let t: TmuxTerm;
+  afterAll(() => {
+    t?.kill();
+    TmuxTerm.killServer();
+  });
+
+  it('80×24: the registers pane shows rip, rflags and rax–r11 (was 5 registers); multi-line output opens over the panes, scrolls (PgDn) and closes (Esc); o shows it again', async () => {
+    t = TmuxTerm.start({ columns: 80, rows: 24 });
+    let screen = await t.ready();
+    const regs = pane(screen, 'Registers').filter((l) => /^ *▸?\w+ +0x[0-9a-f]{16}/.test(l));
+    expect(regs.length).toBeGreaterThanOrEqual(14);
+    t.keys(':');
+    t.type('help');
+    t.keys('Enter');
+    screen = await t.waitFor('the output box', (s) => /^╔═ Output: help · 1–\d+ of \d+/.test(lines(s)[0] ?? ''));
+    const page = pane(screen, 'Output: help');
+    expect(page[0]).toMatch(/^load +load a guest ELF/);
+    expect(statusLine(screen)).toMatch(/^help: \d+ lines/);
+    t.keys('PPage'); // at the top already: stays
+    t.keys('NPage');
+    // A page is the rows shown less one: the last row stays, at the top.
+    screen = await t.waitFor('the second page', (s) => (lines(s)[0] ?? '').includes(`Output: help · ${page.length}–`));
+    expect(pane(screen, 'Output: help')[0]).toBe(page.at(-1));
+    t.keys('Escape');
+    screen = await t.waitFor('the box closed', (s) => !s.includes('Output: help') && s.includes('─ Registers'));
+    t.keys('o');
+    await t.waitFor('the box again', (s) => (lines(s)[0] ?? '').includes('Output: help · 1–'));
+    t.keys('q'); // closes the box
+    await t.waitFor('the box closed', (s) => !s.includes('Output: help'));
+  });
+
+  it('60×40: the help lines wrap under their column, no …, and the box is as tall as its text', async () => {
+    t.resize(60, 40);
+    t.keys('?');
+    const screen = await t.waitFor('the help at 60 columns', (s) => s.includes('═ Keys') && lines(s).every((l) => [...l].length <= 60));
+    const help = pane(screen, 'Keys');
+    expect(help.join('\n')).not.toContain('…');
+    expect(help.length).toBeLessThan(38);
+    expect(help.filter((l) => l.trim() === '')).toHaveLength(1);
+    t.keys('x');
+    await t.waitFor('the help closed', (s) => !s.includes('═ Keys'));
     t.keys('q');
     expect(await t.exitStatus()).toBe(0);
   });

@@ -19,9 +19,9 @@ afterEach(async () => {
   cleanup = null;
 });
 
-async function start(frameMs = 0, columns = 100, rows = 30) {
+async function start(frameMs = 0, columns = 100, rows = 30, settleMs?: number) {
   const session = await Session.open({ backend: 'emu' });
-  const store = new TuiStore(session, { frameMs, clock: () => 0 });
+  const store = new TuiStore(session, { frameMs, clock: () => 0, settleMs });
   let ready = 0;
   const ui = render(<Root store={store} theme={MONO} size={{ columns, rows }} onReady={() => ready++} />);
   cleanup = async () => {
@@ -158,6 +158,63 @@ describe('keys', () => {
     }
     await t.press(KEY.ctrlC);
     expect(t.store.getSnapshot().state).not.toBe('running');
+  });
+});
+
+/** RIP after n single-steps from vmos's entry. */
+const afterSteps = [0x100000n, 0x100002n, 0x101760n, 0x10176an, 0x10176bn, 0x10176en, 0x101786n, 0x10178an, 0x10178fn, 0x101793n, 0x10179an];
+
+describe('keys in order', () => {
+  it('ten s in one chunk (typed fast, pasted, auto-repeat) step ten times', async () => {
+    const t = await start();
+    await t.press('ssssssssss');
+    expect(t.store.getSnapshot().stop?.rip).toBe(afterSteps[10]);
+    expect(t.frame()).not.toContain('the guest is running');
+  });
+
+  it('five s as five input events, each while the step before still runs, step five times', async () => {
+    const t = await start();
+    for (let k = 0; k < 5; k++) t.ui.stdin.write('s');
+    await t.store.idle();
+    expect(t.store.getSnapshot().stop?.rip).toBe(afterSteps[5]);
+  });
+
+  it('a key after a step sees the step: s b sets the breakpoint on the new RIP line', async () => {
+    const t = await start();
+    await t.press('sb');
+    expect(t.store.getSnapshot().breakpoints.map((b) => b.addr)).toEqual([afterSteps[1]]);
+    expect(t.frame()).toContain('→●0x100002');
+  });
+
+  it('a command that runs on is shown running after settleMs; the keys after it then act on a running guest', async () => {
+    const t = await start(20, 100, 30, 50);
+    await t.press(':');
+    t.ui.stdin.write('stepi 100000000\rs');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.store.getSnapshot().state).toBe('running');
+    expect(t.frame()).toContain('the guest is running');
+    await t.press(' ');
+    expect(t.store.getSnapshot().stop?.reason).toBe('interrupted');
+  });
+
+  it('Ctrl-C while a command holds the keys interrupts it and drops the keys typed ahead', async () => {
+    const t = await start(0, 100, 30, 60_000);
+    await t.press(':');
+    t.ui.stdin.write('stepi 100000000\r');
+    await tick();
+    t.ui.stdin.write('ss');
+    await tick();
+    expect(t.store.getSnapshot().state).toBe('stopped'); // not shown running yet: the keys wait
+    t.ui.stdin.write(KEY.ctrlC);
+    await t.store.idle();
+    expect(t.store.getSnapshot().stop?.reason).toBe('interrupted');
+    expect(t.frame()).toContain('Interrupted:');
+  });
+
+  it('Esc and the key after it in one event are two keys', async () => {
+    const t = await start();
+    await t.press(':', 'x', '\x1b:');
+    expect(t.store.getSnapshot().input).toMatchObject({ active: true, text: '' });
   });
 });
 

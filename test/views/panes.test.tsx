@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandLine } from '../../src/views/CommandLine.tsx';
 import { ConsoleView } from '../../src/views/ConsoleView.tsx';
 import { DisassemblyView } from '../../src/views/DisassemblyView.tsx';
-import { HelpOverlay } from '../../src/views/HelpOverlay.tsx';
 import { HitsView } from '../../src/views/HitsView.tsx';
 import { HypervisorView } from '../../src/views/HypervisorView.tsx';
+import { OverlayView } from '../../src/views/OverlayView.tsx';
 import { ProcessesView } from '../../src/views/ProcessesView.tsx';
 import { RegistersView } from '../../src/views/RegistersView.tsx';
 import { StatusLine } from '../../src/views/StatusLine.tsx';
@@ -88,12 +88,12 @@ describe('panes', () => {
   });
 
   it('console, command line, status line, help', () => {
-    expect(frame(<ConsoleView lines={v.console} width={80} height={8} focused={false} back={0} theme={theme} />)).toMatchSnapshot('console tail');
-    expect(frame(<ConsoleView lines={v.console} width={80} height={6} focused back={3} theme={theme} />)).toMatchSnapshot('console scrolled back');
+    expect(frame(<ConsoleView lines={v.console} partial="" width={80} height={8} focused={false} back={0} theme={theme} />)).toMatchSnapshot('console tail');
+    expect(frame(<ConsoleView lines={v.console} partial="" width={80} height={6} focused back={3} theme={theme} />)).toMatchSnapshot('console scrolled back');
     expect(frame(<CommandLine input={{ active: true, text: 'info re', cursor: 7, completions: [] }} width={40} theme={theme} />)).toBe('(vdbg) info re█');
     expect(frame(<CommandLine input={{ active: true, text: 'info ', cursor: 5, completions: ['breakpoints', 'exits', 'hits'] }} width={60} theme={theme} />)).toMatchSnapshot('completions');
     expect(frame(<StatusLine state="running" backend="kvm" filter={{ kind: 'process', name: 'counter' }} message={{ text: "no symbol 'foo'", error: true }} width={80} theme={theme} />)).toMatchSnapshot('status');
     expect(frame(<StatusLine state="shutdown" backend="emu" filter={null} message={null} width={80} theme={theme} />)).toContain('shut down (triple fault) · emu · ? help');
-    expect(frame(<HelpOverlay width={70} height={18} theme={theme} />)).toMatchSnapshot('help');
+    expect(frame(<OverlayView overlay={{ kind: 'help', title: '', lines: [], top: 0 }} body={{ width: 70, height: 30 }} theme={theme} />)).toMatchSnapshot('help');
   });
 });

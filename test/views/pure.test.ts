@@ -1,7 +1,8 @@
 /** The pure modules: key parsing and the key tables, layout, formatting, command-line editing. */
 import { describe, expect, it } from 'vitest';
-import { commandLineAction, globalAction, helpAction, paneAction, parseKey, parseKeys } from '../../src/views/keymap.ts';
-import { layout } from '../../src/views/layout.ts';
+import { commandLineAction, globalAction, overlayAction, paneAction, parseKey, parseKeys } from '../../src/views/keymap.ts';
+import { KeyQueue } from '../../src/views/keyQueue.ts';
+import { innerRows, layout, wideRegisterRows } from '../../src/views/layout.ts';
 import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/format/registers.ts';
 import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
 import { applyCompletion, edit, insert } from '../../src/views/format/input.ts';
@@ -15,7 +16,7 @@ describe('keymap', () => {
     ['c', { type: 'continue-or-pause' }], ['\x1b[15~', { type: 'continue-or-pause' }],
     ['f', { type: 'run', line: 'finish' }], [' ', { type: 'pause' }], ['p', { type: 'pause' }], ['\x03', { type: 'interrupt' }],
     ['\t', { type: 'focus', delta: 1 }], ['\x1b[Z', { type: 'focus', delta: -1 }],
-    [':', { type: 'open-command' }], ['?', { type: 'help', show: true }], ['q', { type: 'quit' }],
+    [':', { type: 'open-command' }], ['?', { type: 'help', show: true }], ['o', { type: 'output' }], ['q', { type: 'quit' }],
     ['b', null], ['x', null], ['\x1b[A', null],
   ])('global %j', (data, action) => expect(globalAction(parseKey(data)!)).toEqual(action));
 
@@ -24,8 +25,8 @@ describe('keymap', () => {
     expect(paneAction('hits', parseKey('b')!)).toBeNull();
     expect(paneAction('registers', parseKey('w')!)).toEqual({ type: 'watch' });
     expect(paneAction('processes', parseKey('\r')!)).toEqual({ type: 'select' });
-    expect(paneAction('console', parseKey('\x1b[6~')!)).toEqual({ type: 'move', delta: 8 });
-    expect(paneAction('hits', parseKey('\x1b[B')!)).toEqual({ type: 'move', delta: 1 });
+    expect(paneAction('console', parseKey('\x1b[6~')!)).toEqual({ type: 'move', delta: 1, page: true });
+    expect(paneAction('hits', parseKey('\x1b[B')!)).toEqual({ type: 'move', delta: 1, page: false });
   });
 
   it('command line and help keys', () => {
@@ -33,10 +34,42 @@ describe('keymap', () => {
     expect(commandLineAction(parseKey('\t')!)).toEqual({ type: 'edit', op: 'complete' });
     expect(commandLineAction(parseKey('\x1b')!)).toEqual({ type: 'edit', op: 'cancel' });
     expect(commandLineAction(parseKey('\x1b[A')!)).toEqual({ type: 'edit', op: 'history-up' });
-    expect(helpAction(parseKey('x')!)).toEqual({ type: 'help', show: false });
+    expect(overlayAction(parseKey('x')!)).toEqual({ type: 'close-overlay' });
+    expect(overlayAction(parseKey('q')!)).toEqual({ type: 'close-overlay' });
+    expect(overlayAction(parseKey('\x1b[6~')!)).toEqual({ type: 'scroll', to: 'pagedown' });
     expect(parseKey('\x1b[99~')).toBeNull();
     expect(parseKeys(':b x\r').map((k) => k.name + k.ch)).toEqual(['char:', 'charb', 'char ', 'charx', 'return']);
     expect(parseKeys('\x1b[15~')).toEqual([{ name: 'f5', ch: '' }]);
+    expect(parseKeys('\x1bs')).toEqual([{ name: 'escape', ch: '' }, { name: 'char', ch: 's' }]);
+  });
+});
+
+describe('KeyQueue', () => {
+  it('hands keys over one at a time, each after the promise of the one before; Ctrl-C while held interrupts and drops the rest', async () => {
+    const seen: string[] = [];
+    const pending: (() => void)[] = [];
+    let interrupts = 0;
+    const q = new KeyQueue({
+      handle: (k) => {
+        seen.push(k.ch || k.name);
+        if (k.ch === 's') return new Promise<void>((r) => pending.push(r));
+      },
+      interrupt: () => interrupts++,
+    });
+    for (const k of parseKeys('sab')) q.push(k);
+    expect(seen).toEqual(['s']);
+    expect(q.waiting).toBe(2);
+    pending.shift()!();
+    await q.idle();
+    expect(seen).toEqual(['s', 'a', 'b']);
+    for (const k of parseKeys('sxy\x03')) q.push(k);
+    expect(interrupts).toBe(1);
+    expect(q.waiting).toBe(0);
+    pending.shift()!();
+    await q.idle();
+    expect(seen).toEqual(['s', 'a', 'b', 's']);
+    q.push(parseKey('\x03')!); // not held: an ordinary key
+    expect(seen.at(-1)).toBe('ctrl-c');
   });
 });
 
@@ -49,9 +82,29 @@ describe('layout', () => {
         expect(p.width).toBeLessThanOrEqual(c);
         expect(p.height).toBeGreaterThanOrEqual(3);
       }
-      const stack = mode === 'narrow' ? [L.registers, L.disassembly, L.processes, L.hits, L.hypervisor, L.console] : mode === 'medium' ? [L.registers, L.processes, L.hypervisor, L.console] : [L.registers, L.hypervisor, L.console];
+      const { hypervisorAt: at } = L;
+      const stack = mode === 'narrow' ? [L.registers, L.disassembly, L.processes, L.hits, L.hypervisor, L.console] : at === 'right' ? [L.registers, L.console] : [L.registers, L.hypervisor, L.console];
       expect(stack.reduce((s, p) => s + p.height, 0)).toBe(r - 2);
+      // Beside the registers (and the hypervisor when it is under them): the disassembly over the lists (and the hypervisor), as tall.
+      if (mode !== 'narrow') expect(L.disassembly.height + L.processes.height + (at === 'right' ? L.hypervisor.height : 0)).toBe(L.registers.height + (at === 'left' ? L.hypervisor.height : 0));
     }
+  });
+
+  it('uses the space: at 80×24 the registers pane is as tall as the disassembly, the lists and the hypervisor; at 160×48 the hypervisor goes under the registers and the console grows', () => {
+    const m = layout(80, 23);
+    expect(m.hypervisorAt).toBe('right');
+    expect(innerRows(m.registers.height)).toBeGreaterThanOrEqual(15);
+    expect(innerRows(m.disassembly.height)).toBeGreaterThanOrEqual(6);
+    // Tall enough for rip, rflags, rax–r15 and the flags line with the hypervisor in a band of its own: it is.
+    const tall = layout(100, 40);
+    expect(tall.hypervisorAt).toBe('band');
+    expect(innerRows(tall.registers.height)).toBeGreaterThanOrEqual(19);
+    const w = layout(160, 48, 30);
+    expect(w.hypervisorAt).toBe('left');
+    expect(w.registers.height).toBe(wideRegisterRows(30));
+    expect(innerRows(w.console.height)).toBeGreaterThanOrEqual(10);
+    // No room under the registers: the hypervisor keeps its band.
+    expect(layout(120, 30, 30).hypervisorAt).toBe('band');
   });
 });
 
@@ -88,11 +141,11 @@ describe('format', () => {
 describe('routeKey', () => {
   it('sends each key to exactly one place, by the state when it arrives', async () => {
     const { routeKey } = await import('../../src/views/keymap.ts');
-    const base = { help: false, input: EMPTY_INPUT, focus: 'disassembly' as const };
+    const base = { overlay: null, input: EMPTY_INPUT, focus: 'disassembly' as const };
     expect(routeKey(base, parseKey(':')!)).toEqual({ type: 'open-command' });
     expect(routeKey({ ...base, input: { ...EMPTY_INPUT, active: true } }, parseKey('b')!)).toEqual({ type: 'edit', op: 'insert', text: 'b' });
     expect(routeKey(base, parseKey('b')!)).toEqual({ type: 'toggle-breakpoint' });
     expect(routeKey({ ...base, focus: 'hits' }, parseKey('b')!)).toBeNull();
-    expect(routeKey({ ...base, help: true }, parseKey('s')!)).toEqual({ type: 'help', show: false });
+    expect(routeKey({ ...base, overlay: { kind: 'help', title: '', lines: [], top: 0 } }, parseKey('s')!)).toEqual({ type: 'close-overlay' });
   });
 });

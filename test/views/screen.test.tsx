@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderFrame } from '../../src/views/index.tsx';
 import type { TuiStore } from '../../src/views/store.ts';
+import { pane } from '../e2e/tmux.ts';
 import { atCounter, frameFits, openStore } from './helpers.ts';
 
 const SIZES: [number, number][] = [[80, 24], [160, 48], [60, 40]];
@@ -43,7 +44,55 @@ describe('whole screen', () => {
     expect(f).toContain('filter: process counter');
     expect(f).toMatchSnapshot('error 80x24');
     store.dispatch({ type: 'help', show: true });
-    expect(renderFrame(store.getSnapshot(), 80, 24)).toMatchSnapshot('help 80x24');
+    expect(renderFrame(store.getSnapshot(), 80, 24)).toMatchSnapshot('help over the panes 80x24');
+  });
+
+  it('the help at 60×40: every line whole (descriptions wrap under their column), a box as tall as its text, the panes around it', async () => {
+    store = await openStore();
+    store.dispatch({ type: 'help', show: true });
+    const f = renderFrame(store.getSnapshot(), 60, 40);
+    expect(frameFits(f, 60, 40)).toBe(true);
+    const keys = pane(f, 'Keys');
+    expect(keys.join('\n')).not.toContain('…');
+    expect(keys.findIndex((l) => l.startsWith('b '))).toBeGreaterThan(0);
+    expect(keys[keys.findIndex((l) => l.startsWith('b ')) + 1]).toMatch(/^ {18}\S/);
+    expect(keys.filter((l) => l.trim() === '')).toHaveLength(1); // the one before the footer
+    expect(keys.at(-1)?.trim()).toBe('help.');
+    expect(f).toContain('─ Registers');
+    expect(f).toContain('─ Console (guest serial)');
+    expect(f).toMatchSnapshot('help 60x40');
+  });
+
+  it('command output taller than the console opens over the panes at full width, scrolls, and closes', async () => {
+    store = await openStore();
+    store.resize(80, 24);
+    await store.run('help');
+    let f = renderFrame(store.getSnapshot(), 80, 24);
+    expect(frameFits(f, 80, 24)).toBe(true);
+    expect(f.split('\n')[0]).toMatch(/^╔═ Output: help · 1–20 of \d+ · ↑↓ PgUp PgDn · Esc closes ═+╗$/);
+    const first = pane(f, 'Output: help');
+    expect(first).toHaveLength(20);
+    expect(first[0]).toMatch(/^load +load a guest ELF/);
+    expect(first.join('\n')).not.toContain('…');
+    store.dispatch({ type: 'scroll', to: 'pagedown' });
+    f = renderFrame(store.getSnapshot(), 80, 24);
+    expect(f).toContain('Output: help · 20–39 of');
+    expect(pane(f, 'Output: help')[0]).toBe(first[19]);
+    store.dispatch({ type: 'scroll', to: 'end' });
+    expect(pane(renderFrame(store.getSnapshot(), 80, 24), 'Output: help').at(-1)).toMatch(/^quit +/);
+    store.dispatch({ type: 'close-overlay' });
+    expect(renderFrame(store.getSnapshot(), 80, 24)).not.toContain('Output:');
+    // A short answer stays in the console; `o` shows the last long one again, from its top.
+    await store.run('print $rip');
+    expect(store.getSnapshot().overlay).toBeNull();
+    store.dispatch({ type: 'output' });
+    expect(pane(renderFrame(store.getSnapshot(), 80, 24), 'Output: help')[0]).toBe(first[0]);
+    // info registers at 80×24: the whole table in the box (wider than the console's two rows).
+    store.dispatch({ type: 'close-overlay' });
+    await store.run('info registers');
+    f = renderFrame(store.getSnapshot(), 80, 24);
+    expect(pane(f, 'Output: info registers').filter((l) => /^r\w+ +0x/.test(l))).toHaveLength(18);
+    expect(f).toMatchSnapshot('info registers 80x24');
   });
 
   it('after the guest exits, and after a triple fault (last registers kept)', async () => {

@@ -6,14 +6,25 @@ import type { DisasmLine } from '../../commands/disasm.ts';
 import type { Hit, ProcessRow } from '../../commands/session/types.ts';
 import { fit, hexShort } from './text.ts';
 
-/** `▸ 0x10c000   1 init     running   3` — `▸` marks the current CR3. */
-export function processLine(p: ProcessRow, width: number): string {
+/**
+ * `▸0x10c000   1 init      running  3 hits`, and `[filter]` at the right
+ * edge for a process the filter keeps; `▸` marks the current CR3. When the
+ * width is short the state goes first, then the hit count, and only then
+ * is the name cut — `[filter]` always shows.
+ */
+export function processLine(p: ProcessRow, width: number, filtered = false): string {
   const mark = p.current ? '▸' : ' ';
   const pid = p.pid === undefined ? '  -' : String(p.pid).padStart(3);
-  const name = (p.name ?? '(unnamed)').padEnd(9);
-  const state = (p.state ?? '').padEnd(9);
+  const head = `${mark}${hexShort(p.cr3).padEnd(9)} ${pid} ${(p.name ?? '(unnamed)').padEnd(9)}`;
   const hits = p.hits > 0 ? `${p.hits} hit${p.hits === 1 ? '' : 's'}` : '';
-  return fit(`${mark}${hexShort(p.cr3).padEnd(10)} ${pid} ${name} ${state} ${hits}`.trimEnd(), width);
+  const tag = filtered && width > 20 ? ' [filter]' : '';
+  const room = width - tag.length;
+  const tagged = (line: string) => (tag ? line.padEnd(room) + tag : line);
+  for (const rest of [[(p.state ?? '').padEnd(8), hits], [hits]]) {
+    const line = [head, ...rest].join(' ').trimEnd();
+    if (line.length <= room) return tagged(line);
+  }
+  return tagged(fit(head.trimEnd(), room));
 }
 
 /** `#41 bp1 counter 0x40000512 #BP` (newest first in the pane). */
