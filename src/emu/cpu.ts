@@ -22,6 +22,8 @@ import {
   ARITH_FLAGS, CR0_AM, CR0_PG, CR0_WP, EFER_LMA, EFER_NXE, FLAG_AC, FLAG_IF, FLAG_RF, FLAG_TF, NUM_GPRS, type Gpr,
 } from './regs.ts';
 import { DescriptorTable, Segment } from './segments.ts';
+import { X87State } from './fpu/x87-state.ts';
+import { SseState } from './sse/mxcsr.ts';
 
 /** Values returned by CPUID for a leaf/subleaf: eax, ebx, ecx, edx. */
 export type CpuidLeaf = readonly [number, number, number, number];
@@ -70,6 +72,9 @@ export class Cpu implements MmuHost {
   cr8 = 0;
   efer = 0;
   xcr0 = 1;
+  /** x87 FPU (fpu/x87-state.ts) and SSE unit: XMM0–15 + MXCSR (sse/mxcsr.ts, docs/sse.md). */
+  readonly x87 = new X87State();
+  readonly sse = new SseState();
   /** DR0–DR3 (canonical linear addresses), DR6, DR7 as loaded in hardware. */
   readonly dr = [0, 0, 0, 0];
   dr6 = 0xffff0ff0;
