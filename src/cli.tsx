@@ -6,7 +6,7 @@
  * stdin and stdout are TTYs and none is given. Exit codes: 0 every command
  * succeeded, 1 one failed (or the backend could not be opened), 2 usage
  * errors (unknown option, missing script file, bad image), 130 a second
- * Ctrl-C.
+ * Ctrl-C, 141 stdout's reader went away (src/commands/stdio.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -15,6 +15,7 @@ import meow from 'meow';
 import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse, UsageError } from './commands/cli-args.ts';
 import { Session } from './commands/session/index.ts';
+import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
 
 const HELP = `
   Usage
@@ -100,6 +101,7 @@ try {
 if (!batch && interactive) {
   process.exitCode = await tui(session, flags.color && !noColorEnv);
 } else {
+  quietOnClosedPipe();
   const color = flags.color && !noColorEnv && process.stdout.isTTY === true;
   const red = new Chalk({ level: color ? 1 : 0 }).red;
   if (pre.actions.length === 0 || flags.batch) {
@@ -125,7 +127,9 @@ if (!batch && interactive) {
     colorError: (t) => red(t),
   });
   await session.close();
-  // stdin may still be open (quit before its end): exit rather than wait for it.
+  // stdin may still be open (quit before its end): exit rather than wait for it, once the output is out.
+  await flushed(process.stdout);
+  await flushed(process.stderr);
   process.exit(res.exitCode);
 }
 
