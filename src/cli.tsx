@@ -8,7 +8,7 @@
  * errors (unknown option, missing script file, bad image), 130 a second
  * Ctrl-C, 141 stdout's reader went away (src/commands/stdio.ts).
  */
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Chalk } from 'chalk';
 import meow from 'meow';
@@ -16,6 +16,8 @@ import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse, UsageError } from './commands/cli-args.ts';
 import { Session } from './commands/session/index.ts';
 import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
+import { fileProblem } from './core/file-problem.ts';
+import { printable } from './core/printable.ts';
 
 const HELP = `
   Usage
@@ -81,11 +83,20 @@ for (const a of pre.actions) {
     try {
       text = readFileSync(a.file, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      usage(`${a.file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+      usage(`${printable(a.file)}: ${fileProblem(e)}`);
     }
     sources.push({ name: a.file, lines: scriptLines(text) });
   } else sources.push({ name: '-ex', lines: [a.command], firstLine: ++evals });
+}
+
+// --console FILE is opened (created) before anything runs: a bad path is a usage error, not a stack trace later.
+let consoleFd: number | undefined;
+if (batch && flags.console !== undefined) {
+  try {
+    consoleFd = openSync(flags.console, 'w');
+  } catch (e) {
+    usage(`--console ${printable(flags.console)}: ${fileProblem(e, true)}`);
+  }
 }
 
 let session: Session;
@@ -123,7 +134,7 @@ if (!batch && interactive) {
     sources,
     json: flags.json,
     keepGoing: flags.keepGoing,
-    consoleFile: flags.console,
+    consoleFile: consoleFd,
     colorError: (t) => red(t),
   });
   await session.close();

@@ -38,8 +38,8 @@ export interface BatchOptions {
   keepGoing?: boolean;
   /** Where output goes (default: process.stdout). Called with whole lines, '\n' included. */
   write?: (text: string) => void;
-  /** --console FILE: the guest console goes to this file as produced, instead of the transcript. */
-  consoleFile?: string;
+  /** --console FILE: the guest console goes to this file (a path, or a descriptor open for writing) as produced, instead of the transcript. */
+  consoleFile?: string | number;
   /** Errors in text mode are coloured by this (default: none). */
   colorError?: (text: string) => string;
 }
@@ -62,9 +62,9 @@ export class ConsoleSink {
   constructor(
     private readonly write: (text: string) => void,
     private readonly json: () => boolean,
-    file?: string,
+    file?: string | number,
   ) {
-    if (file !== undefined) this.fd = openSync(file, 'w');
+    if (file !== undefined) this.fd = typeof file === 'number' ? file : openSync(file, 'w');
   }
 
   /** Text as the session delivers it (one character at a time on emu). */

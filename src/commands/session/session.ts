@@ -18,7 +18,6 @@
  * KVM_CAP_VDBG_INSN_BUDGET (docs/uapi-extensions.md §3); real KVM has no such
  * counter, so there run-for single-steps and a session budget is refused.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kvm, VcpuFd, VmFd } from '../../core/api/index.ts';
@@ -27,7 +26,8 @@ import { Counters } from '../../core/counters.ts';
 import { EmuBackend } from '../../core/emu/backend.ts';
 import { KvmBackend } from '../../core/kvm/backend.ts';
 import { kvmHost } from '../../core/kvm/host.ts';
-import { readElfFile, type Elf64 } from '../../core/loader/elf.ts';
+import { readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
+import { RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
 import { Errno, KvmError } from '../../core/uapi/errors.ts';
 import type { VcpuExit } from '../../core/uapi/exit.ts';
@@ -154,12 +154,7 @@ function resolveImage(image: string): LoadSpec {
 }
 
 function rawSpec(file: string, gpa: bigint, entry: bigint | undefined, name = basename(file)): LoadSpec {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new SessionError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'io');
-  }
+  const bytes = readImageBytes(file, RAW_GUEST_MEM);
   if (gpa < 0n || gpa > 0xffff_ffffn) throw new SessionError(`load address ${gpa} is out of range`);
   if (entry !== undefined && (entry < 0n || entry > 0xffff_ffffn)) throw new SessionError(`entry ${entry} is out of range`);
   return { kind: 'raw', name, file, bytes, gpa: Number(gpa), entry: entry === undefined ? undefined : Number(entry) };

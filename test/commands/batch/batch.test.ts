@@ -122,12 +122,13 @@ describe('argv: -x / -ex in order, unknown options', () => {
 });
 
 describe('the CLI as a child process', () => {
-  it('usage errors exit 2 with one line: unknown option, missing script, bad backend, missing image', async () => {
+  it('usage errors exit 2 with one line: unknown option, missing script, bad backend, missing image, bad --console', async () => {
     for (const [args, msg] of [
       [['--jsn'], "vdbg: unknown option '--jsn' (did you mean '--json'?); see vdbg --help\n"],
       [['-x', 'no/such.vdbg'], 'vdbg: no/such.vdbg: no such file\n'],
       [['--backend', 'qemu', '-ex', 'si'], "vdbg: unknown backend 'qemu' (emu or kvm)\n"],
       [['/no/such.elf', '-ex', 'si'], 'vdbg: /no/such.elf: no such file\n'],
+      [['--console', '/no/such/dir/c.txt', '-ex', 'si'], 'vdbg: --console /no/such/dir/c.txt: no such directory\n'],
     ] as const) {
       const r = await runCli([...args]);
       expect({ args, code: r.exitCode, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: msg, stdout: '' });
