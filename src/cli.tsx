@@ -5,8 +5,9 @@
  * Batch mode when -x/-ex/--batch is given or stdin is not a TTY; the TUI when
  * stdin and stdout are TTYs and none is given. Exit codes: 0 every command
  * succeeded, 1 one failed (or the backend could not be opened), 2 usage
- * errors (unknown option, missing script file, bad image), 130 a second
- * Ctrl-C, 141 stdout's reader went away (src/commands/stdio.ts).
+ * errors (unknown option, missing script file, bad image), 130 Ctrl-C
+ * twice in one command or between commands, 141 stdout's reader went away
+ * (src/commands/stdio.ts), 143/129 SIGTERM/SIGHUP (src/commands/signals.ts).
  */
 import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -15,6 +16,7 @@ import meow from 'meow';
 import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse, UsageError } from './commands/cli-args.ts';
 import { Session } from './commands/session/index.ts';
+import { BatchInterrupts, exitOnTermination } from './commands/signals.ts';
 import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
 import { fileProblem } from './core/file-problem.ts';
 import { printable } from './core/printable.ts';
@@ -119,17 +121,15 @@ if (!batch && interactive) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
     sources.push({ name: '<stdin>', lines: rl });
   }
-  // Ctrl-C: the first interrupts the running command (its stop is printed), a second exits.
-  let sigints = 0;
-  // Between commands (nothing to interrupt) Ctrl-C exits at once.
-  process.on('SIGINT', () => {
-    if (session.state === 'running' && ++sigints === 1) session.interrupt();
-    else {
-      process.stderr.write('vdbg: interrupted; exiting\n');
-      process.exit(130);
-    }
+  // Ctrl-C interrupts the running command, each its own (src/commands/signals.ts); SIGTERM/SIGHUP say so and exit.
+  const interrupts = new BatchInterrupts(session, (code, line) => {
+    process.stderr.write(`vdbg: ${line}\n`);
+    process.exit(code);
   });
+  process.on('SIGINT', () => interrupts.sigint());
+  exitOnTermination();
   const res = await runBatch({
+    onCommand: () => interrupts.commandStarted(),
     session,
     sources,
     json: flags.json,

@@ -42,6 +42,8 @@ export interface BatchOptions {
   consoleFile?: string | number;
   /** Errors in text mode are coloured by this (default: none). */
   colorError?: (text: string) => string;
+  /** Called as each command starts (the CLI gives each its own Ctrl-C). */
+  onCommand?: () => void;
 }
 
 export interface BatchResult {
@@ -112,6 +114,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       let lineNo = (src.firstLine ?? 1) - 1;
       for await (const raw of src.lines) {
         lineNo++;
+        opts.onCommand?.();
         const out = await runLine(session, raw);
         if (out === null) continue;
         res.commands++;
