@@ -111,6 +111,8 @@ try {
   process.exit(1);
 }
 
+// SIGTERM/SIGHUP: one line and 128 + N, in both modes (the TUI gives the screen back first).
+exitOnTermination();
 if (!batch && interactive) {
   process.exitCode = await tui(session, flags.color && !noColorEnv);
 } else {
@@ -121,13 +123,12 @@ if (!batch && interactive) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
     sources.push({ name: '<stdin>', lines: rl });
   }
-  // Ctrl-C interrupts the running command, each its own (src/commands/signals.ts); SIGTERM/SIGHUP say so and exit.
+  // Ctrl-C interrupts the running command, each its own (src/commands/signals.ts).
   const interrupts = new BatchInterrupts(session, (code, line) => {
     process.stderr.write(`vdbg: ${line}\n`);
     process.exit(code);
   });
   process.on('SIGINT', () => interrupts.sigint());
-  exitOnTermination();
   const res = await runBatch({
     onCommand: () => interrupts.commandStarted(),
     session,
