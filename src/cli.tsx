@@ -38,7 +38,9 @@ const HELP = `
     --no-color            plain output (also honoured: NO_COLOR env var)
     --version, --help
 
-  Exit status: 0 every command succeeded, 1 a command failed, 2 usage error.
+  Exit status: 0 every command succeeded, 1 a command failed, 2 usage error,
+  130 Ctrl-C with nothing left to interrupt, 141 stdout closed (| head),
+  143/129 SIGTERM/SIGHUP.
 `;
 
 function usage(message: string): never {
@@ -87,7 +89,7 @@ for (const a of pre.actions) {
     } catch (e) {
       usage(`${printable(a.file)}: ${fileProblem(e)}`);
     }
-    sources.push({ name: a.file, lines: scriptLines(text) });
+    sources.push({ name: printable(a.file), lines: scriptLines(text) });
   } else sources.push({ name: '-ex', lines: [a.command], firstLine: ++evals });
 }
 

@@ -22,7 +22,7 @@ export const SAME_PRESS_MS = 250;
 const ENDING: Readonly<Record<'SIGTERM' | 'SIGHUP', string>> = { SIGTERM: 'terminated', SIGHUP: 'hangup' };
 
 /** Leaves with one line on stderr and 128 + the signal's number. */
-export function exitOnSignal(signal: 'SIGTERM' | 'SIGHUP'): never {
+function exitOnSignal(signal: 'SIGTERM' | 'SIGHUP'): never {
   process.stderr.write(`vdbg: ${ENDING[signal]} (${signal})\n`);
   process.exit(128 + constants.signals[signal]);
 }

@@ -122,6 +122,13 @@ describe('argv: -x / -ex in order, unknown options', () => {
   });
 });
 
+/** The environment of a vdbg child: no CI (stack.md), no colour. */
+function childEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: '0' };
+  delete env.CI;
+  return env;
+}
+
 describe('the CLI as a child process', () => {
   it('usage errors exit 2 with one line: unknown option, missing script, bad backend, missing image, bad --console', async () => {
     for (const [args, msg] of [
@@ -169,10 +176,8 @@ describe('the CLI as a child process', () => {
   it('Ctrl-C interrupts each long continue (its stop printed, the script goes on); between commands it exits 130', async () => {
     // a watchpoint on the page counter hammers (never hit): the emulator's slow path, a run of many seconds
     const script = 'watch 0x40100018\ncontinue\necho after\ncontinue\necho second\n';
-    const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: '0' };
-    delete env.CI;
     // stdin stays open after the script: vdbg then waits between commands
-    const child = execa('node', ['bin/vdbg.js', '--batch'], { cwd: ROOT, env, extendEnv: false, reject: false, timeout: 60_000 });
+    const child = execa('node', ['bin/vdbg.js', '--batch'], { cwd: ROOT, env: childEnv(), extendEnv: false, reject: false, timeout: 60_000 });
     child.stdin!.write(script);
     let out = '';
     let step = 0;
@@ -200,9 +205,7 @@ describe('the CLI as a child process', () => {
   });
 
   it('SIGTERM while a command runs: one line on stderr, status 143', async () => {
-    const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: '0' };
-    delete env.CI;
-    const child = execa('node', ['bin/vdbg.js', '-ex', 'watch 0x40100018', '-ex', 'continue'], { cwd: ROOT, env, extendEnv: false, reject: false, timeout: 60_000 });
+    const child = execa('node', ['bin/vdbg.js', '-ex', 'watch 0x40100018', '-ex', 'continue'], { cwd: ROOT, env: childEnv(), extendEnv: false, reject: false, timeout: 60_000 });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
