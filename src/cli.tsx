@@ -5,10 +5,11 @@
  * Batch mode when -x/-ex/--batch is given or stdin is not a TTY; the TUI when
  * stdin and stdout are TTYs and none is given. Exit codes: 0 every command
  * succeeded, 1 one failed (or the backend could not be opened), 2 usage
- * errors (unknown option, missing script file, bad image), 130 a second
- * Ctrl-C.
+ * errors (unknown option, missing script file, bad image), 130 Ctrl-C
+ * twice in one command or between commands, 141 stdout's reader went away
+ * (src/commands/stdio.ts), 143/129 SIGTERM/SIGHUP (src/commands/signals.ts).
  */
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Chalk } from 'chalk';
 import meow from 'meow';
@@ -16,6 +17,10 @@ import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse } from './commands/cli-args.ts';
 import { isStartupUsageError, UsageError } from './commands/errors.ts';
 import { Session } from './commands/session/index.ts';
+import { BatchInterrupts, exitOnTermination } from './commands/signals.ts';
+import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
+import { fileProblem } from './core/file-problem.ts';
+import { printable, quoted } from './core/printable.ts';
 
 const HELP = `
   Usage
@@ -34,7 +39,9 @@ const HELP = `
     --no-color            plain output (also honoured: NO_COLOR env var)
     --version, --help
 
-  Exit status: 0 every command succeeded, 1 a command failed, 2 usage error.
+  Exit status: 0 every command succeeded, 1 a command failed, 2 usage error,
+  130 Ctrl-C with nothing left to interrupt, 141 stdout closed (| head),
+  143/129 SIGTERM/SIGHUP.
 `;
 
 function usage(message: string): never {
@@ -64,8 +71,8 @@ const cli = meow(HELP, {
 });
 
 const { flags } = cli;
-if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend '${flags.backend}' (emu or kvm)`);
-if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => `'${s}'`).join(' ')}`);
+if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend ${quoted(flags.backend)} (emu or kvm)`);
+if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => quoted(s)).join(' ')}`);
 const backend: 'emu' | 'kvm' = flags.backend;
 const image = cli.input[0] ?? 'vmos';
 const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
@@ -81,11 +88,20 @@ for (const a of pre.actions) {
     try {
       text = readFileSync(a.file, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      usage(`${a.file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+      usage(`${printable(a.file)}: ${fileProblem(e)}`);
     }
-    sources.push({ name: a.file, lines: scriptLines(text) });
+    sources.push({ name: printable(a.file), lines: scriptLines(text) });
   } else sources.push({ name: '-ex', lines: [a.command], firstLine: ++evals });
+}
+
+// --console FILE is opened (created) before anything runs: a bad path is a usage error, not a stack trace later.
+let consoleFd: number | undefined;
+if (batch && flags.console !== undefined) {
+  try {
+    consoleFd = openSync(flags.console, 'w');
+  } catch (e) {
+    usage(`--console ${printable(flags.console)}: ${fileProblem(e, true)}`);
+  }
 }
 
 let session: Session;
@@ -98,35 +114,37 @@ try {
   process.exit(1);
 }
 
+// SIGTERM/SIGHUP: one line and 128 + N, in both modes (the TUI gives the screen back first).
+exitOnTermination();
 if (!batch && interactive) {
   process.exitCode = await tui(session, flags.color && !noColorEnv);
 } else {
+  quietOnClosedPipe();
   const color = flags.color && !noColorEnv && process.stdout.isTTY === true;
   const red = new Chalk({ level: color ? 1 : 0 }).red;
   if (pre.actions.length === 0 || flags.batch) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
     sources.push({ name: '<stdin>', lines: rl });
   }
-  // Ctrl-C: the first interrupts the running command (its stop is printed), a second exits.
-  let sigints = 0;
-  // Between commands (nothing to interrupt) Ctrl-C exits at once.
-  process.on('SIGINT', () => {
-    if (session.state === 'running' && ++sigints === 1) session.interrupt();
-    else {
-      process.stderr.write('vdbg: interrupted; exiting\n');
-      process.exit(130);
-    }
+  // Ctrl-C interrupts the running command, each its own (src/commands/signals.ts).
+  const interrupts = new BatchInterrupts(session, (code, line) => {
+    process.stderr.write(`vdbg: ${line}\n`);
+    process.exit(code);
   });
+  process.on('SIGINT', () => interrupts.sigint());
   const res = await runBatch({
+    onCommand: () => interrupts.commandStarted(),
     session,
     sources,
     json: flags.json,
     keepGoing: flags.keepGoing,
-    consoleFile: flags.console,
+    consoleFile: consoleFd,
     colorError: (t) => red(t),
   });
   await session.close();
-  // stdin may still be open (quit before its end): exit rather than wait for it.
+  // stdin may still be open (quit before its end): exit rather than wait for it, once the output is out.
+  await flushed(process.stdout);
+  await flushed(process.stderr);
   process.exit(res.exitCode);
 }
 

@@ -38,10 +38,12 @@ export interface BatchOptions {
   keepGoing?: boolean;
   /** Where output goes (default: process.stdout). Called with whole lines, '\n' included. */
   write?: (text: string) => void;
-  /** --console FILE: the guest console goes to this file as produced, instead of the transcript. */
-  consoleFile?: string;
+  /** --console FILE: the guest console goes to this file (a path, or a descriptor open for writing) as produced, instead of the transcript. */
+  consoleFile?: string | number;
   /** Errors in text mode are coloured by this (default: none). */
   colorError?: (text: string) => string;
+  /** Called as each command starts (the CLI gives each its own Ctrl-C). */
+  onCommand?: () => void;
 }
 
 export interface BatchResult {
@@ -62,9 +64,9 @@ export class ConsoleSink {
   constructor(
     private readonly write: (text: string) => void,
     private readonly json: () => boolean,
-    file?: string,
+    file?: string | number,
   ) {
-    if (file !== undefined) this.fd = openSync(file, 'w');
+    if (file !== undefined) this.fd = typeof file === 'number' ? file : openSync(file, 'w');
   }
 
   /** Text as the session delivers it (one character at a time on emu). */
@@ -112,6 +114,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       let lineNo = (src.firstLine ?? 1) - 1;
       for await (const raw of src.lines) {
         lineNo++;
+        opts.onCommand?.();
         const out = await runLine(session, raw);
         if (out === null) continue;
         res.commands++;

@@ -4,6 +4,7 @@
  * kept in the order given (gdb runs them so), and unknown options refused
  * with one line (meow prints two). What is left goes to meow.
  */
+import { quoted } from '../core/printable.ts';
 import { UsageError } from './errors.ts';
 import { didYouMean } from './lang/suggest.ts';
 
@@ -51,7 +52,7 @@ export function preParse(argv: readonly string[]): PreParsed {
     else if (/^-x./.test(a) && !a.startsWith('--')) actions.push({ kind: 'file', file: a.slice(2) });
     else {
       const hint = didYouMean(name, ALL);
-      throw new UsageError(`unknown option '${name}'${hint ? ` (${hint})` : ''}; see vdbg --help`);
+      throw new UsageError(`unknown option ${quoted(name)}${hint ? ` (${hint})` : ''}; see vdbg --help`);
     }
   }
   return { actions, rest };

@@ -3,7 +3,9 @@
  * - runTui: the interactive TUI on a session (cli.tsx calls it when stdin and
  *   stdout are TTYs); resolves with the exit code when the user quits. Once
  *   the first frame is drawn it sets the terminal title to `vdbg: IMAGE`
- *   (OSC 2) — the ready marker a pty test can wait for.
+ *   (OSC 2) — the ready marker a pty test can wait for. It draws on the
+ *   alternate screen and gives the shell's screen back on every way out
+ *   (terminal.ts).
  * - renderFrame: one frame of a snapshot as text, synchronously, no terminal
  *   (tests, benchmarks).
  */
@@ -13,6 +15,7 @@ import { App } from './App.tsx';
 import { Root } from './Root.tsx';
 import type { ViewState } from './snapshot.ts';
 import { TuiStore, type StoreOptions } from './store.ts';
+import { takeScreen } from './terminal.ts';
 import { COLOR, MONO } from './theme.ts';
 
 export { TuiStore } from './store.ts';
@@ -32,6 +35,7 @@ export const readyMarker = (image: string): string => `\x1b]2;vdbg: ${image}\x07
 export async function runTui(opts: TuiOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const store = new TuiStore(opts.session, opts);
+  const restoreScreen = takeScreen(stdout);
   // maxFps 0: no output throttle in Ink. The store already paces frames while the guest runs (its frame
   // timer), and a key's frame must not wait for Ink's (30 fps: up to 34 ms after the last frame).
   const app = render(
@@ -41,6 +45,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   try {
     await app.waitUntilExit();
   } finally {
+    restoreScreen();
     opts.session.interrupt();
     await store.idle();
     store.dispose();

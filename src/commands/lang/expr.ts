@@ -8,6 +8,7 @@
  * Pure over a small context, which a SessionApi satisfies as it is.
  */
 import type { SymbolTable } from '../../core/loader/symbols.ts';
+import { quoted } from '../../core/printable.ts';
 import type { RegisterSet } from '../session/types.ts';
 import { CommandError, unreadableError } from '../errors.ts';
 import { didYouMean } from './suggest.ts';
@@ -38,21 +39,23 @@ const MASK = (1n << 64n) - 1n;
 export function parseNumber(text: string): bigint {
   const neg = text.startsWith('-');
   const t = neg ? text.slice(1) : text;
-  if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(t)) throw new CommandError('bad-number', `bad number '${text}'`);
+  if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(t)) throw new CommandError('bad-number', `bad number ${quoted(text)}`);
   const v = BigInt(t);
-  if (v > MASK) throw new CommandError('bad-number', `number '${text}' does not fit in 64 bits`);
+  if (v > MASK) throw new CommandError('bad-number', `number ${quoted(text)} does not fit in 64 bits`);
   return neg ? -v & MASK : v;
 }
 
 /** A small number (a count, a length): decimal or hex, at most `max`. */
 export function parseCount(text: string, what: string, max = 0x7fffffff): number {
+  // parseNumber wraps a leading '-' to 64 bits (-1 is 0xffff…), which for a count would read as "too large".
+  if (text.startsWith('-')) throw new CommandError('bad-number', `bad ${what} ${quoted(text)} (a ${what} cannot be negative)`);
   let v: bigint;
   try {
     v = parseNumber(text);
   } catch {
-    throw new CommandError('bad-number', `bad ${what} '${text}'`);
+    throw new CommandError('bad-number', `bad ${what} ${quoted(text)}`);
   }
-  if (v > BigInt(max)) throw new CommandError('bad-number', `${what} ${text} is too large (at most ${max})`);
+  if (v > BigInt(max)) throw new CommandError('bad-number', `${what} ${quoted(text)} is too large (at most ${max})`);
   return Number(v);
 }
 
@@ -65,7 +68,7 @@ export function resolveRegister(name: string, regs: RegisterSet): string {
     throw new CommandError('no-such-reg', `register $${name} does not exist on this vCPU${why}`);
   }
   const hint = didYouMean(n, Object.keys(regs));
-  throw new CommandError('no-such-reg', `unknown register '$${name}'`, hint?.replace("'", "'$"));
+  throw new CommandError('no-such-reg', `unknown register ${quoted(`$${name}`)}`, hint?.replace("'", "'$"));
 }
 
 /** A symbol's address, or 'no-symbol' with the nearest name as a hint. */
@@ -73,7 +76,7 @@ export function resolveSymbol(name: string, symbols: SymbolTable): bigint {
   const s = symbols.get(name);
   if (s !== undefined) return s.value;
   const names = symbols.symbols.map((x) => x.name).filter((x) => x !== '');
-  throw new CommandError('no-symbol', `no symbol '${name}' in the image`, didYouMean(name, names));
+  throw new CommandError('no-symbol', `no symbol ${quoted(name)} in the image`, didYouMean(name, names));
 }
 
 type Tok = { t: 'num' | 'reg' | 'sym' | 'op'; s: string };
@@ -94,7 +97,7 @@ function tokenize(text: string): Tok[] {
       i += m[0].length;
     } else if (c === '$') {
       const m = /^\$[A-Za-z0-9_]*/.exec(text.slice(i))!;
-      if (m[0].length === 1) throw new CommandError('bad-args', `'$' without a register name in '${text}'`);
+      if (m[0].length === 1) throw new CommandError('bad-args', `'$' without a register name in ${quoted(text)}`);
       out.push({ t: 'reg', s: m[0].slice(1) });
       i += m[0].length;
     } else if (/[A-Za-z_.]/.test(c)) {
@@ -102,7 +105,7 @@ function tokenize(text: string): Tok[] {
       out.push({ t: 'sym', s: m[0] });
       i += m[0].length;
     } else {
-      throw new CommandError('bad-args', `unexpected '${c}' in '${text}'`);
+      throw new CommandError('bad-args', `unexpected ${quoted(c)} in ${quoted(text)}`);
     }
   }
   return out;
@@ -149,18 +152,18 @@ export function evaluate(text: string, ctx: ExprContext): bigint {
   }
   function unary(): bigint {
     const t = peek();
-    if (t === undefined) throw new CommandError('bad-args', `incomplete expression '${text}'`);
+    if (t === undefined) throw new CommandError('bad-args', `incomplete expression ${quoted(text)}`);
     if (t.t === 'op') {
       pos++;
       if (t.s === '-') return -unary() & MASK;
       if (t.s === '*') return readQword(ctx, unary());
       if (t.s === '(') {
         const v = expr();
-        if (!isOp(')')) throw new CommandError('bad-args', `missing ')' in '${text}'`);
+        if (!isOp(')')) throw new CommandError('bad-args', `missing ')' in ${quoted(text)}`);
         pos++;
         return v;
       }
-      throw new CommandError('bad-args', `unexpected '${t.s}' in '${text}'`);
+      throw new CommandError('bad-args', `unexpected ${quoted(t.s)} in ${quoted(text)}`);
     }
     pos++;
     if (t.t === 'num') return parseNumber(t.s);
@@ -172,6 +175,6 @@ export function evaluate(text: string, ctx: ExprContext): bigint {
   }
 
   const v = expr();
-  if (pos < toks.length) throw new CommandError('bad-args', `unexpected '${toks[pos].s}' in '${text}'`);
+  if (pos < toks.length) throw new CommandError('bad-args', `unexpected ${quoted(toks[pos].s)} in ${quoted(text)}`);
   return v;
 }

@@ -10,6 +10,7 @@
  * The first word may carry a `/` suffix (`x/8xg`).
  */
 import type { ArgInput, Command } from './command.ts';
+import { printable, quoted } from '../../core/printable.ts';
 import { CommandError } from '../errors.ts';
 import { parseCount } from './expr.ts';
 import { didYouMean } from './suggest.ts';
@@ -85,7 +86,7 @@ export function resolveCommand(words: readonly string[], commands: readonly Comm
     const pick = exact.length > 0 ? exact : longest;
     if (pick.length === 1) return { command: pick[0].command, k };
     const names = pick.map((m) => m.command.name).sort();
-    throw new CommandError('ambiguous', `ambiguous command '${ws.slice(0, k).join(' ')}': ${names.join(', ')}`);
+    throw new CommandError('ambiguous', `ambiguous command ${quoted(ws.slice(0, k).join(' '))}: ${names.join(', ')}`);
   }
   // A group word (`info`, `set`) without a known second word.
   const group = commands.filter((c) => c.name.includes(' ') && c.name.split(' ')[0].startsWith(ws[0].toLowerCase()));
@@ -93,14 +94,14 @@ export function resolveCommand(words: readonly string[], commands: readonly Comm
     const g = group[0].name.split(' ')[0];
     const subs = group.filter((c) => c.name.startsWith(`${g} `)).map((c) => c.name.slice(g.length + 1)).sort();
     if (ws.length < 2) throw new CommandError('bad-args', `'${g}' needs one of: ${subs.join(', ')}`);
-    throw new CommandError('unknown-command', `unknown command '${g} ${ws[1]}'`, didYouMean(ws[1], subs));
+    throw new CommandError('unknown-command', `unknown command ${quoted(`${g} ${ws[1]}`)}`, didYouMean(ws[1], subs));
   }
   const spellings = new Set<string>();
   for (const c of commands) {
     spellings.add(c.name.split(' ')[0]);
     for (const a of c.aliases) if (!a.includes(' ')) spellings.add(a);
   }
-  throw new CommandError('unknown-command', `unknown command '${words[0]}'`, didYouMean(words[0], spellings));
+  throw new CommandError('unknown-command', `unknown command ${quoted(words[0])}`, didYouMean(words[0], spellings));
 }
 
 /** Parse one line against a command table. */
@@ -120,7 +121,7 @@ export function parseLine(line: string, commands: readonly Command[]): Parsed {
     const input: ArgInput = { words: words.slice(k), rest: rest.trim(), suffix };
     return { kind: 'invocation', command, name: command.name, args: command.parse(input), text };
   } catch (e) {
-    if (e instanceof CommandError) return { kind: 'error', word: head, error: e };
+    if (e instanceof CommandError) return { kind: 'error', word: printable(head), error: e };
     throw e;
   }
 }
@@ -137,7 +138,7 @@ export interface XSpec {
 /** Parse the `NFU` of `x/NFU`. Defaults: count 1, format x, unit g (c: b). */
 export function parseXSuffix(suffix: string): XSpec {
   const m = /^([0-9]+|0x[0-9a-fA-F]+)?([a-z]*)$/.exec(suffix);
-  if (!m) throw new CommandError('bad-args', `bad format '/${suffix}' (expected /NFU: N a count, F one of x d u c s i, U one of b h w g)`);
+  if (!m) throw new CommandError('bad-args', `bad format ${quoted(`/${suffix}`)} (expected /NFU: N a count, F one of x d u c s i, U one of b h w g)`);
   const count = m[1] === undefined ? 1 : parseCount(m[1], 'count', 4096);
   if (count === 0) throw new CommandError('bad-args', 'count must be at least 1');
   let format: XFormat | undefined;
@@ -145,7 +146,7 @@ export function parseXSuffix(suffix: string): XSpec {
   for (const ch of m[2]) {
     if ('xducsi'.includes(ch) && format === undefined) format = ch as XFormat;
     else if ('bhwg'.includes(ch) && unit === undefined) unit = ch as XUnit;
-    else throw new CommandError('bad-args', `bad format letter '${ch}' in '/${suffix}' (F: x d u c s i; U: b h w g)`);
+    else throw new CommandError('bad-args', `bad format letter ${quoted(ch)} in ${quoted(`/${suffix}`)} (F: x d u c s i; U: b h w g)`);
   }
   format ??= 'x';
   unit ??= format === 'c' ? 'b' : 'g';
@@ -163,7 +164,7 @@ export function parseCondition(text: string): ConditionArg | undefined {
   if (m) return { kind: 'cr3', expr: m[1].trim() };
   m = /^(?:if\s+)?process\s+(\S+)$/i.exec(t);
   if (m) return { kind: 'process', name: m[1] };
-  throw new CommandError('bad-args', `bad condition '${t}' (expected: if cr3 == VALUE, or process NAME)`);
+  throw new CommandError('bad-args', `bad condition ${quoted(t)} (expected: if cr3 == VALUE, or process NAME)`);
 }
 
 /** `break`/`hbreak`: LOC then an optional condition. */
@@ -193,7 +194,7 @@ export function parseWatchArgs(input: ArgInput, usage: string): WatchArgs {
     const w = ws[j]?.toLowerCase();
     if (w === 'len') {
       const n = ws[j + 1];
-      if (n === undefined || !['1', '2', '4', '8'].includes(n)) throw new CommandError('bad-args', `bad length '${n ?? ''}' (len 1, 2, 4 or 8)`);
+      if (n === undefined || !['1', '2', '4', '8'].includes(n)) throw new CommandError('bad-args', `bad length ${quoted(n ?? '')} (len 1, 2, 4 or 8)`);
       out.len = Number(n) as 1 | 2 | 4 | 8;
       j += 2;
     } else if (w === 'write' || w === 'access') {
@@ -227,5 +228,5 @@ export function oneOf<T extends string>(word: string | undefined, choices: reado
   if (exact) return exact;
   const pre = choices.filter((c) => c.startsWith(w));
   if (pre.length === 1) return pre[0];
-  throw new CommandError('bad-args', `bad ${what} '${word}' (expected ${choices.join('|')})`, didYouMean(w, choices));
+  throw new CommandError('bad-args', `bad ${what} ${quoted(word)} (expected ${choices.join('|')})`, didYouMean(w, choices));
 }

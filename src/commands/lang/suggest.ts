@@ -4,6 +4,7 @@
  * `stpi` → `stepi`, `cuonter_main` → `counter_main`). Deterministic: ties go
  * to the candidate that comes first in the given order.
  */
+import { quoted } from '../../core/printable.ts';
 
 /** Edit distance with adjacent transpositions (Damerau, optimal string alignment). */
 export function editDistance(a: string, b: string): number {
@@ -36,6 +37,8 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   let bestD = Infinity;
   for (const c of candidates) {
     if (c === word) continue;
+    // The distance is at least the difference in length: skip what cannot be near (a 1 MB word costs nothing).
+    if (Math.abs(c.length - w.length) > limit) continue;
     const d = editDistance(w, c.toLowerCase());
     if (d < bestD) {
       best = c;
@@ -48,5 +51,5 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 /** `did you mean 'x'?` or undefined. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const s = suggest(word, candidates);
-  return s === undefined ? undefined : `did you mean '${s}'?`;
+  return s === undefined ? undefined : `did you mean ${quoted(s)}?`;
 }

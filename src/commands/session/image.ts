@@ -3,10 +3,10 @@
  * (commands.md: IMAGE may name `vmos` or `tiny`), or a raw binary at a load
  * address (`load raw`). The loader's refusals become the session's errors.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImageError, readElfFile, type Elf64 } from '../../core/loader/elf.ts';
+import { ImageError, readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
+import { RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
 import { SessionError } from '../errors.ts';
 
@@ -32,13 +32,17 @@ export function resolveImage(image: string): LoadSpec {
   return { kind: 'elf', name: BUNDLED[image] ? image : basename(path), elf };
 }
 
-/** `load raw FILE at GPA [entry E]`: the file's bytes, checked to fit below 4 GiB. */
+/**
+ * `load raw FILE at GPA [entry E]`: the file's bytes (a regular file no
+ * larger than a raw guest's RAM, refused before reading otherwise), checked
+ * to fit below 4 GiB.
+ */
 export function rawSpec(file: string, gpa: bigint, entry: bigint | undefined, name = basename(file)): LoadSpec {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readImageBytes(file, RAW_GUEST_MEM);
   } catch (e) {
-    throw new SessionError('no-file', `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
+    throw imageError(e);
   }
   if (gpa < 0n || gpa > 0xffff_ffffn) throw new SessionError('bad-args', `load address ${gpa} is out of range`);
   if (entry !== undefined && (entry < 0n || entry > 0xffff_ffffn)) throw new SessionError('bad-args', `entry ${entry} is out of range`);

@@ -21,8 +21,7 @@ import type { MachineState } from '../boot/state.ts';
 import { ImageError, type Elf64 } from './elf.ts';
 import { SymbolTable } from './symbols.ts';
 
-/** Guest RAM for an ELF guest unless the caller says otherwise. */
-export const DEFAULT_GUEST_MEM = 64 << 20;
+export { DEFAULT_GUEST_MEM, RAW_GUEST_MEM } from './guest-mem.ts';
 /** The boot-info block (in the GDT/TSS page, after the TSS). */
 export const BOOT_INFO_ADDR = 0x1800;
 /** "VMOSBOOT" little-endian: boot_info.magic */

@@ -5,7 +5,9 @@
  * executables (ET_EXEC) are accepted; every rejection names the file and
  * what is wrong with it (ImageError).
  */
-import { readFileSync } from 'node:fs';
+import { printable } from '../printable.ts';
+import { DEFAULT_GUEST_MEM } from './guest-mem.ts';
+import { readImageFile } from './image-file.ts';
 
 export class ImageError extends Error {
   constructor(
@@ -14,7 +16,8 @@ export class ImageError extends Error {
     /** The file system's error when the file could not be read. */
     options?: { cause?: NodeJS.ErrnoException },
   ) {
-    super(`${image}: ${problem}`, options);
+    // The name as given, escaped and cut (it may be any string a user typed).
+    super(`${printable(image)}: ${problem}`, options);
     this.name = 'ImageError';
   }
 }
@@ -65,18 +68,16 @@ export interface Elf64 {
   bytes: Uint8Array;
 }
 
+/** An image file's bytes: a regular file of at most `maxBytes` (image-file.ts), else an ImageError saying why not. */
+export function readImageBytes(path: string, maxBytes: number): Uint8Array {
+  const f = readImageFile(path, maxBytes);
+  if ('problem' in f) throw new ImageError(path, f.problem, { cause: f.cause });
+  return f.bytes;
+}
+
 /** Reads and parses an image file; a missing or unreadable file is an ImageError too. */
 export function readElfFile(path: string): Elf64 {
-  let bytes: Uint8Array;
-  try {
-    const b = readFileSync(path);
-    bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not an ELF image' : `cannot read it (${code ?? String(e)})`;
-    throw new ImageError(path, problem, { cause: e as NodeJS.ErrnoException });
-  }
-  return parseElf64(bytes, path);
+  return parseElf64(readImageBytes(path, DEFAULT_GUEST_MEM), path);
 }
 
 export function parseElf64(bytes: Uint8Array, name = 'image'): Elf64 {

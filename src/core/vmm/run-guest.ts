@@ -13,7 +13,7 @@ import { openKvm, type Kvm, type VcpuFd, type VmFd } from '../api/index.ts';
 import type { Backend } from '../backend.ts';
 import { Counters } from '../counters.ts';
 import type { Elf64 } from '../loader/elf.ts';
-import { DEFAULT_GUEST_MEM, loadElf, loadRaw, type LoadedImage } from '../loader/boot.ts';
+import { DEFAULT_GUEST_MEM, loadElf, loadRaw, RAW_GUEST_MEM, type LoadedImage } from '../loader/boot.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
@@ -102,7 +102,7 @@ export interface GuestVm {
  */
 export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVmOptions = {}): GuestVm {
   const isElf = image.kind === 'elf';
-  const memSize = opts.memSize ?? (isElf ? DEFAULT_GUEST_MEM : 16 << 20);
+  const memSize = opts.memSize ?? (isElf ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
   const kvm = openKvm(backend);
   try {
     const vm = kvm.createVm();

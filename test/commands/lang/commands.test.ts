@@ -150,6 +150,11 @@ describe('bad input: one clear line, a code, and nothing changed', () => {
     ['enable 9', 'no-such-bp', 'no breakpoint number 9'],
     ['load nosuch.elf', 'no-file', 'nosuch.elf: no such file'],
     ['load raw nosuch.bin at 0x1000', 'no-file', 'nosuch.bin: no such file'],
+    // refused before a byte is read (they never end); named as given, in our words
+    ['load /dev/zero', 'failed', '/dev/zero: is a character device, not a regular file'],
+    ['load raw /dev/urandom at 0x100000', 'failed', '/dev/urandom: is a character device, not a regular file'],
+    ['load raw /dev/null at 0x100000', 'failed', '/dev/null: is a character device, not a regular file'],
+    ['load /', 'failed', '/: is a directory, not a regular file'],
     ['watch count len 8 write if cr3 == $nope', 'no-such-reg', "unknown register '$nope'"],
     ['watch count+4 len 8', 'bad-args', 'watch address 0x40100014 is not aligned to its length 8'],
   ])('%s', async (line, code, text) => {

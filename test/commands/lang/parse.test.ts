@@ -121,8 +121,19 @@ describe('parseLine: errors', () => {
     ['quit now', 'bad-args', "'quit' takes no arguments", undefined],
     ['info hits 1 2', 'bad-args', 'usage: info hits [N]', undefined],
     ['regs foo', 'bad-args', "bad register group 'foo' (gpr, apx, cr, dr, xcr, all, or $REG names)", undefined],
+    // a negative count is not read as 2^64-1 ("too large"); input is quoted escaped and cut
+    ['continue -1', 'bad-number', "bad count '-1' (a count cannot be negative)", undefined],
+    ['stepi 99999999999', 'bad-number', "count '99999999999' is too large (at most 2147483647)", undefined],
+    ['stpi\x1b[31m', 'unknown-command', "unknown command 'stpi\\x1b[31m'", undefined],
+    ['x/\x1b]2;pwned\x07 0', 'bad-args', "bad format '/\\x1b]2;pwned\\x07' (expected /NFU: N a count, F one of x d u c s i, U one of b h w g)", undefined],
+    ['watch foo len \u202e8', 'bad-args', "bad length '\\u202e8' (len 1, 2, 4 or 8)", undefined],
   ])('%j', (line, code, message, hint) => {
     expect(p(line)).toEqual(['error', code, message, hint]);
+  });
+
+  it('a 1 MB line is quoted by its first 80 characters, not echoed whole', () => {
+    const r = parse('x'.repeat(1 << 20));
+    expect(r.kind === 'error' && [r.error.line, r.word]).toEqual([`unknown command '${'x'.repeat(80)}…'`, `${'x'.repeat(80)}…`]);
   });
 
   it('a failed parse names the word as written', () => {

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.ts';
+import { quoted } from '../../../core/printable.ts';
 import { CommandError } from '../../errors.ts';
 import { REGISTER_NAMES, resolveRegister } from '../expr.ts';
 import type { RegisterGroup } from '../result.ts';
@@ -23,7 +24,7 @@ export const infoRegistersCommand = defineCommand<Args>({
     if (words.length === 0) return { group: 'gpr' };
     if (words.length === 1 && (GROUP_NAMES as readonly string[]).includes(words[0].toLowerCase())) return { group: words[0].toLowerCase() as RegisterGroup };
     if (words.every((w) => w.startsWith('$'))) return { names: words.map((w) => w.slice(1)) };
-    throw new CommandError('bad-args', `bad register group '${words.join(' ')}' (gpr, apx, cr, dr, xcr, all, or $REG names)`);
+    throw new CommandError('bad-args', `bad register group ${quoted(words.join(' '))} (gpr, apx, cr, dr, xcr, all, or $REG names)`);
   },
   complete: (k) => (k === 0 ? [...GROUP_NAMES] : []),
   run(session, args) {

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.ts';
+import { printable, quoted } from '../../../core/printable.ts';
 import { CommandError } from '../../errors.ts';
 import { parseNumber } from '../expr.ts';
 import { hex64 } from '../format.ts';
@@ -16,11 +17,11 @@ export const loadRawCommand = defineCommand<{ file: string; gpa: bigint; entry?:
     const out: { file: string; gpa: bigint; entry?: bigint } = { file: words[0], gpa: parseNumber(words[2]) };
     for (let j = 3; j < words.length; j += 2) {
       const key = words[j].toLowerCase(), val = words[j + 1];
-      if (val === undefined) throw new CommandError('bad-args', `'${words[j]}' needs a value (usage: ${USAGE})`);
+      if (val === undefined) throw new CommandError('bad-args', `${quoted(words[j])} needs a value (usage: ${USAGE})`);
       if (key === 'entry') out.entry = parseNumber(val);
       else if (key === 'mode') {
-        if (val !== '64') throw new CommandError('bad-args', `mode ${val} is not supported (only mode 64)`);
-      } else throw new CommandError('bad-args', `unexpected '${words[j]}' (usage: ${USAGE})`);
+        if (val !== '64') throw new CommandError('bad-args', `mode ${printable(val)} is not supported (only mode 64)`);
+      } else throw new CommandError('bad-args', `unexpected ${quoted(words[j])} (usage: ${USAGE})`);
     }
     return out;
   },

@@ -1,0 +1,45 @@
+/**
+ * The TUI gives the terminal back (src/views/terminal.ts): it draws on the
+ * alternate screen, so after `q` — or a SIGTERM — the shell's screen is as
+ * it was, with no frame left on it. Real vdbg in a real terminal (tmux).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasTmux, TmuxTerm } from './tmux.ts';
+
+const TMUX = hasTmux();
+
+/** No trace of a frame: no pane title, no status line. */
+const noFrame = (s: string) => !s.includes('Registers') && !s.includes('? help');
+
+describe.skipIf(!TMUX)('vdbg TUI leaves the terminal as it found it', () => {
+  afterAll(() => TmuxTerm.killServer());
+
+  it('q: the frame is gone (alternate screen left), exit status 0', async () => {
+    const t = TmuxTerm.start({ columns: 100, rows: 30 });
+    try {
+      await t.ready();
+      t.keys('q');
+      expect(await t.exitStatus()).toBe(0);
+      const screen = t.screen();
+      expect(noFrame(screen), screen).toBe(true);
+    } finally {
+      t.kill();
+    }
+  });
+
+  it('SIGTERM: the frame is gone, one line says why, status 143', async () => {
+    const t = TmuxTerm.start({ columns: 100, rows: 30 });
+    try {
+      await t.ready();
+      // the pane's process is vdbg itself (tmux.ts starts it with exec)
+      process.kill(Number(t.query('#{pane_pid}')), 'SIGTERM');
+      expect(await t.exitStatus()).toBe(143);
+      const screen = t.screen();
+      expect(noFrame(screen), screen).toBe(true);
+      // with the scrollback: tmux's "Pane is dead" line may have scrolled it up
+      expect(t.tmux('capture-pane', '-p', '-S', '-', '-t', t.name)).toContain('vdbg: terminated (SIGTERM)\n');
+    } finally {
+      t.kill();
+    }
+  });
+});
