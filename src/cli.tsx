@@ -9,13 +9,14 @@
  * twice in one command or between commands, 141 stdout's reader went away
  * (src/commands/stdio.ts), 143/129 SIGTERM/SIGHUP (src/commands/signals.ts).
  */
-import { openSync, readFileSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Chalk } from 'chalk';
 import meow from 'meow';
 import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse } from './commands/cli-args.ts';
 import { isStartupUsageError, UsageError } from './commands/errors.ts';
+import { readScriptFile } from './commands/script-file.ts';
 import { Session } from './commands/session/index.ts';
 import { BatchInterrupts, exitOnTermination } from './commands/signals.ts';
 import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
@@ -84,13 +85,9 @@ const sources: BatchSource[] = [];
 let evals = 0;
 for (const a of pre.actions) {
   if (a.kind === 'file') {
-    let text: string;
-    try {
-      text = readFileSync(a.file, 'utf8');
-    } catch (e) {
-      usage(`${printable(a.file)}: ${fileProblem(e)}`);
-    }
-    sources.push({ name: printable(a.file), lines: scriptLines(text) });
+    const script = readScriptFile(a.file);
+    if ('problem' in script) usage(`${printable(a.file)}: ${script.problem}`);
+    sources.push({ name: printable(a.file), lines: scriptLines(script.text) });
   } else sources.push({ name: '-ex', lines: [a.command], firstLine: ++evals });
 }
 

@@ -140,6 +140,9 @@ describe('the CLI as a child process', () => {
       [['--backend', 'qemu', '-ex', 'si'], "vdbg: unknown backend 'qemu' (emu or kvm)\n"],
       [['/no/such.elf', '-ex', 'si'], 'vdbg: /no/such.elf: no such file\n'],
       [['--console', '/no/such/dir/c.txt', '-ex', 'si'], 'vdbg: --console /no/such/dir/c.txt: no such directory\n'],
+      [['--console', '/', '-ex', 'si'], 'vdbg: --console /: is a directory\n'],
+      // read until the heap gave out before
+      [['-x', '/dev/zero'], 'vdbg: /dev/zero: longer than 16 MiB, not a script (is a character device)\n'],
     ] as const) {
       const r = await runCli([...args]);
       expect({ args, code: r.exitCode, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, code: 2, stderr: msg, stdout: '' });
