@@ -135,7 +135,7 @@ if (!batch && interactive) {
     sources,
     json: flags.json,
     keepGoing: flags.keepGoing,
-    consoleFile: consoleFd,
+    consoleFile: consoleFd === undefined ? undefined : { fd: consoleFd, name: flags.console! },
     colorError: (t) => red(t),
   });
   await session.close();

@@ -17,6 +17,9 @@
  *   and the script.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { fileProblem } from '../core/file-problem.ts';
+import { printable } from '../core/printable.ts';
+import { CommandError } from './errors.ts';
 import type { SessionApi } from './session/types.ts';
 import { formatJson, formatText } from './lang/format.ts';
 import { runLine } from './lang/registry.ts';
@@ -38,8 +41,8 @@ export interface BatchOptions {
   keepGoing?: boolean;
   /** Where output goes (default: process.stdout). Called with whole lines, '\n' included. */
   write?: (text: string) => void;
-  /** --console FILE: the guest console goes to this file (a path, or a descriptor open for writing) as produced, instead of the transcript. */
-  consoleFile?: string | number;
+  /** --console FILE: the guest console goes to this file (a path, or one already open for writing) as produced, instead of the transcript. */
+  consoleFile?: ConsoleFile;
   /** Errors in text mode are coloured by this (default: none). */
   colorError?: (text: string) => string;
   /** Called as each command starts (the CLI gives each its own Ctrl-C). */
@@ -56,23 +59,37 @@ export interface BatchResult {
   quit: boolean;
 }
 
+/** A --console file: its path, or a descriptor the caller opened and the name to report it by. */
+export type ConsoleFile = string | { fd: number; name: string };
+
 /** The guest console, as batch mode shows it (see the file comment). */
 export class ConsoleSink {
   private pending = '';
   private fd: number | null = null;
+  private fileName = '';
 
   constructor(
     private readonly write: (text: string) => void,
     private readonly json: () => boolean,
-    file?: string | number,
+    file?: ConsoleFile,
   ) {
-    if (file !== undefined) this.fd = typeof file === 'number' ? file : openSync(file, 'w');
+    if (file === undefined) return;
+    this.fd = typeof file === 'string' ? openSync(file, 'w') : file.fd;
+    this.fileName = typeof file === 'string' ? file : file.name;
   }
 
-  /** Text as the session delivers it (one character at a time on emu). */
+  /**
+   * Text as the session delivers it (one character at a time on emu). A
+   * failed write to the file (a full disk) fails the running command, in
+   * vdbg's words naming the file.
+   */
   add(text: string): void {
     if (this.fd !== null) {
-      writeSync(this.fd, text);
+      try {
+        writeSync(this.fd, text);
+      } catch (e) {
+        throw new CommandError('failed', `--console ${printable(this.fileName)}: ${fileProblem(e)}`, undefined, { cause: e });
+      }
       return;
     }
     this.pending += text;

@@ -13,6 +13,9 @@ const ENTER = '\x1b[?1049h';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 const EVENTS = ['exit', 'uncaughtExceptionMonitor', 'SIGTERM', 'SIGHUP'] as const;
 
+/** process as a plain emitter (its typed overloads take one event kind at a time). */
+const proc = process as NodeJS.EventEmitter;
+
 function fakeStdout(): { stream: NodeJS.WriteStream; written: string[] } {
   const written: string[] = [];
   return { stream: { write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WriteStream, written };
@@ -20,9 +23,9 @@ function fakeStdout(): { stream: NodeJS.WriteStream; written: string[] } {
 
 /** What takeScreen added to `event`'s listeners, and where. */
 function added(event: (typeof EVENTS)[number], run: () => void): { index: number; fn: () => void } {
-  const old = process.listeners(event);
+  const old = proc.listeners(event);
   run();
-  const now = process.listeners(event);
+  const now = proc.listeners(event);
   const index = now.findIndex((f) => !old.includes(f));
   return { index, fn: now[index] as () => void };
 }
@@ -43,7 +46,7 @@ describe('takeScreen', () => {
   it.each(EVENTS)('%s leaves the alternate screen (a signal: before any listener added earlier)', (event) => {
     const { stream, written } = fakeStdout();
     const printer = (): void => {};
-    process.on(event, printer);
+    proc.on(event, printer);
     let restore = (): void => {};
     const hook = added(event, () => (restore = takeScreen(stream)));
     try {
@@ -51,10 +54,10 @@ describe('takeScreen', () => {
       hook.fn();
       expect(written).toEqual([ENTER, LEAVE]);
       // gone from every event once it ran
-      for (const e of EVENTS) expect(process.listeners(e)).not.toContain(hook.fn);
+      for (const e of EVENTS) expect(proc.listeners(e)).not.toContain(hook.fn);
     } finally {
       restore();
-      process.off(event, printer);
+      proc.off(event, printer);
     }
   });
 });

@@ -101,6 +101,12 @@ describe('batch runner', () => {
     expect(out).toBe('Hardware breakpoint 1 at 0x00000000400007a0 <fault_main> (DR0)\nBreakpoint 1 hit: cr3=0x000000000014e000 (fault) rip=0x00000000400007a0 <fault_main>\n');
     expect(readFileSync(file, 'utf8')).toContain('init: started fault as pid 7\n');
   });
+
+  it('--console FILE that cannot take the output (a full disk): the command fails with one line in our words', async () => {
+    // /dev/full: every write fails with ENOSPC (Node's text leaked: "ENOSPC: no space left on device, write")
+    const { out, res } = await batch(['continue'], { consoleFile: '/dev/full' });
+    expect({ out, code: res.exitCode }).toEqual({ out: 's.vdbg:1: --console /dev/full: no space left on the device\n', code: 1 });
+  });
 });
 
 describe('argv: -x / -ex in order, unknown options', () => {
