@@ -14,6 +14,7 @@
 import { parse, runLine, completeLine } from '../commands/lang/registry.ts';
 import { formatText, stopLine } from '../commands/lang/format.ts';
 import type { SessionApi } from '../commands/session/types.ts';
+import { quoted } from '../core/printable.ts';
 import { liveParts, stoppedParts, type StoppedParts } from './collect.ts';
 import { ConsoleBuffer } from './consoleBuffer.ts';
 import { History } from './history.ts';
@@ -266,7 +267,7 @@ export class TuiStore {
     const s = this.snap;
     switch (a.type) {
       case 'run':
-        if (this.busy) return this.say(`the guest is running: press c, space or p to pause it before '${a.line}'`, true);
+        if (this.busy) return this.say(`the guest is running: press c, space or p to pause it before ${quoted(a.line)}`, true);
         return this.start(a.line);
       case 'continue-or-pause':
         if (this.busy) return this.session.interrupt();

@@ -132,3 +132,14 @@ describe('the hypervisor pane', () => {
     expect(rows().at(-1)).toMatch(/^vdbg +ioctls/);
   });
 });
+
+describe('messages', () => {
+  it('a command typed while the guest runs is quoted escaped and cut, not echoed whole (issue 10 item 6)', async () => {
+    store = await openStore();
+    void store.dispatch({ type: 'continue-or-pause' });
+    await store.dispatch({ type: 'run', line: `x\x1b[2J${'y'.repeat(200)}` });
+    expect(store.getSnapshot().message).toEqual({ text: `the guest is running: press c, space or p to pause it before 'x\\x1b[2J${'y'.repeat(72)}…'`, error: true });
+    store.session.interrupt();
+    await store.idle();
+  });
+});
