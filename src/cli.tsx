@@ -7,7 +7,8 @@
  * succeeded, 1 one failed (or the backend could not be opened), 2 usage
  * errors (unknown option, missing script file, bad image), 130 Ctrl-C
  * twice in one command or between commands, 141 stdout's reader went away
- * (src/commands/stdio.ts), 143/129 SIGTERM/SIGHUP (src/commands/signals.ts).
+ * (src/commands/stdio.ts), 143/129 SIGTERM/SIGHUP (src/commands/signals.ts;
+ * in the TUI a SIGINT from outside too, 130).
  */
 import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -18,7 +19,7 @@ import { preParse } from './commands/cli-args.ts';
 import { isStartupUsageError, UsageError } from './commands/errors.ts';
 import { readScriptFile } from './commands/script-file.ts';
 import { Session } from './commands/session/index.ts';
-import { BatchInterrupts, exitOnTermination } from './commands/signals.ts';
+import { BatchInterrupts, exitOnSignals } from './commands/signals.ts';
 import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
 import { fileProblem } from './core/file-problem.ts';
 import { printable, quoted } from './core/printable.ts';
@@ -112,10 +113,12 @@ try {
 }
 
 // SIGTERM/SIGHUP: one line and 128 + N, in both modes (the TUI gives the screen back first).
-exitOnTermination();
 if (!batch && interactive) {
+  // The TUI's Ctrl-C is a key (raw mode): a SIGINT is a kill -INT from outside, an end like SIGTERM.
+  exitOnSignals(['SIGTERM', 'SIGHUP', 'SIGINT']);
   process.exitCode = await tui(session, flags.color && !noColorEnv);
 } else {
+  exitOnSignals(['SIGTERM', 'SIGHUP']);
   quietOnClosedPipe();
   const color = flags.color && !noColorEnv && process.stdout.isTTY === true;
   const red = new Chalk({ level: color ? 1 : 0 }).red;

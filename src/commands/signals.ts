@@ -1,5 +1,5 @@
 /**
- * Signals in batch mode (commands.md "Invocation"):
+ * Signals (commands.md "Invocation"). In batch mode:
  *
  * - Ctrl-C (SIGINT) while a command runs interrupts that command (its
  *   `Interrupted: …` stop is printed and the script goes on). Each command
@@ -12,6 +12,11 @@
  *   which already had it.
  * - SIGTERM and SIGHUP end vdbg with one line on stderr (`vdbg: terminated
  *   (SIGTERM)`) and status 128 + the signal number, as a shell reports it.
+ *
+ * In the TUI the terminal is in raw mode, so Ctrl-C is a key (the TUI's own
+ * interrupt); a SIGINT comes from outside (`kill -INT`) and ends vdbg as
+ * SIGTERM does (`vdbg: interrupted (SIGINT)`, 130) — without a listener Node
+ * would die of it with the TUI's frame left on the screen.
  */
 import { constants } from 'node:os';
 import type { SessionApi } from './session/types.ts';
@@ -19,17 +24,19 @@ import type { SessionApi } from './session/types.ts';
 /** Presses closer than this are one press (a wrapper's copy follows within milliseconds; a person's second press does not). */
 export const SAME_PRESS_MS = 250;
 
-const ENDING: Readonly<Record<'SIGTERM' | 'SIGHUP', string>> = { SIGTERM: 'terminated', SIGHUP: 'hangup' };
+export type EndingSignal = 'SIGTERM' | 'SIGHUP' | 'SIGINT';
+
+const ENDING: Readonly<Record<EndingSignal, string>> = { SIGTERM: 'terminated', SIGHUP: 'hangup', SIGINT: 'interrupted' };
 
 /** Leaves with one line on stderr and 128 + the signal's number. */
-function exitOnSignal(signal: 'SIGTERM' | 'SIGHUP'): never {
+function exitOnSignal(signal: EndingSignal): never {
   process.stderr.write(`vdbg: ${ENDING[signal]} (${signal})\n`);
   process.exit(128 + constants.signals[signal]);
 }
 
-/** SIGTERM and SIGHUP: a line, then the exit (the TUI's terminal is restored by its 'exit' handler). */
-export function exitOnTermination(): void {
-  for (const s of ['SIGTERM', 'SIGHUP'] as const) process.on(s, () => exitOnSignal(s));
+/** Each of `signals`: a line, then the exit (the TUI gives the screen back first: its listener runs before, src/views/terminal.ts). */
+export function exitOnSignals(signals: readonly EndingSignal[]): void {
+  for (const s of signals) process.on(s, () => exitOnSignal(s));
 }
 
 export class BatchInterrupts {

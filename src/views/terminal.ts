@@ -6,16 +6,17 @@
  * - q: runTui calls the restore when Ink has exited;
  * - a crash: 'uncaughtExceptionMonitor' runs before Node prints the error,
  *   so the stack trace lands on the shell's screen, not the lost one;
- * - SIGTERM/SIGHUP: the restore runs first among the signal's listeners (the
- *   one that prints `vdbg: terminated …` and exits comes after it), and
- *   'exit' catches any other process.exit.
+ * - SIGTERM/SIGHUP, and SIGINT from outside (raw mode makes Ctrl-C a key):
+ *   the restore runs first among the signal's listeners (the one that prints
+ *   `vdbg: terminated …` and exits comes after it), and 'exit' catches any
+ *   other process.exit.
  * The cursor is shown again too (Ink hides it); raw mode is Ink's to undo,
  * and Node resets the TTY mode at exit anyway.
  */
 
 const ENTER = '\x1b[?1049h';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
-const SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
+const SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
 /** Switches `stdout` to the alternate screen; the function returned switches back (once, whoever calls it first). */
 export function takeScreen(stdout: NodeJS.WriteStream): () => void {

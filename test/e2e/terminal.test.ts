@@ -1,7 +1,8 @@
 /**
  * The TUI gives the terminal back (src/views/terminal.ts): it draws on the
- * alternate screen, so after `q` — or a SIGTERM — the shell's screen is as
- * it was, with no frame left on it. Real vdbg in a real terminal (tmux).
+ * alternate screen, so after `q` — or a SIGTERM, or a SIGINT — the shell's
+ * screen is as it was, with no frame left on it. Real vdbg in a real
+ * terminal (tmux).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasTmux, TmuxTerm } from './tmux.ts';
@@ -27,17 +28,21 @@ describe.skipIf(!TMUX)('vdbg TUI leaves the terminal as it found it', () => {
     }
   });
 
-  it('SIGTERM: the frame is gone, one line says why, status 143', async () => {
+  // SIGINT: a kill -INT from outside (in raw mode Ctrl-C is a key); Node died of it with the frame left on the screen
+  it.each([
+    ['SIGTERM', 143, 'terminated'],
+    ['SIGINT', 130, 'interrupted'],
+  ] as const)('%s: the frame is gone, one line says why, status %i', async (signal, status, word) => {
     const t = TmuxTerm.start({ columns: 100, rows: 30 });
     try {
       await t.ready();
       // the pane's process is vdbg itself (tmux.ts starts it with exec)
-      process.kill(Number(t.query('#{pane_pid}')), 'SIGTERM');
-      expect(await t.exitStatus()).toBe(143);
+      process.kill(Number(t.query('#{pane_pid}')), signal);
+      expect(await t.exitStatus()).toBe(status);
       const screen = t.screen();
       expect(noFrame(screen), screen).toBe(true);
       // with the scrollback: tmux's "Pane is dead" line may have scrolled it up
-      expect(t.tmux('capture-pane', '-p', '-S', '-', '-t', t.name)).toContain('vdbg: terminated (SIGTERM)\n');
+      expect(t.tmux('capture-pane', '-p', '-S', '-', '-t', t.name)).toContain(`vdbg: ${word} (${signal})\n`);
     } finally {
       t.kill();
     }

@@ -1,7 +1,7 @@
 /**
  * takeScreen (src/views/terminal.ts) gives the shell's screen back on every
  * way out: on a crash ('uncaughtExceptionMonitor', which Node runs before it
- * prints the error), first among the SIGTERM/SIGHUP listeners (ahead of the
+ * prints the error), first among the SIGTERM/SIGHUP/SIGINT listeners (ahead of the
  * one that prints the line and exits), on 'exit', and only once. The
  * listeners are called directly, not emitted: the test runner's own must
  * not run. (The real TUI in a terminal: test/e2e/terminal.test.ts.)
@@ -11,7 +11,7 @@ import { takeScreen } from '../../src/views/terminal.ts';
 
 const ENTER = '\x1b[?1049h';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
-const EVENTS = ['exit', 'uncaughtExceptionMonitor', 'SIGTERM', 'SIGHUP'] as const;
+const EVENTS = ['exit', 'uncaughtExceptionMonitor', 'SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
 /** process as a plain emitter (its typed overloads take one event kind at a time). */
 const proc = process as NodeJS.EventEmitter;
@@ -50,7 +50,7 @@ describe('takeScreen', () => {
     let restore = (): void => {};
     const hook = added(event, () => (restore = takeScreen(stream)));
     try {
-      if (event === 'SIGTERM' || event === 'SIGHUP') expect(hook.index).toBe(0);
+      if (event.startsWith('SIG')) expect(hook.index).toBe(0);
       hook.fn();
       expect(written).toEqual([ENTER, LEAVE]);
       // gone from every event once it ran
