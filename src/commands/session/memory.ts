@@ -2,7 +2,8 @@
  * Guest virtual memory as the debugger sees it: a 4-level page walk
  * (IA-32e paging, 4 KiB / 2 MiB / 1 GiB pages) over the guest's own page
  * tables, read from guest-physical memory through the CR3 of the current
- * stop. A failure names the level and index that stopped the walk
+ * stop (or another CR3, for a debugger looking into another process). A
+ * failure names the level and index that stopped the walk
  * ("0x40100010 not mapped: PDE[0] not present"), which `x` and `print`
  * show as is.
  */
@@ -79,4 +80,19 @@ export function readVirtual(mem: Uint8Array, paging: Paging, la: bigint, len: nu
     done += n;
   }
   return out;
+}
+
+/** Writes `data` at linear `la`, page by page; nothing is written when any page fails to translate (PageWalkError). */
+export function writeVirtual(mem: Uint8Array, paging: Paging, la: bigint, data: Uint8Array): void {
+  const pieces: [number, number, number][] = [];
+  let done = 0;
+  while (done < data.length) {
+    const a = BigInt.asUintN(64, la + BigInt(done));
+    const pa = translate(mem, paging, a);
+    const n = Math.min(data.length - done, 4096 - Number(a & 0xfffn));
+    if (pa + BigInt(n) > BigInt(mem.length)) throw new PageWalkError(a, `guest-physical ${hex(pa)} is outside guest memory`);
+    pieces.push([Number(pa), done, n]);
+    done += n;
+  }
+  for (const [pa, from, n] of pieces) mem.set(data.subarray(from, from + n), pa);
 }

@@ -41,8 +41,9 @@ import { readVmosTasks, physReader } from '../../core/vmm/vmos.ts';
 import { BreakpointError, BreakpointTable, HW_SLOTS, hwDebugregs } from './breakpoints.ts';
 import { HitLog, DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { classify } from './insn.ts';
-import { PageWalkError, readVirtual, translate, type Paging } from './memory.ts';
+import { PageWalkError, readVirtual, translate, writeVirtual, type Paging } from './memory.ts';
 import { EGPRS, readRegisters, registerClass, writeRegister, XCR0_APX } from './registers.ts';
+import { readSegments } from './segments.ts';
 import type {
   Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, StopReason,
   VcpuInfo,
@@ -492,9 +493,10 @@ export class Session implements SessionApi {
     throw new SessionError(`cannot insert a breakpoint at 0x${addr.toString(16)}: ${why}`, 'memory');
   }
 
-  private paging(): Paging {
+  /** How linear addresses translate now: the current CR3, or `cr3` (another address space) with the current CR0.PG. */
+  private paging(cr3?: bigint): Paging {
     const s = this.m.vcpu.getSregs();
-    return { cr3: s.cr3, enabled: (s.cr0 & (1n << 31n)) !== 0n };
+    return { cr3: cr3 ?? s.cr3, enabled: (s.cr0 & (1n << 31n)) !== 0n };
   }
 
   // ================================================================ inspection
@@ -551,14 +553,29 @@ export class Session implements SessionApi {
     if (n === 'rip' && this._lastStop !== null) this._lastStop = { ...this._lastStop, rip: value };
   }
 
-  readVirtual(addr: bigint, len: number): Uint8Array {
+  readVirtual(addr: bigint, len: number, cr3?: bigint): Uint8Array {
     if (!Number.isSafeInteger(len) || len < 0 || len > 1 << 20) throw new SessionError(`bad length ${len}`);
     try {
-      return readVirtual(this.m.memory, this.paging(), addr, len);
+      return readVirtual(this.m.memory, this.paging(cr3), addr, len);
     } catch (e) {
       if (e instanceof PageWalkError) throw new SessionError(`cannot read 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, 'memory', { cause: e });
       throw e;
     }
+  }
+
+  writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void {
+    this.idle();
+    if (data.length > 1 << 20) throw new SessionError(`bad length ${data.length}`);
+    try {
+      writeVirtual(this.m.memory, this.paging(cr3), addr, data);
+    } catch (e) {
+      if (e instanceof PageWalkError) throw new SessionError(`cannot write 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, 'memory', { cause: e });
+      throw e;
+    }
+  }
+
+  segmentRegisters(): RegisterSet {
+    return readSegments(this.m.vcpu);
   }
 
   processes(): readonly ProcessRow[] {
