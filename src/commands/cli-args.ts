@@ -20,7 +20,7 @@ export class UsageError extends Error {
 }
 
 /** Options meow handles (with a value: `--backend kvm` or `--backend=kvm`). */
-const VALUE_OPTIONS = ['--backend', '--console'];
+const VALUE_OPTIONS = ['--backend', '--console', '--gdb'];
 const BOOLEAN_OPTIONS = ['--batch', '--json', '--keep-going', '--no-color', '--color', '--version', '--help'];
 const ALL = ['-x', '-ex', '--command', '--eval', ...VALUE_OPTIONS, ...BOOLEAN_OPTIONS];
 
