@@ -1,7 +1,7 @@
 /**
  * What a gdb connection does to the session, for whoever else shows it (the
  * TUI's store): an execution gdb started (`running`, then `stopped` with its
- * stop), or a change made while stopped (`changed`: breakpoints, registers,
+ * stop, or null when the session refused to run), or a change made while stopped (`changed`: breakpoints, registers,
  * memory, a monitor command). The session itself has no event for either;
  * the gdb server is the only driver besides the TUI, so it reports its own.
  */

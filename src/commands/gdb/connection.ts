@@ -68,7 +68,7 @@ export class GdbConnection {
     switch (ev.kind) {
       case 'packet':
         if (this.ack) this.stream.write('+');
-        this.opts.trace?.(`<- ${ev.data.toString('latin1')}`);
+        this.opts.trace?.(`<- ${ev.data.toString('latin1').replace(/\n/g, '\\n')}`);
         this.queue.push(ev.data);
         void this.pump();
         return;
@@ -89,7 +89,7 @@ export class GdbConnection {
 
   private send(payload: string): void {
     if (this.done) return;
-    this.opts.trace?.(`-> ${payload.length > 200 ? `${payload.slice(0, 200)}…` : payload}`);
+    this.opts.trace?.(`-> ${(payload.length > 200 ? `${payload.slice(0, 200)}…` : payload).replace(/\n/g, '\\n')}`);
     const f = frame(payload);
     this.lastSent = f;
     this.stream.write(f);

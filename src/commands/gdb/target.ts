@@ -255,7 +255,7 @@ export class GdbTarget {
     try {
       stop = await this.resumer.run(r);
     } catch (e) {
-      emitGdbActivity(this.session, { kind: 'stopped', stop: this.session.lastStop });
+      emitGdbActivity(this.session, { kind: 'stopped', stop: null });
       return { reply: errorReply(e) };
     }
     this.general = { kind: 'any' };
@@ -287,7 +287,7 @@ export class GdbTarget {
     const runs = p.kind === 'invocation' && EXECUTION.has(p.name);
     if (runs) emitGdbActivity(this.session, { kind: 'running' });
     const r = await runMonitor(this.session, line);
-    emitGdbActivity(this.session, runs ? { kind: 'stopped', stop: this.session.lastStop } : { kind: 'changed' });
+    emitGdbActivity(this.session, runs ? { kind: 'stopped', stop: r.ok ? this.session.lastStop : null } : { kind: 'changed' });
     // O packets of at most half the packet size (hex doubles the text).
     const hex = textToHex(r.text);
     const chunk = PACKET_SIZE - 2;
