@@ -4,7 +4,7 @@
  * next packet from the server.
  */
 import { connect, type Socket } from 'node:net';
-import { frame, PacketDecoder, type WireEvent } from '../../../src/commands/gdb/framing.ts';
+import { frame, PacketDecoder, unescapeBinary, type WireEvent } from '../../../src/commands/gdb/framing.ts';
 
 export class RawClient {
   /** Packets from the server not read yet, and the acks / nacks it sent. */
@@ -35,12 +35,13 @@ export class RawClient {
 
   private event(ev: WireEvent): void {
     if (ev.kind === 'packet') {
-      this.packets.push(ev.data.toString('latin1'));
+      this.packets.push(Buffer.from(unescapeBinary(ev.data)).toString('latin1')); // as gdb reads replies (escapes undone)
       if (this.ack) this.sock.write('+');
     } else if (ev.kind === 'ack') this.acks.push('+');
     else if (ev.kind === 'nack') this.acks.push('-');
   }
 
+  /** Sends a packet; frame() escapes what must be ('#', '$', '}', '*'). */
   send(payload: string | Uint8Array): void {
     this.sock.write(frame(payload));
   }
