@@ -25,6 +25,8 @@ export type EndReason = 'detach' | 'kill' | 'disconnect';
 
 export interface ConnectionOptions {
   threads?: ThreadMap;
+  /** Refusals gdb does not show (see GdbTarget). */
+  log?: (line: string) => void;
   /** Each packet in and out, for debugging (`vdbg --gdb … ` with VDBG_GDB_TRACE=1). */
   trace?: (line: string) => void;
 }
@@ -46,7 +48,7 @@ export class GdbConnection {
     session: SessionApi,
     private readonly opts: ConnectionOptions = {},
   ) {
-    this.target = new GdbTarget(session, (p) => this.send(p), opts.threads);
+    this.target = new GdbTarget(session, (p) => this.send(p), opts.threads, opts.log);
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     stream.on('data', (chunk: Buffer) => this.receive(chunk));
     stream.on('close', () => void this.finish('disconnect'));

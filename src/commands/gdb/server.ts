@@ -99,8 +99,10 @@ export class GdbServer {
     if (this.closed) return;
     this.closed = true;
     servers.delete(this.session);
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // server.close() waits for open connections: end gdb's first.
+    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.connection?.close();
+    await closing;
   }
 
   private accept(sock: Socket): void {
@@ -111,7 +113,7 @@ export class GdbServer {
       return;
     }
     sock.setNoDelay(true);
-    const c = new GdbConnection(sock, this.session, { threads: this.threads, trace: this.opts.trace });
+    const c = new GdbConnection(sock, this.session, { threads: this.threads, trace: this.opts.trace, log: this.opts.log });
     this.connection = c;
     this.opts.log?.(`gdb connected from ${peer}`);
     void c.ended.then((reason) => {

@@ -72,6 +72,8 @@ export class GdbTarget {
     private readonly session: SessionApi,
     private readonly send: (payload: string) => void,
     readonly threads: ThreadMap = new ThreadMap(session),
+    /** Refusals gdb does not print (Z: gdb says only "Cannot insert breakpoint"), for vdbg's own log. */
+    private readonly log?: (line: string) => void,
   ) {
     this.points = new PointTable(session);
     this.resumer = new Resumer(session);
@@ -163,7 +165,13 @@ export class GdbTarget {
       case 'insert-point':
       case 'remove-point': {
         this.idle();
-        const done = p.type === 'insert-point' ? this.points.insert(p.kind, p.addr, p.size) : this.points.remove(p.kind, p.addr, p.size);
+        let done: boolean;
+        try {
+          done = p.type === 'insert-point' ? this.points.insert(p.kind, p.addr, p.size) : this.points.remove(p.kind, p.addr, p.size);
+        } catch (e) {
+          this.log?.(`refused ${p.type === 'insert-point' ? 'Z' : 'z'}${p.kind} at 0x${p.addr.toString(16)}: ${(e as Error).message}`);
+          throw e;
+        }
         return done ? this.changed('OK') : reply('');
       }
       case 'resume':
