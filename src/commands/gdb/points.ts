@@ -93,9 +93,20 @@ export class PointTable {
     for (const e of [...this.entries.values()]) this.remove(e.type, e.addr, e.size);
   }
 
-  /** How a watchpoint stop on session breakpoint `bp` reads to gdb: gdb's own kind, or the vdbg watchpoint's access. */
-  watchKind(bp: Breakpoint): WatchKind {
-    for (const e of this.entries.values()) if (e.numbers.includes(bp.number)) return e.type === 2 ? 'watch' : 'awatch';
-    return bp.access === 'access' ? 'awatch' : 'watch';
+  /**
+   * What gdb should be told about a stop at session breakpoint `bp`, at
+   * `rip`: `swbreak`/`hwbreak` when gdb has a Z0/Z1 at RIP, the watch kind
+   * when `bp` is a piece of gdb's Z2/Z4; null for a stop only vdbg's own
+   * breakpoints explain (set in vdbg: gdb is told a plain SIGTRAP, since a
+   * swbreak where it has no breakpoint makes gdb resume silently, taking the
+   * trap for one of its own it has just removed).
+   */
+  explain(bp: Breakpoint, rip: bigint): { kind: 'swbreak' | 'hwbreak' } | { kind: WatchKind; addr: bigint } | null {
+    if (bp.kind === 'watch') {
+      for (const e of this.entries.values()) if (e.numbers.includes(bp.number)) return { kind: e.type === 2 ? 'watch' : 'awatch', addr: bp.addr };
+      return null;
+    }
+    for (const e of this.entries.values()) if ((e.type === 0 || e.type === 1) && e.addr === rip) return { kind: e.type === 0 ? 'swbreak' : 'hwbreak' };
+    return null;
   }
 }

@@ -14,9 +14,11 @@
  *
  * swbreak/hwbreak are only sent to a gdb that announced them in qSupported;
  * the RIP of a software-breakpoint stop is the INT3's own address, as
- * swbreak requires (no PC adjustment on gdb's side).
+ * swbreak requires (no PC adjustment on gdb's side). A stop at a breakpoint
+ * or watchpoint set in vdbg (not by gdb) is a plain T05: gdb shows it as a
+ * SIGTRAP.
  */
-import type { Breakpoint, Stop } from '../session/types.ts';
+import type { Stop } from '../session/types.ts';
 import type { WatchKind } from './points.ts';
 import { expedite, type ThreadRegisters } from './registers.ts';
 
@@ -25,10 +27,8 @@ export const SIGNAL = { NONE: 0, INT: 2, TRAP: 5, SEGV: 11 } as const;
 export interface StopContext {
   /** Thread id of the stop's process. */
   tid: number;
-  /** The session breakpoint the stop names (stop.bp), if any. */
-  bp?: Breakpoint;
-  /** For a watchpoint stop: how to name it (PointTable.watchKind). */
-  watchKind?: WatchKind;
+  /** The stop reason gdb's own breakpoint or watchpoint gives (PointTable.explain); none for vdbg's own. */
+  point?: { kind: 'swbreak' | 'hwbreak' } | { kind: WatchKind; addr: bigint } | null;
   /** The vCPU's registers at the stop (expedited). */
   regs?: ThreadRegisters;
   /** gdb announced swbreak+ / hwbreak+. */
@@ -64,12 +64,10 @@ export function signalOf(stop: Stop): number {
 export function stopReply(stop: Stop, ctx: StopContext): StopReplyText {
   if (stop.reason === 'exit') return { reply: `W${hex2(stop.status ?? 0)}` };
   let reason = '';
-  if (stop.reason === 'breakpoint' && ctx.bp !== undefined) {
-    if (ctx.bp.kind === 'break' && ctx.swbreak) reason = 'swbreak:;';
-    if (ctx.bp.kind === 'hbreak' && ctx.hwbreak) reason = 'hwbreak:;';
-  } else if (stop.reason === 'watchpoint' && ctx.bp !== undefined) {
-    reason = `${ctx.watchKind ?? 'watch'}:${ctx.bp.addr.toString(16)};`;
-  }
+  const p = ctx.point;
+  if (stop.reason === 'breakpoint' && p?.kind === 'swbreak' && ctx.swbreak) reason = 'swbreak:;';
+  else if (stop.reason === 'breakpoint' && p?.kind === 'hwbreak' && ctx.hwbreak) reason = 'hwbreak:;';
+  else if (stop.reason === 'watchpoint' && p !== undefined && p !== null && 'addr' in p) reason = `${p.kind}:${p.addr.toString(16)};`;
   const regs = ctx.regs === undefined ? '' : expedite(ctx.regs, ['rbp', 'rsp', 'rip']);
   const out: StopReplyText = { reply: `T${hex2(signalOf(stop))}${reason}thread:${ctx.tid.toString(16)};${regs}` };
   if (signalOf(stop) !== SIGNAL.TRAP && stop.reason !== 'interrupted') {

@@ -279,14 +279,12 @@ export class GdbTarget {
     const ctx = { swbreak: this.gdbFeatures.has('swbreak+'), hwbreak: this.gdbFeatures.has('hwbreak+') };
     if (stop === null) return stopReply({ reason: 'step', cr3: s.registers().cr3, rip: s.registers().rip, skipped: 0 }, { ...ctx, tid: this.threads.current().tid });
     const bp = stop.bp === undefined ? undefined : s.breakpoints().find((b) => b.number === stop.bp);
-    const out = stopReply(stop, {
+    return stopReply(stop, {
       ...ctx,
       tid: this.threads.tidOfCr3(stop.cr3),
-      bp,
-      watchKind: bp?.kind === 'watch' ? this.points.watchKind(bp) : undefined,
+      point: bp === undefined ? null : this.points.explain(bp, stop.rip),
       regs: vcpuRegisters(s),
     });
-    return out;
   }
 
   // ---------------------------------------------------------------- monitor

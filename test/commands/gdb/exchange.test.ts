@@ -213,6 +213,23 @@ describe('gdb remote protocol over a socket (emu, vmos)', () => {
     expect(s.breakpoints().map((b) => b.location)).toEqual(['watcher_main']);
   });
 
+  it('reports a stop at a breakpoint set in vdbg (not by gdb) as a plain SIGTRAP, without swbreak/hwbreak', async () => {
+    // trap() runs on every kernel entry: hit whatever the guest is doing (watcher_main may be behind it already).
+    const watcher = s.breakpoints()[0].number;
+    s.enableBreakpoint(watcher, false);
+    const trap = s.symbols.address('trap');
+    expect(await c.request(`qRcmd,${textToHex('hbreak trap')}`)).toBe('OK');
+    expect(await c.request('c')).toMatch(/^T05thread:[0-9a-f]+;06:/);
+    expect(s.registers().rip).toBe(trap);
+    // At an address where gdb has its own breakpoint as well, the stop is gdb's (here a Z1 next to vdbg's hbreak).
+    expect(await c.request(`Z1,${hex(trap)},1`)).toBe('OK');
+    expect(await c.request('c')).toMatch(/^T05hwbreak:;thread:[0-9a-f]+;/);
+    expect(s.registers().rip).toBe(trap);
+    expect(await c.request(`z1,${hex(trap)},1`)).toBe('OK');
+    s.deleteBreakpoint(s.breakpoints().find((b) => b.location === 'trap')!.number);
+    s.enableBreakpoint(watcher, true);
+  });
+
   it('stops acknowledging after QStartNoAckMode', async () => {
     c.acks.length = 0;
     expect(await c.request('QStartNoAckMode')).toBe('OK');
@@ -243,7 +260,7 @@ describe('gdb remote protocol over a socket (emu, vmos)', () => {
     s.deleteBreakpoint();
     c = await RawClient.connect(server.port);
     expect(await c.request('qSupported')).toMatch(/^PacketSize=/);
-    expect(await c.request('?')).toMatch(/^T02thread:/); // the stop the session is at (the interrupt)
+    expect(await c.request('?')).toMatch(/^T05thread:[0-9a-f]+;06:/); // the stop the session is at (trap, vdbg's breakpoint, deleted since)
     const w = await c.request('c', 60_000);
     expect(w).toMatch(/^W[0-9a-f]{2}$/);
     expect(Number.parseInt(w.slice(1), 16)).toBe(s.lastStop?.status);
