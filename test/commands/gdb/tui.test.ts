@@ -51,6 +51,16 @@ describe('gdb alongside the TUI store (emu)', () => {
     expect(store.getSnapshot().regs?.rax).toBe(0x2an);
   });
 
+  it('shows a monitor command that runs the guest as gdb\'s run', async () => {
+    const rip = s.registers().rip;
+    expect(await c.request(`qRcmd,${Buffer.from('stepi').toString('hex')}`)).toBe('OK');
+    expect(c.output).toMatch(/^Stepped: cr3=0x0000000000117000 \(counter\) rip=0x[0-9a-f]{16} <counter_main\+2>\n$/);
+    const v = store.getSnapshot();
+    expect(v.regs?.rip).toBe(rip + 2n);
+    expect(v.stop?.reason).toBe('step');
+    expect(v.console.at(-1)?.text).toBe(c.output.trim());
+  });
+
   it('pausing in the TUI stops gdb\'s continue (gdb gets SIGINT)', async () => {
     expect(await c.request(`z0,${s.symbols.address('counter_main').toString(16)},1`)).toBe('OK');
     c.send('vCont;c');
