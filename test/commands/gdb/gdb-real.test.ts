@@ -133,3 +133,34 @@ describe.skipIf(gdbSkipReason !== null)('the real gdb against vdbg (emu, vmos)',
     expect(s.registers().rip).toBe(trap);
   });
 });
+
+describe.skipIf(gdbSkipReason !== null)('per-process breakpoints with the real gdb (emu, vmos)', () => {
+  let s: Session;
+  let server: GdbServer;
+
+  beforeAll(async () => {
+    s = await Session.open({ backend: 'emu' });
+    server = await GdbServer.start(s, { port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await s?.close();
+  });
+
+  it('narrows gdb\'s breakpoints to one process: vdbg\'s filter (in the server) or gdb\'s `thread N` (in gdb)', async () => {
+    // syscall(): the kernel's handler, run by every process. First run to the second counter, so all processes exist.
+    const out = await runGdb(server.port, [
+      'break counter_main', 'continue', 'continue', 'delete',
+      'monitor filter cr3 0x117000', 'break syscall', 'continue', 'p/x $cr3', 'continue', 'p/x $cr3', 'monitor filter off', 'delete',
+      `python gdb.execute('break syscall thread %d' % [t.num for t in gdb.selected_inferior().threads() if t.ptid[1] == 4][0])`,
+      'continue', 'p/x $cr3', 'continue', 'p/x $cr3',
+    ]);
+    expect(out).toMatch(/Filter: cr3 == 0x0000000000117000\./);
+    // Filtered in the server: every stop of gdb's breakpoint is in counter pid 2 (thread 3), other processes' syscalls skipped.
+    expect(out).toMatch(/\$1 = 0x117000[\s\S]*\$2 = 0x117000/);
+    expect(s.counters()['filter.skipped']).toBeGreaterThan(0);
+    // gdb's own thread-specific breakpoint: gdb resumes the other processes' hits itself.
+    expect(out).toMatch(/Breakpoint 3 at 0x[0-9a-f]+/);
+    expect(out).toMatch(/\$3 = 0x122000[\s\S]*\$4 = 0x122000/);
+  });
+});
