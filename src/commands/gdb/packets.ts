@@ -169,19 +169,13 @@ function parse(raw: string, data: Uint8Array): Packet {
       const [addr, len] = addrLen(body, MAX_MEMORY_LEN);
       return { type: 'read-memory', addr, len };
     }
-    case 'M': {
-      const colon = body.indexOf(':');
-      if (colon < 0) throw new Error('expected ADDR,LENGTH:XX…');
-      const [addr, len] = addrLen(body.slice(0, colon), MAX_MEMORY_LEN);
-      const bytes = fromHex(body.slice(colon + 1));
-      if (bytes.length !== len) throw new Error(`length ${len} but ${bytes.length} bytes of data`);
-      return { type: 'write-memory', addr, data: bytes };
-    }
+    case 'M': // M addr,length:XX… (hex)
     case 'X': {
+      // X addr,length:binary (escaped; Packets › X)
       const colon = raw.indexOf(':');
-      if (colon < 0) throw new Error('expected ADDR,LENGTH:binary');
+      if (colon < 0) throw new Error(`expected ADDR,LENGTH:${raw[0] === 'M' ? 'XX…' : 'binary'}`);
       const [addr, len] = addrLen(raw.slice(1, colon), MAX_MEMORY_LEN);
-      const bytes = unescapeBinary(data.subarray(colon + 1));
+      const bytes = raw[0] === 'M' ? fromHex(raw.slice(colon + 1)) : unescapeBinary(data.subarray(colon + 1));
       if (bytes.length !== len) throw new Error(`length ${len} but ${bytes.length} bytes of data`);
       return { type: 'write-memory', addr, data: bytes };
     }
