@@ -11,8 +11,8 @@
  *
  * Values are little-endian hex of the register's size in g/p replies; a
  * register the session cannot read is `xx` per byte (Packets › g, p): the
- * x87 and SSE registers (no uAPI in the session reads the FPU state), and,
- * for a thread that is not on the vCPU, everything but rip and cr3.
+ * x87 and SSE registers when the backend has no KVM_GET_XSAVE2, and, for a
+ * thread that is not on the vCPU, everything but rip and cr3.
  */
 import type { SessionApi } from '../session/types.ts';
 import { fromLeHex, leHex, unavailable } from './hex.ts';
@@ -27,8 +27,8 @@ export interface GdbRegister {
   type: string;
   group?: string;
   feature: FeatureName;
-  /** Where the value comes from: a key of SessionApi.registers(), of segmentRegisters(), or nowhere (unavailable). */
-  source: { from: 'regs'; key: string } | { from: 'segments'; key: string } | { from: 'none' };
+  /** Where the value comes from: a key of SessionApi.registers(), of segmentRegisters() or of fpuRegisters(). */
+  source: { from: 'regs' | 'segments' | 'fpu'; key: string };
 }
 
 const CORE: FeatureName = 'org.gnu.gdb.i386.core';
@@ -37,7 +37,7 @@ const SEGMENTS: FeatureName = 'org.gnu.gdb.i386.segments';
 const SYS: FeatureName = 'org.vdbg.gdb.x86-64.sys';
 
 const regs = (key: string) => ({ from: 'regs', key }) as const;
-const NONE = { from: 'none' } as const;
+const fpu = (key: string) => ({ from: 'fpu', key }) as const;
 
 /** Every register, in protocol-number order. */
 export const REGISTERS: readonly GdbRegister[] = [
@@ -47,12 +47,12 @@ export const REGISTERS: readonly GdbRegister[] = [
   { name: 'rip', bitsize: 64, type: 'code_ptr', feature: CORE, source: regs('rip') },
   { name: 'eflags', bitsize: 32, type: 'i386_eflags', feature: CORE, source: regs('rflags') },
   ...['cs', 'ss', 'ds', 'es', 'fs', 'gs'].map((name): GdbRegister => ({ name, bitsize: 32, type: 'int32', feature: CORE, source: { from: 'segments', key: name } })),
-  ...Array.from({ length: 8 }, (_, k): GdbRegister => ({ name: `st${k}`, bitsize: 80, type: 'i387_ext', feature: CORE, source: NONE })),
+  ...Array.from({ length: 8 }, (_, k): GdbRegister => ({ name: `st${k}`, bitsize: 80, type: 'i387_ext', feature: CORE, source: fpu(`st${k}`) })),
   ...['fctrl', 'fstat', 'ftag', 'fiseg', 'fioff', 'foseg', 'fooff', 'fop'].map(
-    (name): GdbRegister => ({ name, bitsize: 32, type: 'int', group: 'float', feature: CORE, source: NONE }),
+    (name): GdbRegister => ({ name, bitsize: 32, type: 'int', group: 'float', feature: CORE, source: fpu(name) }),
   ),
-  ...Array.from({ length: 16 }, (_, k): GdbRegister => ({ name: `xmm${k}`, bitsize: 128, type: 'vec128', feature: SSE, source: NONE })),
-  { name: 'mxcsr', bitsize: 32, type: 'i386_mxcsr', group: 'vector', feature: SSE, source: NONE },
+  ...Array.from({ length: 16 }, (_, k): GdbRegister => ({ name: `xmm${k}`, bitsize: 128, type: 'vec128', feature: SSE, source: fpu(`xmm${k}`) })),
+  { name: 'mxcsr', bitsize: 32, type: 'i386_mxcsr', group: 'vector', feature: SSE, source: fpu('mxcsr') },
   { name: 'fs_base', bitsize: 64, type: 'int', feature: SEGMENTS, source: { from: 'segments', key: 'fs_base' } },
   { name: 'gs_base', bitsize: 64, type: 'int', feature: SEGMENTS, source: { from: 'segments', key: 'gs_base' } },
   { name: 'cr0', bitsize: 64, type: 'vdbg_cr0', group: 'system', feature: SYS, source: regs('cr0') },
@@ -65,16 +65,16 @@ export const REGISTERS: readonly GdbRegister[] = [
 
 export const REGNUM = Object.fromEntries(REGISTERS.map((r, i) => [r.name, i])) as Readonly<Record<string, number>>;
 
-/** Register values of one thread, by session key (registers() and segmentRegisters() keys); absent keys are unavailable. */
+/** Register values of one thread, by session key (registers(), segmentRegisters() and fpuRegisters() keys); absent keys are unavailable. */
 export type ThreadRegisters = Readonly<Record<string, bigint>>;
 
 /** The vCPU's registers: what the thread that is on the CPU has. */
 export function vcpuRegisters(session: SessionApi): ThreadRegisters {
-  return { ...session.registers(), ...session.segmentRegisters() };
+  return { ...session.registers(), ...session.segmentRegisters(), ...session.fpuRegisters() };
 }
 
 function valueOf(r: GdbRegister, values: ThreadRegisters): bigint | undefined {
-  return r.source.from === 'none' ? undefined : values[r.source.key];
+  return values[r.source.key];
 }
 
 /** One register as a p reply: little-endian hex, or `xx…` when unavailable. */
@@ -95,7 +95,7 @@ export function readOnlyReason(regnum: number): string | null {
   if (r === undefined) return `no register number ${regnum}`;
   if (r.source.from === 'regs') return null;
   if (r.source.from === 'segments') return `$${r.name} is read-only in vdbg (segment registers are shown, not written)`;
-  return `$${r.name} is unavailable: vdbg does not read or write the x87/SSE state`;
+  return `$${r.name} is read-only in vdbg (the x87/SSE registers are shown, not written)`;
 }
 
 /** P: writes one register of the vCPU through the session; throws (readOnlyReason, or the session's refusal). */
@@ -104,13 +104,13 @@ export function writeRegister(session: SessionApi, regnum: number, hex: string):
   if (why !== null) throw new Error(why);
   const r = REGISTERS[regnum];
   if (hex.length !== r.bitsize / 4) throw new Error(`$${r.name} is ${r.bitsize / 8} bytes, got ${hex.length / 2}`);
-  session.setRegister((r.source as { key: string }).key, fromLeHex(hex));
+  session.setRegister(r.source.key, fromLeHex(hex));
 }
 
 /**
  * G: writes the registers whose value changed (GPRs, rip, eflags, control
- * registers). The rest — unavailable registers and the read-only segment
- * registers — are ignored, as is any register given as `xx`.
+ * registers). The rest — the read-only segment, x87 and SSE registers —
+ * are ignored, as is any register given as `xx`.
  */
 export function writeRegisters(session: SessionApi, hex: string): void {
   const current = vcpuRegisters(session);
@@ -121,7 +121,7 @@ export function writeRegisters(session: SessionApi, hex: string): void {
     const part = hex.slice(at, at + r.bitsize / 4);
     at += r.bitsize / 4;
     if (part.length < r.bitsize / 4 || part.includes('x') || readOnlyReason(i) !== null) continue;
-    const key = (r.source as { key: string }).key;
+    const key = r.source.key;
     const v = fromLeHex(part);
     // eflags is 32 bits of rflags: compare what gdb could have seen.
     if (v !== BigInt.asUintN(r.bitsize, current[key])) writes.push([key, v]);

@@ -166,6 +166,12 @@ export interface SessionApi {
   writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void;
   /** Additive (gdb server): the segment selectors cs ss ds es fs gs and fs_base/gs_base (KVM_GET_SREGS); read-only. */
   segmentRegisters(): RegisterSet;
+  /**
+   * Additive (gdb server): the x87 and SSE registers by gdb's names (st0–7,
+   * fctrl…fop, xmm0–15, mxcsr) from the XSAVE area's legacy region
+   * (KVM_GET_XSAVE2), as the backend fills it in; null without that uAPI. Read-only.
+   */
+  fpuRegisters(): RegisterSet | null;
   processes(): readonly ProcessRow[];
   hits(last?: number): readonly Hit[];
   /** Exact totals even when the log dropped old entries. */

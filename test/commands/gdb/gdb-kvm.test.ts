@@ -36,6 +36,19 @@ describe.skipIf(skip !== undefined)('gdb server on the kvm backend', () => {
     await s?.close();
   });
 
+  it.skipIf(gdbSkipReason !== null)('shows the x87/SSE registers KVM_GET_XSAVE2 reports (the reset FCW and MXCSR at entry)', async () => {
+    const out = await runGdb(server.port, ['p/x $fctrl', 'p/x (int)$mxcsr', 'p/x $ftag', 'p/x $xmm0.uint128', 'p $st0', 'p/x $cs'], { ms: 30_000 });
+    const fpu = s.fpuRegisters()!;
+    // KVM's FPU state of a new vCPU (fpstate_init_fx: cwd 0x37f, MXCSR_DEFAULT), untouched before the guest runs.
+    expect([fpu.fctrl, fpu.mxcsr]).toEqual([0x37fn, 0x1f80n]);
+    expect(out).toContain('$1 = 0x37f\n');
+    expect(out).toContain('$2 = 0x1f80\n');
+    expect(out).toContain(`$3 = 0x${fpu.ftag.toString(16)}\n`);
+    expect(out).toContain(`$4 = 0x${fpu.xmm0.toString(16)}\n`);
+    expect(out).toMatch(/\$5 = [-\d.e+]+\n/);
+    expect(out).toContain('$6 = 0x8\n');
+  });
+
   it('stops at a hardware breakpoint in kernel code and steps there', async () => {
     const c = await RawClient.connect(server.port);
     try {

@@ -51,6 +51,10 @@ describe('register mapping (Packets › g, p)', () => {
     expect(encodeRegister(REGNUM.rbx, values)).toBe('xx'.repeat(8));
     expect(encodeRegister(REGNUM.st0, values)).toBe('xx'.repeat(10));
     expect(encodeRegister(REGNUM.xmm15, values)).toBe('xx'.repeat(16));
+    const fpu = { st0: 0x3fff_8000_0000_0000_0000n, xmm15: 0x0102030405060708_090a0b0c0d0e0f10n, mxcsr: 0x1f80n };
+    expect(encodeRegister(REGNUM.st0, fpu)).toBe('0000000000000080ff3f');
+    expect(encodeRegister(REGNUM.xmm15, fpu)).toBe('100f0e0d0c0b0a090807060504030201');
+    expect(encodeRegister(REGNUM.mxcsr, fpu)).toBe('801f0000');
     const g = encodeRegisters(values);
     expect(g.length).toBe(REGISTERS.reduce((n, r) => n + r.bitsize / 4, 0));
     expect(g.slice(16 * 16, 17 * 16)).toBe('a004004000000000'); // rip at offset 16 × 8 bytes
@@ -60,7 +64,8 @@ describe('register mapping (Packets › g, p)', () => {
     expect(readOnlyReason(REGNUM.rax)).toBeNull();
     expect(readOnlyReason(REGNUM.cr3)).toBeNull();
     expect(readOnlyReason(REGNUM.cs)).toMatch(/read-only/);
-    expect(readOnlyReason(REGNUM.xmm0)).toMatch(/unavailable/);
+    expect(readOnlyReason(REGNUM.xmm0)).toMatch(/read-only/);
+    expect(readOnlyReason(REGNUM.fctrl)).toMatch(/read-only/);
     expect(readOnlyReason(999)).toMatch(/no register number 999/);
   });
 });
