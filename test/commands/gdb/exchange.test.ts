@@ -157,6 +157,9 @@ describe('gdb remote protocol over a socket (emu, vmos)', () => {
     const rip1 = s.registers().rip;
     expect(rip1).toBeGreaterThan(rip0);
     expect(le64(t.split('10:')[1].slice(0, 16))).toBe(rip1);
+    // Hc (the thread of the next c/s, gdb 7-era): accepted; the step is the vCPU's (docs/gdb.md, departures).
+    expect(await c.request('Hc-1')).toBe('OK');
+    expect(await c.request('Hc4')).toBe('OK');
     expect(await c.request('s')).toMatch(/^T05thread:4;/);
     const hits = s.hitCount();
     // Range step across the next 3 instructions of counter_main (each stepi is one hit in the log).
