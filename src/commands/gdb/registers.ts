@@ -14,6 +14,7 @@
  * x87 and SSE registers when the backend has no KVM_GET_XSAVE2, and, for a
  * thread that is not on the vCPU, everything but rip and cr3.
  */
+import { CommandError } from '../errors.ts';
 import type { SessionApi } from '../session/types.ts';
 import { fromLeHex, leHex, unavailable } from './hex.ts';
 
@@ -101,9 +102,9 @@ export function readOnlyReason(regnum: number): string | null {
 /** P: writes one register of the vCPU through the session; throws (readOnlyReason, or the session's refusal). */
 export function writeRegister(session: SessionApi, regnum: number, hex: string): void {
   const why = readOnlyReason(regnum);
-  if (why !== null) throw new Error(why);
+  if (why !== null) throw new CommandError(REGISTERS[regnum] === undefined ? 'no-such-reg' : 'bad-args', why);
   const r = REGISTERS[regnum];
-  if (hex.length !== r.bitsize / 4) throw new Error(`$${r.name} is ${r.bitsize / 8} bytes, got ${hex.length / 2}`);
+  if (hex.length !== r.bitsize / 4) throw new CommandError('bad-args', `$${r.name} is ${r.bitsize / 8} bytes, got ${hex.length / 2}`);
   session.setRegister(r.source.key, fromLeHex(hex));
 }
 

@@ -10,6 +10,7 @@
  * it quits.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { CommandError } from '../errors.ts';
 import type { SessionApi } from '../session/types.ts';
 import { GdbConnection, type EndReason } from './connection.ts';
 import { ThreadMap } from './threads.ts';
@@ -33,9 +34,9 @@ export function serverOf(session: SessionApi): GdbServer | undefined {
 /** `[HOST:]PORT` (an IPv6 host in brackets: `[::1]:1234`). */
 export function parseListenAddress(text: string): { host: string; port: number } {
   const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(text.trim());
-  if (m === null) throw new Error(`bad address '${text}': [HOST:]PORT, e.g. 1234 or 127.0.0.1:1234`);
+  if (m === null) throw new CommandError('bad-args', `bad address '${text}': [HOST:]PORT, e.g. 1234 or 127.0.0.1:1234`);
   const port = Number(m[2]);
-  if (port > 65535) throw new Error(`bad port ${m[2]}: 0–65535`);
+  if (port > 65535) throw new CommandError('bad-args', `bad port ${m[2]}: 0–65535`);
   const host = m[1] === undefined ? '127.0.0.1' : m[1].replace(/^\[(.*)\]$/, '$1');
   return { host, port };
 }
@@ -57,7 +58,7 @@ export class GdbServer {
 
   /** Starts listening; throws (EADDRINUSE, a second server on the session…) without side effects. */
   static async start(session: SessionApi, opts: GdbServerOptions): Promise<GdbServer> {
-    if (servers.has(session)) throw new Error(`a gdb server is already listening on ${servers.get(session)!.address}`);
+    if (servers.has(session)) throw new CommandError('failed', `a gdb server is already listening on ${servers.get(session)!.address}`);
     const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

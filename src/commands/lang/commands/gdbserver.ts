@@ -34,12 +34,7 @@ export const gdbserverCommand = defineCommand<Args>({
         await running.close();
         return { kind: 'text', lines: ['gdb server stopped.'] };
       case 'start': {
-        let addr: { host: string; port: number };
-        try {
-          addr = parseListenAddress(args.address);
-        } catch (e) {
-          throw new CommandError('bad-args', (e as Error).message);
-        }
+        const addr = parseListenAddress(args.address); // a CommandError (bad-args)
         if (running !== undefined) throw new CommandError('failed', `a gdb server is already listening on ${running.address}`);
         try {
           const s = await GdbServer.start(session, addr);
