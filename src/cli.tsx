@@ -15,7 +15,8 @@ import meow from 'meow';
 import { ConsoleSink, runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse } from './commands/cli-args.ts';
 import { isStartupUsageError, UsageError } from './commands/errors.ts';
-import { GdbServer, parseListenAddress, serverOf } from './commands/gdb/index.ts';
+import type { GdbServer } from './commands/gdb/server.ts';
+import { serverOf } from './commands/gdb/servers.ts';
 import { Session } from './commands/session/index.ts';
 
 const HELP = `
@@ -72,10 +73,12 @@ const { flags } = cli;
 if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend '${flags.backend}' (emu or kvm)`);
 if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => `'${s}'`).join(' ')}`);
 const backend: 'emu' | 'kvm' = flags.backend;
+/** The gdb server (docs/gdb.md), loaded only with --gdb (or by the gdbserver command): without it vdbg does not load node:net. */
+const gdbServer = () => import('./commands/gdb/server.ts');
 let gdbAddress: { host: string; port: number } | undefined;
 if (flags.gdb !== undefined) {
   try {
-    gdbAddress = parseListenAddress(flags.gdb);
+    gdbAddress = (await gdbServer()).parseListenAddress(flags.gdb);
   } catch (e) {
     usage(`--gdb: ${(e as Error).message}`);
   }
@@ -115,7 +118,7 @@ try {
 async function startGdb(log: ((line: string) => void) | undefined): Promise<GdbServer | undefined> {
   if (gdbAddress === undefined) return undefined;
   try {
-    return await GdbServer.start(session, { ...gdbAddress, log, trace: process.env.VDBG_GDB_TRACE ? log : undefined });
+    return await (await gdbServer()).GdbServer.start(session, { ...gdbAddress, log, trace: process.env.VDBG_GDB_TRACE ? log : undefined });
   } catch (e) {
     process.stderr.write(`vdbg: --gdb ${flags.gdb}: ${(e as Error).message}\n`);
     await session.close();

@@ -13,6 +13,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { CommandError } from '../errors.ts';
 import type { SessionApi } from '../session/types.ts';
 import { GdbConnection, type EndReason } from './connection.ts';
+import { serverOf, setServerOf } from './servers.ts';
 import { ThreadMap } from './threads.ts';
 
 export interface GdbServerOptions {
@@ -24,12 +25,6 @@ export interface GdbServerOptions {
   trace?: (line: string) => void;
 }
 
-const servers = new WeakMap<SessionApi, GdbServer>();
-
-/** The gdb server of `session`, if one is running. */
-export function serverOf(session: SessionApi): GdbServer | undefined {
-  return servers.get(session);
-}
 
 /** `[HOST:]PORT` (an IPv6 host in brackets: `[::1]:1234`). */
 export function parseListenAddress(text: string): { host: string; port: number } {
@@ -58,7 +53,8 @@ export class GdbServer {
 
   /** Starts listening; throws (EADDRINUSE, a second server on the session…) without side effects. */
   static async start(session: SessionApi, opts: GdbServerOptions): Promise<GdbServer> {
-    if (servers.has(session)) throw new CommandError('failed', `a gdb server is already listening on ${servers.get(session)!.address}`);
+    const running = serverOf(session);
+    if (running !== undefined) throw new CommandError('failed', `a gdb server is already listening on ${running.address}`);
     const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -68,7 +64,7 @@ export class GdbServer {
       });
     });
     const s = new GdbServer(session, server, opts);
-    servers.set(session, s);
+    setServerOf(session, s);
     opts.log?.(`gdb server listening on ${s.address} (in gdb: target remote ${s.address})`);
     return s;
   }
@@ -99,7 +95,7 @@ export class GdbServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    servers.delete(this.session);
+    setServerOf(this.session, undefined);
     // server.close() waits for open connections: end gdb's first.
     const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.connection?.close();

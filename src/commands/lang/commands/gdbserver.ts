@@ -1,5 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../../errors.ts';
+import { serverOf } from '../../gdb/servers.ts';
 
 type Args = { op: 'start'; address: string } | { op: 'status' } | { op: 'stop' };
 
@@ -21,7 +22,6 @@ export const gdbserverCommand = defineCommand<Args>({
   },
   complete: (k) => (k === 0 ? ['stop'] : []),
   async run(session, args) {
-    const { GdbServer, parseListenAddress, serverOf } = await server();
     const running = serverOf(session);
     switch (args.op) {
       case 'status':
@@ -34,6 +34,7 @@ export const gdbserverCommand = defineCommand<Args>({
         await running.close();
         return { kind: 'text', lines: ['gdb server stopped.'] };
       case 'start': {
+        const { GdbServer, parseListenAddress } = await server();
         const addr = parseListenAddress(args.address); // a CommandError (bad-args)
         if (running !== undefined) throw new CommandError('failed', `a gdb server is already listening on ${running.address}`);
         try {
