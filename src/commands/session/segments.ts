@@ -8,8 +8,6 @@
 import type { VcpuFd } from '../../core/api/index.ts';
 import type { RegisterSet } from './types.ts';
 
-export const SEGMENT_NAMES = ['cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base'] as const;
-
 /** cs, ss, ds, es, fs, gs (selectors), fs_base, gs_base. */
 export function readSegments(vcpu: VcpuFd): RegisterSet {
   const s = vcpu.getSregs();
