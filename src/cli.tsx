@@ -14,9 +14,11 @@ import { openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Chalk } from 'chalk';
 import meow from 'meow';
-import { runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
+import { ConsoleSink, runBatch, scriptLines, type BatchSource } from './commands/batch.ts';
 import { preParse } from './commands/cli-args.ts';
 import { isStartupUsageError, UsageError } from './commands/errors.ts';
+import type { GdbServer } from './commands/gdb/server.ts';
+import { serverOf } from './commands/gdb/servers.ts';
 import { readScriptFile } from './commands/script-file.ts';
 import { Session } from './commands/session/index.ts';
 import { BatchInterrupts, exitOnSignals } from './commands/signals.ts';
@@ -38,6 +40,9 @@ const HELP = `
     --json                batch output as JSON lines (one object per command)
     --keep-going          in batch mode, go on after a failed command
     --console FILE        in batch mode, write the guest console to FILE
+    --gdb [HOST:]PORT     serve gdb's remote protocol (host 127.0.0.1 unless given; docs/gdb.md):
+                          with the TUI, alongside it; in batch mode, after the script, until gdb
+                          detaches or kills
     --no-color            plain output (also honoured: NO_COLOR env var)
     --version, --help
 
@@ -68,6 +73,7 @@ const cli = meow(HELP, {
     json: { type: 'boolean', default: false },
     keepGoing: { type: 'boolean', default: false },
     console: { type: 'string' },
+    gdb: { type: 'string' },
     color: { type: 'boolean', default: true },
   },
 });
@@ -76,6 +82,16 @@ const { flags } = cli;
 if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend ${quoted(flags.backend)} (emu or kvm)`);
 if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => quoted(s)).join(' ')}`);
 const backend: 'emu' | 'kvm' = flags.backend;
+/** The gdb server (docs/gdb.md), loaded only with --gdb (or by the gdbserver command): without it vdbg does not load node:net. */
+const gdbServer = () => import('./commands/gdb/server.ts');
+let gdbAddress: { host: string; port: number } | undefined;
+if (flags.gdb !== undefined) {
+  try {
+    gdbAddress = (await gdbServer()).parseListenAddress(flags.gdb);
+  } catch (e) {
+    usage(`--gdb: ${(e as Error).message}`);
+  }
+}
 const image = cli.input[0] ?? 'vmos';
 const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -112,10 +128,25 @@ try {
   process.exit(1);
 }
 
+/** Starts the --gdb server; a port in use (or any listen failure) ends vdbg with status 1. */
+async function startGdb(log: ((line: string) => void) | undefined): Promise<GdbServer | undefined> {
+  if (gdbAddress === undefined) return undefined;
+  try {
+    return await (await gdbServer()).GdbServer.start(session, { ...gdbAddress, log, trace: process.env.VDBG_GDB_TRACE ? log : undefined });
+  } catch (e) {
+    process.stderr.write(`vdbg: --gdb ${flags.gdb}: ${(e as Error).message}\n`);
+    await session.close();
+    process.exit(1);
+  }
+}
+const stderrLog = (line: string) => void process.stderr.write(`vdbg: ${line}\n`);
+
 // SIGTERM/SIGHUP: one line and 128 + N, in both modes (the TUI gives the screen back first).
 if (!batch && interactive) {
   // The TUI's Ctrl-C is a key (raw mode): a SIGINT is a kill -INT from outside, an end like SIGTERM.
   exitOnSignals(['SIGTERM', 'SIGHUP', 'SIGINT']);
+  const server = await startGdb(undefined);
+  if (server !== undefined) process.stderr.write(`vdbg: gdb server listening on ${server.address}\n`);
   process.exitCode = await tui(session, flags.color && !noColorEnv);
 } else {
   exitOnSignals(['SIGTERM', 'SIGHUP']);
@@ -141,6 +172,20 @@ if (!batch && interactive) {
     consoleFile: consoleFd === undefined ? undefined : { fd: consoleFd, name: flags.console! },
     colorError: (t) => red(t),
   });
+  // The script ran: serve gdb (--gdb, or a `gdbserver` command in the script) until it detaches or kills.
+  if (res.exitCode === 0 && !res.quit) {
+    const server = (await startGdb(stderrLog)) ?? serverOf(session);
+    if (server !== undefined) {
+      // runBatch closed the --console file: go on appending to it.
+      const consoleFile = flags.console === undefined ? undefined : { fd: openSync(flags.console, 'a'), name: flags.console };
+      const sink = new ConsoleSink((t) => void process.stdout.write(t), () => flags.json, consoleFile);
+      session.onConsole = (t) => sink.add(t);
+      await server.nextEnd();
+      await server.close();
+      sink.close();
+    }
+  }
+  await serverOf(session)?.close();
   await session.close();
   // stdin may still be open (quit before its end): exit rather than wait for it, once the output is out.
   await flushed(process.stdout);
@@ -156,6 +201,7 @@ async function tui(s: Session, color: boolean): Promise<number> {
   try {
     return await runTui({ session: s, color });
   } finally {
+    await serverOf(s)?.close();
     await s.close();
   }
 }

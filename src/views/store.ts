@@ -11,6 +11,7 @@
  * While running only `liveParts` are read: no vCPU ioctl that would wait
  * for a KVM_RUN in flight. Rates are per second of the injectable `clock`.
  */
+import { onGdbActivity, type GdbActivity } from '../commands/gdb/activity.ts';
 import { parse, runLine, completeLine } from '../commands/lang/registry.ts';
 import { formatText, stopLine } from '../commands/lang/format.ts';
 import type { SessionApi } from '../commands/session/types.ts';
@@ -72,6 +73,9 @@ export class TuiStore {
   private size = { columns: 80, rows: 23 };
   private lastOutput: Overlay | null = null;
   private readonly history = new History();
+  /** A run gdb started is in progress (busy, frame timer on); its stop comes as a gdb activity. */
+  private gdbRun = false;
+  private readonly stopGdb: () => void;
 
   constructor(readonly session: SessionApi, opts: StoreOptions = {}) {
     this.clock = opts.clock ?? (() => performance.now());
@@ -85,6 +89,7 @@ export class TuiStore {
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
     session.onConsole = (t) => this.onConsole(t);
+    this.stopGdb = onGdbActivity(session, (a) => this.onGdb(a));
   }
 
   subscribe = (fn: () => void): (() => void) => {
@@ -110,6 +115,7 @@ export class TuiStore {
 
   dispose(): void {
     if (this.settleTimer !== null) clearTimeout(this.settleTimer);
+    this.stopGdb();
     this.stopTimer();
     this.session.onConsole = null;
     this.listeners.clear();
@@ -250,6 +256,33 @@ export class TuiStore {
       message = { text: `${line}: ${out.length} lines (Esc closes them, o shows them again)`, error: message?.error ?? false };
     }
     this.set({ overlay, ...this.consoleParts(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
+  }
+
+  /**
+   * What a connected gdb does shows here as if typed (docs/gdb.md): its runs
+   * (running, then the stop in the console and status line, `(gdb)` as the
+   * command) and its changes while stopped (breakpoints, registers, memory).
+   * While gdb runs the guest, c/space/p interrupt it; gdb gets the stop.
+   */
+  private onGdb(a: GdbActivity): void {
+    if (a.kind === 'running') {
+      if (this.busy) return;
+      this.busy = this.gdbRun = true;
+      this.startTimer();
+      this.set({ state: 'running', rates: {}, message: null });
+      return;
+    }
+    if (a.kind === 'stopped' && this.gdbRun) {
+      this.gdbRun = false;
+      const cmd: ConsoleLine[] = [{ kind: 'cmd', text: '(gdb)' }];
+      if (a.stop === null) {
+        // The session refused the resume (gdb prints why): nothing ran.
+        this.endRun();
+        return this.set({ ...stoppedParts(this.session), rates: null });
+      }
+      return this.finish('gdb', { cmd: 'gdb', result: { kind: 'stop', stop: a.stop, symbol: this.session.symbols.format(a.stop.rip) } }, true, cmd);
+    }
+    if (!this.busy) this.set(stoppedParts(this.session));
   }
 
   private finishError(e: unknown, ran: boolean): void {

@@ -22,6 +22,7 @@ import { echoCommand } from './commands/echo.ts';
 import { enableCommand } from './commands/enable.ts';
 import { filterCommand } from './commands/filter.ts';
 import { finishCommand } from './commands/finish.ts';
+import { gdbserverCommand } from './commands/gdbserver.ts';
 import { hbreakCommand } from './commands/hbreak.ts';
 import { helpCommand } from './commands/help.ts';
 import { infoBreakpointsCommand } from './commands/info-breakpoints.ts';
@@ -81,6 +82,7 @@ export const COMMANDS: readonly Command[] = [
   // settings
   setCr3SourceCommand,
   setOutputCommand,
+  gdbserverCommand,
   echoCommand,
   helpCommand,
   quitCommand,

@@ -1,8 +1,9 @@
 /**
  * Reading (and writing) the stopped guest's state for the debugger: the
  * register file (R16–R31 through the XSAVE area's APX component when the
- * vCPU has APX), guest virtual memory through the current CR3, the
- * counters of the VM, the vCPU and the VMM, and facts about the vCPU.
+ * vCPU has APX), guest virtual memory through the current CR3 or another
+ * process's, the counters of the VM, the vCPU and the VMM, and facts about
+ * the vCPU.
  */
 import { Counters } from '../../core/counters.ts';
 import { KvmError } from '../../core/uapi/errors.ts';
@@ -10,7 +11,7 @@ import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { readApxComponent, writeApxComponent } from '../../core/uapi/xsave.ts';
 import { PageWalkError, SessionError } from '../errors.ts';
 import type { Machine } from './machine.ts';
-import { pagingOf, readVirtual } from './memory.ts';
+import { pagingOf, readVirtual, writeVirtual } from './memory.ts';
 import { EGPRS, readRegisters, registerClass, writeRegister, XCR0_APX } from './registers.ts';
 import type { RegisterSet, VcpuInfo } from './types.ts';
 
@@ -68,15 +69,40 @@ export function setRegister(m: Machine, name: string, value: bigint): string {
   return n;
 }
 
-/** `len` bytes of guest virtual memory at `addr` through the current CR3; throws naming the page walk's failure. */
-export function readMemory(m: Machine, addr: bigint, len: number): Uint8Array {
-  if (!Number.isSafeInteger(len) || len < 0 || len > 1 << 20) throw new SessionError('bad-args', `bad length ${len}`);
+/**
+ * `len` bytes of guest virtual memory at `addr` through the current CR3, or
+ * through `cr3` (another process's address space); throws naming the page
+ * walk's failure.
+ */
+export function readMemory(m: Machine, addr: bigint, len: number, cr3?: bigint): Uint8Array {
+  if (!Number.isSafeInteger(len) || len < 0 || len > MAX_ACCESS) throw new SessionError('bad-args', `bad length ${len}`);
   try {
-    return readVirtual(m.memory, pagingOf(m.vcpu), addr, len);
+    return readVirtual(m.memory, pagingOf(m.vcpu, cr3), addr, len);
   } catch (e) {
-    if (e instanceof PageWalkError) throw new SessionError('unreadable', `cannot read 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, { cause: e });
-    throw e;
+    throw notMapped('read', e);
   }
+}
+
+/**
+ * Writes `data` at guest virtual `addr` through the current CR3 or `cr3`,
+ * ignoring page protections as a debugger does; nothing is written when a
+ * page does not translate (throws, naming it).
+ */
+export function writeMemory(m: Machine, addr: bigint, data: Uint8Array, cr3?: bigint): void {
+  if (data.length > MAX_ACCESS) throw new SessionError('bad-args', `bad length ${data.length}`);
+  try {
+    writeVirtual(m.memory, pagingOf(m.vcpu, cr3), addr, data);
+  } catch (e) {
+    throw notMapped('write', e);
+  }
+}
+
+/** The most one read or write moves (1 MiB). */
+const MAX_ACCESS = 1 << 20;
+
+function notMapped(what: 'read' | 'write', e: unknown): unknown {
+  if (!(e instanceof PageWalkError)) return e;
+  return new SessionError('unreadable', `cannot ${what} 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, { cause: e });
 }
 
 /** The VM's, the vCPU's and the VMM's counters, summed by name. */

@@ -2,7 +2,8 @@
  * Guest virtual memory as the debugger sees it: a 4-level page walk
  * (IA-32e paging, 4 KiB / 2 MiB / 1 GiB pages) over the guest's own page
  * tables, read from guest-physical memory through the CR3 of the current
- * stop. A failure names the level and index that stopped the walk
+ * stop (or another CR3, for a debugger looking into another process). A
+ * failure names the level and index that stopped the walk
  * ("0x40100010 not mapped: PDE[0] not present"), which `x` and `print`
  * show as is.
  */
@@ -26,10 +27,13 @@ export interface Paging {
   enabled: boolean;
 }
 
-/** The vCPU's current paging (KVM_GET_SREGS). */
-export function pagingOf(vcpu: VcpuFd): Paging {
+/**
+ * The vCPU's current paging (KVM_GET_SREGS), or another address space's:
+ * `cr3` (another process's page tables) with the current CR0.PG.
+ */
+export function pagingOf(vcpu: VcpuFd, cr3?: bigint): Paging {
   const s = vcpu.getSregs();
-  return { cr3: s.cr3, enabled: (s.cr0 & (1n << 31n)) !== 0n };
+  return { cr3: cr3 ?? s.cr3, enabled: (s.cr0 & (1n << 31n)) !== 0n };
 }
 
 function hex(v: bigint): string {
@@ -62,18 +66,34 @@ export function translate(mem: Uint8Array, paging: Paging, la: bigint): bigint {
   return table | (la & 0xfffn);
 }
 
-/** `len` bytes at linear `la`, page by page (a copy); throws PageWalkError for the first unmapped page. */
-export function readVirtual(mem: Uint8Array, paging: Paging, la: bigint, len: number): Uint8Array {
-  if (!Number.isInteger(len) || len < 0) throw new RangeError(`bad length ${len}`);
-  const out = new Uint8Array(len);
+/**
+ * The guest-physical pieces of `len` bytes at linear `la`, one per page:
+ * [physical address, offset in the buffer, length]; throws PageWalkError
+ * for the first page that does not translate, before anything is copied.
+ */
+function physicalPieces(mem: Uint8Array, paging: Paging, la: bigint, len: number): [pa: number, at: number, n: number][] {
+  const pieces: [number, number, number][] = [];
   let done = 0;
   while (done < len) {
     const a = BigInt.asUintN(64, la + BigInt(done));
     const pa = translate(mem, paging, a);
     const n = Math.min(len - done, 4096 - Number(a & 0xfffn));
     if (pa + BigInt(n) > BigInt(mem.length)) throw new PageWalkError(a, `guest-physical ${hex(pa)} is outside guest memory`);
-    out.set(mem.subarray(Number(pa), Number(pa) + n), done);
+    pieces.push([Number(pa), done, n]);
     done += n;
   }
+  return pieces;
+}
+
+/** `len` bytes at linear `la`, page by page (a copy); throws PageWalkError for the first unmapped page. */
+export function readVirtual(mem: Uint8Array, paging: Paging, la: bigint, len: number): Uint8Array {
+  if (!Number.isInteger(len) || len < 0) throw new RangeError(`bad length ${len}`);
+  const out = new Uint8Array(len);
+  for (const [pa, at, n] of physicalPieces(mem, paging, la, len)) out.set(mem.subarray(pa, pa + n), at);
   return out;
+}
+
+/** Writes `data` at linear `la`, page by page; nothing is written when any page fails to translate (PageWalkError). */
+export function writeVirtual(mem: Uint8Array, paging: Paging, la: bigint, data: Uint8Array): void {
+  for (const [pa, at, n] of physicalPieces(mem, paging, la, data.length)) mem.set(data.subarray(at, at + n), pa);
 }

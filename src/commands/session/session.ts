@@ -8,7 +8,8 @@
  * - image.ts, machine.ts — which guest, and the VM it runs in;
  * - cr3-source.ts — how CR3 is learned at a debug event;
  * - breakpoints.ts, breakpoint-rules.ts — the table, and what is accepted;
- * - inspect.ts, processes.ts — registers, memory, counters; processes and hits;
+ * - inspect.ts, segments.ts, fpu.ts, processes.ts — registers, memory,
+ *   counters; segment selectors and bases; x87/SSE; processes and hits;
  * - execution.ts, stepping.ts — the execution commands, and when they stop;
  * - guest-debug.ts, run-loop.ts — KVM_SET_GUEST_DEBUG and INT3s; KVM_RUN;
  * - stops.ts — the stop a command returns.
@@ -29,9 +30,11 @@ import { GuestDebug, int3Address } from './guest-debug.ts';
 import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { resolveImage, rawSpec, symbolsOf, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
+import { readFpuRegisters } from './fpu.ts';
 import { openMachine, type Machine } from './machine.ts';
 import { ProcessTable } from './processes.ts';
 import { RunLoop } from './run-loop.ts';
+import { readSegments } from './segments.ts';
 import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
 import type {
@@ -241,8 +244,21 @@ export class Session implements SessionApi {
     if (n === 'rip' && this._lastStop !== null) this._lastStop = { ...this._lastStop, rip: value };
   }
 
-  readVirtual(addr: bigint, len: number): Uint8Array {
-    return inspect.readMemory(this.m, addr, len);
+  readVirtual(addr: bigint, len: number, cr3?: bigint): Uint8Array {
+    return inspect.readMemory(this.m, addr, len, cr3);
+  }
+
+  writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void {
+    this.idle();
+    inspect.writeMemory(this.m, addr, data, cr3);
+  }
+
+  segmentRegisters(): RegisterSet {
+    return readSegments(this.m.vcpu);
+  }
+
+  fpuRegisters(): RegisterSet | null {
+    return readFpuRegisters(this.m);
   }
 
   processes(): readonly ProcessRow[] {

@@ -152,8 +152,26 @@ export interface SessionApi {
   registers(): RegisterSet;
   /** Write a register through the uAPI (KVM_SET_REGS/SREGS/DEBUGREGS…); throws for registers this vCPU lacks. */
   setRegister(name: string, value: bigint): void;
-  /** Read guest virtual memory through the current CR3; throws naming the page-walk failure. */
-  readVirtual(addr: bigint, len: number): Uint8Array;
+  /**
+   * Read guest virtual memory through the current CR3 — or through `cr3`
+   * (another process's address space: additive, for the gdb server's
+   * per-thread reads); throws naming the page-walk failure.
+   */
+  readVirtual(addr: bigint, len: number, cr3?: bigint): Uint8Array;
+  /**
+   * Additive (gdb server: M/X packets): write guest virtual memory through
+   * the current CR3 or `cr3`, ignoring page protections as a debugger does;
+   * nothing is written when a page does not translate (throws, naming it).
+   */
+  writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void;
+  /** Additive (gdb server): the segment selectors cs ss ds es fs gs and fs_base/gs_base (KVM_GET_SREGS); read-only. */
+  segmentRegisters(): RegisterSet;
+  /**
+   * Additive (gdb server): the x87 and SSE registers by gdb's names (st0–7,
+   * fctrl…fop, xmm0–15, mxcsr) from the XSAVE area's legacy region
+   * (KVM_GET_XSAVE2), as the backend fills it in; null without that uAPI. Read-only.
+   */
+  fpuRegisters(): RegisterSet | null;
   processes(): readonly ProcessRow[];
   hits(last?: number): readonly Hit[];
   /** Exact totals even when the log dropped old entries. */

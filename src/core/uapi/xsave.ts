@@ -43,3 +43,52 @@ export function writeApxComponent(b: Uint8Array, regs: readonly bigint[]): void 
   regs.forEach((v, k) => d.setBigUint64(XSAVE_APX_OFFSET + 8 * k, BigInt.asUintN(64, v), true));
   setXstateBv(b, xstateBv(b) | (1n << BigInt(XFEATURE_APX_BIT)));
 }
+
+/**
+ * The legacy region (the first 512 bytes, FXSAVE's layout: SDM Vol. 1
+ * §10.5.1, Table 10-2) as its fields: FCW, FSW, the abridged tag byte (bit
+ * r: physical register Rr is not empty), FOP, the last instruction and data
+ * pointers as two dwords each (bytes 8–15, 16–23: offset and selector in the
+ * 32-bit format, the 64-bit pointer's halves in FXSAVE64's — gdb's fioff/
+ * fiseg and fooff/foseg either way), MXCSR, ST(0)–ST(7) as 80-bit values
+ * (stack order, 16 bytes apart from 32) and XMM0–15 (16 bytes from 160).
+ */
+export interface LegacyRegion {
+  fcw: number;
+  fsw: number;
+  abridgedTag: number;
+  fop: number;
+  fioff: number;
+  fiseg: number;
+  fooff: number;
+  foseg: number;
+  mxcsr: number;
+  st: bigint[];
+  xmm: bigint[];
+}
+
+export const XSAVE_ST0 = 32;
+export const XSAVE_XMM0 = 160;
+
+function le(b: Uint8Array, off: number, len: number): bigint {
+  let v = 0n;
+  for (let i = len - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[off + i]);
+  return v;
+}
+
+export function readLegacyRegion(b: Uint8Array): LegacyRegion {
+  const d = dv(b);
+  return {
+    fcw: d.getUint16(XSAVE_FCW, true),
+    fsw: d.getUint16(2, true),
+    abridgedTag: d.getUint8(4),
+    fop: d.getUint16(6, true) & 0x7ff,
+    fioff: d.getUint32(8, true),
+    fiseg: d.getUint32(12, true),
+    fooff: d.getUint32(16, true),
+    foseg: d.getUint32(20, true),
+    mxcsr: d.getUint32(XSAVE_MXCSR, true),
+    st: Array.from({ length: 8 }, (_, k) => le(b, XSAVE_ST0 + 16 * k, 10)),
+    xmm: Array.from({ length: 16 }, (_, k) => le(b, XSAVE_XMM0 + 16 * k, 16)),
+  };
+}
