@@ -14,6 +14,7 @@ import { handleExit, type DebugExit } from '../../core/vmm/handle-exit.ts';
 import { learnCr3 } from './cr3-source.ts';
 import { DR6_ACTIVE_LOW, DR6_B, DR6_BS, type GuestDebug, type Mode } from './guest-debug.ts';
 import type { Machine } from './machine.ts';
+import { pagingOf, translate } from './memory.ts';
 import type { Cr3Source } from './types.ts';
 
 /**
@@ -111,11 +112,23 @@ export class RunLoop {
           case 'stopped':
             return { kind: outcome.reason === 'hlt' ? 'halt' : 'shutdown', detail: outcome.detail };
           case 'failed':
-            return { kind: 'error', detail: outcome.detail };
+            return { kind: 'error', detail: outcome.reason === 'internal-error' ? outcome.detail + this.codeOutsideRam() : outcome.detail };
         }
       }
     } finally {
       debug.removeInt3s();
+    }
+  }
+
+  /** Why KVM's emulator may have failed: RIP in no guest RAM (a jump into MMIO space), said after the exit. */
+  private codeOutsideRam(): string {
+    const { vcpu, memory } = this.m;
+    const rip = vcpu.getRegs().rip;
+    try {
+      const pa = translate(memory, pagingOf(vcpu), rip);
+      return pa >= BigInt(memory.length) ? `; RIP 0x${rip.toString(16)} is physical 0x${pa.toString(16)}, outside guest RAM (0x${memory.length.toString(16)} bytes)` : '';
+    } catch {
+      return '';
     }
   }
 
