@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBatch } from '../../../src/commands/batch.ts';
+import { FINISH_MAX_INSNS } from '../../../src/commands/session/execution.ts';
 import { Session } from '../../../src/commands/session/index.ts';
 import { GuestFault, VmExitSignal } from '../../../src/emu/fault.ts';
 import { TripleFault } from '../../../src/emu/interrupts.ts';
+import { isKvmPvm } from '../../../src/core/open-backend.ts';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 
 const kvmSkip = kvmSkipReason('issue 10 regressions on /dev/kvm');
@@ -57,4 +59,82 @@ describe('9: a jump to an address with no RAM', () => {
     }
     expect(new GuestFault(14, 2).name).toBe('#PF');
   });
+});
+
+describe('10: a guest halted with interrupts off', () => {
+  for (const backend of backends) {
+    it(`continue and run-for say so on ${backend} (they waited forever; emu's process ended with status 13)`, async () => {
+      const out = await batch(['set $rip = idle_loop+1', 'set $rflags = 2', 'continue', 'run-for 10', 'stepi', 'echo done'], backend);
+      const halted = out.split('\n').filter((l) => l.startsWith('Halted with interrupts off (RFLAGS.IF=0), nothing can wake it: '));
+      expect(halted, out).toHaveLength(3);
+      expect(out).toContain('done');
+    }, 20_000);
+  }
+});
+
+describe('11: finish is bounded and ends only at a real return', () => {
+  it('steps after a stepped HLT wake it (BLOCKIRQ held the timer back: the third stepi in idle_loop never returned)', async () => {
+    const s = await Session.open({});
+    try {
+      await s.until(s.symbols.address('idle_loop'));
+      const rips: bigint[] = [];
+      for (let k = 0; k < 4; k++) rips.push((await s.stepi(1)).rip);
+      const base = s.symbols.address('idle_loop');
+      expect(rips).toEqual([base + 1n, base + 2n, base, base + 1n]);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+
+  it("finish in kmain does not stop at kmain's own IRETQ (a CS reload, its frame below kmain's stack)", async () => {
+    const s = await Session.open({ budget: 3000 });
+    try {
+      s.addBreakpoint({ kind: 'break', addr: s.symbols.address('kmain'), location: 'kmain' });
+      await s.cont(1);
+      s.deleteBreakpoint();
+      const st = await s.finish();
+      expect(st.reason).toBe('budget');
+    } finally {
+      await s.close();
+    }
+  }, 20_000);
+
+  it('finish over a call that never returns gives up after FINISH_MAX_INSNS instructions retired (it ran until Ctrl-C)', async () => {
+    const file = rawFile('callloop.bin', [0xe8, 0x01, 0x00, 0x00, 0x00, 0x90, 0xeb, 0xfe]); // call 1f; nop; 1: jmp 1b
+    const s = await Session.open({ image: 'tiny' });
+    try {
+      await s.loadRaw(file, 0x10000n);
+      s.setRegister('rsp', 0x20000n);
+      const st = await s.finish();
+      expect(st).toMatchObject({ reason: 'budget', rip: 0x10006n });
+      expect(st.detail).toBe(`finish found no return in ${FINISH_MAX_INSNS} instructions retired; nothing to return to here?`);
+    } finally {
+      await s.close();
+    }
+  }, 20_000);
+});
+
+describe("12: until, nexti and finish leave the guest's debug registers alone", () => {
+  it("until idle_loop uses an INT3, not a free DR (vmos's watcher counted 0 hits and exited 1)", async () => {
+    const out = await batch(['until idle_loop', 'continue']);
+    expect(out).toContain('watcher: the kernel counted 3 hits (3 expected), value 30');
+    expect(out).toContain('init: reaped watcher (pid 4): exit 0');
+    expect(out).toMatch(/^Reached: .* <idle_loop>$/m);
+    expect(out).not.toContain('note:');
+  }, 60_000);
+
+  it.skipIf(kvmSkip !== undefined)('on kvm_pvm (no INT3 breakpoints) the stop says the debugger took a DR', async () => {
+    const s = await Session.open({ backend: 'kvm' });
+    try {
+      const st = await s.until(s.symbols.address('spawn'));
+      expect(st.reason).toBe('until');
+      if (isKvmPvm('kvm')) {
+        expect(st.detail).toMatch(/^the debugger's own breakpoint used DR0 \(no INT3 breakpoints on kvm_pvm\)/);
+      } else {
+        expect(st.detail).toBeUndefined();
+      }
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
 });
