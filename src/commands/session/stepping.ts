@@ -152,7 +152,8 @@ export class Stepper implements StopContext {
         }
       }
       if (ev.internal && hitBps.length === 0 && !tempHit) continue; // the step-over's own single-step
-      if (hitBps.length > 0 || !ev.internal) this.procs.record(hitBps[0]?.number ?? null, cr3, e);
+      // The hit log is for breakpoints and watchpoints (skipped ones too); steps and the debugger's own breakpoint are no hits.
+      if (hitBps.length > 0) this.procs.record(hitBps[0].number, cr3, e);
       const stopping = hitBps.filter((b) => this.passes(b, cr3));
       if (stopping.length > 0) {
         for (const b of stopping) b.hits++;
@@ -171,7 +172,6 @@ export class Stepper implements StopContext {
     if (ev.kind !== 'debug') return finalStop(this, ev);
     const w = this.watchHit(ev);
     if (w !== null) return w;
-    this.procs.record(null, ev.cr3, ev.exit);
     return debugStop(this, 'step', ev);
   }
 

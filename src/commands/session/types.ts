@@ -77,7 +77,8 @@ export interface Stop {
 /** One row of the hit log (commands.md `info hits`). */
 export interface Hit {
   seq: number;
-  bp: number | null; // null: a single-step event
+  /** The breakpoint or watchpoint that fired (steps are not hits). */
+  bp: number;
   cr3: bigint;
   process?: string;
   rip: bigint;

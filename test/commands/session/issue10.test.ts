@@ -138,3 +138,21 @@ describe("12: until, nexti and finish leave the guest's debug registers alone", 
     }
   }, 30_000);
 });
+
+describe('14: steps are not hits', () => {
+  it('stepi and nexti log nothing in the hit log and count no process hits; a breakpoint does', async () => {
+    const s = await Session.open({});
+    try {
+      await s.stepi(2);
+      await s.nexti(3);
+      expect(s.hitCount()).toBe(0);
+      expect(s.processes().every((p) => p.hits === 0)).toBe(true);
+      s.addBreakpoint({ kind: 'break', addr: s.symbols.address('spawn'), location: 'spawn' });
+      await s.cont(1);
+      await s.stepi(3);
+      expect(s.hits().map((h) => h.bp)).toEqual([1]);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
+});
