@@ -132,3 +132,23 @@ describe('the hypervisor pane', () => {
     expect(rows().at(-1)).toMatch(/^vdbg +ioctls/);
   });
 });
+
+describe('the disassembly selection', () => {
+  it('goes back to RIP after :reset (it stayed where the last run left it; issue 10 item 13)', async () => {
+    store = await openStore();
+    const type = (text: string) => {
+      store!.dispatch({ type: 'open-command' });
+      store!.dispatch({ type: 'edit', op: 'insert', text });
+      return store!.dispatch({ type: 'edit', op: 'submit' });
+    };
+    const atRip = () => {
+      const snap = store!.getSnapshot();
+      return snap.disasm[snap.sel.disassembly]?.current === true;
+    };
+    expect(atRip()).toBe(true);
+    await type('stepi 3');
+    expect(atRip()).toBe(true);
+    await type('reset');
+    expect(atRip()).toBe(true);
+  });
+});
