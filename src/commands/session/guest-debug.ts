@@ -67,7 +67,16 @@ export class GuestDebug {
   placeInt3s(): void {
     this.tempDr = null;
     const phys = new Map<bigint, number>();
-    for (const b of this.table.live()) if (b.kind === 'break' && b.enabled) phys.set(b.addr, int3Address(this.m, b.addr));
+    for (const b of this.table.live()) {
+      if (b.kind !== 'break' || !b.enabled) continue;
+      const pa = int3Place(this.m, b.addr);
+      // Pending while its address has nowhere to go (an image loaded since it was set): kept, and left out of this command.
+      if (pa === null) b.pending = true;
+      else {
+        phys.set(b.addr, pa);
+        delete b.pending;
+      }
+    }
     this.swPhys = phys;
   }
 
@@ -168,6 +177,16 @@ export class GuestDebug {
     if (this.inserted.has(pa)) return;
     this.inserted.set(pa, this.m.memory[pa]);
     this.m.memory[pa] = INT3;
+  }
+}
+
+/** int3Address, or null where the address has nowhere to go. */
+function int3Place(m: Machine, addr: bigint): number | null {
+  try {
+    return int3Address(m, addr);
+  } catch (e) {
+    if (e instanceof SessionError && e.code === 'unreadable') return null;
+    throw e;
   }
 }
 

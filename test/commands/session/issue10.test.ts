@@ -175,3 +175,17 @@ describe("16: KVM_SET_SREGS refuses the CR4 values KVM's kvm_is_valid_cr4 refuse
     });
   }
 });
+
+describe('13: breakpoints across load and reset', () => {
+  it('load raw of another image keeps them, says which are pending, and commands still run; load vmos inserts them again', async () => {
+    const file = rawFile('loop.bin', [0xeb, 0xfe]); // 1: jmp 1b
+    const out = await batch(['break counter_main', 'hbreak spawn', `load raw ${file} at 0x10000`, 'info breakpoints', 'stepi', 'load vmos', 'continue', 'reset']);
+    expect(out).not.toContain('cannot insert a breakpoint');
+    expect(out).toContain('Breakpoints kept: 1, 2.\nBreakpoint 1 pending: nothing at 0x00000000400004a0 in this image; it goes in when that address is mapped again.\n');
+    expect(out).toMatch(/^ {2}1 {2}break {3}0x00000000400004a0 {2}counter_main +pending /m);
+    expect(out).toContain('Stepped: cr3=0x0000000000003000 rip=0x0000000000010000\n');
+    expect(out).toContain('Loaded vmos (');
+    expect(out).toContain('Breakpoint 2 hit: ');
+    expect(out).toContain('Stepped: cr3=0x0000000000003000 rip=0x0000000000100000 <_start>\n  note: Breakpoints kept: 1, 2.\n');
+  }, 30_000);
+});
