@@ -136,19 +136,14 @@ describe('the hypervisor pane', () => {
 describe('the disassembly selection', () => {
   it('goes back to RIP after :reset (it stayed where the last run left it; issue 10 item 13)', async () => {
     store = await openStore();
-    const type = (text: string) => {
-      store!.dispatch({ type: 'open-command' });
-      store!.dispatch({ type: 'edit', op: 'insert', text });
-      return store!.dispatch({ type: 'edit', op: 'submit' });
-    };
     const atRip = () => {
       const snap = store!.getSnapshot();
       return snap.disasm[snap.sel.disassembly]?.current === true;
     };
     expect(atRip()).toBe(true);
-    await type('stepi 3');
+    await store.run('stepi 3');
     expect(atRip()).toBe(true);
-    await type('reset');
+    await store.run('reset');
     expect(atRip()).toBe(true);
   });
 });

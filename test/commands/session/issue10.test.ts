@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBatch } from '../../../src/commands/batch.ts';
+import { runScript } from '../../support/run-script.ts';
 import { FINISH_MAX_INSNS } from '../../../src/commands/session/execution.ts';
 import { Session } from '../../../src/commands/session/index.ts';
 import { GuestFault, VmExitSignal } from '../../../src/emu/fault.ts';
@@ -23,16 +23,7 @@ function rawFile(name: string, bytes: number[]): string {
   return file;
 }
 
-async function batch(lines: string[], backend: 'emu' | 'kvm' = 'emu'): Promise<string> {
-  const session = await Session.open({ backend });
-  let out = '';
-  try {
-    await runBatch({ session, sources: [{ name: 't.vdbg', lines }], keepGoing: true, write: (t) => (out += t) });
-  } finally {
-    await session.close();
-  }
-  return out;
-}
+const batch = (lines: string[], backend: 'emu' | 'kvm' = 'emu'): Promise<string> => runScript(lines, backend);
 
 /** mov rax, 0x20000000; jmp rax — to a guest-physical address no memory backs. */
 const JUMP_TO_NO_RAM = [0x48, 0xc7, 0xc0, 0x00, 0x00, 0x00, 0x20, 0xff, 0xe0];
