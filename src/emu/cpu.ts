@@ -11,7 +11,7 @@ import { defaultCpuid } from './cpuid.ts';
 import { decode } from './decode.ts';
 import { bindInsn } from './dispatch.ts';
 import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState, DR6_BS, DR6_FIXED_1, DR7_GD } from './debug.ts';
-import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
+import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_FETCH_MMIO, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
 import { BP, DB, DE, DF, GP, GuestFault, MC, NP, OF, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
 import { FLAGS_WORDS, arithFlags, setArithFlags } from './flags.ts';
 import { Insn, SEG_CS } from './insn.ts';
@@ -300,7 +300,8 @@ export class Cpu implements MmuHost {
           if (left <= 0) return exit;
         } else if (e instanceof VmExitSignal) {
           this.rip = this.insnStart;
-          exit.insnLen = this.insnLen();
+          // A fetch that exited has no instruction to measure (fetching it again would exit again).
+          exit.insnLen = exit.reason === EXIT_FETCH_MMIO ? 0 : this.insnLen();
           return exit;
         } else if (e instanceof TripleFault) {
           exit.reason = EXIT_TRIPLE_FAULT;

@@ -19,10 +19,11 @@ export const EXIT_STOP = 11; // the host asked the CPU to stop (KVM immediate_ex
 export const EXIT_IDLE = 12; // HLT without HLT exiting and nothing to wake it
 export const EXIT_UNSUPPORTED = 13; // a mode or feature this CPU does not emulate
 export const EXIT_MMIO = 14; // an MMIO handler asked for an exit
+export const EXIT_FETCH_MMIO = 15; // an instruction fetch from a physical address no memory backs
 
 export const EXIT_NAMES = [
   'budget', 'exception', 'hlt', 'io', 'cpuid', 'rdmsr', 'wrmsr', 'dr-access', 'xsetbv',
-  'interrupt-window', 'triple-fault', 'stop', 'idle', 'unsupported', 'mmio',
+  'interrupt-window', 'triple-fault', 'stop', 'idle', 'unsupported', 'mmio', 'fetch-mmio',
 ] as const;
 
 export class ExitControls {
@@ -59,6 +60,8 @@ export class CpuExit {
   gpr = 0;
   /** The exception was raised by INT3/INTO/INT n (a software exception). */
   soft = false;
+  /** EXIT_FETCH_MMIO: the physical address of the byte that could not be fetched. */
+  fetchPa = 0;
   /** Human-readable detail for EXIT_UNSUPPORTED. */
   message = '';
 

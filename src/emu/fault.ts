@@ -18,12 +18,18 @@ export function hasErrorCode(vector: number): boolean {
   return vector === DF || (vector >= TS && vector <= PF) || vector === AC;
 }
 
-export class GuestFault {
+/**
+ * Errors, so that one escaping by a bug reads as a message and a stack, never
+ * as `[object Object]`; the CPU's step loop catches them all.
+ */
+export class GuestFault extends Error {
   constructor(
     public vector: number,
     public errorCode: number = -1,
-  ) {}
-  get name(): string {
+  ) {
+    super(`guest fault ${VECTOR_NAMES[vector] ?? `vector ${vector}`}${errorCode >= 0 ? ` (error code ${errorCode})` : ''}`);
+  }
+  override get name(): string {
     return VECTOR_NAMES[this.vector] ?? `vector ${this.vector}`;
   }
 }
@@ -41,5 +47,9 @@ export const gp0 = (): never => fault(GP, 0);
  * VM-exit before it executes; the step loop rewinds RIP to the instruction
  * and returns the exit recorded in cpu.exit.
  */
-export class VmExitSignal {}
+export class VmExitSignal extends Error {
+  constructor() {
+    super('emulated CPU: a VM-exit signal escaped the step loop');
+  }
+}
 export const VM_EXIT = new VmExitSignal();

@@ -15,7 +15,11 @@ export const EVENT_EXTERNAL = 1; // external interrupt (INTR)
 export const EVENT_SOFTWARE = 2; // INT n / INT3 / INTO: gate DPL is checked against CPL
 
 /** An exception while delivering #DF: the processor shuts down. */
-export class TripleFault {}
+export class TripleFault extends Error {
+  constructor() {
+    super('triple fault');
+  }
+}
 
 const TWO32 = 4294967296;
 

@@ -7,6 +7,12 @@ export interface MmioHandler {
   /** Read `size` bytes (1, 2, 4) at a physical address outside RAM. */
   read(pa: number, size: number): number;
   write(pa: number, size: number, value: number): void;
+  /**
+   * One instruction byte outside RAM. Optional: without it, code is fetched
+   * with `read`. A hypervisor answers with a memory slot's byte, or raises a
+   * VM-exit where no memory backs the address (KVM cannot execute MMIO).
+   */
+  fetch?(pa: number): number;
 }
 
 /** Default bus for addresses outside RAM: reads float high, writes vanish. */

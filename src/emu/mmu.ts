@@ -284,7 +284,8 @@ export class Mmu {
   /** Fetch one code byte (decoder slow path and page-crossing instructions). */
   fetch8(la: number): number {
     const pa = this.fetchPa(la);
-    return pa < this.ram.size ? this.u8[pa] : this.mmio.read(pa, 1) & 0xff;
+    if (pa < this.ram.size) return this.u8[pa];
+    return (this.mmio.fetch !== undefined ? this.mmio.fetch(pa) : this.mmio.read(pa, 1)) & 0xff;
   }
 
   // ------------------------------------------------------------ slow paths

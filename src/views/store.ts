@@ -246,8 +246,10 @@ export class TuiStore {
     else if (r?.kind === 'stop') message = { text: stopLine(r.stop, r.symbol), error: false };
     // A new stop: the registers before it are the ones to diff against; the selection goes back to RIP.
     const newStop = stopped && ran ? { prevRegs, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
+    // The stop the session stands at changed without a run (reset, load, set $rip): the selection follows RIP too.
+    const moved = stopped && (ran || (parts.stop !== undefined && parts.stop !== this.snap.stop));
     this.snap = { ...this.snap, ...parts, ...newStop };
-    const sel = stopped && ran ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
+    const sel = moved ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
     // Output taller than the console opens over the panes (it is in the console too, for scrolling back).
     const out = text.split('\n');
     let overlay = this.snap.overlay;

@@ -143,3 +143,18 @@ describe('messages', () => {
     await store.idle();
   });
 });
+
+describe('the disassembly selection', () => {
+  it('goes back to RIP after :reset (it stayed where the last run left it; issue 10 item 13)', async () => {
+    store = await openStore();
+    const atRip = () => {
+      const snap = store!.getSnapshot();
+      return snap.disasm[snap.sel.disassembly]?.current === true;
+    };
+    expect(atRip()).toBe(true);
+    await store.run('stepi 3');
+    expect(atRip()).toBe(true);
+    await store.run('reset');
+    expect(atRip()).toBe(true);
+  });
+});

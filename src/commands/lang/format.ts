@@ -6,6 +6,7 @@
  * `"0x%016x"` strings, never JS numbers. Deterministic: no clocks, and
  * every ordering comes from the data.
  */
+import { HALTED_FOR_GOOD } from '../session/halt-watch.ts';
 import type { Breakpoint, Condition, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
@@ -32,7 +33,7 @@ function where(stop: Stop, symbol: string | undefined): string {
  * - step        `Stepped: cr3=… rip=… <…>`
  * - finish      `Returned: cr3=… rip=… <…>`
  * - until       `Reached: cr3=… rip=… <…>`
- * - halt        `Halted: cr3=… rip=…`
+ * - halt        `Halted: cr3=… rip=…`, or `Halted with interrupts off (RFLAGS.IF=0), nothing can wake it: cr3=… rip=…`
  * - exit        `Guest exited with status N`
  * - shutdown    `Guest shut down (triple fault): cr3=… rip=…`
  * - budget      `Stopped: instruction budget of N reached: cr3=… rip=…` (the session's detail verbatim)
@@ -60,7 +61,7 @@ export function stopLine(stop: Stop, symbol?: string): string {
       s = `Reached: ${w}`;
       break;
     case 'halt':
-      s = `Halted: ${w}`;
+      s = stop.detail === HALTED_FOR_GOOD ? `Halted with interrupts off (RFLAGS.IF=0), nothing can wake it: ${w}` : `Halted: ${w}`;
       break;
     case 'exit':
       s = `Guest exited with status ${stop.status ?? 0}`;
@@ -79,6 +80,8 @@ export function stopLine(stop: Stop, symbol?: string): string {
       break;
   }
   if (stop.skipped > 0) s += ` (${stop.skipped} event${stop.skipped === 1 ? '' : 's'} skipped)`;
+  // A note the stop carries (kvm_pvm: the debugger's own breakpoint took a debug register).
+  if ((stop.reason === 'step' || stop.reason === 'finish' || stop.reason === 'until') && stop.detail !== undefined) s += `\n  note: ${stop.detail}`;
   return s;
 }
 

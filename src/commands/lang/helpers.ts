@@ -7,6 +7,7 @@ import { symbolize } from '../disasm.ts';
 import type { Breakpoint, SessionApi, Stop } from '../session/types.ts';
 import { asCommandError, CommandError, type CommandErrorCode, unreadableError } from '../errors.ts';
 import { evaluate } from './expr.ts';
+import { hex64 } from './format.ts';
 import type { Result } from './result.ts';
 
 /** Evaluate an expression against the session; errors stay CommandErrors. */
@@ -42,6 +43,21 @@ export function requireRunnable(session: SessionApi): void {
   if (session.state === 'exited') throw new CommandError('not-running', 'the guest has exited', "use 'reset' or 'load' to start again");
   if (session.state === 'shutdown') throw new CommandError('not-running', 'the guest has shut down (triple fault)', "use 'reset' or 'load' to start again");
   if (session.state === 'running') throw new CommandError('not-running', 'the guest is already running');
+}
+
+/**
+ * What `load`, `load raw` and `reset` say about the breakpoints (gdb keeps
+ * them): which are kept, and which are pending — a software breakpoint whose
+ * address has nowhere to go in this image, inserted again once it has.
+ */
+export function breakpointNotes(session: SessionApi): string[] {
+  const bps = session.breakpoints();
+  if (bps.length === 0) return [];
+  const lines = [`Breakpoints kept: ${bps.map((b) => b.number).join(', ')}.`];
+  for (const b of bps) {
+    if (b.pending) lines.push(`Breakpoint ${b.number} pending: nothing at ${hex64(b.addr)} in this image; it goes in when that address is mapped again.`);
+  }
+  return lines;
 }
 
 export function stopResult(session: SessionApi, stop: Stop): Result {

@@ -65,16 +65,37 @@ export class GuestDebug {
 
   /** At the start of a command: where each enabled software breakpoint's INT3 goes; throws for one that has nowhere to go. */
   placeInt3s(): void {
+    this.tempDr = null;
     const phys = new Map<bigint, number>();
-    for (const b of this.table.live()) if (b.kind === 'break' && b.enabled) phys.set(b.addr, int3Address(this.m, b.addr));
+    for (const b of this.table.live()) {
+      if (b.kind !== 'break' || !b.enabled) continue;
+      const pa = int3Place(this.m, b.addr);
+      // Pending while its address has nowhere to go (an image loaded since it was set): kept, and left out of this command.
+      if (pa === null) b.pending = true;
+      else {
+        phys.set(b.addr, pa);
+        delete b.pending;
+      }
+    }
     this.swPhys = phys;
   }
 
-  /** The DR slot the debugger's own breakpoint takes: the first no breakpoint uses. */
+  /**
+   * The DR slot the debugger's own breakpoint takes, or null when it is an
+   * INT3. An INT3 wherever INT3s work: a debug register is the guest's too
+   * (under KVM_GUESTDBG_USE_HW_BP KVM loads the host's DR0–DR3 and DR7, so
+   * the guest's own breakpoints stop firing — vmos's watcher would count 0
+   * hits). Only kvm_pvm, which has no INT3 breakpoints, takes the first
+   * slot no breakpoint uses; the stop says so (`tempDrNote`).
+   */
   tempSlot(): number | null {
+    if (!this.m.pvm) return null;
     const i = this.table.slots().findIndex((x) => x === null);
     return i < 0 ? null : i;
   }
+
+  /** The debugger's own breakpoint took a debug register in this command (kvm_pvm), else null. */
+  tempDr: number | null = null;
 
   /** KVM_SET_GUEST_DEBUG for `mode` (when it changed, or to single-step or inject), then the INT3s in. */
   program(mode: Mode): void {
@@ -82,8 +103,10 @@ export class GuestDebug {
     let tempSw: bigint | null = null;
     if (mode.temp !== null) {
       const t = this.tempSlot();
-      if (t !== null) slots[t] = { addr: mode.temp.addr, kind: 'hbreak', len: 1, access: 'write' } as Breakpoint;
-      else if (this.m.pvm) throw new SessionError('unsupported', 'no free debug register for the debugger\'s own breakpoint (this host has no INT3 breakpoints); free one of DR0–DR3');
+      if (t !== null) {
+        slots[t] = { addr: mode.temp.addr, kind: 'hbreak', len: 1, access: 'write' } as Breakpoint;
+        this.tempDr = t;
+      } else if (this.m.pvm) throw new SessionError('unsupported', 'no free debug register for the debugger\'s own breakpoint (this host has no INT3 breakpoints); free one of DR0–DR3');
       else tempSw = mode.temp.addr;
     }
     const regs = hwDebugregs(slots);
@@ -154,6 +177,16 @@ export class GuestDebug {
     if (this.inserted.has(pa)) return;
     this.inserted.set(pa, this.m.memory[pa]);
     this.m.memory[pa] = INT3;
+  }
+}
+
+/** int3Address, or null where the address has nowhere to go. */
+function int3Place(m: Machine, addr: bigint): number | null {
+  try {
+    return int3Address(m, addr);
+  } catch (e) {
+    if (e instanceof SessionError && e.code === 'unreadable') return null;
+    throw e;
   }
 }
 

@@ -11,7 +11,7 @@ export type Flow =
   | { kind: 'call'; len: number }
   | { kind: 'ret' }
   /** IRET/SYSRET: leaves an interrupt or syscall frame (finish stops after it). */
-  | { kind: 'iret' }
+  | { kind: 'iret'; sysret: boolean }
   | { kind: 'syscall' }
   | { kind: 'pushf' }
   | { kind: 'other' };
@@ -44,7 +44,8 @@ export function classify(bytes: Uint8Array): Flow {
   if (op === 0xff && ((bytes[i + 1] >> 3) & 7) === 2) return { kind: 'call', len: i + 1 + modrmLen(bytes, i + 1) };
   if (op === 0xc3 || op === 0xc2) return { kind: 'ret' };
   if (op === 0x0f && bytes[i + 1] === 0x05) return { kind: 'syscall' };
-  if (op === 0xcf || (op === 0x0f && bytes[i + 1] === 0x07)) return { kind: 'iret' };
+  if (op === 0xcf) return { kind: 'iret', sysret: false };
+  if (op === 0x0f && bytes[i + 1] === 0x07) return { kind: 'iret', sysret: true };
   if (op === 0x9c) return { kind: 'pushf' };
   return { kind: 'other' };
 }

@@ -6,7 +6,7 @@
  * the vCPU.
  */
 import { Counters } from '../../core/counters.ts';
-import { KvmError } from '../../core/uapi/errors.ts';
+import { Errno, KvmError } from '../../core/uapi/errors.ts';
 import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { readApxComponent, writeApxComponent } from '../../core/uapi/xsave.ts';
 import { PageWalkError, SessionError } from '../errors.ts';
@@ -63,7 +63,13 @@ export function setRegister(m: Machine, name: string, value: bigint): string {
   try {
     writeRegister(m.vcpu, n, value);
   } catch (e) {
-    if (e instanceof KvmError) throw new SessionError('bad-args', `cannot set $${n} = 0x${value.toString(16)}: ${e.message}`, { cause: e });
+    if (e instanceof KvmError) {
+      // KVM_SET_SREGS' EINVAL says nothing more on /dev/kvm: name the checks (x86.c kvm_is_valid_sregs, kvm_is_valid_cr4/cr0).
+      const why = e.ioctl === 'KVM_SET_SREGS' && e.errno === Errno.EINVAL
+        ? `; KVM refuses control-register values its checks do not allow (reserved bits, features this vCPU's CPUID lacks, the long-mode rules); $${n} is unchanged`
+        : '';
+      throw new SessionError('bad-args', `cannot set $${n} = 0x${value.toString(16)}: ${e.message}${why}`, { cause: e });
+    }
     throw e;
   }
   return n;

@@ -43,7 +43,7 @@ export class ProcessTable {
   }
 
   /** One debug event: a hit log entry, and its CR3 seen. */
-  record(bp: number | null, cr3: bigint, e: DebugExit): void {
+  record(bp: number, cr3: bigint, e: DebugExit): void {
     const seq = this.log.total + 1;
     const process = this.nameOf(cr3);
     const hit: Hit = { seq, bp, cr3, rip: e.pc, exception: e.exception, dr6: e.dr6 };

@@ -12,8 +12,10 @@
  */
 import { handleExit, type DebugExit } from '../../core/vmm/handle-exit.ts';
 import { learnCr3 } from './cr3-source.ts';
+import { HALTED_FOR_GOOD, HaltWatch, haltedForGood } from './halt-watch.ts';
 import { DR6_ACTIVE_LOW, DR6_B, DR6_BS, type GuestDebug, type Mode } from './guest-debug.ts';
 import type { Machine } from './machine.ts';
+import { pagingOf, translate } from './memory.ts';
 import type { Cr3Source } from './types.ts';
 
 /**
@@ -40,13 +42,16 @@ export class RunLoop {
   /** Instructions the current command may still retire (null: no budget). */
   budgetLeft: number | null = null;
   private interruptRequested = false;
+  private readonly haltWatch: HaltWatch;
   private lastYield = 0;
 
   constructor(
     private readonly m: Machine,
     readonly debug: GuestDebug,
     private readonly cr3Source: () => Cr3Source,
-  ) {}
+  ) {
+    this.haltWatch = new HaltWatch(m);
+  }
 
   /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit). */
   begin(budget: number | null): void {
@@ -81,7 +86,7 @@ export class RunLoop {
         if (this.takeInterrupt()) return { kind: 'interrupted' };
         if (caps.budget) vcpu.insnBudget = BigInt(this.budgetLeft ?? 0);
         if (this.budgetLeft !== null && this.budgetLeft <= 0) return { kind: 'budget' };
-        const exit = await vcpu.runAsync();
+        const exit = await this.haltWatch.around(() => vcpu.runAsync());
         if (caps.budget && this.budgetLeft !== null) this.budgetLeft = Number(vcpu.insnBudget);
         // Exits by reason are counted by the backend (`exit.*`), merged in counters().
         const outcome = handleExit(exit, devices);
@@ -92,6 +97,7 @@ export class RunLoop {
             vcpu.setImmediateExit(false);
             if (this.budgetLeft === 0) return { kind: 'budget' };
             if (this.takeInterrupt()) return { kind: 'interrupted' };
+            if (this.haltWatch.kicked && haltedForGood(vcpu)) return { kind: 'halt', detail: HALTED_FOR_GOOD };
             continue;
           case 'exit-port':
             return { kind: 'exit', status: outcome.status };
@@ -111,11 +117,23 @@ export class RunLoop {
           case 'stopped':
             return { kind: outcome.reason === 'hlt' ? 'halt' : 'shutdown', detail: outcome.detail };
           case 'failed':
-            return { kind: 'error', detail: outcome.detail };
+            return { kind: 'error', detail: outcome.reason === 'internal-error' ? outcome.detail + this.codeOutsideRam() : outcome.detail };
         }
       }
     } finally {
       debug.removeInt3s();
+    }
+  }
+
+  /** Why KVM's emulator may have failed: RIP in no guest RAM (a jump into MMIO space), said after the exit. */
+  private codeOutsideRam(): string {
+    const { vcpu, memory } = this.m;
+    const rip = vcpu.getRegs().rip;
+    try {
+      const pa = translate(memory, pagingOf(vcpu), rip);
+      return pa >= BigInt(memory.length) ? `; RIP 0x${rip.toString(16)} is physical 0x${pa.toString(16)}, outside guest RAM (0x${memory.length.toString(16)} bytes)` : '';
+    } catch {
+      return '';
     }
   }
 

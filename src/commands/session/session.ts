@@ -122,6 +122,7 @@ export class Session implements SessionApi {
     configureCr3Source(m, this._cr3Source);
     if (this._budget !== null && !m.caps.budget) this._budget = null;
     this.table.resetHits();
+    this.loop.debug.placeInt3s(); // which software breakpoints are pending in this image
     this._state = 'stopped';
     this._lastStop = entryStop(m.vcpu);
   }

@@ -12,6 +12,7 @@ import type { VcpuFd } from '../../core/api/index.ts';
 import { SessionError } from '../errors.ts';
 import { HW_SLOTS, type BreakpointTable } from './breakpoints.ts';
 import { DR6_B, type TempBp } from './guest-debug.ts';
+import { isHalted } from './halt-watch.ts';
 import { classify } from './insn.ts';
 import type { Machine } from './machine.ts';
 import { pagingOf, readVirtual, translate } from './memory.ts';
@@ -56,6 +57,28 @@ export class Stepper implements StopContext {
 
   get budget(): number | null {
     return this.settings.budget;
+  }
+
+  /** The command's own instruction limit binds (see limitInstructions). */
+  private ownLimit = false;
+
+  /**
+   * Caps the instructions this command may retire at `n` (KVM_CAP_VDBG_INSN_BUDGET);
+   * false where the backend cannot count them. A lower session budget stays.
+   */
+  limitInstructions(n: number): boolean {
+    if (!this.m.caps.budget) return false;
+    const left = this.loop.budgetLeft;
+    if (left === null || n < left) {
+      this.loop.budgetLeft = n;
+      this.ownLimit = true;
+    }
+    return true;
+  }
+
+  /** The budget that ran out is the command's own limit, not the session's. */
+  instructionLimitReached(): boolean {
+    return this.ownLimit && (this.loop.budgetLeft ?? 1) <= 0;
   }
 
   get vcpu(): VcpuFd {
@@ -129,13 +152,14 @@ export class Stepper implements StopContext {
         }
       }
       if (ev.internal && hitBps.length === 0 && !tempHit) continue; // the step-over's own single-step
-      if (hitBps.length > 0 || !ev.internal) this.procs.record(hitBps[0]?.number ?? null, cr3, e);
+      // The hit log is for breakpoints and watchpoints (skipped ones too); steps and the debugger's own breakpoint are no hits.
+      if (hitBps.length > 0) this.procs.record(hitBps[0].number, cr3, e);
       const stopping = hitBps.filter((b) => this.passes(b, cr3));
       if (stopping.length > 0) {
         for (const b of stopping) b.hits++;
         if (++stops >= n) return debugStop(this, stopping[0].kind === 'watch' ? 'watchpoint' : 'breakpoint', ev, stopping[0].number);
       } else if (tempHit && temp!.accept(cr3, this.m.vcpu)) {
-        return debugStop(this, tempReason, ev);
+        return debugStop(this, tempReason, ev, undefined, this.tempDrNote());
       }
       if (execEvent) pending = await this.stepOver();
     }
@@ -148,7 +172,6 @@ export class Stepper implements StopContext {
     if (ev.kind !== 'debug') return finalStop(this, ev);
     const w = this.watchHit(ev);
     if (w !== null) return w;
-    this.procs.record(null, ev.cr3, ev.exit);
     return debugStop(this, 'step', ev);
   }
 
@@ -193,6 +216,12 @@ export class Stepper implements StopContext {
     return last!;
   }
 
+  /** Said with the stop when the debugger's own breakpoint took a debug register from the guest (kvm_pvm). */
+  private tempDrNote(): string | undefined {
+    const dr = this.loop.debug.tempDr;
+    return dr === null ? undefined : `the debugger's own breakpoint used DR${dr} (no INT3 breakpoints on kvm_pvm): the guest's own debug registers were not in effect while it ran`;
+  }
+
   /** Resuming from an execute breakpoint (or the debugger's own) at RIP: one single-step with them out. */
   private async stepOverIfAtBreakpoint(temp: TempBp | null): Promise<RunEvent | null> {
     const rip = this.m.vcpu.getRegs().rip;
@@ -225,7 +254,9 @@ export class Stepper implements StopContext {
     const before = vcpu.getRegs();
     const flow = this.flowAt(before.rip);
     const tf = before.rflags & TF;
-    const ev = await this.loop.enter({ step: true, blockIrq, exec: false, temp: null, guestTf: tf !== 0n });
+    // A vCPU halted by a HLT it stepped waits for an interrupt: held back (BLOCKIRQ), none would ever wake it.
+    const block = blockIrq && !isHalted(vcpu);
+    const ev = await this.loop.enter({ step: true, blockIrq: block, exec: false, temp: null, guestTf: tf !== 0n });
     if (ev.kind === 'debug' && tf === 0n) {
       if (flow.kind === 'syscall') {
         const r = vcpu.getRegs();

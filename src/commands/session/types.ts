@@ -38,6 +38,13 @@ export interface Breakpoint extends Required<Omit<BreakpointSpec, 'condition'>> 
   hits: number;
   /** Hardware slot (DR0–DR3) for hbreak/watch while enabled, else null. */
   slot: number | null;
+  /**
+   * Additive: a software breakpoint whose address has nowhere to go in the
+   * loaded image (after `load`/`reset`: no mapping, no load segment). It is
+   * kept, as gdb keeps pending breakpoints, and its INT3 goes in at the
+   * first command after the address maps again.
+   */
+  pending?: boolean;
 }
 
 export type StopReason =
@@ -77,7 +84,8 @@ export interface Stop {
 /** One row of the hit log (commands.md `info hits`). */
 export interface Hit {
   seq: number;
-  bp: number | null; // null: a single-step event
+  /** The breakpoint or watchpoint that fired (steps are not hits). */
+  bp: number;
   cr3: bigint;
   process?: string;
   rip: bigint;

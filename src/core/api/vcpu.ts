@@ -24,6 +24,7 @@ import {
   kvmDebugregs,
   kvmGuestDebug,
   kvmInterrupt,
+  kvmMpState,
   kvmRegs,
   kvmSregs,
   kvmVcpuEvents,
@@ -129,6 +130,11 @@ export class VcpuFd extends KvmFd {
   setXsave(area: Uint8Array): void {
     if (area.length < KVM_XSAVE_SIZE) throw new KvmError(Errno.EINVAL, 'KVM_SET_XSAVE', `the area is ${area.length} bytes, at least ${KVM_XSAVE_SIZE}`);
     this.ioctl('KVM_SET_XSAVE', area);
+  }
+
+  /** KVM_GET_MP_STATE: KvmMpState.RUNNABLE, HALTED (after HLT, until an event wakes the vCPU), … */
+  getMpState(): number {
+    return this.getStruct('KVM_GET_MP_STATE', kvmMpState).mp_state;
   }
 
   getVcpuEvents(): KvmVcpuEvents {

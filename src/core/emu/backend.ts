@@ -16,8 +16,8 @@ import {
 } from '../uapi/fam.ts';
 import { KVM_API_VERSION, KvmCap, KvmIoctl, ioctlName } from '../uapi/ioctls.ts';
 import {
-  KVM_GUESTDBG_VALID_MASK, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmGuestDebug, kvmIrqLevel, kvmInterrupt,
-  kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmVcpuEvents, kvmXcrs,
+  KVM_GUESTDBG_VALID_MASK, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmGuestDebug, kvmIrqLevel, kvmInterrupt, kvmMpState,
+  KvmMpState, kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmVcpuEvents, kvmXcrs,
 } from '../uapi/structs.ts';
 import { cpuidMap } from './cpu-state.ts';
 import { getXsave, setXsave } from './xsave.ts';
@@ -50,6 +50,7 @@ const CAPS = new Map<number, number>([
   [KvmCap.SET_GUEST_DEBUG, 1],
   [KvmCap.INTERNAL_ERROR_DATA, 1],
   [KvmCap.VCPU_EVENTS, 1],
+  [KvmCap.MP_STATE, 1],
   [KvmCap.DEBUGREGS, 1],
   [KvmCap.X86_ROBUST_SINGLESTEP, 1],
   [KvmCap.XCRS, 1],
@@ -291,6 +292,10 @@ export class EmuBackend implements Backend {
         return this.setCpuid2(v, request, buf(request, arg, FAM_HEADER_SIZE));
       case KvmIoctl.KVM_SET_GUEST_DEBUG:
         setGuestDebug(v, kvmGuestDebug.decode(buf(request, arg, kvmGuestDebug.size)));
+        return 0;
+      case KvmIoctl.KVM_GET_MP_STATE:
+        // kvm_arch_vcpu_ioctl_get_mpstate: HALTED from HLT until an event wakes the vCPU.
+        kvmMpState.encodeInto({ mp_state: v.cpu.halted ? KvmMpState.HALTED : KvmMpState.RUNNABLE }, buf(request, arg, kvmMpState.size));
         return 0;
       case KvmIoctl.KVM_GET_VCPU_EVENTS:
         kvmVcpuEvents.encodeInto(v.getEventsInternal(), buf(request, arg, kvmVcpuEvents.size));

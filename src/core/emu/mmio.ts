@@ -12,7 +12,7 @@
  *   is queued, and the CPU is asked to stop after the instruction.
  */
 import type { Cpu } from '../../emu/cpu.ts';
-import { EXIT_MMIO } from '../../emu/exits.ts';
+import { EXIT_FETCH_MMIO, EXIT_MMIO } from '../../emu/exits.ts';
 import type { MmioHandler } from '../../emu/memory.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
 import type { KvmUserspaceMemoryRegion } from '../uapi/structs.ts';
@@ -166,6 +166,19 @@ export class MmioBus implements MmioHandler {
     if (this.answersAt !== this.cpu.icount) this.answers = [];
     this.pendingRead = { pa, size, isWrite: false, data: new Uint8Array(8) };
     return this.cpu.vmexit(EXIT_MMIO);
+  }
+
+  /**
+   * An instruction byte outside flat RAM: a slot's byte, else a VM-exit. KVM
+   * takes an EPT violation on the fetch, finds no memslot (MMIO), and its
+   * emulator cannot fetch the instruction from MMIO: emulation fails
+   * (handle_emulation_failure → KVM_EXIT_INTERNAL_ERROR, suberror EMULATION).
+   */
+  fetch(pa: number): number {
+    const s = this.slots.find(pa);
+    if (s !== undefined) return s.bytes[pa - s.gpa];
+    this.cpu.exit.fetchPa = pa;
+    return this.cpu.vmexit(EXIT_FETCH_MMIO);
   }
 
   write(pa: number, size: number, value: number): void {

@@ -243,6 +243,22 @@ export function internalErrorExit(v: EmuVcpu): Step {
   return TO_USER;
 }
 
+/**
+ * An instruction fetch from a guest-physical address no memory slot backs.
+ * KVM emulates the faulting fetch and its emulator cannot read code from
+ * MMIO: handle_emulation_failure (arch/x86/kvm/x86.c). At CPL 0 that is
+ * KVM_EXIT_INTERNAL_ERROR / KVM_INTERNAL_ERROR_EMULATION with nothing queued
+ * (what /dev/kvm here does: KVM_GET_VCPU_EVENTS shows no exception after it,
+ * and KVM_RUN again fails the same way); at CPL > 0 the guest gets #UD.
+ */
+export function fetchFailureExit(v: EmuVcpu): Step {
+  if (v.cpu.cpl !== 0) {
+    v.queueException(UD);
+    return CONTINUE;
+  }
+  return internalErrorExit(v);
+}
+
 /** A failed VM-entry check: KVM_EXIT_FAIL_ENTRY with the invalid-guest-state reason. */
 export function failEntryExit(v: EmuVcpu): Step {
   const run = v.run;

@@ -17,6 +17,7 @@ import { CR0_CD, CR0_NW, CR0_PE, CR0_PG, CR4_PAE, EFER_LMA, EFER_LME, FLAG_RF, t
 import { Errno, KvmError } from '../uapi/errors.ts';
 import { KvmVcpuEventValid, type KvmRegs, type KvmSregs, type KvmVcpuEvents } from '../uapi/structs.ts';
 import { getSregs, setSregs, KVM_REGS_GPR } from './cpu-state.ts';
+import { cr4ReservedBits } from './cr4-valid.ts';
 import type { EmuVcpu, QueuedException } from './vcpu.ts';
 
 /** KVM_X86_SHADOW_INT_STI. */
@@ -84,7 +85,8 @@ export function setVcpuSregs(v: EmuVcpu, s: KvmSregs, ioctl: string): void {
   if (s.cr0 >> 32n !== 0n || (pg && !(s.cr0 & BigInt(CR0_PE))) || (s.cr0 & BigInt(CR0_NW) && !(s.cr0 & BigInt(CR0_CD)))) {
     fail('invalid CR0');
   }
-  if (s.cr4 >> 32n !== 0n) fail('invalid CR4');
+  const reserved = s.cr4 & cr4ReservedBits(v.cpu.cpuid);
+  if (reserved !== 0n) fail(`CR4 bits 0x${reserved.toString(16)} are reserved for this vCPU (kvm_is_valid_cr4)`);
   // kvm_apic_set_base: reserved bits, and x2APIC mode without LAPIC enable.
   if (s.apic_base & 0x6ffn || s.apic_base >> 48n !== 0n) fail('invalid APIC base');
   setSregs(v.cpu, s);

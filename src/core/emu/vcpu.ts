@@ -18,7 +18,7 @@
 import { Counters } from '../counters.ts';
 import { Cpu, type CpuidLeaf } from '../../emu/cpu.ts';
 import {
-  EXIT_BUDGET, EXIT_CPUID, EXIT_DR_ACCESS, EXIT_EXCEPTION, EXIT_HLT, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_IO,
+  EXIT_BUDGET, EXIT_CPUID, EXIT_DR_ACCESS, EXIT_EXCEPTION, EXIT_FETCH_MMIO, EXIT_HLT, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_IO,
   EXIT_MMIO, EXIT_NAMES, EXIT_RDMSR, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, EXIT_WRMSR, EXIT_XSETBV,
   type CpuExit,
 } from '../../emu/exits.ts';
@@ -37,7 +37,7 @@ import { MmioBus } from './mmio.ts';
 import { RegCache } from './regcache.ts';
 import { storeRegs, syncRegsIn } from './sync-regs.ts';
 import {
-  CONTINUE, completeUserspaceIo, cpuidExit, drAccessExit, exceptionExit, failEntryExit, hltExit, internalErrorExit, ioExit,
+  CONTINUE, completeUserspaceIo, cpuidExit, drAccessExit, exceptionExit, failEntryExit, fetchFailureExit, hltExit, internalErrorExit, ioExit,
   mmioExit, msrExit, shutdownExit, xsetbvExit, type PendingPio, type Step,
 } from './vcpu-exits.ts';
 import {
@@ -458,6 +458,8 @@ export class EmuVcpu {
         return exceptionExit(this, e);
       case EXIT_TRIPLE_FAULT:
         return shutdownExit(this);
+      case EXIT_FETCH_MMIO:
+        return fetchFailureExit(this);
       case EXIT_UNSUPPORTED:
       default:
         return internalErrorExit(this);

@@ -130,6 +130,7 @@ export function parseElf64(bytes: Uint8Array, name = 'image'): Elf64 {
     segments.push(s);
   }
   if (segments.length === 0) fail('no PT_LOAD segment: nothing to load');
+  checkLayout(segments, entry, fail);
   let symbols: ElfSymbol[] = [];
   if (shoff !== 0 && shnum !== 0) {
     if (shentsize !== SHDR_SIZE) fail(`section header size ${shentsize}, expected ${SHDR_SIZE}`);
@@ -139,6 +140,31 @@ export function parseElf64(bytes: Uint8Array, name = 'image'): Elf64 {
     symbols = readSymbols(v, shoff, shnum, fail);
   }
   return { name, entry, segments, symbols, bytes };
+}
+
+/**
+ * What a loader cannot place or start (the guest would triple-fault at its
+ * first instruction otherwise): PT_LOAD segments overlapping in memory (the
+ * gABI sorts them by p_vaddr and never overlaps them; a later one would
+ * overwrite an earlier one), or an entry point in no segment.
+ */
+function checkLayout(segments: Segment[], entry: bigint, fail: (p: string) => never): void {
+  const hex = (v: bigint) => `0x${v.toString(16)}`;
+  const sized = segments.filter((s) => s.memsz > 0);
+  for (const [what, start] of [['virtual', (s: Segment) => s.vaddr], ['physical', (s: Segment) => s.paddr]] as const) {
+    for (let i = 0; i < sized.length; i++) {
+      for (let j = i + 1; j < sized.length; j++) {
+        const a = sized[i], b = sized[j];
+        const a0 = start(a), b0 = start(b);
+        if (a0 < b0 + BigInt(b.memsz) && b0 < a0 + BigInt(a.memsz)) {
+          fail(`segments ${a.index} (${hex(a0)}-${hex(a0 + BigInt(a.memsz))}) and ${b.index} (${hex(b0)}-${hex(b0 + BigInt(b.memsz))}) overlap in ${what} memory`);
+        }
+      }
+    }
+  }
+  if (!sized.some((s) => entry >= s.vaddr && entry < s.vaddr + BigInt(s.memsz))) {
+    fail(`the entry point ${hex(entry)} is in no loadable segment`);
+  }
 }
 
 function readSymbols(v: DataView, shoff: number, shnum: number, fail: (p: string) => never): ElfSymbol[] {

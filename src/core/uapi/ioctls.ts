@@ -14,6 +14,7 @@ import {
   kvmRegs,
   kvmSregs,
   kvmUserspaceMemoryRegion,
+  kvmMpState,
   kvmVcpuEvents,
   kvmXcrs,
 } from './structs.ts';
@@ -66,6 +67,7 @@ export const KvmIoctl = {
   KVM_INTERRUPT: _IOW(KVMIO, 0x86, kvmInterrupt.size), // userspace irqchip only (ENXIO with an in-kernel one)
   KVM_SET_CPUID2: _IOW(KVMIO, 0x90, FAM_HEADER_SIZE),
   KVM_SET_GUEST_DEBUG: _IOW(KVMIO, 0x9b, kvmGuestDebug.size), // KVM_CAP_SET_GUEST_DEBUG
+  KVM_GET_MP_STATE: _IOR(KVMIO, 0x98, kvmMpState.size), // KVM_CAP_MP_STATE
   KVM_GET_VCPU_EVENTS: _IOR(KVMIO, 0x9f, kvmVcpuEvents.size), // KVM_CAP_VCPU_EVENTS
   KVM_SET_VCPU_EVENTS: _IOW(KVMIO, 0xa0, kvmVcpuEvents.size), // KVM_CAP_VCPU_EVENTS
   KVM_GET_DEBUGREGS: _IOR(KVMIO, 0xa1, kvmDebugregs.size), // KVM_CAP_DEBUGREGS
@@ -97,6 +99,7 @@ export const KvmCap = {
   EXT_CPUID: 7,
   NR_VCPUS: 9,
   NR_MEMSLOTS: 10,
+  MP_STATE: 14,
   IRQ_INJECT_STATUS: 26,
   PIT2: 33,
   PIT_STATE2: 35,

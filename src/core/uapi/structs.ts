@@ -222,3 +222,11 @@ export const kvmInterrupt = struct('kvm_interrupt', 4, {
   irq: at(0, u32),
 });
 export type KvmInterrupt = LayoutValue<typeof kvmInterrupt>;
+
+/** struct kvm_mp_state (KVM_GET_MP_STATE, KVM_CAP_MP_STATE). */
+export const kvmMpState = struct('kvm_mp_state', 4, {
+  mp_state: at(0, u32),
+});
+
+/** KVM_MP_STATE_* (linux/kvm.h): RUNNABLE, or HALTED after HLT until an event wakes the vCPU. */
+export const KvmMpState = { RUNNABLE: 0, UNINITIALIZED: 1, INIT_RECEIVED: 2, HALTED: 3, SIPI_RECEIVED: 4 } as const;

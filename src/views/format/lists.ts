@@ -29,10 +29,9 @@ export function processLine(p: ProcessRow, width: number, filtered = false): str
 
 /** `#41 bp1 counter 0x40000512 #BP` (newest first in the pane). */
 export function hitLine(h: Hit, width: number): string {
-  const bp = h.bp === null ? 'step' : `bp${h.bp}`;
   const exc = h.exception === 3 ? '#BP' : h.exception === 1 ? '#DB' : `#${h.exception}`;
   const dr6 = h.exception === 1 ? ` dr6=${hexShort(h.dr6)}` : '';
-  return fit(`#${h.seq} ${bp} ${h.process ?? hexShort(h.cr3)} ${hexShort(h.rip)} ${exc}${dr6}`, width);
+  return fit(`#${h.seq} bp${h.bp} ${h.process ?? hexShort(h.cr3)} ${hexShort(h.rip)} ${exc}${dr6}`, width);
 }
 
 /**

@@ -21,21 +21,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBatch } from '../../../src/commands/batch.ts';
+import { runScript } from '../../support/run-script.ts';
 import { Session } from '../../../src/commands/session/index.ts';
 import { kvmHost } from '../../../src/core/kvm/host.ts';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 
-async function run(lines: string[], backend: 'emu' | 'kvm' = 'emu', image = 'vmos'): Promise<string> {
-  const session = await Session.open({ backend, image });
-  let out = '';
-  try {
-    await runBatch({ session, sources: [{ name: 't.vdbg', lines }], keepGoing: true, write: (t) => (out += t) });
-  } finally {
-    await session.close();
-  }
-  return out;
-}
+const run = runScript;
 
 describe('session regressions', () => {
   it("1: stepping over the guest's own watchpoint hit delivers it to the guest (watcher still counts 3)", async () => {

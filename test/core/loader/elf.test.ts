@@ -88,4 +88,19 @@ describe('parseElf64 errors name what is wrong', () => {
       'd: e_type is ET_DYN (position-independent); vdbg loads statically linked executables (ET_EXEC)',
     );
   });
+
+  it('refuses overlapping segments and an entry point outside every segment, in one line (they triple-faulted; issue 10 item 15)', () => {
+    const b = bytes();
+    const v = new DataView(b.buffer);
+    const ph1 = 0x40 + 56; // program header 1: p_vaddr at +16, p_paddr at +24
+    v.setBigUint64(ph1 + 16, 0x100000n, true);
+    v.setBigUint64(ph1 + 24, 0x100000n, true);
+    expect(problem(() => parseElf64(b, 'o'))).toMatch(/^o: segments 0 \(0x100000-0x[0-9a-f]+\) and 1 \(0x100000-0x[0-9a-f]+\) overlap in virtual memory$/);
+    const p = bytes();
+    new DataView(p.buffer).setBigUint64(0x40 + 56 + 24, 0x100000n, true); // only the physical addresses collide
+    expect(problem(() => parseElf64(p, 'q'))).toMatch(/^q: segments 0 \(0x100000-0x[0-9a-f]+\) and 1 \(0x100000-0x[0-9a-f]+\) overlap in physical memory$/);
+    const e = bytes();
+    new DataView(e.buffer).setBigUint64(24, 0x1000n, true);
+    expect(problem(() => parseElf64(e, 'e'))).toBe('e: the entry point 0x1000 is in no loadable segment');
+  });
 });

@@ -29,6 +29,7 @@ describe('KVM ioctl numbers', () => {
     ['KVM_GET_XSAVE', 0x9000aea4], // values printed from <linux/kvm.h> with gcc on this machine
     ['KVM_SET_XSAVE', 0x5000aea5],
     ['KVM_GET_XSAVE2', 0x9000aecf],
+    ['KVM_GET_MP_STATE', 0x8004ae98],
     ['KVM_GET_VCPU_EVENTS', 0x8040ae9f],
     ['KVM_SET_VCPU_EVENTS', 0x4040aea0],
     ['KVM_ENABLE_CAP', 0x4068aea3],

@@ -15,7 +15,7 @@ export const infoBreakpointsCommand = defineCommand<void>({
       addr: hex64(b.addr),
       location: b.location,
       what: b.kind === 'watch' ? `${b.len} byte${b.len === 1 ? '' : 's'} ${b.access}` : '',
-      slot: b.slot === null ? '' : `DR${b.slot}`,
+      slot: b.pending ? 'pending' : b.slot === null ? '' : `DR${b.slot}`,
       condition: conditionText(b.condition),
       hits: b.hits,
       enabled: b.enabled,

@@ -3,7 +3,7 @@ import { printable, quoted } from '../../../core/printable.ts';
 import { CommandError } from '../../errors.ts';
 import { parseNumber } from '../expr.ts';
 import { hex64 } from '../format.ts';
-import { call } from '../helpers.ts';
+import { breakpointNotes, call } from '../helpers.ts';
 
 const USAGE = 'load raw FILE at GPA [entry ADDR] [mode 64]';
 
@@ -27,6 +27,6 @@ export const loadRawCommand = defineCommand<{ file: string; gpa: bigint; entry?:
   },
   async run(session, { file, gpa, entry }) {
     await call(() => session.loadRaw(file, gpa, entry));
-    return { kind: 'text', lines: [`Loaded ${file} at ${hex64(gpa)}, entry ${hex64(entry ?? gpa)}, on ${session.backend}.`] };
+    return { kind: 'text', lines: [`Loaded ${file} at ${hex64(gpa)}, entry ${hex64(entry ?? gpa)}, on ${session.backend}.`, ...breakpointNotes(session)] };
   },
 });

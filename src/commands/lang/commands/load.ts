@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../../errors.ts';
-import { call } from '../helpers.ts';
+import { breakpointNotes, call } from '../helpers.ts';
 
 export const loadCommand = defineCommand<{ image: string }>({
   name: 'load',
@@ -13,6 +13,6 @@ export const loadCommand = defineCommand<{ image: string }>({
   },
   async run(session, { image }) {
     await call(() => session.load(image));
-    return { kind: 'text', lines: [`Loaded ${session.imageName} (${session.symbols.symbols.length} symbols) on ${session.backend}.`] };
+    return { kind: 'text', lines: [`Loaded ${session.imageName} (${session.symbols.symbols.length} symbols) on ${session.backend}.`, ...breakpointNotes(session)] };
   },
 });

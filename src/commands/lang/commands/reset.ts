@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { noArgs } from '../parse.ts';
-import { call, stopResult } from '../helpers.ts';
+import { breakpointNotes, call, stopResult } from '../helpers.ts';
 
 export const resetCommand = defineCommand<void>({
   name: 'reset',
@@ -12,6 +12,9 @@ export const resetCommand = defineCommand<void>({
   },
   async run(session) {
     await call(() => session.reset());
-    return session.lastStop ? stopResult(session, session.lastStop) : { kind: 'none' };
+    if (!session.lastStop) return { kind: 'none' };
+    const notes = breakpointNotes(session);
+    // The entry stop, with what happened to the breakpoints as its note.
+    return stopResult(session, notes.length > 0 ? { ...session.lastStop, detail: notes.join(' ') } : session.lastStop);
   },
 });
