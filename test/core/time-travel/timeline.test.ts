@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { EmuBackend } from '../../../src/core/emu/backend.ts';
 import type { EmuMachineHistory } from '../../../src/core/emu/machine-history.ts';
 import { Counters } from '../../../src/core/counters.ts';
+import { KvmBackend } from '../../../src/core/kvm/backend.ts';
+import { TIME_TRAVEL_NEEDS_EMU } from '../../../src/core/time-travel/history.ts';
+import { kvmSkipReason } from '../kvm/available.ts';
 import { runInstructions } from '../../../src/core/time-travel/advance.ts';
 import { captureState, restoreState, stateDigest, type CapturedState } from '../../../src/core/time-travel/state-walk.ts';
 import { Timeline, type TimelineOptions } from '../../../src/core/time-travel/timeline.ts';
@@ -22,7 +25,7 @@ function machine(opts: TimelineOptions = { interval: 20_000 }) {
   const g = createGuestVm(backend, vmosImage());
   g.vm.enableCap(KvmCap.VDBG_INSN_BUDGET);
   const devices = { serial: new SerialConsole(), exitPort: new ExitPort(), counters: new Counters() };
-  const history = backend.timeTravel(g.vcpu.fd) as EmuMachineHistory;
+  const history = g.vcpu.timeTravel() as EmuMachineHistory;
   const icount = () => history.icount();
   const extra = { capture: () => captureState(devices), restore: (s: unknown) => restoreState(s as CapturedState) };
   const tl = new Timeline(history, extra, (n) => runInstructions(g.vcpu, devices, icount, n), opts);
@@ -45,7 +48,7 @@ function rng(seed: number): () => number {
 describe('time travel on emu (vmos)', () => {
   it('B then back to A is byte-identical to a fresh run to A, counters included', () => {
     const r = rng(15);
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < 3; k++) {
       const a = 1 + Math.floor(r() * 150_000);
       const b = a + 1 + Math.floor(r() * 150_000);
       const fresh = machine();
@@ -101,5 +104,16 @@ describe('time travel on emu (vmos)', () => {
     const fresh = machine({ interval: 5_000, memoryCap: 0 });
     fresh.tl.goto(3_000);
     expect(m.digest(false)).toBe(fresh.digest(false));
+  });
+});
+
+describe.skipIf(kvmSkipReason('time travel on /dev/kvm'))('time travel on /dev/kvm', () => {
+  it('is refused in words: it needs emu (no silent degradation)', () => {
+    const g = createGuestVm(new KvmBackend(), vmosImage());
+    try {
+      expect(() => g.vcpu.timeTravel()).toThrow(TIME_TRAVEL_NEEDS_EMU);
+    } finally {
+      g.kvm.close();
+    }
   });
 });
