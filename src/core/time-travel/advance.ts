@@ -1,8 +1,8 @@
 /**
  * Run a vCPU forward exactly `n` instructions with the instruction budget
  * (KVM_CAP_VDBG_INSN_BUDGET, docs/uapi-extensions.md §3), answering port
- * I/O with the VMM's devices on the way — how time travel replays. Debug
- * exits (a guest-debug setting left on) are passed over: they change nothing.
+ * I/O with the VMM's devices on the way — how time travel replays. A debug
+ * exit (a guest-debug setting left on) is passed over when the guest moved.
  * Returns the instructions retired (fewer than n only if the guest stopped).
  */
 import type { VcpuFd } from '../api/index.ts';
@@ -14,8 +14,8 @@ export function runInstructions(vcpu: VcpuFd, devices: ExitDevices, icount: () =
     vcpu.insnBudget = BigInt(n - (icount() - start));
     const before = icount();
     const out = handleExit(vcpu.run(), devices);
-    if (out.kind === 'handled' || out.kind === 'debug') continue;
-    if (out.kind === 'interrupted' && icount() > before) continue;
+    if (out.kind === 'handled') continue;
+    if ((out.kind === 'interrupted' || out.kind === 'debug') && icount() > before) continue;
     break; // exit port, halt, shutdown, failure: the guest stopped here
   }
   vcpu.insnBudget = 0n;
