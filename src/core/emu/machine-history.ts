@@ -61,19 +61,18 @@ export class EmuMachineHistory implements MachineHistory {
   }
 
   snapshot(): MachineSnapshot {
-    const last = this.snaps[this.snaps.length - 1];
     const cpu = this.vcpu.cpu;
-    // After a restore, replay rewrites every page written on the way (the machine is deterministic), so a
-    // snapshot past the last one is consistent; one inside the history would not be.
-    if (last !== undefined && cpu.icount < last.icount) {
-      throw new Error('time travel: a snapshot in the middle of the recorded history (discard the later snapshots first)');
-    }
-    const gen = this.nextGen++;
+    // Generations follow time. RAM now is the restored generation plus the pages written since (replay
+    // rewrites every page the recording wrote on the way: the machine is deterministic), so a snapshot
+    // between two others takes a generation between theirs.
+    const k = this.snaps.findIndex((x) => x.icount >= cpu.icount);
+    if (k >= 0 && this.snaps[k].icount === cpu.icount) throw new Error(`time travel: there is a snapshot at icount ${cpu.icount} already`);
+    const gen = k < 0 ? this.nextGen++ : ((k === 0 ? 0 : this.snaps[k - 1].gen) + this.snaps[k].gen) / 2;
     const state = captureState(this.vm, this.skip);
     const pages = this.ram.commit(gen);
     cpu.mmu.flushWrites(); // the next store to every page translates again and marks it dirty
     const s = new EmuSnapshot(gen, cpu.icount, state, state.bytes + pages);
-    this.snaps.push(s);
+    this.snaps.splice(k < 0 ? this.snaps.length : k, 0, s);
     return s;
   }
 

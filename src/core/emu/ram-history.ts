@@ -25,7 +25,12 @@ export class RamHistory {
     dirty.fill(0);
   }
 
-  /** Record the dirty pages as generation `gen` (the newest) and clear the dirty map. */
+  /**
+   * Record the dirty pages as generation `gen` and clear the dirty map. The
+   * dirty pages are those written since generation `current`, so `gen` may
+   * fall between two others (a snapshot placed while replaying a long
+   * stretch): the versions after it stay right for theirs.
+   */
   commit(gen: number): number {
     let bytes = 0;
     const d = this.dirty;
@@ -35,7 +40,9 @@ export class RamHistory {
       const copy = this.ram.slice(p * PAGE, (p + 1) * PAGE);
       let list = this.versions.get(p);
       if (list === undefined) this.versions.set(p, (list = []));
-      list.push({ gen, bytes: copy });
+      let k = list.length;
+      while (k > 0 && list[k - 1].gen > gen) k--;
+      list.splice(k, 0, { gen, bytes: copy });
       bytes += PAGE;
     }
     this.held += bytes;

@@ -28,7 +28,7 @@ export interface ExtraState {
 }
 
 export interface TimelineOptions {
-  /** Instructions between snapshots to start with (default 200,000). */
+  /** Instructions between snapshots to start with (default 50,000: a replay of that many takes ~25 ms on emu). */
   interval?: number;
   /** Bytes the snapshots may hold before they are thinned (default 256 MiB). */
   memoryCap?: number;
@@ -40,7 +40,7 @@ interface Point {
   readonly extra: unknown;
 }
 
-export const DEFAULT_RECORD_INTERVAL = 200_000;
+export const DEFAULT_RECORD_INTERVAL = 50_000;
 export const DEFAULT_RECORD_MEMORY = 256 * 1024 * 1024;
 
 export class Timeline {
@@ -93,22 +93,34 @@ export class Timeline {
 
   /**
    * The machine reached the current point by running forward: take a
-   * snapshot if it is time to (at or past the last one + interval).
+   * snapshot if it is time to (at or past the last one + interval). Past the
+   * last snapshot that holds for a replay too: a stretch someone ran in one
+   * long command gets its snapshots the first time it is replayed.
    */
   reached(): void {
     const now = this.icount;
     if (now > this.frontier) this.frontier = now;
-    const last = this.points[this.points.length - 1];
-    if (now >= last.icount + this.interval && now >= this.frontier) this.take();
+    const [before, after] = this.around(now);
+    if (now >= before.icount + this.interval && (after === undefined || after.icount > now)) this.take();
+  }
+
+  /** The last point at or before `icount`, and the first after it. */
+  private around(icount: number): [Point, Point | undefined] {
+    let k = 0;
+    while (k + 1 < this.points.length && this.points[k + 1].icount <= icount) k++;
+    return [this.points[k], this.points[k + 1]];
   }
 
   /** Run forward `n` instructions, taking snapshots on the way; returns how many retired. */
   forward(n: number): number {
     let done = 0;
     while (done < n) {
-      const last = this.points[this.points.length - 1];
-      const atFrontier = this.icount >= this.frontier;
-      const step = atFrontier ? Math.min(n - done, Math.max(1, last.icount + this.interval - this.icount)) : Math.min(n - done, this.frontier - this.icount);
+      // One interval at a time from the last snapshot, or to the next one if nearer: a stretch
+      // without snapshots (one long command ran it) gets them the first time it is replayed.
+      const [before, after] = this.around(this.icount);
+      let stop = before.icount + this.interval;
+      if (after !== undefined && after.icount < stop) stop = after.icount;
+      const step = Math.min(n - done, Math.max(1, stop - this.icount));
       const ran = this.advance(step);
       done += ran;
       this.reached();
@@ -159,7 +171,9 @@ export class Timeline {
 
   private take(): void {
     const machine = this.history.snapshot();
-    this.points.push({ icount: machine.icount, machine, extra: this.extra.capture() });
+    const p = { icount: machine.icount, machine, extra: this.extra.capture() };
+    const k = this.points.findIndex((q) => q.icount > p.icount);
+    this.points.splice(k < 0 ? this.points.length : k, 0, p);
     if (this.points.length === 1) this.frontier = machine.icount;
     if (this.history.memoryBytes() > this.memoryCap) this.thin();
   }

@@ -113,3 +113,24 @@ describe.skipIf(kvmSkipReason('session time travel on /dev/kvm'))('time travel o
     }
   });
 });
+
+describe('reverse-stepi speed (emu, vmos)', () => {
+  it('one instruction back takes well under 100 ms anywhere in a 3M-instruction run (after the first pass fills snapshots)', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(3_000_000); // one long command: no snapshots inside it yet
+    await s.travel.reverseStepi(1); // the first replay of the stretch places its snapshots
+    const times: number[] = [];
+    for (const at of [2_999_000, 2_100_123, 1_500_001, 777_777, 199_999, 50]) {
+      await s.travel.goto(at);
+      const t0 = performance.now();
+      await s.travel.reverseStepi(1);
+      times.push(performance.now() - t0);
+      expect(s.travel.info()!.icount).toBe(at - 1);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`reverse-stepi 1: median ${sorted[3].toFixed(1)} ms, max ${sorted[5].toFixed(1)} ms`);
+    expect(sorted[3]).toBeLessThan(100);
+    await s.close();
+  });
+});

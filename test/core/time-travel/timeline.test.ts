@@ -82,6 +82,21 @@ describe('time travel on emu (vmos)', () => {
     }
   });
 
+  it('snapshots placed while replaying a long stretch (between two others) restore exactly', () => {
+    const m = machine({ interval: 1e9 });
+    m.tl.forward(200_000);
+    m.tl.interval = 20_000;
+    m.tl.reached(); // a snapshot at 200,000: the stretch 0–200,000 has none inside
+    m.tl.goto(150_000); // replays from 0, placing snapshots at 20,000, 40,000, …
+    expect(m.tl.snapshots).toEqual([0, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000, 200_000]);
+    for (const at of [45_000, 199_999, 130_001]) {
+      m.tl.goto(at);
+      const fresh = machine();
+      fresh.tl.goto(at);
+      expect(m.digest(false), `at ${at}`).toBe(fresh.digest(false));
+    }
+  });
+
   it('an input forks the future: later snapshots go, the changed state is what replay starts from', () => {
     const m = machine();
     m.tl.goto(100_000);
