@@ -17,6 +17,7 @@
  * through a TimeTravelHost; nothing here reaches into src/emu.
  */
 import { runInstructions } from '../../core/time-travel/advance.ts';
+import { TIME_TRAVEL_NEEDS_EMU } from '../../core/time-travel/history.ts';
 import { captureState, restoreState, type CapturedState } from '../../core/time-travel/state-walk.ts';
 import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_MEMORY, Timeline } from '../../core/time-travel/timeline.ts';
 import { SessionError } from '../errors.ts';
@@ -66,7 +67,7 @@ export class SessionTimeline {
 
   constructor(private readonly host: TimeTravelHost, memoryCap = DEFAULT_RECORD_MEMORY) {
     const m = host.machine();
-    if (m.name !== 'emu') throw new SessionError('unsupported', 'time travel needs the emu backend (the kvm backend cannot snapshot or replay the machine exactly); `backend emu` first');
+    if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
     if (!m.caps.budget) throw new SessionError('unsupported', 'time travel needs KVM_CAP_VDBG_INSN_BUDGET');
     const history = m.vcpu.timeTravel();
     const devices = { serial: m.devices.serial, exitPort: m.devices.exitPort, counters: m.vmm };
@@ -330,7 +331,7 @@ export class TimeTravelControl implements TimeTravelApi {
   private active(): SessionTimeline {
     if (this.tt === null) {
       const m = this.host.machine();
-      if (m.name !== 'emu') throw new SessionError('unsupported', 'time travel needs the emu backend (the kvm backend cannot snapshot or replay the machine exactly); `backend emu` first');
+      if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
       throw new SessionError('bad-args', 'not recording: `record` first (time travel reaches back to where recording started)');
     }
     return this.tt;

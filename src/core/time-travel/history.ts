@@ -33,4 +33,4 @@ export interface MachineHistory {
 }
 
 /** The error for backends without time travel (said, never silently degraded). */
-export const TIME_TRAVEL_NEEDS_EMU = 'time travel needs the emu backend (the kvm backend cannot snapshot or replay the machine exactly); start with --backend emu';
+export const TIME_TRAVEL_NEEDS_EMU = 'time travel needs the emu backend (the kvm backend cannot snapshot or replay the machine exactly); switch with `backend emu` or start with --backend emu';
