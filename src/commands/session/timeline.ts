@@ -290,6 +290,7 @@ export class TimeTravelControl implements TimeTravelApi {
   stop(): void {
     this.host.idle();
     if (this.tt === null) throw new SessionError('bad-args', 'not recording');
+    this.tt.timeline.close();
     this.tt = null;
   }
 

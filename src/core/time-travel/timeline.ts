@@ -163,6 +163,11 @@ export class Timeline {
     return forked;
   }
 
+  /** Stop recording: every snapshot is discarded (a later Timeline on the same history starts clean). */
+  close(): void {
+    while (this.points.length > 0) this.history.discard(this.points.pop()!.machine);
+  }
+
   private restorePoint(p: Point): void {
     // The snapshots are one line in time: restoring one keeps the later ones for replay.
     this.history.restore(p.machine);

@@ -89,6 +89,23 @@ describe('time travel in the session (emu, vmos)', () => {
     await s.close();
   });
 
+  it('record stop frees the history; recording again later starts clean and travels exactly', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(120_000);
+    s.travel.stop();
+    await s.runFor(300_000);
+    const info = s.travel.record();
+    expect(info).toMatchObject({ start: 420_000, snapshots: 1 });
+    await s.runFor(80_000);
+    const regs = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    await s.runFor(50_000);
+    await s.travel.goto(420_000);
+    await s.travel.goto(500_000);
+    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(regs);
+    await s.close();
+  });
+
   it('a register set while back in time forks the future, and the next command says so', async () => {
     const { s } = await vmos();
     s.travel.record();
