@@ -12,3 +12,5 @@ reportCr3Events(log);
 await import('./tui.ts').then((m) => m.reportTui(log));
 log('');
 await import('./sse.ts').then((m) => m.reportSse(log));
+log('');
+await import('./time-travel.ts').then((m) => m.reportTimeTravel(log));

@@ -11,6 +11,8 @@
  *
  * Every failure throws `KvmError` (src/core/uapi/errors.ts) with the errno.
  */
+import type { MachineHistory } from './time-travel/history.ts';
+
 export type BackendName = 'emu' | 'kvm';
 
 /** Guest RAM as userspace sees it: the address that goes into kvm_userspace_memory_region, and a zero-copy view. */
@@ -56,5 +58,11 @@ export interface Backend {
    * userspace can observe. Ioctls by kind are counted by the uAPI classes.
    */
   counters(fd: number): Readonly<Record<string, number>>;
+  /**
+   * Snapshots and restores of the whole machine a vCPU fd runs in (time
+   * travel, issue 15). Only emu has it: on kvm it is absent, and callers say
+   * that time travel needs emu (TIME_TRAVEL_NEEDS_EMU).
+   */
+  timeTravel?(vcpuFd: number): MachineHistory;
   close(fd: number): void;
 }

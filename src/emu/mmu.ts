@@ -77,6 +77,15 @@ export class Mmu {
   watchedPages: number[] = [];
   /** Physical pages that hold decoded instructions. */
   readonly codePages: Uint8Array;
+  /**
+   * Physical pages written since `dirty` was last cleared (time travel keeps
+   * RAM as per-page deltas). Every guest store to RAM first translates with
+   * write intent here (a write-TLB fill, a page-crossing store, the bulk
+   * string paths), so marking in translate() costs the hot path nothing; A/D
+   * bit updates mark the page-table page. Whoever clears it must also drop
+   * the write TLB (flushWrites), so the next store to each page comes back.
+   */
+  readonly dirty: Uint8Array;
   /** High half of the last read64. */
   hi = 0;
   /** Linear address of the last #PF (for CR2). */
@@ -93,6 +102,7 @@ export class Mmu {
     this.dv = ram.dv;
     this.u8 = ram.u8;
     this.codePages = new Uint8Array(ram.size >>> 12);
+    this.dirty = new Uint8Array(ram.size >>> 12);
     this.setUser(false);
   }
 
@@ -380,8 +390,12 @@ export class Mmu {
    * the SDM error code (and remember the address for CR2).
    */
   translate(la: number, access: number): number {
-    if (!this.paging) return la < 0 ? la + TWO48 : la;
     const write = access === ACCESS_WRITE;
+    if (!this.paging) {
+      const pa = la < 0 ? la + TWO48 : la;
+      if (write) this.markDirty(pa);
+      return pa;
+    }
     const fetch = access === ACCESS_FETCH;
     const u = la < 0 ? la + TWO48 : la; // 48-bit linear address
     const dv = this.dv;
@@ -418,11 +432,21 @@ export class Mmu {
     // Set accessed on every level and dirty on the leaf for a store (SDM §4.8).
     for (let k = 0; k < n; k++) {
       const ea = entries[k];
-      let lo = dv.getUint32(ea, true) | 0x20;
+      const old = dv.getUint32(ea, true);
+      let lo = old | 0x20;
       if (write && k === n - 1) lo |= 0x40;
-      dv.setUint32(ea, lo >>> 0, true);
+      if ((lo >>> 0) !== old) {
+        dv.setUint32(ea, lo >>> 0, true);
+        this.dirty[ea >>> 12] = 1;
+      }
     }
-    return frame + (u % pageSize);
+    const pa = frame + (u % pageSize);
+    if (write) this.markDirty(pa);
+    return pa;
+  }
+
+  private markDirty(pa: number): void {
+    if (pa < this.ram.size) this.dirty[pa >>> 12] = 1;
   }
 
   private readonly walkEntries = new Float64Array(4);

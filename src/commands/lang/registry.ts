@@ -36,7 +36,9 @@ import { loadCommand } from './commands/load.ts';
 import { nextiCommand } from './commands/nexti.ts';
 import { printCommand } from './commands/print.ts';
 import { quitCommand } from './commands/quit.ts';
+import { infoRecordCommand, recordCommand, recordStopCommand, setRecordMemoryCommand } from './commands/record.ts';
 import { resetCommand } from './commands/reset.ts';
+import { bookmarkCommand, gotoCommand, infoBookmarksCommand, reverseContinueCommand, reverseStepiCommand } from './commands/reverse.ts';
 import { runForCommand } from './commands/run-for.ts';
 import { setCr3SourceCommand } from './commands/set-cr3-source.ts';
 import { setOutputCommand } from './commands/set-output.ts';
@@ -60,6 +62,16 @@ export const COMMANDS: readonly Command[] = [
   continueCommand,
   untilCommand,
   runForCommand,
+  // time travel
+  recordCommand,
+  recordStopCommand,
+  infoRecordCommand,
+  setRecordMemoryCommand,
+  reverseStepiCommand,
+  reverseContinueCommand,
+  bookmarkCommand,
+  gotoCommand,
+  infoBookmarksCommand,
   // breakpoints
   breakCommand,
   hbreakCommand,

@@ -37,6 +37,7 @@ import { RunLoop } from './run-loop.ts';
 import { readSegments } from './segments.ts';
 import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
+import { TimeTravelControl } from './timeline.ts';
 import type {
   Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, VcpuInfo,
 } from './types.ts';
@@ -72,6 +73,21 @@ export class Session implements SessionApi {
   private running: Promise<Stop> | null = null;
   private _budget: number | null = null;
   onConsole: ((text: string) => void) | null = null;
+  /** Time travel (timeline.ts): record, reverse-stepi, reverse-continue, bookmarks, goto. */
+  readonly travel: TimeTravelControl = new TimeTravelControl({
+    machine: () => this.m,
+    processOf: (cr3) => this.procs.nameOf(cr3),
+    idle: () => this.idle(),
+    travelled: (stop) => {
+      this._lastStop = stop;
+      this._state = 'stopped';
+    },
+    continueWithin: (n) => this.continueWithin(n),
+    debuggerState: () => [this.procs.log, this.table],
+    restored: () => {
+      this.loop = this.runLoopFor(this.m); // a fresh GuestDebug programs KVM_SET_GUEST_DEBUG again
+    },
+  });
 
   private constructor(backend: BackendName, spec: LoadSpec, opts: SessionOptions) {
     this.procs = new ProcessTable(opts.hitLogSize ?? DEFAULT_HIT_LOG_SIZE);
@@ -113,6 +129,7 @@ export class Session implements SessionApi {
     const m = this.openMachine(name, spec);
     const old = this.m;
     this.m = m;
+    this.travel.machineReplaced();
     this.loop = this.runLoopFor(m);
     this.spec = spec;
     old.kvm.close();
@@ -318,6 +335,17 @@ export class Session implements SessionApi {
     return this.command((st) => exec.runFor(st, instructions), false);
   }
 
+  /** Forward `continue` that stops after at most `n` instructions (time travel's replay of a stretch). */
+  private async continueWithin(n: number): Promise<Stop> {
+    const budget = this._budget;
+    this._budget = n;
+    try {
+      return await this.command((st) => exec.cont(st, 1), true);
+    } finally {
+      this._budget = budget;
+    }
+  }
+
   /**
    * Runs one execution command: the state checks and the INT3s placed
    * (a failure there changes nothing), then the running state, the stop
@@ -334,12 +362,15 @@ export class Session implements SessionApi {
     } catch (e) {
       return Promise.reject(e);
     }
+    const forked = this.travel.beforeForward();
     this._state = 'running';
     loop.begin(useBudget ? this._budget : null);
     const st = new Stepper({ m: this.m, loop, table: this.table, procs: this.procs, settings: this });
     const p = (async () => {
       try {
         const stop = await body(st);
+        this.travel.afterForward();
+        if (forked !== null && stop.detail === undefined) stop.detail = forked;
         this._lastStop = stop;
         this._state = stop.reason === 'exit' ? 'exited' : stop.reason === 'shutdown' ? 'shutdown' : 'stopped';
         return stop;

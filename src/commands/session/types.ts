@@ -6,6 +6,7 @@
  * emulator (the session talks to the hypervisor only through the uAPI).
  * 64-bit values are bigint.
  */
+import type { TimeTravelApi } from './timeline.ts';
 import type { BackendName } from '../../core/backend.ts';
 import type { SymbolTable } from '../../core/loader/symbols.ts';
 
@@ -125,6 +126,8 @@ export type SessionState = 'stopped' | 'running' | 'exited' | 'shutdown';
 
 export interface SessionApi {
   readonly backend: BackendName;
+  /** Time travel (session/timeline.ts); absent in sessions that do not offer it. */
+  readonly travel?: TimeTravelApi;
   readonly state: SessionState;
   /** Symbols of the loaded image (empty for a raw image). */
   readonly symbols: SymbolTable;

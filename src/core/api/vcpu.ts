@@ -37,6 +37,7 @@ import {
   type KvmXcr,
 } from '../uapi/structs.ts';
 import { KvmFd } from './fd.ts';
+import { TIME_TRAVEL_NEEDS_EMU, type MachineHistory } from '../time-travel/history.ts';
 import type { VmFd } from './vm.ts';
 import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 
@@ -229,6 +230,17 @@ export class VcpuFd extends KvmFd {
   kick(): void {
     this.setImmediateExit(true);
     this.backend.kick(this.fd);
+  }
+
+  /**
+   * Snapshots and restores of the machine this vCPU runs in (time travel,
+   * issue 15; not an ioctl). Only the emu backend has them: on kvm this
+   * throws an Error saying time travel needs emu.
+   */
+  timeTravel(): MachineHistory {
+    this.ensureOpen('time travel');
+    if (this.backend.timeTravel === undefined) throw new Error(TIME_TRAVEL_NEEDS_EMU);
+    return this.backend.timeTravel(this.fd);
   }
 
   private getStruct<T>(name: KvmIoctlName, layout: { size: number; decode(b: Uint8Array): T }): T {

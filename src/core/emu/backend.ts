@@ -25,6 +25,8 @@ import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 import { setGuestDebug } from './guest-debug.ts';
 import { KVM_USER_MEM_SLOTS, type HostRange } from './mmio.ts';
 import { EMU_VCPU_MMAP_SIZE, type EmuVcpu } from './vcpu.ts';
+import type { MachineHistory } from '../time-travel/history.ts';
+import { EmuMachineHistory } from './machine-history.ts';
 import { EMU_MAX_VCPUS, EmuVm } from './vm.ts';
 
 type Arg = Uint8Array | number | bigint | null | undefined;
@@ -88,6 +90,7 @@ export class EmuBackend implements Backend {
   private nextFd = 3;
   private readonly allocs: { addr: bigint; buffer: ArrayBuffer }[] = [];
   private nextAddr = ALLOC_BASE;
+  private readonly histories = new WeakMap<EmuVcpu, EmuMachineHistory>();
 
   openSystem(): number {
     return this.add({ kind: 'system' });
@@ -177,6 +180,14 @@ export class EmuBackend implements Backend {
 
   close(fd: number): void {
     if (!this.fds.delete(fd)) throw new KvmError(Errno.EBADF, 'close', `fd ${fd} is not open`);
+  }
+
+  /** Time travel over the machine of a vCPU fd (one history per vCPU: it keeps RAM's base copy). */
+  timeTravel(vcpuFd: number): MachineHistory {
+    const v = this.vcpu(vcpuFd);
+    let h = this.histories.get(v);
+    if (h === undefined) this.histories.set(v, (h = new EmuMachineHistory(v.vm, v)));
+    return h;
   }
 
   /** The vCPU behind an fd, for tests and the bench (hardware introspection; not part of the uAPI). */

@@ -7,9 +7,9 @@ const c = (line: string, cursor = line.length) => complete(line, cursor, null, C
 describe('complete (no session)', () => {
   it.each<[string, number, string[]]>([
     ['st', 0, ['stats', 'stepi']],
-    ['', 0, ['b', 'backend', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'regs', 'reset', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
-    ['info re', 5, ['registers']],
-    ['i ', 2, ['breakpoints', 'exits', 'hits', 'processes', 'registers', 'vcpu']],
+    ['', 0, ['b', 'backend', 'bookmark', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-stepi', 'rsi', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
+    ['info re', 5, ['record', 'registers']],
+    ['i ', 2, ['bookmarks', 'breakpoints', 'exits', 'hits', 'processes', 'record', 'registers', 'vcpu']],
     ['set o', 4, ['output']],
     ['set output j', 11, ['json']],
     ['set c', 4, ['cr3-source']],

@@ -4,7 +4,7 @@ import { noArgs } from '../parse.ts';
 
 export const infoBreakpointsCommand = defineCommand<void>({
   name: 'info breakpoints',
-  aliases: ['i b'],
+  aliases: ['i b', 'info b'],
   summary: 'table: number, type, location, condition, hits, enabled',
   usage: 'info breakpoints',
   parse: (input) => noArgs(input, 'info breakpoints'),

@@ -17,7 +17,7 @@ type Args = { group: RegisterGroup } | { names: string[] };
 
 export const infoRegistersCommand = defineCommand<Args>({
   name: 'info registers',
-  aliases: ['regs', 'i r'],
+  aliases: ['regs', 'i r', 'info r'],
   summary: 'register values (gpr, apx, cr, dr, xcr, all, or named registers); $r16–$r31 only with APX',
   usage: 'info registers [gpr|apx|cr|dr|xcr|all|$REG…]',
   parse({ words }) {

@@ -50,13 +50,21 @@ export interface AttachedIrqchip {
   blockIrq: boolean;
   /** Instructions of idle time skipped so far. */
   readonly idleInstructions: number;
+  /** The helper's own clock between runs (time travel snapshots and restores it with the CPU). */
+  readonly clock: IrqchipClock;
+}
+
+/** What attachIrqchip keeps between runs: idle time skipped, the CPU time the irqchip has seen, BLOCKIRQ. */
+export interface IrqchipClock {
+  idle: number;
+  accounted: number;
+  blockIrq: boolean;
 }
 
 export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {}): AttachedIrqchip {
   const idleAdvancesTsc = opts.idleAdvancesTsc ?? true;
-  let idle = 0;
-  /** cpu.icount already given to the irqchip's clock. */
-  let accounted = cpu.icount;
+  /** accounted: cpu.icount already given to the irqchip's clock. */
+  const clock: IrqchipClock = { idle: 0, accounted: cpu.icount, blockIrq: false };
   /** cpu.icount at which the current run slice ends. */
   let sliceEnd = Infinity;
   /** This helper asked the CPU to stop (to re-slice), not the hypervisor. */
@@ -64,14 +72,13 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
 
   /** Bring the irqchip's clock to the CPU's: in-kernel devices see the time of the accessing instruction. */
   const catchUp = (): void => {
-    const n = cpu.icount - accounted;
+    const n = cpu.icount - clock.accounted;
     if (n > 0) chip.advance(n);
-    accounted = cpu.icount;
+    clock.accounted = cpu.icount;
   };
 
-  let blockIrq = false;
   const syncIntr = (): void => {
-    if (!blockIrq && chip.hasInterrupt()) {
+    if (!clock.blockIrq && chip.hasInterrupt()) {
       if (!cpu.intrPending) cpu.raiseIntr();
     } else {
       cpu.intrPending = false;
@@ -143,7 +150,7 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
         if (!cpu.interruptsEnabled || wait === Infinity) return exit;
         const skip = Math.min(wait, left);
         chip.advance(skip);
-        idle += skip;
+        clock.idle += skip;
         if (idleAdvancesTsc) cpu.tscOffset += skip;
         left -= skip;
         continue;
@@ -155,14 +162,15 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
   return {
     run,
     syncIntr,
+    clock,
     get idleInstructions() {
-      return idle;
+      return clock.idle;
     },
     get blockIrq() {
-      return blockIrq;
+      return clock.blockIrq;
     },
     set blockIrq(on: boolean) {
-      blockIrq = on;
+      clock.blockIrq = on;
       syncIntr();
     },
   };

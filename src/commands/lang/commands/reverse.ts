@@ -1,0 +1,90 @@
+/**
+ * Going back in time (commands.md "Time travel"; gdb's names): the stop is
+ * where the machine is after travelling. A guest that exited or shut down
+ * can be travelled back from.
+ */
+import type { SessionApi, Stop } from '../../session/types.ts';
+import { CommandError } from '../../errors.ts';
+import { defineCommand } from '../command.ts';
+import { call, stopResult } from '../helpers.ts';
+import { parseCount } from '../expr.ts';
+import { noArgs, optionalCount } from '../parse.ts';
+import type { Result } from '../result.ts';
+import { travelOf } from './record.ts';
+
+async function travel(session: SessionApi, fn: () => Promise<Stop>): Promise<Result> {
+  if (session.state === 'running') throw new CommandError('not-running', 'the guest is running; interrupt it first');
+  return stopResult(session, await call(fn));
+}
+
+export const reverseStepiCommand = defineCommand<{ n: number }>({
+  name: 'reverse-stepi',
+  aliases: ['rsi'],
+  summary: 'go back N instructions (default 1), exactly: the nearest snapshot, then replay',
+  usage: 'reverse-stepi [N]',
+  parse: (input) => ({ n: optionalCount(input, 'reverse-stepi [N]') }),
+  run: (session, { n }) => travel(session, () => travelOf(session).reverseStepi(n)),
+});
+
+export const reverseContinueCommand = defineCommand<void>({
+  name: 'reverse-continue',
+  aliases: ['rc'],
+  summary: 'go back to the previous breakpoint or watchpoint hit (conditions and the filter decide as forward)',
+  usage: 'reverse-continue',
+  parse: (input) => noArgs(input, 'reverse-continue'),
+  run: (session) => travel(session, () => travelOf(session).reverseContinue()),
+});
+
+export const bookmarkCommand = defineCommand<{ name: string }>({
+  name: 'bookmark',
+  aliases: [],
+  summary: 'name this point in time (goto NAME comes back to it)',
+  usage: 'bookmark NAME',
+  parse({ words }) {
+    if (words.length !== 1) throw new CommandError('bad-args', 'usage: bookmark NAME');
+    return { name: words[0] };
+  },
+  run(session, { name }) {
+    const at = travelOf(session).bookmark(name);
+    return { kind: 'text', lines: [`Bookmark ${name} at icount ${at}.`] };
+  },
+});
+
+type GotoArgs = { kind: 'icount'; n: number } | { kind: 'bookmark'; name: string };
+
+export const gotoCommand = defineCommand<GotoArgs>({
+  name: 'goto',
+  aliases: [],
+  summary: 'go to a bookmark or an instruction count in the recording, back or forward',
+  usage: 'goto NAME | goto icount N',
+  parse({ words }) {
+    if (words.length === 2 && words[0] === 'icount') return { kind: 'icount', n: parseCount(words[1], 'icount') };
+    if (words.length === 1) return { kind: 'bookmark', name: words[0] };
+    throw new CommandError('bad-args', 'usage: goto NAME | goto icount N');
+  },
+  run(session, a) {
+    const tt = travelOf(session);
+    return travel(session, () => (a.kind === 'icount' ? tt.goto(a.n) : tt.gotoBookmark(a.name)));
+  },
+});
+
+export const infoBookmarksCommand = defineCommand<void>({
+  name: 'info bookmarks',
+  aliases: [],
+  summary: 'the bookmarks, earliest first',
+  usage: 'info bookmarks',
+  parse: (input) => noArgs(input, 'info bookmarks'),
+  run(session) {
+    const rows = (session.travel?.bookmarks() ?? []).map((b) => ({ name: b.name, icount: b.icount }));
+    return {
+      kind: 'table',
+      table: 'bookmarks',
+      columns: [
+        { key: 'name', header: 'Name' },
+        { key: 'icount', header: 'Icount', align: 'right' },
+      ],
+      rows,
+      empty: 'No bookmarks.',
+    };
+  },
+});

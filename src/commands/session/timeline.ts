@@ -1,0 +1,347 @@
+/**
+ * Time travel in the debug session (issue 15, commands.md "Time travel"):
+ * `record` starts a Timeline (src/core/time-travel) over the machine, and
+ * from then on the session can go back — reverse-stepi, reverse-continue,
+ * bookmarks, goto icount — by restoring the nearest earlier snapshot and
+ * replaying forward with the instruction budget to the exact count.
+ *
+ * Forward commands after going back re-run the recorded future (the machine
+ * is deterministic: the same instructions give the same state). The only
+ * input the debugger can give the guest is a register write (`set $reg`):
+ * it is noticed at the next command (the registers differ from where the
+ * last one left them), and forks a new future — the recorded one after now
+ * is discarded, and the command says so.
+ *
+ * Snapshots are taken at command boundaries, when the interval has passed
+ * (never with the debugger's INT3s in memory). The Session drives this
+ * through a TimeTravelHost; nothing here reaches into src/emu.
+ */
+import { runInstructions } from '../../core/time-travel/advance.ts';
+import { TIME_TRAVEL_NEEDS_EMU } from '../../core/time-travel/history.ts';
+import { captureState, restoreState, type CapturedState } from '../../core/time-travel/state-walk.ts';
+import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_MEMORY, Timeline } from '../../core/time-travel/timeline.ts';
+import { SessionError } from '../errors.ts';
+import type { Machine } from './machine.ts';
+import type { Stop } from './types.ts';
+
+/** What the session gives its time travel: the machine, and its forward `continue` within a count. */
+export interface TimeTravelHost {
+  machine(): Machine;
+  /** Forward `continue` that stops after at most `n` instructions (breakpoints, conditions and filter honoured). */
+  continueWithin(n: number): Promise<Stop>;
+  processOf(cr3: bigint): string | undefined;
+  /** The machine moved in time: this is now the last stop (the state is 'stopped'). */
+  travelled(stop: Stop): void;
+  /**
+   * The machine was restored from a snapshot, whose guest-debug settings are
+   * those of when it was taken: the debugger must program its own again
+   * before the next entry.
+   */
+  restored(): void;
+  /** The debugger's own records a replay must not add to (hit log, breakpoint hit counts): kept and put back around a scan. */
+  debuggerState(): object;
+}
+
+export interface RecordInfo {
+  recording: boolean;
+  start: number;
+  end: number;
+  icount: number;
+  replaying: boolean;
+  snapshots: number;
+  interval: number;
+  memoryBytes: number;
+  memoryCap: number;
+  thinned: number;
+}
+
+export const FORKED_NOTE = 'state changed while back in time: the recorded future was discarded; recording a new one from here';
+
+export class SessionTimeline {
+  readonly timeline: Timeline;
+  private readonly bookmarks = new Map<string, number>();
+  /** The registers where the last command left them (a difference at the next one is the user's input). */
+  private regsSeen: string;
+  /** Suppresses the forward hooks while travelling runs forward commands itself. */
+  scanning = false;
+
+  constructor(private readonly host: TimeTravelHost, memoryCap = DEFAULT_RECORD_MEMORY) {
+    const m = host.machine();
+    if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
+    if (!m.caps.budget) throw new SessionError('unsupported', 'time travel needs KVM_CAP_VDBG_INSN_BUDGET');
+    const history = m.vcpu.timeTravel();
+    const devices = { serial: m.devices.serial, exitPort: m.devices.exitPort, counters: m.vmm };
+    const extra = { capture: () => captureState(devices), restore: (s: unknown) => restoreState(s as CapturedState) };
+    const advance = (n: number): number => {
+      // Replay runs the guest alone: no single-step or breakpoints of the debugger's (restored with a snapshot) in the way.
+      m.vcpu.setGuestDebug({ control: 0 });
+      return runInstructions(m.vcpu, m.devices, () => history.icount(), n);
+    };
+    this.timeline = new Timeline(history, extra, advance, { interval: DEFAULT_RECORD_INTERVAL, memoryCap });
+    this.regsSeen = this.regs();
+  }
+
+  get icount(): number {
+    return this.timeline.icount;
+  }
+
+  info(): RecordInfo {
+    const t = this.timeline;
+    return {
+      recording: true, start: t.start, end: t.end, icount: t.icount, replaying: t.replaying, snapshots: t.snapshots.length,
+      interval: t.interval, memoryBytes: t.memoryBytes(), memoryCap: t.memoryCap, thinned: t.thinned,
+    };
+  }
+
+  /** Before a forward command: a register the user set is an input (forks the future). Returns a note to show, or null. */
+  beforeForward(): string | null {
+    if (this.scanning) return null;
+    return this.noticeInput();
+  }
+
+  /** After a forward command: snapshot when due. */
+  afterForward(): void {
+    if (this.scanning) return;
+    this.timeline.reached();
+    this.regsSeen = this.regs();
+  }
+
+  /** Go to instruction count `target`; the stop describes where the machine is then. */
+  async goto(target: number, why = `icount ${target}`): Promise<Stop> {
+    const note = this.noticeInput();
+    const t = this.timeline;
+    if (!Number.isSafeInteger(target) || target < t.start) {
+      throw new SessionError('bad-args', `cannot go to ${why}: the recording starts at icount ${t.start}`);
+    }
+    this.quietly(() => t.goto(target));
+    this.regsSeen = this.regs();
+    const stop = this.here();
+    if (t.icount < target) stop.detail = `the guest stopped at icount ${t.icount} before ${why}`;
+    else if (note !== null) stop.detail = note;
+    return stop;
+  }
+
+  async reverseStepi(n: number): Promise<Stop> {
+    const target = Math.max(this.timeline.start, this.icount - n);
+    const stop = await this.goto(target, `${n} instruction(s) back`);
+    if (this.icount - n < this.timeline.start) stop.detail = `at the start of the recording (icount ${target})`;
+    return stop;
+  }
+
+  /**
+   * The previous breakpoint or watchpoint hit before now: replay each
+   * stretch between snapshots with forward `continue` (so conditions and the
+   * process filter decide exactly as they did), latest stretch first, and
+   * go to the last hit found.
+   */
+  async reverseContinue(): Promise<Stop> {
+    const now = this.icount;
+    const t = this.timeline;
+    let to = now;
+    while (to > t.start) {
+      const from = Math.max(t.start, [...t.snapshots].reverse().find((s) => s < to) ?? t.start);
+      const found = await this.lastHitIn(from, to, now);
+      if (found !== null) {
+        await this.goto(found.icount);
+        return { ...found.stop, rip: this.host.machine().vcpu.getRegs().rip };
+      }
+      to = from;
+    }
+    const stop = await this.goto(t.start);
+    stop.detail = `no breakpoint or watchpoint hit before icount ${now}: at the start of the recording`;
+    return stop;
+  }
+
+  bookmark(name: string): number {
+    if (!/^[A-Za-z_][\w.-]*$/.test(name)) throw new SessionError('bad-args', `bad bookmark name '${name}' (letters, digits, _ . -)`);
+    this.bookmarks.set(name, this.icount);
+    return this.icount;
+  }
+
+  async gotoBookmark(name: string): Promise<Stop> {
+    const at = this.bookmarks.get(name);
+    if (at === undefined) throw new SessionError('bad-args', `no bookmark '${name}' (info bookmarks lists them)`);
+    return this.goto(at, `bookmark ${name}`);
+  }
+
+  listBookmarks(): { name: string; icount: number }[] {
+    return [...this.bookmarks].map(([name, icount]) => ({ name, icount })).sort((a, b) => a.icount - b.icount);
+  }
+
+  /**
+   * The last debugger stop (breakpoint/watchpoint) after `from` up to `to`
+   * inclusive and before `now`, replaying forward from `from`. A hit at `to`
+   * is met before the instruction there retires, so the stretch runs one
+   * instruction past it.
+   */
+  private async lastHitIn(from: number, to: number, now: number): Promise<{ icount: number; stop: Stop } | null> {
+    this.quietly(() => this.timeline.goto(from));
+    this.host.travelled(this.here());
+    let last: { icount: number; stop: Stop } | null = null;
+    const records = captureState(this.host.debuggerState());
+    this.scanning = true;
+    const m = this.host.machine();
+    const serial = m.devices.serial, out = serial.onOutput;
+    serial.onOutput = null;
+    try {
+      while (this.icount <= to) {
+        const before = this.icount;
+        const stop = await this.host.continueWithin(to - before + 1);
+        const at = this.icount;
+        if ((stop.reason === 'breakpoint' || stop.reason === 'watchpoint') && at <= to && at < now && at > from) last = { icount: at, stop };
+        if (this.icount === before || (stop.reason !== 'breakpoint' && stop.reason !== 'watchpoint')) break;
+      }
+    } finally {
+      this.scanning = false;
+      serial.onOutput = out;
+      restoreState(records);
+    }
+    return last;
+  }
+
+  private noticeInput(): string | null {
+    if (this.regs() === this.regsSeen) return null;
+    const forked = this.timeline.input();
+    this.regsSeen = this.regs();
+    return forked ? FORKED_NOTE : null;
+  }
+
+  /** Runs `fn` with the console muted (replayed output was shown when it happened). */
+  private quietly(fn: () => void): void {
+    const serial = this.host.machine().devices.serial;
+    const out = serial.onOutput;
+    serial.onOutput = null;
+    try {
+      fn();
+    } finally {
+      serial.onOutput = out;
+      this.host.restored();
+    }
+  }
+
+  private here(): Stop {
+    const v = this.host.machine().vcpu;
+    const cr3 = v.getSregs().cr3;
+    const s: Stop = { reason: 'step', cr3, rip: v.getRegs().rip, skipped: 0 };
+    const p = this.host.processOf(cr3);
+    if (p !== undefined) s.process = p;
+    return s;
+  }
+
+  private regs(): string {
+    const v = this.host.machine().vcpu;
+    return JSON.stringify({ r: v.getRegs(), s: v.getSregs() }, (_k, x) => (typeof x === 'bigint' ? x.toString(16) : x));
+  }
+}
+
+/** The time-travel commands as the command language calls them (SessionApi.travel). */
+export interface TimeTravelApi {
+  readonly recording: boolean;
+  /** `record`: start recording here (emu only). */
+  record(): RecordInfo;
+  /** `record stop`: forget the recording. */
+  stop(): void;
+  info(): RecordInfo | null;
+  /** `set record memory BYTES`. */
+  setMemoryCap(bytes: number): void;
+  reverseStepi(n: number): Promise<Stop>;
+  reverseContinue(): Promise<Stop>;
+  goto(icount: number): Promise<Stop>;
+  bookmark(name: string): number;
+  gotoBookmark(name: string): Promise<Stop>;
+  bookmarks(): { name: string; icount: number }[];
+}
+
+/** What the Session lends its TimeTravelControl. */
+export interface ControlHost extends TimeTravelHost {
+  /** Throws unless no command is running and the guest can be travelled in. */
+  idle(): void;
+}
+
+export class TimeTravelControl implements TimeTravelApi {
+  private tt: SessionTimeline | null = null;
+  private memoryCap = DEFAULT_RECORD_MEMORY;
+
+  constructor(private readonly host: ControlHost) {}
+
+  get recording(): boolean {
+    return this.tt !== null;
+  }
+
+  /** The machine was replaced (load, reset, backend): the recording ends with it. */
+  machineReplaced(): void {
+    this.tt = null;
+  }
+
+  beforeForward(): string | null {
+    return this.tt?.beforeForward() ?? null;
+  }
+
+  afterForward(): void {
+    this.tt?.afterForward();
+  }
+
+  record(): RecordInfo {
+    this.host.idle();
+    if (this.tt === null) this.tt = new SessionTimeline(this.host, this.memoryCap);
+    return this.tt.info();
+  }
+
+  stop(): void {
+    this.host.idle();
+    if (this.tt === null) throw new SessionError('bad-args', 'not recording');
+    this.tt.timeline.close();
+    this.tt = null;
+  }
+
+  info(): RecordInfo | null {
+    return this.tt?.info() ?? null;
+  }
+
+  setMemoryCap(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new SessionError('bad-args', `bad record memory ${bytes}: a positive number of bytes`);
+    this.memoryCap = bytes;
+    if (this.tt !== null) this.tt.timeline.memoryCap = bytes;
+  }
+
+  reverseStepi(n: number): Promise<Stop> {
+    if (!Number.isSafeInteger(n) || n < 1) return Promise.reject(new SessionError('bad-args', `bad count ${n}`));
+    return this.travel((tt) => tt.reverseStepi(n));
+  }
+
+  reverseContinue(): Promise<Stop> {
+    return this.travel((tt) => tt.reverseContinue());
+  }
+
+  goto(icount: number): Promise<Stop> {
+    return this.travel((tt) => tt.goto(icount));
+  }
+
+  bookmark(name: string): number {
+    return this.active().bookmark(name);
+  }
+
+  gotoBookmark(name: string): Promise<Stop> {
+    return this.travel((tt) => tt.gotoBookmark(name));
+  }
+
+  bookmarks(): { name: string; icount: number }[] {
+    return this.tt?.listBookmarks() ?? [];
+  }
+
+  private active(): SessionTimeline {
+    if (this.tt === null) {
+      const m = this.host.machine();
+      if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
+      throw new SessionError('bad-args', 'not recording: `record` first (time travel reaches back to where recording started)');
+    }
+    return this.tt;
+  }
+
+  private async travel(fn: (tt: SessionTimeline) => Promise<Stop>): Promise<Stop> {
+    this.host.idle();
+    const stop = await fn(this.active());
+    this.host.travelled(stop);
+    return stop;
+  }
+}

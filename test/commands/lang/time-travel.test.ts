@@ -1,0 +1,49 @@
+/**
+ * The time-travel commands (commands.md "Time travel") on an emulated vmos
+ * session: record / info record / record stop, reverse-stepi, bookmark,
+ * goto, info bookmarks, set record memory, and their errors.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Session } from '../../../src/commands/session/session.ts';
+import { runLine } from '../../../src/commands/lang/registry.ts';
+import { formatText } from '../../../src/commands/lang/format.ts';
+
+let s: Session;
+beforeEach(async () => {
+  s = await Session.open({ backend: 'emu' });
+});
+afterEach(async () => {
+  await s.close();
+});
+
+async function run(line: string): Promise<{ kind: string; text: string }> {
+  const o = await runLine(s, line);
+  if (o === null) throw new Error('empty line');
+  return { kind: o.result.kind, text: formatText(o.result) };
+}
+
+describe('time-travel commands', () => {
+  it('record, step forward, reverse-stepi back, bookmarks and goto', async () => {
+    expect((await run('info record')).text).toBe('Not recording.');
+    expect((await run('reverse-stepi')).text).toMatch(/not recording: `record` first/);
+    expect((await run('record')).text).toMatch(/^Recording from icount 0 to 0; now at 0\./);
+    await run('run-for 5000');
+    const rip5000 = s.registers().rip;
+    expect((await run('bookmark five')).text).toBe('Bookmark five at icount 5000.');
+    await run('stepi 3');
+    const back = await run('rsi 3');
+    expect(back.kind).toBe('stop');
+    expect(s.registers().rip).toBe(rip5000);
+    expect((await run('info record')).text).toMatch(/now at 5000 \(replaying the recorded future\)/);
+    await run('goto icount 100');
+    expect(s.travel.info()!.icount).toBe(100);
+    await run('goto five');
+    expect(s.registers().rip).toBe(rip5000);
+    expect((await run('info bookmarks')).text).toMatch(/five\s+5000/);
+    expect((await run('goto nowhere')).text).toMatch(/no bookmark 'nowhere'/);
+    expect((await run('set record memory 64M')).text).toBe('Record memory: 64.0 MiB.');
+    expect((await run('set record memory lots')).text).toMatch(/usage: set record memory SIZE/);
+    expect((await run('record stop')).text).toMatch(/Recording stopped/);
+    expect((await run('goto five')).text).toMatch(/not recording/);
+  });
+});

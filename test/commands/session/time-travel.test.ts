@@ -1,0 +1,153 @@
+/**
+ * Time travel in the session (issue 15): record, reverse-stepi, goto,
+ * bookmarks, reverse-continue over a vmos run on emu; a register the user
+ * sets while back in time forks the future and says so.
+ */
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../../src/commands/session/index.ts';
+import { kvmSkipReason } from '../../core/kvm/available.ts';
+import { FORKED_NOTE } from '../../../src/commands/session/timeline.ts';
+
+async function vmos() {
+  const s = await Session.open({ backend: 'emu', image: 'vmos' });
+  let out = '';
+  s.onConsole = (t) => (out += t);
+  return { s, out: () => out };
+}
+
+describe('time travel in the session (emu, vmos)', () => {
+  it('needs `record` first, and reaches back to where recording started', async () => {
+    const { s } = await vmos();
+    await expect(s.travel.reverseStepi(1)).rejects.toThrow(/not recording/);
+    await s.runFor(1000);
+    s.travel.record();
+    expect(s.travel.info()).toMatchObject({ recording: true, start: 1000, icount: 1000 });
+    await expect(s.travel.goto(999)).rejects.toThrow(/recording starts at icount 1000/);
+    await s.close();
+  });
+
+  it('reverse-stepi N then stepi N returns to the same registers; each step back is the state one instruction earlier', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(40_000);
+    const trail: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      trail.push(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
+      await s.stepi(1);
+    }
+    const end = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    for (let k = 4; k >= 0; k--) {
+      const stop = await s.travel.reverseStepi(1);
+      expect(stop.reason).toBe('step');
+      expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(trail[k]);
+    }
+    expect(s.travel.info()).toMatchObject({ replaying: true });
+    await s.stepi(5);
+    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(end);
+    await s.close();
+  });
+
+  it('bookmarks and goto icount land exactly', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(30_000);
+    expect(s.travel.bookmark('here')).toBe(30_000);
+    const rip = s.registers().rip;
+    await s.runFor(200_000);
+    await s.travel.goto(12_345);
+    expect(s.travel.info()!.icount).toBe(12_345);
+    const stop = await s.travel.gotoBookmark('here');
+    expect(stop.rip).toBe(rip);
+    expect(s.travel.bookmarks()).toEqual([{ name: 'here', icount: 30_000 }]);
+    await expect(s.travel.gotoBookmark('nowhere')).rejects.toThrow(/no bookmark 'nowhere'/);
+    await s.close();
+  });
+
+  it('reverse-continue goes to the previous breakpoint hits, latest first, as the forward run met them', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    const at = s.symbols.address('schedule');
+    s.addBreakpoint({ kind: 'break', addr: at, location: 'schedule' });
+    const forward: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const stop = await s.cont();
+      expect(stop.reason).toBe('breakpoint');
+      forward.push(s.travel.info()!.icount);
+    }
+    const hitsBefore = s.hitCount();
+    const back: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      const stop = await s.travel.reverseContinue();
+      expect(stop.reason).toBe('breakpoint');
+      expect(stop.rip).toBe(at);
+      back.push(s.travel.info()!.icount);
+    }
+    expect(back).toEqual(forward.slice(0, 2).reverse());
+    expect(s.hitCount()).toBe(hitsBefore); // the replays add nothing to the hit log
+    const first = await s.travel.reverseContinue();
+    expect(first.detail).toMatch(/no breakpoint or watchpoint hit before/);
+    await s.close();
+  });
+
+  it('record stop frees the history; recording again later starts clean and travels exactly', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(120_000);
+    s.travel.stop();
+    await s.runFor(300_000);
+    const info = s.travel.record();
+    expect(info).toMatchObject({ start: 420_000, snapshots: 1 });
+    await s.runFor(80_000);
+    const regs = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    await s.runFor(50_000);
+    await s.travel.goto(420_000);
+    await s.travel.goto(500_000);
+    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(regs);
+    await s.close();
+  });
+
+  it('a register set while back in time forks the future, and the next command says so', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(50_000);
+    await s.travel.goto(20_000);
+    s.setRegister('r15', 0x4242n);
+    const stop = await s.stepi(1);
+    expect(stop.detail).toBe(FORKED_NOTE);
+    expect(s.travel.info()!.end).toBe(20_001);
+    await s.close();
+  });
+});
+
+describe.skipIf(kvmSkipReason('session time travel on /dev/kvm'))('time travel on kvm', () => {
+  it('is refused in words: it needs emu', async () => {
+    const s = await Session.open({ backend: 'kvm', image: 'vmos' });
+    try {
+      expect(() => s.travel.record()).toThrow(/time travel needs the emu backend/);
+      await expect(s.travel.reverseStepi(1)).rejects.toThrow(/time travel needs the emu backend/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('reverse-stepi speed (emu, vmos)', () => {
+  it('one instruction back takes well under 100 ms anywhere in a 3M-instruction run (after the first pass fills snapshots)', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(3_000_000); // one long command: no snapshots inside it yet
+    await s.travel.reverseStepi(1); // the first replay of the stretch places its snapshots
+    const times: number[] = [];
+    for (const at of [2_999_000, 2_100_123, 1_500_001, 777_777, 199_999, 50]) {
+      await s.travel.goto(at);
+      const t0 = performance.now();
+      await s.travel.reverseStepi(1);
+      times.push(performance.now() - t0);
+      expect(s.travel.info()!.icount).toBe(at - 1);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`reverse-stepi 1: median ${sorted[3].toFixed(1)} ms, max ${sorted[5].toFixed(1)} ms`);
+    expect(sorted[3]).toBeLessThan(100);
+    await s.close();
+  });
+});
