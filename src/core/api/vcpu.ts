@@ -37,7 +37,7 @@ import {
 } from '../uapi/structs.ts';
 import { KvmFd } from './fd.ts';
 import type { VmFd } from './vm.ts';
-import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
+import { KVM_FPU_SIZE, KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 
 /** KVM_GET_XCRS result / KVM_SET_XCRS argument with only the used entries. */
 export interface Xcrs {
@@ -109,6 +109,19 @@ export class VcpuFd extends KvmFd {
     if (x.xcrs.length > KVM_MAX_XCRS) throw new KvmError(Errno.EINVAL, 'KVM_SET_XCRS', `${x.xcrs.length} entries, at most ${KVM_MAX_XCRS}`);
     const xcrs = [...x.xcrs, ...Array.from({ length: KVM_MAX_XCRS - x.xcrs.length }, () => kvmXcr.zero())];
     this.ioctl('KVM_SET_XCRS', kvmXcrs.encode({ nr_xcrs: x.xcrs.length, flags: x.flags ?? 0, xcrs }));
+  }
+
+  /** KVM_GET_FPU: struct kvm_fpu (x87 registers and control, XMM0–15; mxcsr reads 0 — KVM never fills it). */
+  getFpu(): Uint8Array {
+    const b = new Uint8Array(KVM_FPU_SIZE);
+    this.ioctl('KVM_GET_FPU', b);
+    return b;
+  }
+
+  /** KVM_SET_FPU (struct kvm_fpu; its mxcsr is ignored, as by KVM). */
+  setFpu(fpu: Uint8Array): void {
+    if (fpu.length !== KVM_FPU_SIZE) throw new KvmError(Errno.EINVAL, 'KVM_SET_FPU', `struct kvm_fpu is ${KVM_FPU_SIZE} bytes, not ${fpu.length}`);
+    this.ioctl('KVM_SET_FPU', fpu);
   }
 
   /** KVM_GET_XSAVE: the guest's XSAVE area, standard format, 4096 bytes (src/core/uapi/xsave.ts reads it). */
