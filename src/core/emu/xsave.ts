@@ -48,7 +48,7 @@ export function getXsave(v: EmuVcpu, b: Uint8Array): void {
   b.fill(0, 0, KVM_XSAVE_SIZE);
   const x = legacyComponents(v);
   const inuse = xinuse(x);
-  saveX87(inuse & X87_BIT ? x : INIT, b, true);
+  saveX87(inuse & X87_BIT ? x : INIT, b, true, true);
   saveMxcsr(inuse & (SSE_BIT | YMM_BIT) ? x : INIT, b);
   saveXmm(inuse & SSE_BIT ? x : INIT, b);
   const d = new DataView(b.buffer, b.byteOffset, b.byteLength);

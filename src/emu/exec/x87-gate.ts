@@ -8,13 +8,13 @@
  *    machine has no FERR# line, so it behaves as with IGNNE# asserted: the
  *    instruction runs and the exception stays pending (FSW.ES) until the
  *    guest clears it or sets CR0.NE;
- *  - the last-instruction pointers FOP/FIP/FCS and, for memory operands,
- *    FDP/FDS (SDM Vol. 1 8.1.8–8.1.9), recorded once the memory operand has
- *    been read without a fault (a fault leaves the x87 state unchanged).
+ *  - the last-instruction pointers FOP/FIP and, for memory operands, FDP
+ *    (SDM Vol. 1 8.1.8–8.1.9), recorded once the memory operand has been
+ *    read without a fault (a fault leaves the x87 state unchanged).
  */
 import type { Cpu } from '../cpu.ts';
 import { GuestFault, MF, NM } from '../fault.ts';
-import { SEG_CS, SEG_DS, SEG_FS, type Insn } from '../insn.ts';
+import { SEG_FS, type Insn } from '../insn.ts';
 import { ACCESS_WRITE } from '../mmu.ts';
 import { CR0_EM, CR0_MP, CR0_NE, CR0_TS } from '../regs.ts';
 
@@ -39,21 +39,20 @@ function fopOf(i: Insn): number {
   return ((i.op & 7) << 8) | i.modrm;
 }
 
-/** Record a register-only non-control instruction: FOP, FIP, FCS; FDP/FDS keep the last memory operand's. */
+/**
+ * Record a register-only non-control instruction: FOP and FIP; FDP keeps the
+ * last memory operand's. FCS and FDS read as 0 in 64-bit mode, as on the
+ * reference CPU (and on Intel parts that deprecate them, CPUID.7:EBX[13]).
+ */
 export function noteReg(cpu: Cpu, i: Insn): void {
   const s = cpu.x87;
-  s.noteInstruction(fopOf(i), cpu.rip - i.len, cpu.seg[SEG_CS].selector, s.fdp, s.fds);
+  s.noteInstruction(fopOf(i), cpu.rip - i.len, 0, s.fdp, 0);
 }
 
-/**
- * Record a memory-operand non-control instruction at linear address `la`:
- * FDP is the operand's offset in its segment (the FS/GS base taken off),
- * FDS its segment's selector.
- */
+/** Record a memory-operand non-control instruction at linear address `la`: FDP is the operand's offset (the FS/GS base taken off). */
 export function noteMem(cpu: Cpu, i: Insn, la: number): void {
-  const seg = i.seg < 0 ? SEG_DS : i.seg;
-  const off = seg >= SEG_FS ? canonicalOffset(la - cpu.seg[seg].base) : la;
-  cpu.x87.noteInstruction(fopOf(i), cpu.rip - i.len, cpu.seg[SEG_CS].selector, off, cpu.seg[seg].selector);
+  const off = i.seg >= SEG_FS ? canonicalOffset(la - cpu.seg[i.seg].base) : la;
+  cpu.x87.noteInstruction(fopOf(i), cpu.rip - i.len, 0, off, 0);
 }
 
 /** An offset modulo 2^64 as the state keeps 64-bit pointers: a signed number (exact below 2^53). */

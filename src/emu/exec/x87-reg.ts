@@ -34,11 +34,11 @@ function waiting(op: Op, note = true): Handler {
   };
 }
 
-/** FCMOVcc (DA/DB C0–DF): `cond` reads RFLAGS; an empty operand is a stack underflow (ST(0) ← indefinite when masked). */
+/** FCMOVcc (DA/DB C0–DF): `cond` reads RFLAGS; an empty operand is a stack underflow (ST(0) ← indefinite when masked, C1 = 0). */
 function fcmov(cond: (f: number) => boolean): Op {
   return (s, i, cpu) => {
     if ((s.isEmpty(0) || s.isEmpty(i)) && underflow(s, 0, false)) return;
-    s.fsw &= ~C1;
+    // C1 is left as it was (reference hardware; the SDM leaves it undefined).
     if (cond(arithFlags(cpu.fl))) s.setSt(0, s.stSe(i), s.stHi(i), s.stLo(i));
   };
 }
@@ -65,8 +65,8 @@ const fld = waiting((s, i) => fldSt(s, i));
 const fxchH = waiting((s, i) => fxch(s, i));
 const fst = waiting((s, i) => fstSt(s, i, false));
 const fstp = waiting((s, i) => fstSt(s, i, true));
-const ffreeH = waiting((s, i) => ffree(s, i), false);
-const ffreep = waiting((s, i) => { ffree(s, i); s.pop(); }, false);
+const ffreeH = waiting((s, i) => { ffree(s, i); s.fsw &= ~C1; }, false); // C1 = 0 (reference hardware)
+const ffreep = waiting((s, i) => { ffree(s, i); s.pop(); s.fsw &= ~C1; }, false); // C1 = 0 (reference hardware)
 const nop: Handler = (cpu) => x87Available(cpu);
 const fnop = waiting(() => {}, false);
 

@@ -107,8 +107,9 @@ function dv(b: Uint8Array): DataView {
 
 // ---- component images (the area's legacy region starts at b[0])
 
-export function saveX87(x: XComponents, b: Uint8Array, rexW: boolean): void {
-  writeFxsave(x.x87, b, 0, rexW);
+/** `allPointers`: store FOP/FIP/FDP even without a pending exception (KVM's buffer view, not an instruction's). */
+export function saveX87(x: XComponents, b: Uint8Array, rexW: boolean, allPointers = false): void {
+  writeFxsave(x.x87, b, 0, rexW, allPointers);
 }
 
 export function loadX87(x: XComponents, b: Uint8Array, rexW: boolean): void {

@@ -24,6 +24,8 @@ import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
 import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
+import { getFpu, setFpu } from '../../../src/core/emu/fpu.ts';
+import { KVM_FPU_SIZE, setXstateBv, xstateBv } from '../../../src/core/uapi/xsave.ts';
 import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
 import { RFL_I, RIP_I, type RegVec } from './gen.ts';
 import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
@@ -152,6 +154,24 @@ export class KvmSide {
     return this.vcpu.getSregs().cr2;
   }
 
+  /** struct kvm_fpu (x87 + XMM) through KVM_GET_FPU / KVM_SET_FPU. */
+  getFpu(): Uint8Array {
+    return this.vcpu.getFpu();
+  }
+
+  /**
+   * KVM_SET_FPU writes the fxsave part of the guest's fpstate but not its
+   * XSTATE_BV: for a vCPU that never used the x87, XSTATE_BV.FP is 0 and the
+   * next XRSTOR would put the x87 back in its initial state. So XSTATE_BV
+   * gets x87|SSE through KVM_SET_XSAVE first.
+   */
+  setFpu(img: Uint8Array): void {
+    const area = this.vcpu.getXsave();
+    setXstateBv(area, xstateBv(area) | 3n);
+    this.vcpu.setXsave(area);
+    this.vcpu.setFpu(img);
+  }
+
   close(): void {
     this.vm.close();
     this.sys.close();
@@ -193,6 +213,17 @@ export class EmuSide {
 
   cr2(): bigint {
     return getSregs(this.cpu).cr2;
+  }
+
+  /** The same struct kvm_fpu the emu backend's KVM_GET_FPU / KVM_SET_FPU use. */
+  getFpu(): Uint8Array {
+    const b = new Uint8Array(KVM_FPU_SIZE);
+    getFpu(this.cpu, b);
+    return b;
+  }
+
+  setFpu(img: Uint8Array): void {
+    setFpu(this.cpu, img);
   }
 }
 

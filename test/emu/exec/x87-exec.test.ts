@@ -150,9 +150,19 @@ describe('x87 last-instruction pointers and environment', () => {
     expect(s.fop).toBe(0x1e8); // fld1 (D9 E8) was the last non-control instruction
     expect(s.fip).toBe(CODE + 2 + fld.length);
     expect(s.fdp).toBe(DATA + 0x60); // from the FLD m64
-    expect(s.fcs).toBe(0x08);
+    expect(s.fcs).toBe(0); // FCS/FDS read as 0 in 64-bit mode (reference CPU)
     const c2 = done([...FNINIT, ...fld]);
     expect([c2.x87.fop, c2.x87.fip, c2.x87.fdp]).toEqual([0x504, CODE + 2, DATA + 0x60]);
+  });
+
+  it('FNSTENV stores the pointers only while an exception is pending (reference CPU), zeros otherwise', () => {
+    // fldcw 037E; fldz; fldz; fdivp (0/0: #IA pending); fnstenv [0x100]; fnclex; fnstenv [0x180]
+    const div = [...FLDZ, ...FLDZ, 0xde, 0xf9];
+    const pre = [...FNINIT, ...m(0xd9, 5, 0x10)];
+    const cpu = done([...pre, ...div, ...m(0xd9, 6, 0x100), 0xdb, 0xe2, ...m(0xd9, 6, 0x180)], (c) => c.mem.dv.setUint16(DATA + 0x10, 0x037e, true));
+    const u32 = (o: number) => cpu.mem.dv.getUint32(DATA + o, true);
+    expect([u32(0x10c), u32(0x110)]).toEqual([CODE + pre.length + 4, 0x6f9 << 16]); // FIP, FOP (DE F9) | FCS 0
+    expect([u32(0x18c), u32(0x190), u32(0x194)]).toEqual([0, 0, 0]);
   });
 
   it('FNSTENV stores the 28-byte environment and then masks every exception', () => {
