@@ -25,7 +25,7 @@ import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
 import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
 import { getFpu, setFpu } from '../../../src/core/emu/fpu.ts';
-import { KVM_FPU_SIZE, setXstateBv, xstateBv } from '../../../src/core/uapi/xsave.ts';
+import { KVM_FPU_SIZE } from '../../../src/core/uapi/xsave.ts';
 import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
 import { RFL_I, RIP_I, type RegVec } from './gen.ts';
 import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
@@ -159,17 +159,9 @@ export class KvmSide {
     return this.vcpu.getFpu();
   }
 
-  /**
-   * KVM_SET_FPU writes the fxsave part of the guest's fpstate but not its
-   * XSTATE_BV: for a vCPU that never used the x87, XSTATE_BV.FP is 0 and the
-   * next XRSTOR would put the x87 back in its initial state. So XSTATE_BV
-   * gets x87|SSE through KVM_SET_XSAVE first.
-   */
+  /** KVM_SET_FPU so that it holds at the next entry (VcpuFd.loadFpu). */
   setFpu(img: Uint8Array): void {
-    const area = this.vcpu.getXsave();
-    setXstateBv(area, xstateBv(area) | 3n);
-    this.vcpu.setXsave(area);
-    this.vcpu.setFpu(img);
+    this.vcpu.loadFpu(img);
   }
 
   close(): void {
