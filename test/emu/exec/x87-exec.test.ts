@@ -89,6 +89,17 @@ describe('x87 data movement and arithmetic', () => {
   });
 });
 
+describe('x87 condition codes the reference CPU settles', () => {
+  it('FFREE and FFREEP clear C1; FCMOVcc leaves it', () => {
+    // 9 × fld1 (overflow: C1 = 1); ffree st(3) → C1 = 0
+    const nine = Array.from({ length: 9 }, () => FLD1).flat();
+    expect(done([...FNINIT, ...nine, 0xdd, 0xc3]).x87.fsw & 0x200).toBe(0);
+    expect(done([...FNINIT, ...nine, 0xdf, 0xc3]).x87.fsw & 0x200).toBe(0);
+    // fcmovb st, st(1) after the overflow: C1 stays 1
+    expect(done([...FNINIT, ...nine, 0xda, 0xc1]).x87.fsw & 0x200).toBe(0x200);
+  });
+});
+
 describe('x87 compares', () => {
   it('fcom sets C0/C2/C3; fnstsw ax reads them; fcomi/fucomip set ZF/PF/CF and clear OF/SF/AF', () => {
     // fld1; fldz; fcom st(1) → 0 < 1: C0; fnstsw ax
