@@ -33,5 +33,5 @@ describe.skipIf(kvmSkipReason('differential x87 emu vs /dev/kvm'))('differential
     const r = runCases(ls, (k) => generateX87Case(SEED, k), CASES, ONLY, 'diff-x87');
     console.log(`[diff-x87] seed 0x${SEED.toString(16)}: ${r.cases} cases, ${r.steps} steps in ${r.seconds.toFixed(1)} s; ends ${r.ends}; ${r.divergent} divergent`);
     expect(r.divergent, r.message).toBe(0);
-  });
+  }, Math.max(60_000, CASES * 40)); // ~20 ms a case: the full run takes minutes
 });
