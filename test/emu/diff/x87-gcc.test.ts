@@ -8,12 +8,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KVM_FPU, KVM_FPU_SIZE } from '../../../src/core/uapi/xsave.ts';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
+import { hostGccMissing } from '../../support/host-gcc.ts';
 import type { RegVec } from './gen.ts';
 import { CODE, CODE_MAX, DATA, DATA_SIZE, IF, USTACK_TOP } from './layout.ts';
 import { userState, type EmuSide, type KvmSide } from './machine.ts';
@@ -22,17 +23,7 @@ import { lockstepMachines } from './run-cases.ts';
 const OUT = DATA + 0x100, OUT_SIZE = 48 * 16 + 16 * 8 + 16 * 8 + 16 * 4 + 16 * 4;
 const INPUTS = [0, -0, 1, -2.5, 1e300, -1e-310, NaN, Infinity, 3, 7, Math.PI, 1 / 3, 2 ** 63, -(2 ** 63), 123456.789, 1e-5];
 
-function whyNot(): string | undefined {
-  if (arch() !== 'x64') return `host is ${arch()}, not x86-64`;
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'gcc not found';
-  }
-  return kvmSkipReason('x87 gcc program, emu vs /dev/kvm');
-}
-
-const reason = whyNot();
+const reason = hostGccMissing() ?? kvmSkipReason('x87 gcc program, emu vs /dev/kvm');
 if (reason) console.warn(`x87-gcc.test.ts: skipped: ${reason}`);
 
 /** Build the fixture: the flat image from 0x10000 and the address of _start. */
