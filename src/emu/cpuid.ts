@@ -8,13 +8,15 @@
  * CPUID.(0xD,0):EBX is the XSAVE area size for the current XCR0.
  *
  * The default leaf set describes this CPU honestly: only what the emulator
- * implements is advertised. No x87/MMX/SSE instructions exist, so FPU, FXSR,
- * SSE* are clear; the XSAVE feature is set because XSETBV/XGETBV and XCR0
- * exist (XSAVE/XRSTOR themselves are not implemented). XCR0 still accepts
- * the SSE component (bit 1) so that the usual XCR0 = x87|SSE works; APX
- * (XCR0 bit 19, CPUID.(7,1):EDX[21]) is supported: R16–R31 and REX2 exist.
+ * implements is advertised. The x87 FPU (FPU; FCMOV through CMOV + FPU),
+ * FXSAVE/FXRSTOR (FXSR) and the XSAVE feature set (XSAVE, XSAVEOPT, XSAVEC,
+ * XSAVES, XGETBV with ECX = 1; exec/xsave.ts) exist; the XSAVE components
+ * are x87, SSE and APX (XCR0 bit 19, CPUID.(7,1):EDX[21]: R16–R31 and REX2).
+ * No supervisor components exist, so IA32_XSS can only hold 0.
+ * CPUID.(0xD,1):EBX, the compacted size for XCR0 | IA32_XSS, is dynamic too.
  */
 import type { CpuidLeaf } from './cpu.ts';
+import { APX_SIZE, APX_STD_OFFSET, compactedSize, EXT_OFFSET, XSTATE_SUPPORTED } from './fpu/xstate.ts';
 
 /** Leaves indexed by ECX (subleaf). */
 export const SUBLEAF_LEAVES: ReadonlySet<number> = new Set([
@@ -28,12 +30,14 @@ export function cpuidKey(leaf: number, subleaf = 0): string {
 }
 
 // Feature bits (SDM Vol. 2 CPUID, Tables 3-10/3-11 and leaf 7/0x80000001).
+export const CPUID1_EDX_FPU = 1 << 0;
 export const CPUID1_EDX_DE = 1 << 2;
 export const CPUID1_EDX_TSC = 1 << 4;
 export const CPUID1_EDX_MSR = 1 << 5;
 export const CPUID1_EDX_PAE = 1 << 6;
 export const CPUID1_EDX_PGE = 1 << 13;
 export const CPUID1_EDX_CMOV = 1 << 15;
+export const CPUID1_EDX_FXSR = 1 << 24;
 export const CPUID1_ECX_POPCNT = 1 << 23;
 export const CPUID1_ECX_XSAVE = 1 << 26;
 export const CPUID1_ECX_OSXSAVE = 1 << 27;
@@ -46,10 +50,11 @@ export const EXT1_EDX_PAGE1GB = 1 << 26;
 export const EXT1_EDX_RDTSCP = 1 << 27;
 export const EXT1_EDX_LM = 1 << 29;
 
-/** XCR0 components this CPU supports: x87, SSE (state only) and APX. */
-export const SUPPORTED_XCR0 = 0x1 | 0x2 | 0x80000;
+/** XCR0 components this CPU supports: x87, SSE and APX (fpu/xstate.ts). */
+export const SUPPORTED_XCR0 = XSTATE_SUPPORTED;
+export const D1_EAX_XSAVEOPT = 1 << 0, D1_EAX_XSAVEC = 1 << 1, D1_EAX_XGETBV1 = 1 << 2, D1_EAX_XSAVES = 1 << 3;
 /** XSAVE layout (standard format): legacy region + header = 576 bytes; APX at 960, 128 bytes. */
-const XSAVE_LEGACY_SIZE = 576, APX_OFFSET = 960, APX_SIZE = 128;
+const XSAVE_LEGACY_SIZE = EXT_OFFSET, APX_OFFSET = APX_STD_OFFSET;
 
 /** Physical and linear address widths reported in CPUID 0x80000008 (and used for reserved-bit checks). */
 export const MAXPHYADDR = 48;
@@ -68,11 +73,12 @@ export function defaultCpuid(): Map<string, CpuidLeaf> {
   const set = (leaf: number, sub: number, v: CpuidLeaf) => m.set(cpuidKey(leaf, sub), v);
   // Leaf 0: max basic leaf, vendor in EBX, EDX, ECX.
   set(0, 0, [0xd, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)]);
-  // Leaf 1: family 6, model 0, stepping 0; no APIC/x2APIC, no FPU/SSE.
+  // Leaf 1: family 6, model 0, stepping 0; no APIC/x2APIC.
   set(1, 0, [
     0x600, 0,
     CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE,
-    CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_PGE | CPUID1_EDX_CMOV,
+    CPUID1_EDX_FPU | CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_PGE | CPUID1_EDX_CMOV |
+      CPUID1_EDX_FXSR,
   ]);
   // Leaf 7: subleaf 0 (EAX = max subleaf 1), no features; subleaf 1 EDX APX_F.
   // BMI1 is not advertised although F3 0F BC executes as TZCNT: BMI1 also names
@@ -83,8 +89,9 @@ export function defaultCpuid(): Map<string, CpuidLeaf> {
   set(7, 1, [0, 0, 0, CPUID7_1_EDX_APX_F]);
   // Leaf 0xD: XSAVE features. Subleaf 0: supported XCR0 (EDX:EAX), size for current XCR0 (EBX, dynamic), max size (ECX).
   set(0xd, 0, [SUPPORTED_XCR0, XSAVE_LEGACY_SIZE, APX_OFFSET + APX_SIZE, 0]);
-  // Subleaf 1: EAX bit 2 = XGETBV with ECX = 1.
-  set(0xd, 1, [1 << 2, 0, 0, 0]);
+  // Subleaf 1: EAX = XSAVEOPT (0), XSAVEC (1), XGETBV with ECX = 1 (2), XSAVES/XRSTORS + IA32_XSS (3);
+  // EBX = compacted size for XCR0 | IA32_XSS (dynamic); ECX/EDX = IA32_XSS bits supported (none).
+  set(0xd, 1, [D1_EAX_XSAVEOPT | D1_EAX_XSAVEC | D1_EAX_XGETBV1 | D1_EAX_XSAVES, XSAVE_LEGACY_SIZE, 0, 0]);
   // Subleaf 19: the APX component, 128 bytes at offset 960 (user state: ECX = 0).
   set(0xd, 19, [APX_SIZE, APX_OFFSET, 0, 0]);
   // Extended leaves.
@@ -132,6 +139,7 @@ export function cpuidRead(
     return [v[0], v[1], ecx, v[3]];
   }
   if (l === 0xd && subleaf >>> 0 === 0 && v[0] !== 0) return [v[0], xsaveSize(map, xcr0), v[2], v[3]];
+  if (l === 0xd && subleaf >>> 0 === 1 && v[0] & D1_EAX_XSAVEC) return [v[0], compactedSize(xcr0), v[2], v[3]];
   return v;
 }
 

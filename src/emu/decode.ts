@@ -121,6 +121,7 @@ export function decoderFor(table: OpTable): Decoder {
       const m = byte(k++);
       const mod = m >> 6, regf = (m >> 3) & 7, rmf = m & 7;
       i.hasModrm = true;
+      i.modrm = m;
       i.digit = regf;
       i.reg = regf | R;
       i.reg8 = !i.rex && regf >= 4 ? HIGH_BYTE | (regf - 4) : i.reg;
@@ -238,6 +239,7 @@ function reset(i: Insn): void {
   i.rexW = false;
   i.rex2 = false;
   i.hasModrm = false;
+  i.modrm = 0;
   i.regForm = false;
   i.reg = 0;
   i.digit = 0;

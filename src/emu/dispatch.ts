@@ -16,6 +16,8 @@ import * as shift from './exec/shift.ts';
 import * as stack from './exec/stack.ts';
 import * as str from './exec/string.ts';
 import * as system from './exec/system.ts';
+import * as x87 from './exec/x87.ts';
+import * as xsave from './exec/xsave.ts';
 import { GuestFault, UD } from './fault.ts';
 import type { Handler, Insn } from './insn.ts';
 import { FAMILIES, type Family } from './opcodes/row.ts';
@@ -35,6 +37,8 @@ const BIND: { readonly [F in Family]: Bind } = {
   stack: stack.bind,
   string: str.bind,
   system: system.bind,
+  x87: x87.bind,
+  xsave: xsave.bind,
 };
 
 /** BIND by FAMILIES index (OpRow.execIndex): an array load, not a lookup by name. */

@@ -48,6 +48,8 @@ export class Insn {
   /** A REX2 (APX) prefix is present. */
   rex2 = false;
   hasModrm = false;
+  /** The raw ModRM byte (x87 instructions record it in FOP, SDM Vol. 1 8.1.9). */
+  modrm = 0;
   /** ModRM.mod == 3 (register operand). */
   regForm = false;
   /** ModRM.reg extended with REX.R / REX2.R4 (0–31); for groups, the raw 3-bit /digit is `digit`. */

@@ -80,6 +80,7 @@ export function runCode(backend: Backend, opts: RunCodeOptions): RunCodeResult {
       const initial = vcpu.getSregs();
       vcpu.setSregs({ ...initial, ...opts.state.sregs });
       vcpu.setRegs(opts.state.regs);
+      if (opts.state.fpu) vcpu.loadFpu(opts.state.fpu);
       if (opts.msrs?.length) vcpu.setMsrs(opts.msrs);
 
       const maxExits = opts.maxExits ?? DEFAULT_MAX_EXITS;

@@ -39,7 +39,7 @@ import {
 import { KvmFd } from './fd.ts';
 import { TIME_TRAVEL_NEEDS_EMU, type MachineHistory } from '../time-travel/history.ts';
 import type { VmFd } from './vm.ts';
-import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
+import { KVM_FPU_SIZE, KVM_XSAVE_SIZE, setXstateBv, xstateBv } from '../uapi/xsave.ts';
 
 /** KVM_GET_XCRS result / KVM_SET_XCRS argument with only the used entries. */
 export interface Xcrs {
@@ -111,6 +111,33 @@ export class VcpuFd extends KvmFd {
     if (x.xcrs.length > KVM_MAX_XCRS) throw new KvmError(Errno.EINVAL, 'KVM_SET_XCRS', `${x.xcrs.length} entries, at most ${KVM_MAX_XCRS}`);
     const xcrs = [...x.xcrs, ...Array.from({ length: KVM_MAX_XCRS - x.xcrs.length }, () => kvmXcr.zero())];
     this.ioctl('KVM_SET_XCRS', kvmXcrs.encode({ nr_xcrs: x.xcrs.length, flags: x.flags ?? 0, xcrs }));
+  }
+
+  /** KVM_GET_FPU: struct kvm_fpu (x87 registers and control, XMM0–15; mxcsr reads 0 — KVM never fills it). */
+  getFpu(): Uint8Array {
+    const b = new Uint8Array(KVM_FPU_SIZE);
+    this.ioctl('KVM_GET_FPU', b);
+    return b;
+  }
+
+  /** KVM_SET_FPU (struct kvm_fpu; its mxcsr is ignored, as by KVM). */
+  setFpu(fpu: Uint8Array): void {
+    if (fpu.length !== KVM_FPU_SIZE) throw new KvmError(Errno.EINVAL, 'KVM_SET_FPU', `struct kvm_fpu is ${KVM_FPU_SIZE} bytes, not ${fpu.length}`);
+    this.ioctl('KVM_SET_FPU', fpu);
+  }
+
+  /**
+   * Load x87/XMM state so that the guest runs with it: KVM_SET_FPU writes the
+   * fxsave part of the guest's fpstate but not its XSTATE_BV, and for a vCPU
+   * that never used the x87 XSTATE_BV.FP is 0, so the next XRSTOR(S) at
+   * entry would put the x87 back in its initial state. XSTATE_BV first gets
+   * x87|SSE through KVM_GET/SET_XSAVE.
+   */
+  loadFpu(fpu: Uint8Array): void {
+    const area = this.getXsave();
+    setXstateBv(area, xstateBv(area) | 3n);
+    this.setXsave(area);
+    this.setFpu(fpu);
   }
 
   /** KVM_GET_XSAVE: the guest's XSAVE area, standard format, 4096 bytes (src/core/uapi/xsave.ts reads it). */

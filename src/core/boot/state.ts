@@ -85,4 +85,6 @@ export const SEGMENT_NAMES = ['cs', 'ds', 'es', 'fs', 'gs', 'ss', 'tr', 'ldt'] a
 export interface MachineState {
   regs: Regs;
   sregs: SRegs;
+  /** x87 and XMM state as struct kvm_fpu (KVM_SET_FPU); absent: left as the vCPU has it (its reset state). */
+  fpu?: Uint8Array;
 }

@@ -21,7 +21,8 @@ import {
 } from '../uapi/structs.ts';
 import { cpuidMap } from './cpu-state.ts';
 import { getXsave, setXsave } from './xsave.ts';
-import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
+import { KVM_FPU_SIZE, KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
+import { getFpu, setFpu } from './fpu.ts';
 import { setGuestDebug } from './guest-debug.ts';
 import { KVM_USER_MEM_SLOTS, type HostRange } from './mmio.ts';
 import { EMU_VCPU_MMAP_SIZE, type EmuVcpu } from './vcpu.ts';
@@ -327,6 +328,12 @@ export class EmuBackend implements Backend {
         v.dr.setDebugregs(d.db, d.dr6, d.dr7);
         return 0;
       }
+      case KvmIoctl.KVM_GET_FPU:
+        getFpu(v.cpu, buf(request, arg, KVM_FPU_SIZE));
+        return 0;
+      case KvmIoctl.KVM_SET_FPU:
+        setFpu(v.cpu, buf(request, arg, KVM_FPU_SIZE));
+        return 0;
       case KvmIoctl.KVM_GET_XSAVE:
       case KvmIoctl.KVM_GET_XSAVE2:
         getXsave(v, buf(request, arg, KVM_XSAVE_SIZE));

@@ -6,6 +6,8 @@
  */
 import type { Cpu, CpuidLeaf } from '../../emu/cpu.ts';
 import { cpuidKey } from '../../emu/cpuid.ts';
+import { KVM_FPU_SIZE } from '../../emu/fpu/x87-save.ts';
+import { getFpu, setFpu } from './fpu.ts';
 import { KVM_CPUID_FLAG_SIGNIFCANT_INDEX, type CpuidEntry } from '../uapi/fam.ts';
 import { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../emu/insn.ts';
 import { gpr, type Gpr } from '../../emu/regs.ts';
@@ -99,10 +101,14 @@ export function setSregs(cpu: Cpu, s: SRegs): void {
 export function loadMachineState(cpu: Cpu, st: MachineState): void {
   setSregs(cpu, st.sregs);
   setRegs(cpu, st.regs);
+  if (st.fpu) setFpu(cpu, st.fpu);
 }
 
+/** The CPU's state, x87/XMM included (struct kvm_fpu, as KVM_GET_FPU). */
 export function readMachineState(cpu: Cpu): MachineState {
-  return { regs: getRegs(cpu), sregs: getSregs(cpu) };
+  const fpu = new Uint8Array(KVM_FPU_SIZE);
+  getFpu(cpu, fpu);
+  return { regs: getRegs(cpu), sregs: getSregs(cpu), fpu };
 }
 
 /** Converts KVM-style CPUID entries into the emulator's leaf map. */

@@ -9,6 +9,8 @@
  * MPX/APX conflict in __kvm_set_xcr).
  */
 export const KVM_XSAVE_SIZE = 4096;
+/** struct kvm_fpu (KVM_GET/SET_FPU): 416 bytes; its layout lives with the x87 images. */
+export { KVM_FPU, KVM_FPU_SIZE } from '../../emu/fpu/x87-save.ts';
 export const XSAVE_FCW = 0;
 export const XSAVE_MXCSR = 24;
 export const XSAVE_HEADER = 512;

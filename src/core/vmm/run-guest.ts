@@ -119,6 +119,7 @@ export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVm
     const { state } = loaded;
     vcpu.setSregs({ ...vcpu.getSregs(), ...state.sregs });
     vcpu.setRegs(state.regs);
+    if (state.fpu) vcpu.loadFpu(state.fpu);
     vcpu.setXcrs({ flags: 0, xcrs: [{ xcr: 0, value: state.xcr0 }] });
     return { kvm, vm, vcpu, memory: mem.bytes, image: loaded };
   } catch (e) {

@@ -11,7 +11,7 @@
  *   a single in-order CPU already does: NOPs. CLFLUSH (/7) and CLFLUSHOPT
  *   (66 /7) check the address as a byte load does (canonical, #PF) and flush
  *   nothing (there is no cache). F3 /0–/3 register forms are RD/WR FS/GS BASE.
- *   The FXSAVE/XSAVE/LDMXCSR family is not implemented: #UD.
+ *   The memory forms /0–/6 (FXSAVE … XSAVEOPT) are the 'xsave' family (exec/xsave.ts).
  */
 import type { Cpu } from '../cpu.ts';
 import { GP, GuestFault, UD } from '../fault.ts';

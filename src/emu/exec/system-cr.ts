@@ -8,6 +8,7 @@
  */
 import type { Cpu } from '../cpu.ts';
 import { CPUID1_ECX_XSAVE, MAXPHYADDR, hasFeature, cpuidLeaf } from '../cpuid.ts';
+import { cpuComponents, xinuse } from '../fpu/xstate.ts';
 import { DR6_BD, DR6_FIXED_1, DR6_WRITABLE, DR7_FIXED_1, DR7_GD, DR7_VOLATILE } from '../debug.ts';
 import { EXIT_DR_ACCESS, EXIT_XSETBV } from '../exits.ts';
 import { DB, GP, GuestFault, UD } from '../fault.ts';
@@ -203,10 +204,9 @@ function xsetbv(cpu: Cpu): void {
 function xgetbv(cpu: Cpu): void {
   requireOsxsave(cpu);
   const ecx = cpu.r[2 * RCX];
-  // ECX = 1: XCR0 AND XINUSE; XINUSE is not tracked, and reporting a component
-  // in use is always allowed (SDM Vol. 1 §13.6), so this returns XCR0.
+  // ECX = 1: XCR0 AND XINUSE (SDM Vol. 1 §13.6; XINUSE derived from the contents, fpu/xstate.ts).
   if (ecx !== 0 && !(ecx === 1 && hasFeature(cpu.cpuid, 0xd, 1, 0, 2))) gp0();
-  const x = cpu.xcr0;
+  const x = ecx === 1 ? (cpu.xcr0 & xinuse(cpuComponents(cpu))) >>> 0 : cpu.xcr0;
   cpu.r[2 * RAX] = x | 0;
   cpu.r[2 * RAX + 1] = 0;
   cpu.r[2 * RDX] = Math.floor(x / TWO32) | 0;

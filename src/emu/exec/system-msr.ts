@@ -17,6 +17,8 @@ import { CR0_PG, CR4_OSXSAVE, EFER_LMA, EFER_LME, EFER_NXE, EFER_SCE, RAX, RBX, 
 
 export const MSR_TSC = 0x10;
 export const MSR_APIC_BASE = 0x1b;
+/** IA32_XSS: supervisor XSAVE components; this CPU has none, so it is always 0 (CPUID.(0xD,1) ECX:EDX = 0). */
+export const MSR_XSS = 0xda0;
 export const MSR_EFER = 0xc0000080;
 export const MSR_STAR = 0xc0000081;
 export const MSR_LSTAR = 0xc0000082;
@@ -79,6 +81,7 @@ export function readMsr(cpu: Cpu, msr: number): [number, number] | undefined {
     case MSR_TSC: return tscHalves(cpu);
     case MSR_TSC_AUX: return [cpu.tscAux | 0, 0];
     case MSR_APIC_BASE: return num(cpu.apicBase);
+    case MSR_XSS: return [0, 0];
   }
   return undefined;
 }
@@ -120,6 +123,9 @@ export function writeMsr(cpu: Cpu, msr: number, lo: number, hi: number): boolean
       // Reserved: bits 7:0, 9, 10 (no x2APIC) and bits 63:MAXPHYADDR.
       if ((lo & 0x6ff) !== 0 || hi >>> (MAXPHYADDR - 32) !== 0) gp0();
       cpu.apicBase = hi * TWO32 + (lo >>> 0);
+      break;
+    case MSR_XSS:
+      if ((lo | hi) !== 0) gp0(); // every bit is reserved: no supervisor state components
       break;
     default:
       return false;

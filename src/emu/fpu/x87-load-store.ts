@@ -27,12 +27,14 @@ export function fldF80(s: X87State, se: number, hi: number, lo: number): void {
 
 /** FLD ST(i): push a copy of ST(i); an empty ST(i) is a stack underflow (masked: push the indefinite). */
 export function fldSt(s: X87State, i: number): void {
-  if (!s.pushCheck()) return;
   if (s.isEmpty(i)) {
+    // An empty source is an underflow (C1 = 0) even when the push also overflows (reference hardware).
     if (s.stackFault(0)) return;
-    fldF80(s, INDEF_SE, INDEF_HI, 0);
+    s.top = (s.top - 1) & 7;
+    s.setSt(0, INDEF_SE, INDEF_HI, 0);
     return;
   }
+  if (!s.pushCheck()) return;
   fldF80(s, s.stSe(i), s.stHi(i), s.stLo(i));
 }
 

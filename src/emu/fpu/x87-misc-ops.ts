@@ -3,7 +3,7 @@
  * (Intel SDM Vol. 2 FCOM/FUCOM/FCOMI/FUCOMI/FTST/FXAM, FCHS/FABS, FRNDINT,
  * FSCALE, FXTRACT, FPREM/FPREM1, FXCH, FFREE, FINCSTP/FDECSTP).
  */
-import { C1, DENORMAL, INDEF_HI, INDEF_SE, FXAM_EMPTY, fabs, fchs, fxamFlags } from './f80.ts';
+import { C1, C2, DENORMAL, INDEF_HI, INDEF_SE, FXAM_EMPTY, classify, fabs, fchs, fxamFlags, isNaNClass } from './f80.ts';
 import { CMP_CC, CMP_EFLAGS, CMP_UNORDERED, fcompare } from './f80-compare.ts';
 import { fprem, frndint, fscale, fxtract } from './f80-misc.ts';
 import { commit, underflow } from './x87-arith-ops.ts';
@@ -69,10 +69,10 @@ export function ftst(s: X87State): void {
 
 /**
  * FCOMI/FCOMIP/FUCOMI/FUCOMIP ST(0), ST(i): returns the new ZF|PF|CF bits
- * (OF, SF, AF become 0). C1 ← 0.
+ * (OF, SF, AF become 0).
  */
 export function fcomi(s: X87State, i: number, unordered: boolean, pop: boolean): number {
-  s.fsw &= ~C1;
+  // C1 is left as it was (reference hardware; the SDM says 0).
   if (s.isEmpty(0) || s.isEmpty(i)) {
     // RFLAGS say "unordered" even when the stack fault is unmasked (reference hardware); only the pop is skipped.
     if (!s.stackFault(0) && pop) s.pop();
@@ -120,26 +120,35 @@ export function fscaleSt(s: X87State): void {
 
 /** FPREM (nearest = false) / FPREM1: ST(0) ← partial remainder of ST(0) by ST(1); C0–C3 as f80-misc.ts's fprem. */
 export function fpremSt(s: X87State, nearest: boolean): void {
-  if ((s.isEmpty(0) || s.isEmpty(1)) && underflow(s, 0, false)) return;
+  if (s.isEmpty(0) || s.isEmpty(1)) {
+    underflow(s, 0, false);
+    s.fsw &= ~C2; // C1 = 0 (underflow) and C2 = 0 too: "complete" (reference hardware)
+    return;
+  }
   const c = s.ctx;
   c.cw = s.fcw;
   fprem(c, s.stSe(0), s.stHi(0), s.stLo(0), s.stSe(1), s.stHi(1), s.stLo(1), nearest);
   s.signal(c.flags);
+  // No result (an unmasked exception) or a NaN one (a NaN operand, the masked #IA's indefinite):
+  // C1 and C2 cleared, C0 and C3 left as they were (reference hardware).
+  if (!c.store || isNaNClass(classify(c.se, c.hi, c.lo))) s.fsw &= ~(C1 | C2);
   if (!c.store) return;
-  s.setCC(c.flags);
+  if (!isNaNClass(classify(c.se, c.hi, c.lo))) s.setCC(c.flags);
   s.storeCtx(0);
 }
 
 /** FXTRACT: ST(0) ← exponent, then push the significand. */
 export function fxtractSt(s: X87State): void {
   if (s.isEmpty(0)) {
+    // Underflow (C1 = 0), masked: both results the indefinite — no second (overflow) fault for the push.
     if (s.stackFault(0)) return;
     s.setSt(0, INDEF_SE, INDEF_HI, 0);
-    s.push(INDEF_SE, INDEF_HI, 0);
+    s.top = (s.top - 1) & 7;
+    s.setSt(0, INDEF_SE, INDEF_HI, 0);
     return;
   }
   if (!s.isEmpty(7)) {
-    // no room for the significand: a stack overflow, masked: both results the indefinite
+    // no room for the significand: a stack overflow (C1 = 1), masked: both results the indefinite
     if (s.stackFault(C1)) return;
     s.setSt(0, INDEF_SE, INDEF_HI, 0);
     s.top = (s.top - 1) & 7;

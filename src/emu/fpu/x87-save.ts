@@ -10,7 +10,20 @@
  * Register images hold ST(0)…ST(7) in stack order; FXSAVE's abridged tag and
  * the full tag word are per physical register.
  */
+import { ES } from './f80.ts';
 import type { X87State } from './x87-state.ts';
+
+/**
+ * Whether a save stores FOP/FIP/FCS/FDP/FDS. The reference CPU (AMD) stores
+ * them (FXSAVE, XSAVE*, FNSTENV, FNSAVE) only while an unmasked exception is
+ * pending (FSW.ES = 1) and zeros otherwise (Linux X86_BUG_FXSAVE_LEAK; the
+ * Intel SDM always stores them): the emulator follows the CPU it is checked
+ * against. `always` is for images that are not an instruction's (KVM's
+ * fpstate buffer as userspace set it).
+ */
+function pointersSaved(s: X87State, always: boolean): boolean {
+  return always || (s.fsw & ES) !== 0;
+}
 
 /** Bytes of the FXSAVE legacy region that are x87 state (0–23 and 32–159). */
 export const FXSAVE_X87_END = 160;
@@ -56,22 +69,23 @@ function readRegs(s: X87State, v: DataView, o: number, stride: number): void {
   }
 }
 
-/** FXSAVE / FXSAVE64 (rexW): the x87 bytes of the legacy region at buf[off…]. */
-export function writeFxsave(s: X87State, buf: Uint8Array, off: number, rexW: boolean): void {
+/** FXSAVE / FXSAVE64 (rexW): the x87 bytes of the legacy region at buf[off…] (`allPointers`: see pointersSaved). */
+export function writeFxsave(s: X87State, buf: Uint8Array, off: number, rexW: boolean, allPointers = false): void {
   const v = view(buf);
+  const p = pointersSaved(s, allPointers);
   v.setUint16(off, s.fcw, true);
   v.setUint16(off + 2, s.statusWord(), true);
   v.setUint8(off + 4, s.abridgedTag());
   v.setUint8(off + 5, 0);
-  v.setUint16(off + 6, s.fop & 0x7ff, true);
+  v.setUint16(off + 6, p ? s.fop & 0x7ff : 0, true);
   if (rexW) {
-    setU64(v, off + 8, s.fip);
-    setU64(v, off + 16, s.fdp);
+    setU64(v, off + 8, p ? s.fip : 0);
+    setU64(v, off + 16, p ? s.fdp : 0);
   } else {
-    v.setUint32(off + 8, s.fip >>> 0, true);
-    v.setUint32(off + 12, s.fcs & 0xffff, true); // FCS, then 2 reserved bytes
-    v.setUint32(off + 16, s.fdp >>> 0, true);
-    v.setUint32(off + 20, s.fds & 0xffff, true);
+    v.setUint32(off + 8, p ? s.fip >>> 0 : 0, true);
+    v.setUint32(off + 12, p ? s.fcs & 0xffff : 0, true); // FCS, then 2 reserved bytes
+    v.setUint32(off + 16, p ? s.fdp >>> 0 : 0, true);
+    v.setUint32(off + 20, p ? s.fds & 0xffff : 0, true);
   }
   writeRegs(s, v, off + FXSAVE_ST_OFFSET, 16);
 }
@@ -105,13 +119,14 @@ export function readFxsave(s: X87State, buf: Uint8Array, off: number, rexW: bool
  */
 export function writeFstenv(s: X87State, buf: Uint8Array, off: number): void {
   const v = view(buf);
+  const p = pointersSaved(s, false);
   v.setUint32(off, 0xffff0000 | s.fcw, true);
   v.setUint32(off + 4, (0xffff0000 | s.statusWord()) >>> 0, true);
   v.setUint32(off + 8, (0xffff0000 | s.tagWord()) >>> 0, true);
-  v.setUint32(off + 12, s.fip >>> 0, true);
-  v.setUint32(off + 16, ((s.fop & 0x7ff) << 16 | (s.fcs & 0xffff)) >>> 0, true);
-  v.setUint32(off + 20, s.fdp >>> 0, true);
-  v.setUint32(off + 24, (0xffff0000 | (s.fds & 0xffff)) >>> 0, true);
+  v.setUint32(off + 12, p ? s.fip >>> 0 : 0, true);
+  v.setUint32(off + 16, p ? ((s.fop & 0x7ff) << 16 | (s.fcs & 0xffff)) >>> 0 : 0, true);
+  v.setUint32(off + 20, p ? s.fdp >>> 0 : 0, true);
+  v.setUint32(off + 24, (0xffff0000 | (p ? s.fds & 0xffff : 0)) >>> 0, true);
 }
 
 /** FLDENV (28 bytes, 32-bit format): only empty/non-empty of the tag word is kept (SDM Vol. 1 8.1.7). */

@@ -104,11 +104,16 @@ export const MAP0: readonly RowSpec[] = [
   { op: 0xff, digit: 5, mnemonic: 'grp5', modrm: M_RM }, // jmp far (no family yet)
   { op: 0xff, digit: 6, mnemonic: 'grp5', modrm: M_RM, exec: 'stack' }, // push
 
+  // ---- x87 (exec/x87.ts; SDM Vol. 2 Tables A-7 … A-22) -----------------------
+  // One row per escape opcode: the family picks the form by mod, /digit and r/m.
+  { op: 0x9b, mnemonic: 'fwait', exec: 'x87' },
+  { op: [0xd8, 0xdf], mnemonic: 'x87', modrm: M_RM, exec: 'x87' },
+  // ---- end x87 ---------------------------------------------------------------
+
   // ---- valid encodings no family implements yet ------------------------------
   // These rows exist so that lengths (and the 15-byte #GP) are right and the
   // disassembly knows them; they execute as #UD until a family binds them.
   { op: [0x6c, 0x6f], mnemonic: 'ins/outs' },
-  { op: 0x9b, mnemonic: 'fwait' },
   { op: 0xca, mnemonic: 'retf', imm: I_W },
   { op: 0xcb, mnemonic: 'retf' },
   { op: 0xd7, mnemonic: 'xlat' },

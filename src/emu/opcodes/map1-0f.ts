@@ -2,7 +2,7 @@
  * Opcode map 1: 0F xx, the two-byte opcodes of our integer + system set
  * (SDM Vol. 2 Table A-3; row format in ./row.ts). Absent opcodes are #UD.
  */
-import { I_B, I_REL32, M_MOD_IGNORED, M_RM, P_F3, type RowSpec } from './row.ts';
+import { I_B, I_REL32, M_MEM, M_MOD_IGNORED, M_REG, M_RM, P_F3, type RowSpec } from './row.ts';
 
 export const MAP1: readonly RowSpec[] = [
   { op: 0x00, mnemonic: 'grp6', modrm: M_RM, exec: 'system' }, // sldt/str/lldt/ltr
@@ -29,7 +29,9 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0xab, mnemonic: 'bts', modrm: M_RM, exec: 'bits', lock: true },
   { op: 0xac, mnemonic: 'shrd', modrm: M_RM, imm: I_B, exec: 'shift' },
   { op: 0xad, mnemonic: 'shrd', modrm: M_RM, exec: 'shift' },
-  { op: 0xae, mnemonic: 'grp15', modrm: M_RM, exec: 'mov' }, // fences, CLFLUSH(OPT), RD/WR FS/GS BASE (exec/hint.ts)
+  // grp15: register forms (fences, RD/WR FS/GS BASE) and /7 (CLFLUSH/OPT) in exec/hint.ts; /0–/6 memory: xsave section below
+  { op: 0xae, mnemonic: 'grp15', modrm: M_REG, exec: 'mov' },
+  { op: 0xae, digit: 7, mnemonic: 'grp15', modrm: M_MEM, exec: 'mov' },
   { op: 0xaf, mnemonic: 'imul', modrm: M_RM, exec: 'muldiv' },
   { op: [0xb0, 0xb1], mnemonic: 'cmpxchg', modrm: M_RM, exec: 'alu', lock: true },
   { op: 0xb3, mnemonic: 'btr', modrm: M_RM, exec: 'bits', lock: true },
@@ -60,7 +62,16 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0xa9, mnemonic: 'pop' }, // pop gs
   { op: 0xaa, mnemonic: 'rsm' },
   { op: 0xb9, mnemonic: 'ud1', modrm: M_RM },
-  // grp9: cmpxchg8b/16b (/1 memory, lockable when its row gets a family), rdrand, rdseed, rdpid
-  { op: 0xc7, mnemonic: 'grp9', modrm: M_RM },
+  // grp9: cmpxchg8b/16b (/1 memory, lockable when its row gets a family), rdrand, rdseed, rdpid;
+  // /3–/5 memory (XRSTORS, XSAVEC, XSAVES): xsave section below
+  { op: 0xc7, digit: [0, 2], mnemonic: 'grp9', modrm: M_RM },
+  { op: 0xc7, digit: [3, 5], mnemonic: 'grp9', modrm: M_REG },
+  { op: 0xc7, digit: [6, 7], mnemonic: 'grp9', modrm: M_RM },
   { op: 0xff, mnemonic: 'ud0', modrm: M_RM },
+
+  // ---- xsave (exec/xsave.ts): FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE/XRSTOR/XSAVEOPT,
+  // XRSTORS/XSAVEC/XSAVES — memory forms only ---------------------------------------
+  { op: 0xae, digit: [0, 6], mnemonic: 'grp15', modrm: M_MEM, exec: 'xsave' },
+  { op: 0xc7, digit: [3, 5], mnemonic: 'grp9', modrm: M_MEM, exec: 'xsave' },
+  // ---- end xsave -------------------------------------------------------------------
 ];

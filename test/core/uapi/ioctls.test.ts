@@ -19,6 +19,8 @@ describe('KVM ioctl numbers', () => {
     ['KVM_SET_SREGS', 0x4138ae84],
     ['KVM_GET_MSRS', 0xc008ae88],
     ['KVM_SET_MSRS', 0x4008ae89],
+    ['KVM_GET_FPU', 0x81a0ae8c], // printed from <linux/kvm.h> with gcc on this machine (sizeof(struct kvm_fpu) = 416)
+    ['KVM_SET_FPU', 0x41a0ae8d],
     ['KVM_SET_CPUID2', 0x4008ae90],
     ['KVM_SET_GUEST_DEBUG', 0x4048ae9b],
     // printed from linux-libc-dev's <linux/kvm.h> with gcc on x86-64

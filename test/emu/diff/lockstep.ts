@@ -13,6 +13,7 @@ import type { MachineState } from '../../../src/core/boot/state.ts';
 import { Ctx, hex, RFL_I, RIP_I, Rng, selfCheck, edgeValue, type GenInsn, type RegVec, type Undef } from './gen.ts';
 import { EmuSide, KvmSide, userState, type Stop } from './machine.ts';
 import { templates, type BitCountSupport } from './templates.ts';
+import { fpuDiffs } from './x87-compare.ts';
 import {
   ARITH, CODE, CODE_MAX, COMPARED_RANGES, DATA, DATA_SIZE, ERROR_CODE_VECTORS, IF, KSTACK_HI, KSTACK_LO, TF, USTACK_HI, USTACK_LO, USTACK_TOP,
 } from './layout.ts';
@@ -27,6 +28,8 @@ export interface Case {
   regs: RegVec;
   data: Uint8Array;
   stack: Uint8Array;
+  /** x87/SSE state to start from (struct kvm_fpu); then it is compared after every step (x87-gen.ts). */
+  fpu?: Uint8Array;
 }
 
 const NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'rflags'];
@@ -108,6 +111,10 @@ export class Lockstep {
     this.loadMemory(this.emu.ram, c);
     this.kvm.load(st);
     this.emu.load(st);
+    if (c.fpu) {
+      this.kvm.setFpu(c.fpu);
+      this.emu.setFpu(c.fpu);
+    }
     tamper?.(this.emu);
     let pre = c.regs;
     for (let step = 0; step < maxSteps; step++) {
@@ -119,7 +126,9 @@ export class Lockstep {
       const diffs = compare(hw, em, undef);
       // The frame's undefined flags are copied before memory is compared (the frame is in memory).
       if (!diffs.length && hw.vector === 1) this.fixUndefined(em, hw, undef);
+      if (c.fpu) this.mirrorPointerLoss();
       diffs.push(...compareMemory(this.kvm.ram, this.emu.ram));
+      if (c.fpu) diffs.push(...compareFpu(this.kvm.getFpu(), this.emu.getFpu()));
       if (hw.vector === 14 || em.vector === 14) {
         const a = this.kvm.cr2(), b = this.emu.cr2();
         if (a !== b) diffs.push(row('cr2', a, b));
@@ -135,6 +144,19 @@ export class Lockstep {
       pre = post;
     }
     return { steps: maxSteps, endVector: -1, divergence: { case: c, step: maxSteps, signature: 'no end', report: `case ${c.index}: no end after ${maxSteps} steps` } };
+  }
+
+  /**
+   * Each step is a VM exit and entry, i.e. an XSAVES/XRSTORS of the x87 state
+   * by the host kernel; on this (AMD) host that loses FOP/FIP/FDP whenever no
+   * exception is pending (FSW.ES = 0). The emulator has no such exits, so the
+   * loss is mirrored into it: without it, a later FNSTENV/FNSAVE (after an
+   * FLDCW that unmasks a flagged exception) would store pointers the stepped
+   * hardware no longer has, although native code would see them.
+   */
+  private mirrorPointerLoss(): void {
+    const s = this.emu.cpu.x87;
+    if (!s.mfPending()) s.noteInstruction(0, 0, 0, 0, 0);
   }
 
   /** Copies the hardware's values of undefined flags (into the frame IRETQ reloads) and registers. */
@@ -202,6 +224,14 @@ function compareMemory(a: Uint8Array, b: Uint8Array): Row[] {
     }
   }
   return rows;
+}
+
+/**
+ * struct kvm_fpu field by field (x87-compare.ts): ST(0)–ST(7) in stack order,
+ * FCW, FSW, the abridged tags, FOP/FIP/FDP and XMM0–15.
+ */
+function compareFpu(a: Uint8Array, b: Uint8Array): Row[] {
+  return fpuDiffs(a, b).map(([name, hw, emu]) => row(name, hw, emu));
 }
 
 const FLAG_NAMES: [number, string][] = [[0x1, 'CF'], [0x4, 'PF'], [0x10, 'AF'], [0x40, 'ZF'], [0x80, 'SF'], [0x100, 'TF'], [0x200, 'IF'], [0x400, 'DF'], [0x800, 'OF'], [0x10000, 'RF'], [0x200000, 'ID']];

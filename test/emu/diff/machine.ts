@@ -24,6 +24,8 @@ import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
 import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
+import { getFpu, setFpu } from '../../../src/core/emu/fpu.ts';
+import { KVM_FPU_SIZE } from '../../../src/core/uapi/xsave.ts';
 import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
 import { RFL_I, RIP_I, type RegVec } from './gen.ts';
 import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
@@ -152,6 +154,16 @@ export class KvmSide {
     return this.vcpu.getSregs().cr2;
   }
 
+  /** struct kvm_fpu (x87 + XMM) through KVM_GET_FPU / KVM_SET_FPU. */
+  getFpu(): Uint8Array {
+    return this.vcpu.getFpu();
+  }
+
+  /** KVM_SET_FPU so that it holds at the next entry (VcpuFd.loadFpu). */
+  setFpu(img: Uint8Array): void {
+    this.vcpu.loadFpu(img);
+  }
+
   close(): void {
     this.vm.close();
     this.sys.close();
@@ -193,6 +205,17 @@ export class EmuSide {
 
   cr2(): bigint {
     return getSregs(this.cpu).cr2;
+  }
+
+  /** The same struct kvm_fpu the emu backend's KVM_GET_FPU / KVM_SET_FPU use. */
+  getFpu(): Uint8Array {
+    const b = new Uint8Array(KVM_FPU_SIZE);
+    getFpu(this.cpu, b);
+    return b;
+  }
+
+  setFpu(img: Uint8Array): void {
+    setFpu(this.cpu, img);
   }
 }
 

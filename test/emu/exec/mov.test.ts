@@ -306,7 +306,11 @@ describe('NOPs, hints, fences, CLFLUSH, FSGSBASE', () => {
     expect(cpu.exit.errorCode).toBe(0); // not present, read, supervisor
     runFault([0x0f, 0xae, 0x3e], GP, 0, (m) => set(m, RSI, 0x800000000000n));
   });
-  it('the state-save forms of 0F AE are #UD (fxsave [rsi])', () => void runFault([0x0f, 0xae, 0x06], UD, 0, (m) => set(m, RSI, BigInt(SRC))));
+  it('the state-save forms of 0F AE are the xsave family (fxsave [rsi] stores FCW first); clwb [rsi] is #UD', () => {
+    const cpu = run([0x0f, 0xae, 0x06], (m) => set(m, RSI, BigInt(SRC)));
+    expect(cpu.mem.dv.getUint16(SRC, true)).toBe(0x037f);
+    runFault([0x66, 0x0f, 0xae, 0x36], UD, 0, (m) => set(m, RSI, BigInt(SRC)));
+  });
   it('fences with a mandatory prefix are #UD', () => void runFault([0x66, 0x0f, 0xae, 0xe8], UD, 0));
   it('rdfsbase/wrgsbase need CR4.FSGSBASE', () => {
     // f3 48 0f ae c0 rdfsbase rax | f3 0f ae cb rdgsbase ebx | f3 48 0f ae d1 wrfsbase rcx | f3 0f ae da wrgsbase edx

@@ -7,27 +7,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hostGccMissing } from '../../support/host-gcc.ts';
 import { OPS, replay } from './replay.ts';
 import { type Vec, loadVectors } from './vectors.ts';
 
 const SEED = process.env.F80_LIVE_SEED ?? '5eed0f80';
 const SCALE = process.env.F80_LIVE_SCALE ?? '3';
 
-function whyNot(): string | undefined {
-  if (arch() !== 'x64') return `host is ${arch()}, not x86-64`;
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'gcc not found';
-  }
-  return undefined;
-}
-
-const reason = whyNot();
+const reason = hostGccMissing();
 if (reason) console.warn(`x87-live.test.ts: skipping the live x87 comparison: ${reason}`);
 const dir = reason ? '' : mkdtempSync(join(tmpdir(), 'f80-live-'));
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });

@@ -57,6 +57,8 @@ describe('FXSAVE and FSAVE images against the host', () => {
   it('the 32-bit FXSAVE layout and FSTENV carry FIP/FCS/FOP/FDP/FDS; FXSAVE64 the 64-bit pointers', () => {
     const s = new X87State();
     s.init();
+    s.setControlWord(0x37e);
+    s.signal(0x1); // an unmasked #IA pending (ES): the pointers are stored (see the next test otherwise)
     s.fop = 0x7dd; s.fip = 0x12345678; s.fcs = 0x33; s.fdp = 0x9abcdef0; s.fds = 0x2b;
     const fx = new Uint8Array(160);
     writeFxsave(s, fx, 0, false);
@@ -75,7 +77,20 @@ describe('FXSAVE and FSAVE images against the host', () => {
     expect(hexOf(env, 12, 28)).toBe('78563412' + '3300dd07' + 'f0debc9a' + '2b00ffff');
     const u = new X87State();
     readFldenv(u, env, 0);
-    expect([u.fop, u.fip, u.fcs, u.fdp, u.fds, u.fcw, u.tagWord()]).toEqual([0x7dd, 0x12345678, 0x33, 0x9abcdef0, 0x2b, 0x037f, 0xffff]);
+    expect([u.fop, u.fip, u.fcs, u.fdp, u.fds, u.fcw, u.tagWord()]).toEqual([0x7dd, 0x12345678, 0x33, 0x9abcdef0, 0x2b, 0x037e, 0xffff]);
+  });
+  it('without a pending exception FXSAVE and FSTENV store zero pointers, as the reference (AMD) CPU does; KVM\'s buffer view keeps them', () => {
+    const s = new X87State();
+    s.init();
+    s.fop = 0x7dd; s.fip = 0x12345678; s.fcs = 0x33; s.fdp = 0x9abcdef0; s.fds = 0x2b;
+    const fx = new Uint8Array(160).fill(0xa5);
+    writeFxsave(s, fx, 0, false);
+    expect(hexOf(fx, 6, 24)).toBe('0'.repeat(36));
+    writeFxsave(s, fx, 0, true, true);
+    expect(hexOf(fx, 6, 24)).toBe('dd07' + '78563412' + '00000000' + 'f0debc9a' + '00000000');
+    const env = new Uint8Array(28);
+    writeFstenv(s, env, 0);
+    expect(hexOf(env, 12, 28)).toBe('00000000' + '00000000' + '00000000' + '0000ffff');
   });
 });
 

@@ -179,10 +179,11 @@ describe('XSETBV / XGETBV', () => {
       set(0x80003n)(c);
     });
   });
-  it('#UD with CR4.OSXSAVE = 0 (both); XGETBV ECX = 1 returns XCR0, ECX = 2 is #GP(0)', () => {
+  it('#UD with CR4.OSXSAVE = 0 (both); XGETBV ECX = 1 returns XCR0 ∩ XINUSE, ECX = 2 is #GP(0)', () => {
     expect(exec(XSETBV, (c) => (c.cr4 &= ~0x40000)).exit.vector).toBe(UD);
     expect(exec(XGETBV, (c) => (c.cr4 &= ~0x40000)).exit.vector).toBe(UD);
-    expect(exec(XGETBV, (c) => c.setGpr(RCX, 1n)).cpu.getGpr(RAX)).toBe(3n);
+    expect(exec(XGETBV, (c) => c.setGpr(RCX, 1n)).cpu.getGpr(RAX)).toBe(0n); // x87 and SSE in their initial configuration
+    expect(exec(XGETBV, (c) => { c.setGpr(RCX, 1n); c.sse.mxcsr = 0x1f81; }).cpu.getGpr(RAX)).toBe(2n);
     gp0(XGETBV, (c) => c.setGpr(RCX, 2n));
   });
 });

@@ -38,9 +38,9 @@ describe('CPUID', () => {
     expect(a).toBe(0xdn);
     expect(ascii(b, d, c)).toBe('VdbgEmulated');
   });
-  it('leaf 1: TSC MSR PAE PGE CMOV DE, POPCNT XSAVE; no FPU/SSE; OSXSAVE follows CR4.OSXSAVE', () => {
+  it('leaf 1: FPU TSC MSR PAE PGE CMOV DE FXSR, POPCNT XSAVE; no SSE; OSXSAVE follows CR4.OSXSAVE', () => {
     const [, , ecx, edx] = cpuid(1);
-    expect(edx).toBe(BigInt((1 << 2) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 13) | (1 << 15)));
+    expect(edx).toBe(BigInt(1 | (1 << 2) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 13) | (1 << 15) | (1 << 24)));
     expect(ecx).toBe(BigInt((1 << 23) | (1 << 26) | (1 << 27)));
     expect(cpuid(1, 0, (c) => (c.cr4 &= ~0x40000))[2]).toBe(BigInt((1 << 23) | (1 << 26)));
   });
@@ -53,6 +53,9 @@ describe('CPUID', () => {
     expect(cpuid(0xd, 0)).toEqual([0x80003n, 576n, 1088n, 0n]);
     expect(cpuid(0xd, 0, (c) => (c.xcr0 = 0x80003))[1]).toBe(1088n);
     expect(cpuid(0xd, 19).slice(0, 2)).toEqual([128n, 960n]);
+    // Subleaf 1: XSAVEOPT, XSAVEC, XGETBV(1), XSAVES; EBX the compacted size for XCR0 (APX packed at 576); no IA32_XSS bits.
+    expect(cpuid(0xd, 1)).toEqual([0xfn, 576n, 0n, 0n]);
+    expect(cpuid(0xd, 1, (c) => (c.xcr0 = 0x80003))[1]).toBe(704n);
   });
   it('extended leaves: LAHF, LZCNT; SYSCALL, NX, 1 GiB pages, RDTSCP, LM; 48-bit addresses; a brand string', () => {
     expect(cpuid(0x80000000)[0]).toBe(0x80000008n);
@@ -73,7 +76,7 @@ describe('CPUID', () => {
 
 const MSR = {
   TSC: 0x10, APIC_BASE: 0x1b, EFER: 0xc0000080, STAR: 0xc0000081, LSTAR: 0xc0000082, CSTAR: 0xc0000083,
-  FMASK: 0xc0000084, FS_BASE: 0xc0000100, GS_BASE: 0xc0000101, KERNEL_GS_BASE: 0xc0000102, TSC_AUX: 0xc0000103,
+  FMASK: 0xc0000084, FS_BASE: 0xc0000100, GS_BASE: 0xc0000101, KERNEL_GS_BASE: 0xc0000102, TSC_AUX: 0xc0000103, XSS: 0xda0,
 };
 function wrmsr(msr: number, v: bigint, setup: (c: Cpu) => void = () => {}) {
   return exec([...WRMSR, ...RDMSR], (c) => {
@@ -103,6 +106,7 @@ describe('RDMSR / WRMSR', () => {
     ['TSC_AUX', MSR.TSC_AUX, 0x12345678n],
     ['APIC_BASE', MSR.APIC_BASE, 0xfee00900n],
     ['EFER', MSR.EFER, 0xd01n],
+    ['IA32_XSS (no supervisor components: 0 only)', MSR.XSS, 0n],
   ])('%s round-trips', (_n, msr, v) => {
     expect(roundTrip(msr, v)).toBe(v);
   });
@@ -122,6 +126,7 @@ describe('RDMSR / WRMSR', () => {
     ['TSC_AUX bits 63:32', MSR.TSC_AUX, 1n << 32n],
     ['APIC_BASE x2APIC enable', MSR.APIC_BASE, 0xfee00d00n],
     ['an unknown MSR', 0x1a0, 0n],
+    ['IA32_XSS any bit (no supervisor components)', MSR.XSS, 1n << 8n],
   ])('WRMSR %s → #GP(0)', (_n, msr, v) => {
     const { cpu, exit } = wrmsr(msr, v);
     expect([exit.reason, exit.vector, exit.errorCode]).toEqual([EXIT_EXCEPTION, GP, 0]);
