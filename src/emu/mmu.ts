@@ -72,6 +72,17 @@ export class Mmu {
   wp = true;
   nxe = true;
   user = false;
+  /**
+   * CR4.SMEP / CR4.SMAP (SDM Vol. 3 §4.6.1): a supervisor fetch from a user
+   * page faults; a supervisor data access to a user page faults unless
+   * `smapAc` (RFLAGS.AC = 1 at CPL < 3: an explicit access that STAC allowed).
+   * Accesses made with `setUser(false)` at CPL 3 (descriptor tables) are
+   * implicit supervisor accesses, for which AC never counts: the CPU keeps
+   * `smapAc` false at CPL 3. The CPU flushes the TLB when `smapAc` changes.
+   */
+  smep = false;
+  smap = false;
+  smapAc = false;
 
   /** Linear page numbers that hold an armed data breakpoint: never cached in the TLB. */
   watchedPages: number[] = [];
@@ -414,6 +425,7 @@ export class Mmu {
     if ((user && !userOk) || (write && !writeOk && (user || this.wp)) || (fetch && nx && this.nxe)) {
       this.pageFault(la, access, true, false);
     }
+    if (!user && userOk && (fetch ? this.smep : this.smap && !this.smapAc)) this.pageFault(la, access, true, false);
     // Set accessed on every level and dirty on the leaf for a store (SDM §4.8).
     for (let k = 0; k < n; k++) {
       const ea = entries[k];
@@ -432,7 +444,7 @@ export class Mmu {
     if (access === ACCESS_WRITE) ec |= PFEC_W;
     if (this.user) ec |= PFEC_U;
     if (rsvd) ec |= PFEC_RSVD | PFEC_P;
-    if (access === ACCESS_FETCH && this.nxe) ec |= PFEC_I;
+    if (access === ACCESS_FETCH && (this.nxe || this.smep)) ec |= PFEC_I;
     throw new GuestFault(PF, ec);
   }
 }

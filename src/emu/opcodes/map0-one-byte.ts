@@ -111,7 +111,9 @@ export const MAP0: readonly RowSpec[] = [
   { op: 0x9b, mnemonic: 'fwait' },
   { op: 0xca, mnemonic: 'retf', imm: I_W },
   { op: 0xcb, mnemonic: 'retf' },
-  { op: 0xd7, mnemonic: 'xlat' },
+
+  // ---- integer (intgaps)
+  { op: 0xd7, mnemonic: 'xlat', exec: 'intext' },
 ];
 
 /**

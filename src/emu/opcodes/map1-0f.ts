@@ -2,7 +2,7 @@
  * Opcode map 1: 0F xx, the two-byte opcodes of our integer + system set
  * (SDM Vol. 2 Table A-3; row format in ./row.ts). Absent opcodes are #UD.
  */
-import { I_B, I_REL32, M_MOD_IGNORED, M_RM, P_F3, type RowSpec } from './row.ts';
+import { I_B, I_REL32, M_MEM, M_MOD_IGNORED, M_REG, M_RM, P_F3, type RowSpec } from './row.ts';
 
 export const MAP1: readonly RowSpec[] = [
   { op: 0x00, mnemonic: 'grp6', modrm: M_RM, exec: 'system' }, // sldt/str/lldt/ltr
@@ -60,7 +60,13 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0xa9, mnemonic: 'pop' }, // pop gs
   { op: 0xaa, mnemonic: 'rsm' },
   { op: 0xb9, mnemonic: 'ud1', modrm: M_RM },
-  // grp9: cmpxchg8b/16b (/1 memory, lockable when its row gets a family), rdrand, rdseed, rdpid
-  { op: 0xc7, mnemonic: 'grp9', modrm: M_RM },
+  // grp9 /3 /4 /5 memory: xrstors/xsavec/xsaves (helper x87's rows)
+  { op: 0xc7, digit: [3, 5], mnemonic: 'grp9', modrm: M_MEM },
   { op: 0xff, mnemonic: 'ud0', modrm: M_RM },
+
+  // ---- integer (intgaps)
+  // grp9: /1 CMPXCHG8B/16B (memory, lockable), /6 RDRAND, /7 RDSEED (register, no prefix or 66), F3 /7 RDPID.
+  { op: 0xc7, digit: 1, mnemonic: 'cmpxchg8b', modrm: M_MEM, exec: 'intext', lock: true },
+  { op: 0xc7, digit: [6, 7], mnemonic: 'rdrand/rdseed', modrm: M_REG, exec: 'intext' },
+  { op: 0xc7, pfx: P_F3, digit: 7, mnemonic: 'rdpid', modrm: M_REG, exec: 'intext' },
 ];
