@@ -2,7 +2,7 @@
  * Integer extensions found in real binaries, one small handler each:
  * MOVBE (0F 38 F0/F1), ADCX/ADOX (66/F3 0F 38 F6), CMPXCHG8B/CMPXCHG16B
  * (0F C7 /1), RDRAND (0F C7 /6), RDSEED (0F C7 /7), RDPID (F3 0F C7 /7),
- * XLAT (D7) — SDM Vol. 2 under each name.
+ * XLAT (D7), MOVNTI (0F C3) — SDM Vol. 2 under each name.
  */
 import { GP, GuestFault } from '../fault.ts';
 import { arithFlags, setArithFlags } from '../flags.ts';
@@ -118,6 +118,11 @@ const xlat: Handler = (cpu, i) => {
   r[2 * RAX] = (r[2 * RAX] & ~0xff) | v;
 };
 
+// ---- MOVNTI m32/m64, r (0F C3, SSE2): a store with a non-temporal hint; no cache is modelled.
+const movnti: Handler = (cpu, i) => {
+  writeRmSized(cpu, i, i.rexW ? 8 : 4, cpu.r[2 * i.reg], cpu.r[2 * i.reg + 1]);
+};
+
 /** 0F C7 (group 9): /1 memory CMPXCHG8B/16B; register forms /6 RDRAND, /7 RDSEED (no prefix or 66), F3 /7 RDPID. */
 function bindGroup9(i: Insn): Handler | undefined {
   if (!i.regForm) return i.digit === 1 ? cmpxchg8b : undefined;
@@ -128,7 +133,7 @@ function bindGroup9(i: Insn): Handler | undefined {
 
 export function bind(i: Insn): Handler | undefined {
   if (i.map === 0) return i.op === 0xd7 && !i.lock ? xlat : undefined;
-  if (i.map === 1) return i.op === 0xc7 ? bindGroup9(i) : undefined;
+  if (i.map === 1) return i.op === 0xc7 ? bindGroup9(i) : i.op === 0xc3 && !i.lock ? movnti : undefined;
   if (i.lock) return undefined;
   switch (i.op) {
     case 0xf0: case 0xf1: return movbe;
