@@ -93,7 +93,7 @@ function bindMap1(i: Insn): Handler | undefined {
     case 0x06: return clts;
     case 0x07: return sysret;
     case 0x08: case 0x09: return cacheNop;
-    case 0x0b: return ud2;
+    case 0x0b: case 0xb9: case 0xff: return ud2; // UD2, UD1, UD0
     case 0x20: case 0x21: case 0x22: case 0x23: return bindMovCrDr(i);
     case 0x30: return wrmsr;
     case 0x31: return rdtsc;

@@ -57,12 +57,13 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0xa8, mnemonic: 'push' }, // push gs
   { op: 0xa9, mnemonic: 'pop' }, // pop gs
   { op: 0xaa, mnemonic: 'rsm' },
-  { op: 0xb9, mnemonic: 'ud1', modrm: M_RM },
   // grp9 /3 /4 /5 memory: xrstors/xsavec/xsaves (helper x87's rows)
   { op: 0xc7, digit: [3, 5], mnemonic: 'grp9', modrm: M_MEM },
-  { op: 0xff, mnemonic: 'ud0', modrm: M_RM },
 
   // ---- integer (intgaps)
+  // UD1/UD0: defined to raise #UD (the kernel's BUG()/WARN() use UD1), like UD2.
+  { op: 0xb9, mnemonic: 'ud1', modrm: M_RM, exec: 'system' },
+  { op: 0xff, mnemonic: 'ud0', modrm: M_RM, exec: 'system' },
   { op: 0x02, mnemonic: 'lar', modrm: M_RM, exec: 'system' },
   { op: 0x03, mnemonic: 'lsl', modrm: M_RM, exec: 'system' },
   { op: 0xc3, pfx: P_NP, mnemonic: 'movnti', modrm: M_MEM, exec: 'intext' },
