@@ -6,8 +6,12 @@
  * VEX, VEX.L = 1, vvvv ≠ 1111b where unused) and AVX encodings staying #UD.
  */
 import { describe, expect, it } from 'vitest';
-import { Decoder, DecoderOptions, Mnemonic } from 'iced-x86';
+import { Decoder, DecoderOptions, Mnemonic, OpKind, Register } from 'iced-x86';
+import { decodeBytes } from '../../../src/emu/decode.ts';
+import { bindInsn, UD_HANDLER } from '../../../src/emu/dispatch.ts';
 import { UD } from '../../../src/emu/fault.ts';
+import { Insn } from '../../../src/emu/insn.ts';
+import { OPCODES } from '../../../src/emu/opcodes/table.ts';
 import { DATA } from '../machine.ts';
 import { get, peek, poke, run, runFault, set, u64 } from './dm-harness.ts';
 import { prng } from '../prng.ts';
@@ -173,3 +177,72 @@ describe('BMI1/BMI2', () => {
     expect(get(cpu, R8)).toBe(5n);
   });
 });
+
+describe('VEX decoder vs iced-x86', () => {
+  it('random C4/C5 strings on our VEX opcodes: same length and operands where iced decodes them; #UD where iced says invalid', () => {
+    const ri = prng(0x7e4);
+    const ops = OPCODES.vexOpcodes;
+    const i = new Insn();
+    let compared = 0;
+    const diffs: string[] = [];
+    for (let t = 0; t < 6000; t++) {
+      const key = ops[ri(ops.length)];
+      const map = key >> 8, op = key & 0xff;
+      const pre = ri(8) === 0 ? [[0x66, 0xf2, 0xf3, 0xf0, 0x41, 0x2e, 0x67, 0x64][ri(8)]] : [];
+      const two = map === 1 && ri(3) === 0;
+      const vex = two
+        ? [0xc5, ri(256)]
+        : [0xc4, (ri(8) << 5) | (ri(12) === 0 ? ri(32) : map), ri(256)];
+      const modrm = ri(256);
+      const b = [...pre, ...vex, op, modrm, ri(256), ri(256), ri(256), ri(256), ri(256), ri(256), ri(256)];
+      const d = new Decoder(64, new Uint8Array(b), DecoderOptions.None);
+      const x = d.decode();
+      try {
+        let threw = false;
+        try {
+          bindInsn(decodeBytes(b, i));
+        } catch {
+          threw = true;
+        }
+        if (x.isInvalid) {
+          if (!threw && i.h !== UD_HANDLER) diffs.push(`${hexs(b)}: iced invalid, ours binds ${i.row?.mnemonic}`);
+          continue;
+        }
+        if (!Mnemonic[x.mnemonic].match(/^(Andn|Bextr|Blsi|Blsmsk|Blsr|Bzhi|Pdep|Pext|Mulx|Shlx|Shrx|Sarx|Rorx)$/)) continue;
+        compared++;
+        if (threw || i.h === UD_HANDLER) {
+          diffs.push(`${hexs(b)} (${Mnemonic[x.mnemonic]}): ours #UD`);
+          continue;
+        }
+        if (i.len !== x.length) diffs.push(`${hexs(b)}: length ${i.len} vs ${x.length}`);
+        if (i.row!.mnemonic !== Mnemonic[x.mnemonic].toLowerCase() && i.row!.mnemonic !== 'grp17') diffs.push(`${hexs(b)}: ${i.row!.mnemonic} vs ${Mnemonic[x.mnemonic]}`);
+        // Register operands: iced's register numbers against ModRM.reg / VEX.vvvv / ModRM.rm.
+        const regs: number[] = [];
+        for (let n = 0; n < x.opCount; n++) if (x.opKind(n) === OpKind.Register) regs.push(gprNum(x.opRegister(n)));
+        const memory = [...Array(x.opCount).keys()].some((n) => x.opKind(n) === OpKind.Memory);
+        expect(i.regForm, hexs(b)).toBe(!memory);
+        expect(i.osz, hexs(b)).toBe(gprSize(x.opRegister(0)));
+        if (!memory) expect(regs, hexs(b)).toContain(i.rm);
+        if (i.row!.vex!.vvvv) expect(regs, hexs(b)).toContain(i.vvvv);
+        if (i.row!.digit < 0) expect(regs, hexs(b)).toContain(i.reg);
+      } finally {
+        x.free();
+        d.free();
+      }
+    }
+    expect(diffs.slice(0, 20)).toEqual([]);
+    expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+function hexs(b: number[]): string {
+  return b.map((v) => v.toString(16).padStart(2, '0')).join(' ');
+}
+function gprNum(r: number): number {
+  if (r >= Register.EAX && r <= Register.R15D) return r - Register.EAX;
+  if (r >= Register.RAX && r <= Register.R15) return r - Register.RAX;
+  return -1;
+}
+function gprSize(r: number): number {
+  return r >= Register.RAX && r <= Register.R15 ? 8 : 4;
+}
