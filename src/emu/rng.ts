@@ -16,13 +16,13 @@ export class DetRng {
     this.seed(seed);
   }
 
-  /** Restart the sequence from `seed` (as sfc32's usual seeding: 12 rounds discarded). */
+  /** Restart the sequence from `seed` (sfc32 seeding: 16 rounds discarded; the differential generator's Rng too). */
   seed(seed: number): void {
     this.a = 0x9e3779b9;
     this.b = 0x243f6a88;
     this.c = 0xb7e15162;
     this.d = seed | 0;
-    for (let k = 0; k < 12; k++) this.next();
+    for (let k = 0; k < 16; k++) this.next();
   }
 
   /** The next 32-bit output, as an int32. */
