@@ -210,12 +210,8 @@ export class Cpu implements MmuHost {
 
   /** Alignment checking is on at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3 §6.15, #AC). */
   private updateAlignCheck(): void {
-    // SMAP: RFLAGS.AC lets explicit supervisor accesses reach user pages; translations cached under one value drop.
-    const smapAc = this.cpl < 3 && (this.flagsOther & FLAG_AC) !== 0;
-    if (smapAc !== this.mmu.smapAc) {
-      this.mmu.smapAc = smapAc;
-      if (this.mmu.smap) this.mmu.flushTlb();
-    }
+    // SMAP: RFLAGS.AC lets explicit supervisor accesses reach user pages (such translations are never cached, mmu.ts).
+    this.mmu.smapAc = this.cpl < 3 && (this.flagsOther & FLAG_AC) !== 0;
     const on = this.cpl === 3 && (this.cr0 & CR0_AM) !== 0 && (this.flagsOther & FLAG_AC) !== 0;
     if (on !== this.mmu.alignCheck) {
       this.mmu.alignCheck = on;

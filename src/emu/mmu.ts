@@ -78,11 +78,15 @@ export class Mmu {
    * `smapAc` (RFLAGS.AC = 1 at CPL < 3: an explicit access that STAC allowed).
    * Accesses made with `setUser(false)` at CPL 3 (descriptor tables) are
    * implicit supervisor accesses, for which AC never counts: the CPU keeps
-   * `smapAc` false at CPL 3. The CPU flushes the TLB when `smapAc` changes.
+   * `smapAc` false at CPL 3. Under SMAP a supervisor data translation of a
+   * user page is never cached (`noFill`), so the cached ones hold whatever
+   * AC is and STAC/CLAC need no TLB flush.
    */
   smep = false;
   smap = false;
   smapAc = false;
+  /** The last translate() must not be cached in the data TLB (see smap). */
+  private noFill = false;
 
   /** Linear page numbers that hold an armed data breakpoint: never cached in the TLB. */
   watchedPages: number[] = [];
@@ -375,7 +379,7 @@ export class Mmu {
   }
 
   private fill(set: TlbSet, la: number, pa: number): void {
-    if (this.alignCheck) return;
+    if (this.alignCheck || this.noFill) return;
     const off = la & 0xfff;
     const vpn = (la - off) / 4096;
     if (this.watchedPages.length !== 0 && this.watchedPages.includes(vpn)) return;
@@ -390,7 +394,10 @@ export class Mmu {
    * the SDM error code (and remember the address for CR2).
    */
   translate(la: number, access: number): number {
-    if (!this.paging) return la < 0 ? la + TWO48 : la;
+    if (!this.paging) {
+      this.noFill = false;
+      return la < 0 ? la + TWO48 : la;
+    }
     const write = access === ACCESS_WRITE;
     const fetch = access === ACCESS_FETCH;
     const u = la < 0 ? la + TWO48 : la; // 48-bit linear address
@@ -426,6 +433,7 @@ export class Mmu {
       this.pageFault(la, access, true, false);
     }
     if (!user && userOk && (fetch ? this.smep : this.smap && !this.smapAc)) this.pageFault(la, access, true, false);
+    this.noFill = !user && userOk && this.smap && !fetch;
     // Set accessed on every level and dirty on the leaf for a store (SDM §4.8).
     for (let k = 0; k < n; k++) {
       const ea = entries[k];
