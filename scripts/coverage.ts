@@ -12,6 +12,7 @@
  *   npm run coverage -- FILE…            these files
  *   npm run coverage -- --fetch          first download busybox-static and the Debian kernel
  *                                        (apt-get download) into .cache/coverage/
+ *   npm run coverage -- --top=N          list N mnemonics that do not run (default 30)
  *
  * Default set: busybox (static: `busybox` on PATH, else .cache/coverage/busybox),
  * /lib/x86_64-linux-gnu/libc.so.6, bash, ls, git, and a kernel vmlinux
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--fetch')) fetch();
   const files = args.filter((a) => !a.startsWith('--'));
+  const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 30);
   const sets = files.length > 0 ? { user: files, kernel: [] as string[] } : defaults();
   if (files.length === 0) {
     const d = defaults();
@@ -225,7 +227,7 @@ async function main(): Promise<void> {
   for (const [name, t] of [['user binaries', user], ['kernel', kernel]] as const) {
     if (t.insns === 0) continue;
     console.log(`\n${name}: most frequent instructions that do not run (non-AVX; count, share of non-AVX instructions)`);
-    console.log(missing(t, 30, false));
+    console.log(missing(t, top, false));
     if (t.avx > 0) {
       console.log(`${name}: most frequent AVX (VEX/EVEX, #UD by design)`);
       console.log(missing(t, 10, true));
