@@ -19,11 +19,12 @@ import { deliverEvent, EVENT_EXCEPTION, EVENT_EXTERNAL, TripleFault } from './in
 import { PhysMemory } from './memory.ts';
 import { Mmu, type MmuHost } from './mmu.ts';
 import {
-  ARITH_FLAGS, CR0_AM, CR0_PG, CR0_WP, EFER_LMA, EFER_NXE, FLAG_AC, FLAG_IF, FLAG_RF, FLAG_TF, NUM_GPRS, type Gpr,
+  ARITH_FLAGS, CR0_AM, CR0_PG, CR0_WP, CR4_SMAP, CR4_SMEP, EFER_LMA, EFER_NXE, FLAG_AC, FLAG_IF, FLAG_RF, FLAG_TF, NUM_GPRS, type Gpr,
 } from './regs.ts';
 import { DescriptorTable, Segment } from './segments.ts';
 import { X87State } from './fpu/x87-state.ts';
 import { SseState } from './sse/mxcsr.ts';
+import { DetRng } from './rng.ts';
 
 /** Values returned by CPUID for a leaf/subleaf: eax, ebx, ecx, edx. */
 export type CpuidLeaf = readonly [number, number, number, number];
@@ -90,6 +91,8 @@ export class Cpu implements MmuHost {
   tscAux = 0;
   /** IA32_APIC_BASE: xAPIC at 0xFEE00000, enabled, BSP (no APIC is emulated behind it). */
   apicBase = 0xfee00900;
+  /** RDRAND/RDSEED's deterministic source (rng.ts); the hypervisor seeds it per VM. */
+  readonly rng = new DetRng();
   /** Retired instructions since reset: the time base (rdtsc counts these). */
   icount = 0;
 
@@ -173,6 +176,8 @@ export class Cpu implements MmuHost {
     m.paging = (this.cr0 & CR0_PG) !== 0;
     m.wp = (this.cr0 & CR0_WP) !== 0;
     m.nxe = (this.efer & EFER_NXE) !== 0;
+    m.smep = (this.cr4 & CR4_SMEP) !== 0;
+    m.smap = (this.cr4 & CR4_SMAP) !== 0;
     m.cr3 = this.cr3;
     m.flushTlb();
     this.setCpl(this.seg[SEG_CS].selector & 3);
@@ -205,6 +210,8 @@ export class Cpu implements MmuHost {
 
   /** Alignment checking is on at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol. 3 §6.15, #AC). */
   private updateAlignCheck(): void {
+    // SMAP: RFLAGS.AC lets explicit supervisor accesses reach user pages (such translations are never cached, mmu.ts).
+    this.mmu.smapAc = this.cpl < 3 && (this.flagsOther & FLAG_AC) !== 0;
     const on = this.cpl === 3 && (this.cr0 & CR0_AM) !== 0 && (this.flagsOther & FLAG_AC) !== 0;
     if (on !== this.mmu.alignCheck) {
       this.mmu.alignCheck = on;

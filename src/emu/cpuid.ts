@@ -14,6 +14,7 @@
  * are x87, SSE and APX (XCR0 bit 19, CPUID.(7,1):EDX[21]: R16–R31 and REX2).
  * No supervisor components exist, so IA32_XSS can only hold 0.
  * CPUID.(0xD,1):EBX, the compacted size for XCR0 | IA32_XSS, is dynamic too.
+ * AVX/AVX2 are clear: their VEX encodings are #UD.
  */
 import type { CpuidLeaf } from './cpu.ts';
 import { APX_SIZE, APX_STD_OFFSET, compactedSize, EXT_OFFSET, XSTATE_SUPPORTED } from './fpu/xstate.ts';
@@ -38,6 +39,25 @@ export const CPUID1_EDX_PAE = 1 << 6;
 export const CPUID1_EDX_PGE = 1 << 13;
 export const CPUID1_EDX_CMOV = 1 << 15;
 export const CPUID1_EDX_FXSR = 1 << 24;
+// ---- integer (intgaps): the bits of what exec/bmi.ts, intext.ts, system-*.ts, hint.ts implement
+export const CPUID1_EDX_CX8 = 1 << 8;
+export const CPUID1_EDX_CLFSH = 1 << 19;
+export const CPUID1_ECX_CX16 = 1 << 13;
+export const CPUID1_ECX_PCID = 1 << 17;
+export const CPUID1_ECX_MOVBE = 1 << 22;
+export const CPUID1_ECX_RDRAND = 1 << 30;
+/** CPUID.1:EBX[15:8]: CLFLUSH line size in 8-byte units (64 bytes). */
+export const CPUID1_EBX_CLFLUSH_64 = 8 << 8;
+export const CPUID7_EBX_FSGSBASE = 1 << 0;
+export const CPUID7_EBX_BMI1 = 1 << 3;
+export const CPUID7_EBX_SMEP = 1 << 7;
+export const CPUID7_EBX_BMI2 = 1 << 8;
+export const CPUID7_EBX_INVPCID = 1 << 10;
+export const CPUID7_EBX_RDSEED = 1 << 18;
+export const CPUID7_EBX_ADX = 1 << 19;
+export const CPUID7_EBX_SMAP = 1 << 20;
+export const CPUID7_EBX_CLFLUSHOPT = 1 << 23;
+export const CPUID7_ECX_RDPID = 1 << 22;
 export const CPUID1_ECX_POPCNT = 1 << 23;
 export const CPUID1_ECX_XSAVE = 1 << 26;
 export const CPUID1_ECX_OSXSAVE = 1 << 27;
@@ -75,17 +95,20 @@ export function defaultCpuid(): Map<string, CpuidLeaf> {
   set(0, 0, [0xd, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)]);
   // Leaf 1: family 6, model 0, stepping 0; no APIC/x2APIC.
   set(1, 0, [
-    0x600, 0,
-    CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE,
-    CPUID1_EDX_FPU | CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_PGE | CPUID1_EDX_CMOV |
-      CPUID1_EDX_FXSR,
+    0x600, CPUID1_EBX_CLFLUSH_64,
+    CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE | CPUID1_ECX_CX16 | CPUID1_ECX_PCID | CPUID1_ECX_MOVBE | CPUID1_ECX_RDRAND,
+    CPUID1_EDX_FPU | CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_CX8 | CPUID1_EDX_PGE |
+      CPUID1_EDX_CMOV | CPUID1_EDX_CLFSH | CPUID1_EDX_FXSR,
   ]);
-  // Leaf 7: subleaf 0 (EAX = max subleaf 1), no features; subleaf 1 EDX APX_F.
-  // BMI1 is not advertised although F3 0F BC executes as TZCNT: BMI1 also names
-  // the VEX-encoded ANDN/BEXTR/BLSI/BLSMSK/BLSR, which this CPU does not have,
-  // and software that sees BMI1 may use them. TZCNT differs from BSF (what a
-  // CPU without BMI1 runs) only for a zero source.
-  set(7, 0, [1, 0, 0, 0]);
+  // Leaf 7: subleaf 0 (EAX = max subleaf 1): BMI1/BMI2 (VEX, exec/bmi.ts; TZCNT too),
+  // ADX, RDSEED, RDPID, FSGSBASE, SMEP/SMAP, INVPCID, CLFLUSHOPT; subleaf 1 EDX APX_F.
+  set(7, 0, [
+    1,
+    CPUID7_EBX_FSGSBASE | CPUID7_EBX_BMI1 | CPUID7_EBX_SMEP | CPUID7_EBX_BMI2 | CPUID7_EBX_INVPCID | CPUID7_EBX_RDSEED |
+      CPUID7_EBX_ADX | CPUID7_EBX_SMAP | CPUID7_EBX_CLFLUSHOPT,
+    CPUID7_ECX_RDPID,
+    0,
+  ]);
   set(7, 1, [0, 0, 0, CPUID7_1_EDX_APX_F]);
   // Leaf 0xD: XSAVE features. Subleaf 0: supported XCR0 (EDX:EAX), size for current XCR0 (EBX, dynamic), max size (ECX).
   set(0xd, 0, [SUPPORTED_XCR0, XSAVE_LEGACY_SIZE, APX_OFFSET + APX_SIZE, 0]);

@@ -1,13 +1,14 @@
 /**
  * x86-64 instruction decoder for 64-bit mode (SDM Vol. 2 §2.1–2.2, APX REX2
  * per the Intel APX architecture specification §3.1): legacy prefixes, REX,
- * REX2, opcode maps 0 (one byte), 1 (0F), 2 (0F 38) and 3 (0F 3A), the
- * mandatory prefix, ModRM/SIB/displacement, immediates. It finds lengths and
+ * REX2, VEX (C4/C5, decode-vex.ts), opcode maps 0 (one byte), 1 (0F), 2 (0F 38)
+ * and 3 (0F 3A), the mandatory prefix, ModRM/SIB/displacement, immediates. It finds lengths and
  * fields once and picks the opcode-table row (`Insn.row`); it binds no
  * handler (dispatch.ts does, for cpu.ts) and imports no executor.
  * Invalid encodings leave `row` undefined (#UD); they never throw, except the
  * #GP of an instruction longer than 15 bytes and #PF from fetching its bytes.
  */
+import { c5AsC4, vexFits } from './decode-vex.ts';
 import { GP, GuestFault } from './fault.ts';
 import { HIGH_BYTE, Insn, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, UNBOUND } from './insn.ts';
 import {
@@ -40,7 +41,7 @@ export type Decoder = (i: Insn, byte: ByteSource) => void;
  * table parameter.
  */
 export function decoderFor(table: OpTable): Decoder {
-  const slots = table.slots;
+  const slots = table.slots, vexSlots = table.vexSlots;
   return function decode(i: Insn, byte: ByteSource): void {
     reset(i);
     let k = 0;
@@ -71,7 +72,33 @@ export function decoderFor(table: OpTable): Decoder {
       break;
     }
     let map = 0;
-    if (b === 0xd5) {
+    let vex = false, vexW = 0, vexRxb = 0; // vexRxb: the C4 form's first payload byte
+    if (b === 0xc4 || b === 0xc5) {
+      // VEX (decode-vex.ts). A 66, F2, F3, LOCK or REX prefix in front of it is #UD (SDM Vol. 2 §2.3.2, §2.3.3).
+      vex = true;
+      if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+      let p = byte(k++);
+      if (b === 0xc4) {
+        vexRxb = p;
+        if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+        p = byte(k++);
+        vexW = p >> 7;
+      } else {
+        vexRxb = c5AsC4(p);
+      }
+      map = vexRxb & 0x1f;
+      i.vex = true;
+      i.vvvv = (~p >> 3) & 15;
+      i.vexL = (p >> 2) & 1;
+      pc = p & 3;
+      if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
+      b = byte(k++);
+      if (map === 0 || map > 3 || rex !== 0 || i.opsizePrefix || i.rep !== 0 || i.lock) {
+        i.op = b;
+        i.map = map;
+        return finish(i, k, undefined);
+      }
+    } else if (b === 0xd5) {
       // REX2: the payload follows; a REX before it is invalid.
       if (rex !== 0) return finish(i, k, undefined);
       if (k >= MAX_INSN_LEN) throw new GuestFault(GP, 0);
@@ -93,7 +120,12 @@ export function decoderFor(table: OpTable): Decoder {
     i.op = b;
     i.map = map;
     let W = 0, R = 0, X = 0, B = 0;
-    if (rex2 >= 0) {
+    if (vex) {
+      W = vexW;
+      R = ((~vexRxb >> 7) & 1) << 3;
+      X = ((~vexRxb >> 6) & 1) << 3;
+      B = ((~vexRxb >> 5) & 1) << 3;
+    } else if (rex2 >= 0) {
       i.rex = i.rex2 = true;
       W = (rex2 >> 3) & 1;
       R = ((rex2 >> 2) & 1) << 3 | ((rex2 >> 6) & 1) << 4;
@@ -110,7 +142,7 @@ export function decoderFor(table: OpTable): Decoder {
     i.osz = W ? 8 : i.opsizePrefix ? 2 : 4;
     i.opReg = (b & 7) | B;
 
-    const slot = slots[(map << 10) | (pc << 8) | b];
+    const slot = (vex ? vexSlots : slots)[(map << 10) | (pc << 8) | b];
     if (slot === undefined) return finish(i, k, undefined);
     if (rex2 >= 0 && !rex2Allowed(map, b)) return finish(i, k, undefined);
     let row: OpRow | undefined = slot.cells[0];
@@ -168,6 +200,7 @@ export function decoderFor(table: OpTable): Decoder {
     }
     // f64: 64-bit operand size whatever 66 says (Intel; near branches).
     if (row !== undefined && row.f64) i.osz = 8;
+    if (vex && row !== undefined && !vexFits(row, i.vexL, W, i.vvvv)) row = undefined;
 
     // ---- immediates (of the opcode's first row when no row was picked)
     const imm = (row ?? slot.shape).imm;
@@ -255,6 +288,9 @@ function reset(i: Insn): void {
   i.immHi = 0;
   i.imm2 = 0;
   i.opReg = 0;
+  i.vex = false;
+  i.vvvv = 0;
+  i.vexL = 0;
 }
 
 /** Decode from a byte array (tests, disassembly of APX encodings). */

@@ -8,8 +8,10 @@ import type { Cpu } from './cpu.ts';
 import * as alu from './exec/alu.ts';
 import * as apx from './exec/apx.ts';
 import * as bits from './exec/bits.ts';
+import * as bmi from './exec/bmi.ts';
 import * as control from './exec/control.ts';
 import * as flagops from './exec/flagops.ts';
+import * as intext from './exec/intext.ts';
 import * as mov from './exec/mov.ts';
 import * as muldiv from './exec/muldiv.ts';
 import * as shift from './exec/shift.ts';
@@ -29,8 +31,10 @@ const BIND: { readonly [F in Family]: Bind } = {
   alu: alu.bind,
   apx: apx.bind,
   bits: bits.bind,
+  bmi: bmi.bind,
   control: control.bind,
   flagops: flagops.bind,
+  intext: intext.bind,
   mov: mov.bind,
   muldiv: muldiv.bind,
   shift: shift.bind,

@@ -4,6 +4,8 @@
  * naming the reason and its qualification. Fault-like exits leave RIP at the
  * instruction (not executed); `insnLen` lets the hypervisor skip it.
  */
+import type { Insn } from './insn.ts';
+
 export const EXIT_BUDGET = 0; // the instruction budget ran out
 export const EXIT_EXCEPTION = 1; // an exception whose vector is in the exception bitmap
 export const EXIT_HLT = 2;
@@ -49,10 +51,13 @@ export class CpuExit {
   qual = 0;
   /** Length of the exiting instruction (to skip it). */
   insnLen = 0;
-  // I/O: port, size in bytes, direction, value written (OUT).
+  // I/O: port, size in bytes, direction, value written (OUT), elements (KVM's count).
   port = 0;
   size = 0;
   out = false;
+  count = 1;
+  /** INS/OUTS: the instruction, for `completeStringIo` (exec/string-io.ts); null for IN/OUT. */
+  stringIo: Insn | null = null;
   value = 0;
   // MOV DR: register number, direction (true: MOV to DRn), GPR involved.
   dr = 0;

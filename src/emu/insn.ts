@@ -73,6 +73,10 @@ export class Insn {
   imm2 = 0;
   /** Opcode-embedded register (B0+r, 50+r, …), extended by REX.B. */
   opReg = 0;
+  /** A VEX prefix (C4/C5) is present; `vvvv` is the register VEX.vvvv names (un-inverted, 0–15), `vexL` is VEX.L. */
+  vex = false;
+  vvvv = 0;
+  vexL = 0;
 
   // Links to the instructions that ran after this one, within the same
   // linear page (so the same physical page): the fast loop follows them

@@ -72,6 +72,21 @@ export class Mmu {
   wp = true;
   nxe = true;
   user = false;
+  /**
+   * CR4.SMEP / CR4.SMAP (SDM Vol. 3 §4.6.1): a supervisor fetch from a user
+   * page faults; a supervisor data access to a user page faults unless
+   * `smapAc` (RFLAGS.AC = 1 at CPL < 3: an explicit access that STAC allowed).
+   * Accesses made with `setUser(false)` at CPL 3 (descriptor tables) are
+   * implicit supervisor accesses, for which AC never counts: the CPU keeps
+   * `smapAc` false at CPL 3. Under SMAP a supervisor data translation of a
+   * user page is never cached (`noFill`), so the cached ones hold whatever
+   * AC is and STAC/CLAC need no TLB flush.
+   */
+  smep = false;
+  smap = false;
+  smapAc = false;
+  /** The last translate() must not be cached in the data TLB (see smap). */
+  private noFill = false;
 
   /** Linear page numbers that hold an armed data breakpoint: never cached in the TLB. */
   watchedPages: number[] = [];
@@ -375,7 +390,7 @@ export class Mmu {
   }
 
   private fill(set: TlbSet, la: number, pa: number): void {
-    if (this.alignCheck) return;
+    if (this.alignCheck || this.noFill) return;
     const off = la & 0xfff;
     const vpn = (la - off) / 4096;
     if (this.watchedPages.length !== 0 && this.watchedPages.includes(vpn)) return;
@@ -392,6 +407,7 @@ export class Mmu {
   translate(la: number, access: number): number {
     const write = access === ACCESS_WRITE;
     if (!this.paging) {
+      this.noFill = false;
       const pa = la < 0 ? la + TWO48 : la;
       if (write) this.markDirty(pa);
       return pa;
@@ -429,6 +445,8 @@ export class Mmu {
     if ((user && !userOk) || (write && !writeOk && (user || this.wp)) || (fetch && nx && this.nxe)) {
       this.pageFault(la, access, true, false);
     }
+    if (!user && userOk && (fetch ? this.smep : this.smap && !this.smapAc)) this.pageFault(la, access, true, false);
+    this.noFill = !user && userOk && this.smap && !fetch;
     // Set accessed on every level and dirty on the leaf for a store (SDM §4.8).
     for (let k = 0; k < n; k++) {
       const ea = entries[k];
@@ -457,7 +475,7 @@ export class Mmu {
     if (access === ACCESS_WRITE) ec |= PFEC_W;
     if (this.user) ec |= PFEC_U;
     if (rsvd) ec |= PFEC_RSVD | PFEC_P;
-    if (access === ACCESS_FETCH && this.nxe) ec |= PFEC_I;
+    if (access === ACCESS_FETCH && (this.nxe || this.smep)) ec |= PFEC_I;
     throw new GuestFault(PF, ec);
   }
 }

@@ -153,7 +153,7 @@ const INVALID_64: [string, string][] = [
   ['27', 'daa'], ['2f', 'das'], ['37', 'aaa'], ['3f', 'aas'], ['60', 'pusha'], ['61', 'popa'], ['62 00', 'bound / EVEX'],
   ['82 c0 01', 'add al, 1 (82 alias)'], ['9a 00 00 00 00 00 00', 'call far ptr16:32'], ['c4 e2 79 18 00', 'VEX3 (vbroadcastss)'],
   ['c5 f8 77', 'VEX2 (vzeroupper)'], ['ce', 'into'], ['d4 0a', 'aam'], ['d6', 'salc'], ['ea 00 00 00 00 00 00', 'jmp far ptr16:32'],
-  ['0f 0a', '0F 0A (undefined)'], ['0f 38 f0 00', '0F 38 map (not implemented)'],
+  ['0f 0a', '0F 0A (undefined)'], ['0f 38 c8 00', '0F 38 C8 (SHA: not implemented)'],
 ];
 
 /** LOCK encodings that must #UD (SDM Vol. 2 LOCK): register destination, non-lockable instruction, no ModR/M. */

@@ -13,6 +13,8 @@
  */
 import { cpuidRead } from '../../emu/cpuid.ts';
 import { EXIT_RDMSR, type CpuExit } from '../../emu/exits.ts';
+import { completeStringIo } from '../../emu/exec/string-io.ts';
+import type { Insn } from '../../emu/insn.ts';
 import { BP, DB, GP, UD } from '../../emu/fault.ts';
 import { CR4_OSXSAVE, FLAG_TF, RAX, RBX, RCX, RDX, gpr } from '../../emu/regs.ts';
 import {
@@ -39,6 +41,8 @@ export interface PendingPio {
   size: number;
   linearRip: bigint;
   insnLen: number;
+  /** INS/OUTS: the instruction; its element completes through completeStringIo. */
+  stringIo: Insn | null;
 }
 
 /** VMX_EXIT_REASONS_FAILED_VMENTRY | EXIT_REASON_INVALID_STATE: the failure KVM reports for bad guest state. */
@@ -89,10 +93,10 @@ export function ioExit(v: EmuVcpu, e: CpuExit): Step {
   kvmRunIo.set(run, 'direction', e.out ? KVM_EXIT_IO_OUT : KVM_EXIT_IO_IN, X);
   kvmRunIo.set(run, 'size', e.size, X);
   kvmRunIo.set(run, 'port', e.port, X);
-  kvmRunIo.set(run, 'count', 1, X);
+  kvmRunIo.set(run, 'count', e.count, X);
   kvmRunIo.set(run, 'data_offset', BigInt(EMU_PIO_DATA_OFFSET), X);
   for (let k = 0; k < e.size; k++) run.setUint8(EMU_PIO_DATA_OFFSET + k, e.out ? (e.value >>> (8 * k)) & 0xff : 0);
-  v.pio = { in: !e.out, size: e.size, linearRip: v.linearRip(), insnLen: e.insnLen };
+  v.pio = { in: !e.out, size: e.size, linearRip: v.linearRip(), insnLen: e.insnLen, stringIo: e.stringIo };
   v.counters.inc('exit.io');
   return TO_USER;
 }
@@ -103,7 +107,18 @@ export function completeUserspaceIo(v: EmuVcpu): Step | null {
   if (p !== null) {
     v.pio = null;
     // complete_fast_pio_*: nothing to do when userspace moved RIP.
-    if (v.linearRip() === p.linearRip) {
+    if (v.linearRip() === p.linearRip && p.stringIo !== null) {
+      // INS/OUTS (KVM's emulator completes the string element: kvm_emulate_instruction with the pio data).
+      let val = 0;
+      for (let k = p.size - 1; k >= 0; k--) val = (val << 8) | v.run.getUint8(EMU_PIO_DATA_OFFSET + k);
+      v.regs.flush();
+      const done = completeStringIo(v.cpu, p.stringIo, val | 0);
+      v.regs.invalidate();
+      if (done) {
+        const s = skipEmulatedInstruction(v, p.insnLen);
+        if (s !== CONTINUE) return s;
+      }
+    } else if (v.linearRip() === p.linearRip) {
       if (p.in) {
         let val = 0n;
         for (let k = p.size - 1; k >= 0; k--) val = (val << 8n) | BigInt(v.run.getUint8(EMU_PIO_DATA_OFFSET + k));

@@ -114,6 +114,7 @@ export class EmuVcpu {
     ram: PhysMemory,
   ) {
     const cpu = (this.cpu = new Cpu(ram));
+    cpu.rng.seed(id); // RDRAND/RDSEED: deterministic per vCPU of the VM (emu/rng.ts)
     this.mmio = new MmioBus(cpu, vm.slots);
     cpu.mmu.mmio = this.mmio;
     this.xcr = new XcrState(cpu, this.counters, () => this.guestCpuid);

@@ -32,17 +32,17 @@ import { bulkMovs, bulkStos } from './string-bulk.ts';
 export const CHUNK = 1 << 16;
 
 /** Base added to the source offset: FS/GS bases with an override, else 0. */
-function srcBase(cpu: Cpu, i: Insn): number {
+export function srcBase(cpu: Cpu, i: Insn): number {
   return i.seg >= SEG_FS ? cpu.seg[i.seg].base : 0;
 }
 
 /** Linear address of [reg] at the address size plus a base: #GP(0) if not canonical. */
-function strLa(cpu: Cpu, n: number, asz: number, base: number): number {
+export function strLa(cpu: Cpu, n: number, asz: number, base: number): number {
   return linearAddress(cpu.r[2 * n], asz === 8 ? cpu.r[2 * n + 1] : 0, base);
 }
 
 /** reg += d (d = ±size) at the address size. */
-function advance(cpu: Cpu, n: number, asz: number, d: number): void {
+export function advance(cpu: Cpu, n: number, asz: number, d: number): void {
   const r = cpu.r, lo = r[2 * n], nlo = (lo + d) | 0;
   r[2 * n] = nlo;
   if (asz === 4) {
@@ -52,11 +52,11 @@ function advance(cpu: Cpu, n: number, asz: number, d: number): void {
   }
 }
 
-function countZero(cpu: Cpu, asz: number): boolean {
+export function countZero(cpu: Cpu, asz: number): boolean {
   return cpu.r[2 * RCX] === 0 && (asz === 4 || cpu.r[2 * RCX + 1] === 0);
 }
 
-function decCount(cpu: Cpu, asz: number): void {
+export function decCount(cpu: Cpu, asz: number): void {
   const r = cpu.r, lo = r[2 * RCX];
   r[2 * RCX] = (lo - 1) | 0;
   if (asz === 4) r[2 * RCX + 1] = 0;
@@ -158,7 +158,7 @@ const scasOnce: Once = (cpu, i, size, d) => {
   return compare(cpu, size, a, r[1], b, bh);
 };
 
-function stepOf(cpu: Cpu, size: number): number {
+export function stepOf(cpu: Cpu, size: number): number {
   return (cpu.flagsOther & FLAG_DF) !== 0 ? -size : size;
 }
 

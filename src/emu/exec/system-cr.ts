@@ -7,14 +7,14 @@
  * treats it as the register form).
  */
 import type { Cpu } from '../cpu.ts';
-import { CPUID1_ECX_XSAVE, MAXPHYADDR, hasFeature, cpuidLeaf } from '../cpuid.ts';
+import { MAXPHYADDR, hasFeature, cpuidLeaf } from '../cpuid.ts';
 import { cpuComponents, xinuse } from '../fpu/xstate.ts';
 import { DR6_BD, DR6_FIXED_1, DR6_WRITABLE, DR7_FIXED_1, DR7_GD, DR7_VOLATILE } from '../debug.ts';
 import { EXIT_DR_ACCESS, EXIT_XSETBV } from '../exits.ts';
 import { DB, GP, GuestFault, UD } from '../fault.ts';
 import type { Handler, Insn } from '../insn.ts';
 import {
-  CR0_CD, CR0_NW, CR0_PE, CR0_PG, CR0_TS, CR4_OSXSAVE, CR4_PAE, EFER_LMA, RAX, RCX, RDX,
+  CR0_CD, CR0_NW, CR0_PE, CR0_PG, CR0_TS, CR4_FSGSBASE, CR4_OSXSAVE, CR4_PAE, CR4_PCIDE, CR4_SMAP, CR4_SMEP, EFER_LMA, RAX, RCX, RDX,
 } from '../regs.ts';
 
 const TWO32 = 4294967296;
@@ -24,10 +24,19 @@ const CR0_DEFINED = 0xe005003f;
 const CR0_ET = 1 << 4;
 /**
  * CR4 bits a write may set: TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT,
- * plus OSXSAVE when CPUID reports XSAVE. VME/PVI, UMIP, FSGSBASE, PCIDE,
- * SMEP/SMAP, PKE, LA57, CET are not implemented, so they are reserved (#GP).
+ * plus each of OSXSAVE, FSGSBASE, PCIDE, SMEP, SMAP when CPUID reports its
+ * feature (`CR4_BY_CPUID`). VME/PVI, UMIP, PKE, LA57, CET are not
+ * implemented, so they are reserved (#GP).
  */
 const CR4_ALLOWED = 0x7fc;
+/** [CR4 bit, CPUID leaf, subleaf, register (0 EAX … 3 EDX), bit] (SDM Vol. 3 §2.5, KVM's cr4_reserved_bits). */
+const CR4_BY_CPUID: readonly (readonly [number, number, number, number, number])[] = [
+  [CR4_OSXSAVE, 1, 0, 2, 26],
+  [CR4_FSGSBASE, 7, 0, 1, 0],
+  [CR4_PCIDE, 1, 0, 2, 17],
+  [CR4_SMEP, 7, 0, 1, 7],
+  [CR4_SMAP, 7, 0, 1, 20],
+];
 const CR4_DE = 1 << 3;
 
 export function gp0(): never {
@@ -73,20 +82,30 @@ function movToCr0(cpu: Cpu, lo: number, hi: number): void {
   cpu.syncMode();
 }
 
+/**
+ * MOV CR3: bits 62:MAXPHYADDR are reserved. With CR4.PCIDE, bits 11:0 are the
+ * PCID and bit 63 = 1 asks not to invalidate that PCID's translations; bit 63
+ * is not stored (SDM Vol. 3 §4.10.4.1). The TLB here is not tagged by PCID
+ * and is flushed on every load, which the SDM allows (a CPU may always drop
+ * more translations than required).
+ */
 function movToCr3(cpu: Cpu, lo: number, hi: number): void {
-  // Bits 63:MAXPHYADDR are reserved (no PCIDs: bit 63 too).
-  if (hi >>> (MAXPHYADDR - 32) !== 0) gp0();
-  cpu.cr3 = hi * TWO32 + (lo >>> 0);
+  const pcide = (cpu.cr4 & CR4_PCIDE) !== 0;
+  const h = pcide ? hi & 0x7fffffff : hi;
+  if (h >>> (MAXPHYADDR - 32) !== 0) gp0();
+  cpu.cr3 = h * TWO32 + (lo >>> 0);
   cpu.mmu.flushTlb();
   cpu.syncMode();
 }
 
 function movToCr4(cpu: Cpu, lo: number, hi: number): void {
   let allowed = CR4_ALLOWED;
-  if ((cpuidLeaf(cpu.cpuid, 1)[2] & CPUID1_ECX_XSAVE) !== 0) allowed |= CR4_OSXSAVE;
+  for (const [bit, leaf, sub, reg, b] of CR4_BY_CPUID) if (((cpuidLeaf(cpu.cpuid, leaf, sub)[reg] >>> b) & 1) === 1) allowed |= bit;
   if (hi !== 0 || (lo & ~allowed) !== 0) gp0();
   // PAE cannot be cleared while IA-32e mode is active.
   if ((lo & CR4_PAE) === 0 && (cpu.efer & EFER_LMA) !== 0) gp0();
+  // PCIDE can be set only in IA-32e mode with CR3[11:0] = 0 (SDM MOV CR, #GP(0) conditions).
+  if ((lo & CR4_PCIDE) !== 0 && (cpu.cr4 & CR4_PCIDE) === 0 && ((cpu.efer & EFER_LMA) === 0 || cpu.cr3 % 4096 !== 0)) gp0();
   cpu.cr4 = lo >>> 0;
   cpu.syncMode();
 }

@@ -201,7 +201,7 @@ export function bindMovSreg(i: Insn): ((cpu: Cpu, i: Insn) => void) | undefined 
   return i.digit === 1 || i.digit > 5 ? undefined : movSreg;
 }
 
-/** 0F 00 (group 6): /0 SLDT, /1 STR, /2 LLDT, /3 LTR; VERR/VERW are not implemented (#UD). */
+/** 0F 00 (group 6): /0 SLDT, /1 STR, /2 LLDT, /3 LTR (VERR/VERW: system-seg-query.ts). */
 export function bindGroup6(i: Insn): ((cpu: Cpu, i: Insn) => void) | undefined {
   switch (i.digit) {
     case 0: return sldt;

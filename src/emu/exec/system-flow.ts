@@ -255,4 +255,4 @@ function sti(cpu: Cpu): void {
   cpu.updateSlow();
 }
 
-export { cli, int1, int3, intN, iret, sti, syscall, sysret };
+export { checkReturnCs, checkReturnSs, cli, int1, int3, intN, iret, iretDescriptor, nullInaccessible, sti, syscall, sysret };

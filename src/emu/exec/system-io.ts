@@ -22,6 +22,8 @@ function access(cpu: Cpu, port: number, size: number, out: boolean): void {
     exit.size = size;
     exit.out = out;
     exit.value = out ? value : 0;
+    exit.count = 1;
+    exit.stringIo = null;
     cpu.vmexit(EXIT_IO);
   }
   if (out) {

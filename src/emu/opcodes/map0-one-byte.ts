@@ -99,9 +99,9 @@ export const MAP0: readonly RowSpec[] = [
   // grp5: near call/jmp are f64 (66 ignored, as on Intel); /7 is #UD.
   { op: 0xff, digit: [0, 1], mnemonic: 'grp5', modrm: M_RM, exec: 'alu', lock: true }, // inc/dec Ev
   { op: 0xff, digit: 2, mnemonic: 'grp5', modrm: M_RM, exec: 'control', f64: true }, // call
-  { op: 0xff, digit: 3, mnemonic: 'grp5', modrm: M_RM }, // call far (no family yet)
+  { op: 0xff, digit: 3, mnemonic: 'grp5', modrm: M_RM, exec: 'system' }, // call far m16:16/32/64 (system-far.ts)
   { op: 0xff, digit: 4, mnemonic: 'grp5', modrm: M_RM, exec: 'control', f64: true }, // jmp
-  { op: 0xff, digit: 5, mnemonic: 'grp5', modrm: M_RM }, // jmp far (no family yet)
+  { op: 0xff, digit: 5, mnemonic: 'grp5', modrm: M_RM, exec: 'system' }, // jmp far m16:16/32/64
   { op: 0xff, digit: 6, mnemonic: 'grp5', modrm: M_RM, exec: 'stack' }, // push
 
   // ---- x87 (exec/x87.ts; SDM Vol. 2 Tables A-7 … A-22) -----------------------
@@ -113,10 +113,11 @@ export const MAP0: readonly RowSpec[] = [
   // ---- valid encodings no family implements yet ------------------------------
   // These rows exist so that lengths (and the 15-byte #GP) are right and the
   // disassembly knows them; they execute as #UD until a family binds them.
-  { op: [0x6c, 0x6f], mnemonic: 'ins/outs' },
-  { op: 0xca, mnemonic: 'retf', imm: I_W },
-  { op: 0xcb, mnemonic: 'retf' },
-  { op: 0xd7, mnemonic: 'xlat' },
+  // ---- integer (intgaps)
+  { op: 0xd7, mnemonic: 'xlat', exec: 'intext' },
+  { op: [0x6c, 0x6f], mnemonic: 'ins/outs', exec: 'system' },
+  { op: 0xca, mnemonic: 'retf', imm: I_W, exec: 'system' },
+  { op: 0xcb, mnemonic: 'retf', exec: 'system' },
 ];
 
 /**

@@ -2,7 +2,7 @@
  * Opcode map 1: 0F xx, the two-byte opcodes of our integer + system set
  * (SDM Vol. 2 Table A-3; row format in ./row.ts). Absent opcodes are #UD.
  */
-import { I_B, I_REL32, M_MEM, M_MOD_IGNORED, M_REG, M_RM, P_F3, type RowSpec } from './row.ts';
+import { I_B, I_REL32, M_MEM, M_MOD_IGNORED, M_REG, M_RM, P_F3, P_NP, type RowSpec } from './row.ts';
 
 export const MAP1: readonly RowSpec[] = [
   { op: 0x00, mnemonic: 'grp6', modrm: M_RM, exec: 'system' }, // sldt/str/lldt/ltr
@@ -51,8 +51,6 @@ export const MAP1: readonly RowSpec[] = [
 
   // ---- valid encodings no family implements yet ------------------------------
   // Lengths, the 15-byte #GP and the disassembly know them; they are #UD.
-  { op: 0x02, mnemonic: 'lar', modrm: M_RM },
-  { op: 0x03, mnemonic: 'lsl', modrm: M_RM },
   { op: 0x33, mnemonic: 'rdpmc' },
   { op: 0x34, mnemonic: 'sysenter' },
   { op: 0x35, mnemonic: 'sysexit' },
@@ -61,17 +59,21 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0xa8, mnemonic: 'push' }, // push gs
   { op: 0xa9, mnemonic: 'pop' }, // pop gs
   { op: 0xaa, mnemonic: 'rsm' },
-  { op: 0xb9, mnemonic: 'ud1', modrm: M_RM },
-  // grp9: cmpxchg8b/16b (/1 memory, lockable when its row gets a family), rdrand, rdseed, rdpid;
-  // /3–/5 memory (XRSTORS, XSAVEC, XSAVES): xsave section below
-  { op: 0xc7, digit: [0, 2], mnemonic: 'grp9', modrm: M_RM },
-  { op: 0xc7, digit: [3, 5], mnemonic: 'grp9', modrm: M_REG },
-  { op: 0xc7, digit: [6, 7], mnemonic: 'grp9', modrm: M_RM },
-  { op: 0xff, mnemonic: 'ud0', modrm: M_RM },
-
   // ---- xsave (exec/xsave.ts): FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE/XRSTOR/XSAVEOPT,
   // XRSTORS/XSAVEC/XSAVES — memory forms only ---------------------------------------
   { op: 0xae, digit: [0, 6], mnemonic: 'grp15', modrm: M_MEM, exec: 'xsave' },
   { op: 0xc7, digit: [3, 5], mnemonic: 'grp9', modrm: M_MEM, exec: 'xsave' },
   // ---- end xsave -------------------------------------------------------------------
+
+  // ---- integer (intgaps)
+  // UD1/UD0: defined to raise #UD (the kernel's BUG()/WARN() use UD1), like UD2.
+  { op: 0xb9, mnemonic: 'ud1', modrm: M_RM, exec: 'system' },
+  { op: 0xff, mnemonic: 'ud0', modrm: M_RM, exec: 'system' },
+  { op: 0x02, mnemonic: 'lar', modrm: M_RM, exec: 'system' },
+  { op: 0x03, mnemonic: 'lsl', modrm: M_RM, exec: 'system' },
+  { op: 0xc3, pfx: P_NP, mnemonic: 'movnti', modrm: M_MEM, exec: 'intext' },
+  // grp9: /1 CMPXCHG8B/16B (memory, lockable), /6 RDRAND, /7 RDSEED (register, no prefix or 66), F3 /7 RDPID.
+  { op: 0xc7, digit: 1, mnemonic: 'cmpxchg8b', modrm: M_MEM, exec: 'intext', lock: true },
+  { op: 0xc7, digit: [6, 7], mnemonic: 'rdrand/rdseed', modrm: M_REG, exec: 'intext' },
+  { op: 0xc7, pfx: P_F3, digit: 7, mnemonic: 'rdpid', modrm: M_REG, exec: 'intext' },
 ];

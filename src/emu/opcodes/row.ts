@@ -6,8 +6,8 @@
  *
  *   map 0  one-byte opcodes   opcodes/map0-one-byte.ts
  *   map 1  0F xx              opcodes/map1-0f.ts
- *   map 2  0F 38 xx           (no rows yet: add opcodes/map2-0f38.ts)
- *   map 3  0F 3A xx           (no rows yet: add opcodes/map3-0f3a.ts)
+ *   map 2  0F 38 xx           opcodes/map2-0f38.ts
+ *   map 3  0F 3A xx           opcodes/map3-0f3a.ts
  *
  * A row (`RowSpec`) names one instruction form; its columns:
  *
@@ -28,10 +28,12 @@
  *             near branches, as on Intel)
  *   lock      LOCK allowed with a memory operand (SDM Vol. 2 LOCK); every
  *             other LOCK encoding is #UD, checked by the decoder
- *   vex       VEX-encoded rows: map = VEX.mmmmm, pfx = VEX.pp, plus VEX.L,
- *             VEX.W and whether VEX.vvvv names an operand (else it must be
- *             1111b). Room for the VEX decoder: opcodes/table.ts rejects such
- *             rows until it exists.
+ *   vex       VEX-encoded rows (maps 1–3 only): map = VEX.mmmmm, pfx = VEX.pp
+ *             (P_NP/P_66/P_F3/P_F2, required), plus VEX.L, VEX.W and whether
+ *             VEX.vvvv names an operand (else it must be 1111b); an encoding
+ *             whose L/W/vvvv the row does not accept is #UD. VEX rows live in
+ *             their own slots (OpTable.vexSlots): a VEX and a legacy form of
+ *             one opcode byte never meet.
  *
  * Selection (opcodes/table.ts, decode.ts): the prefix class (F3 or F2, the
  * last one written, beats 66) picks the rows of (map, op); a row for that
@@ -76,7 +78,7 @@ export const P_F2 = 4;
 export const PC_NONE = 0, PC_66 = 1, PC_F3 = 2, PC_F2 = 3;
 
 /** Executor families; dispatch.ts maps each to its module's `bind`. */
-export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx', 'x87', 'xsave'] as const;
+export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx', 'x87', 'xsave', 'bmi', 'intext'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** VEX columns (SDM Vol. 2 §3.1.1.2 opcode notation VEX.[NDS].L.pp.mmmmm.W; 'ig' = LIG/WIG). */

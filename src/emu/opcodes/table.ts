@@ -7,6 +7,8 @@
 import type { Insn } from '../insn.ts';
 import { JMPABS, MAP0 } from './map0-one-byte.ts';
 import { MAP1 } from './map1-0f.ts';
+import { MAP2 } from './map2-0f38.ts';
+import { MAP3 } from './map3-0f3a.ts';
 import { expandRow, M_MEM, M_MOD_IGNORED, M_NONE, M_REG, M_RM, P_ANY, PC_66, PC_F2, PC_F3, PC_NONE, type OpRow, type RowSpec } from './row.ts';
 
 /** The rows of one (map, prefix class, opcode). */
@@ -33,34 +35,47 @@ const modrmOf = (r: OpRow) => (r.modrm === M_NONE || r.modrm === M_MOD_IGNORED ?
 export class OpTable {
   /** Indexed (map << 10) | (prefix class << 8) | opcode. */
   readonly slots: (OpSlot | undefined)[] = new Array(MAPS << 10).fill(undefined);
+  /**
+   * The VEX rows, indexed the same way with map = VEX.mmmmm and prefix class =
+   * VEX.pp (whose encoding 0 none, 1 66, 2 F3, 3 F2 is the prefix-class order).
+   */
+  readonly vexSlots: (OpSlot | undefined)[] = new Array(MAPS << 10).fill(undefined);
   /** Every row, in table order. */
   readonly rows: readonly OpRow[];
-  /** map * 256 + opcode of every opcode with a row, ascending. */
+  /** map * 256 + opcode of every opcode with a (legacy-encoded) row, ascending. */
   readonly opcodes: readonly number[];
+  /** map * 256 + opcode of every opcode with a VEX row, ascending. */
+  readonly vexOpcodes: readonly number[];
 
   /** `maps[n]` holds the rows of map n. */
   constructor(maps: readonly (readonly RowSpec[])[]) {
     if (maps.length > MAPS) throw new Error(`opcode maps 0–${MAPS - 1} only`);
     const rows: OpRow[] = [];
     const byOpcode = new Map<number, OpRow[]>();
+    const byVexOpcode = new Map<number, OpRow[]>();
     maps.forEach((specs, map) => {
       for (const s of specs) {
-        if (s.vex !== undefined) throw new Error(`${s.mnemonic}: VEX rows need the VEX decoder, which does not exist yet`);
+        if (s.vex !== undefined && (map === 0 || s.pfx === undefined || s.pfx === P_ANY)) {
+          throw new Error(`${s.mnemonic}: a VEX row needs map 1–3 and its VEX.pp as pfx (P_NP, P_66, P_F3, P_F2)`);
+        }
         for (const r of expandRow(map, s)) {
           rows.push(r);
           const key = map * 256 + r.op;
-          const list = byOpcode.get(key);
+          const index = r.vex === undefined ? byOpcode : byVexOpcode;
+          const list = index.get(key);
           if (list) list.push(r);
-          else byOpcode.set(key, [r]);
+          else index.set(key, [r]);
         }
       }
     });
     this.rows = rows;
     this.opcodes = [...byOpcode.keys()].sort((a, b) => a - b);
-    for (const key of this.opcodes) this.addOpcode(key >> 8, key & 0xff, byOpcode.get(key)!);
+    this.vexOpcodes = [...byVexOpcode.keys()].sort((a, b) => a - b);
+    for (const key of this.opcodes) this.addOpcode(this.slots, key >> 8, key & 0xff, byOpcode.get(key)!);
+    for (const key of this.vexOpcodes) this.addOpcode(this.vexSlots, key >> 8, key & 0xff, byVexOpcode.get(key)!);
   }
 
-  private addOpcode(map: number, op: number, rows: readonly OpRow[]): void {
+  private addOpcode(slots: (OpSlot | undefined)[], map: number, op: number, rows: readonly OpRow[]): void {
     const shape = rows[0];
     const modrm = modrmOf(shape);
     const where = (r: OpRow) => `opcode ${map}:${op.toString(16)} (${r.mnemonic})`;
@@ -75,7 +90,7 @@ export class OpTable {
       const exact: (OpRow | undefined)[] = new Array(16).fill(undefined);
       place(exact, rows.filter((r) => r.pfx === pc + 1), where);
       for (let c = 0; c < 16; c++) cells[c] = exact[c] ?? cells[c];
-      this.slots[slotIndex(map, pc, op)] = { modrm, shape, cells };
+      slots[slotIndex(map, pc, op)] = { modrm, shape, cells };
     }
   }
 
@@ -83,6 +98,12 @@ export class OpTable {
   slot(map: number, pc: number, op: number): OpSlot | undefined {
     const inRange = map >= 0 && map < MAPS && pc >= PC_NONE && pc <= PC_F2 && op >= 0 && op < 256;
     return inRange ? this.slots[slotIndex(map, pc, op)] : undefined;
+  }
+
+  /** The VEX slot of (VEX.mmmmm, VEX.pp, opcode byte); undefined when no VEX row has that opcode. */
+  vexSlot(map: number, pp: number, op: number): OpSlot | undefined {
+    const inRange = map >= 0 && map < MAPS && pp >= PC_NONE && pp <= PC_F2 && op >= 0 && op < 256;
+    return inRange ? this.vexSlots[slotIndex(map, pp, op)] : undefined;
   }
 
   hasOpcode(map: number, op: number): boolean {
@@ -102,8 +123,8 @@ function place(cells: (OpRow | undefined)[], rows: readonly OpRow[], where: (r: 
   }
 }
 
-/** The table of our instruction set: maps 0 and 1 (0F 38 and 0F 3A have no rows yet). */
-export const OPCODES = new OpTable([MAP0, MAP1]);
+/** The table of our instruction set: maps 0–3, legacy and VEX rows. */
+export const OPCODES = new OpTable([MAP0, MAP1, MAP2, MAP3]);
 
 /** The row REX2 + A1 decodes to (map0-one-byte.ts). */
 export const JMPABS_ROW: OpRow = expandRow(0, JMPABS)[0];

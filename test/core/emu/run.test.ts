@@ -35,6 +35,24 @@ describe('KVM_RUN exits', () => {
     expect(r.rbx).toBe(1n);
   });
 
+  it('REP INSB / OUTSW: one KVM_EXIT_IO (count 1) per element; the next KVM_RUN completes it (memory, RDI/RSI, RCX)', () => {
+    // mov edi, 0x1000; mov ecx, 2; mov edx, 0x60; rep insb; mov esi, 0x1000; outsw; hlt
+    const m = emuMachine([0xbf, 0, 0x10, 0, 0, 0xb9, 2, 0, 0, 0, 0xba, 0x60, 0, 0, 0, 0xf3, 0x6c, 0xbe, 0, 0x10, 0, 0, 0x66, 0x6f, 0xf4]);
+    for (const v of [0x41, 0x42]) {
+      const e = m.step();
+      expect(e).toMatchObject({ kind: 'io', direction: 'in', port: 0x60, size: 1, count: 1 });
+      expect(m.getRegs().rip).toBe(BigInt(CODE + 15)); // at the INS until its last element completes
+      if (e.kind === 'io') e.data[0] = v;
+    }
+    const out = m.step();
+    expect(out).toMatchObject({ kind: 'io', direction: 'out', port: 0x60, size: 2, count: 1 });
+    if (out.kind === 'io') expect([...out.data]).toEqual([0x41, 0x42]);
+    expect(m.step().kind).toBe('hlt');
+    const r = m.getRegs();
+    expect([m.mem[0x1000], m.mem[0x1001]]).toEqual([0x41, 0x42]);
+    expect([r.rcx, r.rdi, r.rsi]).toEqual([0n, 0x1002n, 0x1002n]);
+  });
+
   it('MMIO outside every slot: reads exit before completing, writes after', () => {
     // mov eax, [0x800000]; mov [0x800008], eax; hlt  (RAM ends at 2 MiB)
     const m = emuMachine([0x8b, 0x04, 0x25, 0, 0, 0x80, 0, 0x89, 0x04, 0x25, 8, 0, 0x80, 0, 0xf4]);

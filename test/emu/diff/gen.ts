@@ -9,6 +9,7 @@
  * CL loaded with a count…). Branches only jump to unit starts, so a skipped
  * unit never leaves a later memory operand without its base.
  */
+import { DetRng } from '../../../src/emu/rng.ts';
 import { Decoder, DecoderOptions } from 'iced-x86';
 import { encode, le, type Encoding, type MemOp } from './asm.ts';
 import { CODE, DATA, DATA_SIZE, USTACK_TOP } from './layout.ts';
@@ -32,27 +33,14 @@ export interface GenInsn {
   undef?: UndefFn;
 }
 
-/** sfc32: small, fast, deterministic. */
+/** sfc32 (the emulator's own DetRng, src/emu/rng.ts): small, fast, deterministic. */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly s: DetRng;
   constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
-    for (let k = 0; k < 16; k++) this.u32();
+    this.s = new DetRng(seed);
   }
   u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return this.s.next() >>> 0;
   }
   /** Integer in [0, n). */
   int(n: number): number {

@@ -43,10 +43,9 @@ function randomBytes(rng: Rng, n: number): Uint8Array {
 }
 
 /** Case `index` of the run with `seed`: independent of the others, so one case reproduces alone. */
-export function generateCase(seed: number, index: number, sup: BitCountSupport, units = 8): Case {
+export function generateCase(seed: number, index: number, sup: BitCountSupport, units = 8, mix: [(ctx: Ctx) => void, number][] = templates(sup)): Case {
   const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const ctx = new Ctx(rng);
-  const mix = templates(sup);
   const total = mix.reduce((s, [, w]) => s + w, 0);
   for (let u = 0; u < units; u++) {
     ctx.beginUnit();

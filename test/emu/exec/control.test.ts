@@ -81,9 +81,9 @@ describe('jmp', () => {
     });
     expect(cpu.exit.qual).toBe(0x400000);
   });
-  it('FF /3 and /5 (far forms) are #UD', () => {
-    runFault([0xff, 0x1e], UD, 0); // call far [rsi]
-    runFault([0xff, 0x2e], UD, 0); // jmp far [rsi]
+  it('FF /3 and /5 (far forms) with a register operand are #UD (memory forms: test/emu/system/intgaps-system.test.ts)', () => {
+    runFault([0xff, 0xde], UD, 0); // FF /3, mod = 3
+    runFault([0xff, 0xee], UD, 0); // FF /5, mod = 3
   });
 });
 

@@ -92,10 +92,22 @@ describe('MOV to CR2, CR3, CR4, CR8', () => {
   it('CR4: OSXSAVE, PGE, TSD, DE can be set; reserved bits and clearing PAE in long mode are #GP(0)', () => {
     const { cpu } = exec(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | 0x80n | 0x4n | 0x8n));
     expect(cpu.cr4).toBe(0x406ac);
-    gp0(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | (1n << 16n))); // FSGSBASE: not implemented
-    gp0(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | (1n << 20n))); // SMEP
+    gp0(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | (1n << 11n))); // UMIP: not implemented
+    gp0(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | (1n << 22n))); // PKE: not implemented
     gp0(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | (1n << 32n)));
     gp0(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40600n)); // PAE clear with EFER.LMA
+  });
+  it('CR4.FSGSBASE, SMEP, SMAP, PCIDE can be set when CPUID reports them, and are reserved when it does not', () => {
+    const bits = (1n << 16n) | (1n << 17n) | (1n << 20n) | (1n << 21n);
+    expect(exec(MOV_CR4_RDX, (c) => c.setGpr(RDX, 0x40620n | bits)).cpu.cr4).toBe(Number(0x40620n | bits));
+    for (const [bit, leaf, reg, fbit] of [[16, '7:0', 1, 0], [17, '1', 2, 17], [20, '7:0', 1, 7], [21, '7:0', 1, 20]] as const) {
+      gp0(MOV_CR4_RDX, (c) => {
+        const v = [...c.cpuid.get(leaf)!] as [number, number, number, number];
+        v[reg] &= ~(1 << fbit);
+        c.cpuid.set(leaf, v);
+        c.setGpr(RDX, 0x40620n | (1n << BigInt(bit)));
+      });
+    }
   });
   it('CR4.OSXSAVE is reserved when CPUID does not report XSAVE', () => {
     gp0(MOV_CR4_RDX, (c) => {

@@ -38,14 +38,17 @@ describe('CPUID', () => {
     expect(a).toBe(0xdn);
     expect(ascii(b, d, c)).toBe('VdbgEmulated');
   });
-  it('leaf 1: FPU TSC MSR PAE PGE CMOV DE FXSR, POPCNT XSAVE; no SSE; OSXSAVE follows CR4.OSXSAVE', () => {
-    const [, , ecx, edx] = cpuid(1);
-    expect(edx).toBe(BigInt(1 | (1 << 2) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 13) | (1 << 15) | (1 << 24)));
-    expect(ecx).toBe(BigInt((1 << 23) | (1 << 26) | (1 << 27)));
-    expect(cpuid(1, 0, (c) => (c.cr4 &= ~0x40000))[2]).toBe(BigInt((1 << 23) | (1 << 26)));
+  it('leaf 1: FPU TSC MSR PAE CX8 PGE CMOV CLFSH DE FXSR, CX16 PCID MOVBE POPCNT XSAVE RDRAND; no SSE; OSXSAVE follows CR4.OSXSAVE', () => {
+    const [, ebx, ecx, edx] = cpuid(1);
+    expect(edx).toBe(BigInt(1 | (1 << 2) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 13) | (1 << 15) | (1 << 19) | (1 << 24)));
+    expect((ebx >> 8n) & 0xffn).toBe(8n); // CLFLUSH line size: 8 × 8 bytes
+    const base = (1 << 13) | (1 << 17) | (1 << 22) | (1 << 23) | (1 << 26) | (1 << 30);
+    expect(ecx).toBe(BigInt(base | (1 << 27)));
+    expect(cpuid(1, 0, (c) => (c.cr4 &= ~0x40000))[2]).toBe(BigInt(base));
   });
-  it('leaf 7 is subleaf-indexed: subleaf 0 no BMI1 (no VEX forms), subleaf 1 APX_F (EDX bit 21)', () => {
-    expect(cpuid(7, 0)).toEqual([1n, 0n, 0n, 0n]);
+  it('leaf 7 is subleaf-indexed: subleaf 0 FSGSBASE BMI1 SMEP BMI2 INVPCID RDSEED ADX SMAP CLFLUSHOPT, RDPID; subleaf 1 APX_F (EDX bit 21)', () => {
+    const ebx = [0, 3, 7, 8, 10, 18, 19, 20, 23].reduce((a, b) => a | (1 << b), 0);
+    expect(cpuid(7, 0)).toEqual([1n, BigInt(ebx), BigInt(1 << 22), 0n]);
     expect(cpuid(7, 1)[3]).toBe(BigInt(1 << 21));
     expect(cpuid(7, 2)).toEqual([0n, 0n, 0n, 0n]);
   });
