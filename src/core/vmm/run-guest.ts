@@ -14,6 +14,8 @@ import type { Backend } from '../backend.ts';
 import { Counters } from '../counters.ts';
 import type { Elf64 } from '../loader/elf.ts';
 import { DEFAULT_GUEST_MEM, loadElf, loadRaw, RAW_GUEST_MEM, type LoadedImage } from '../loader/boot.ts';
+import { LINUX_GUEST_MEM } from '../loader/guest-mem.ts';
+import { loadLinux, type LinuxKernel } from '../loader/linux-boot.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
@@ -22,7 +24,9 @@ import { handleExit, type ExitDevices, type ExitOutcome } from './handle-exit.ts
 
 export type GuestImage =
   | { kind: 'elf'; elf: Elf64 }
-  | { kind: 'raw'; bytes: Uint8Array; gpa: number; entry?: number; name?: string };
+  | { kind: 'raw'; bytes: Uint8Array; gpa: number; entry?: number; name?: string }
+  /** Linux's 64-bit boot protocol (src/core/loader/linux-boot.ts). */
+  | { kind: 'linux'; kernel: LinuxKernel; cmdline?: string; initrd?: Uint8Array };
 
 export type StopReason = 'exit-port' | 'shutdown' | 'hlt' | 'internal-error' | 'fail-entry' | 'debug' | 'unexpected-exit' | 'exit-limit' | 'timeout';
 
@@ -101,8 +105,8 @@ export interface GuestVm {
  * On failure everything opened so far is closed.
  */
 export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVmOptions = {}): GuestVm {
-  const isElf = image.kind === 'elf';
-  const memSize = opts.memSize ?? (isElf ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
+  const isElf = image.kind !== 'raw';
+  const memSize = opts.memSize ?? (image.kind === 'linux' ? LINUX_GUEST_MEM : isElf ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
   const kvm = openKvm(backend);
   try {
     const vm = kvm.createVm();
@@ -112,7 +116,7 @@ export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVm
       vm.createPit2();
     }
     const mem = vm.mapMemory({ size: memSize });
-    const loaded = isElf ? loadElf(mem.bytes, image.elf) : loadRaw(mem.bytes, image.bytes, image.gpa, image.entry, image.name);
+    const loaded = loadImage(mem.bytes, image);
     const vcpu = vm.createVcpu(0);
     const supported = kvm.getSupportedCpuid();
     vcpu.setCpuid2(opts.cpuid ? opts.cpuid(supported) : supported);
@@ -124,6 +128,17 @@ export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVm
   } catch (e) {
     kvm.close();
     throw e;
+  }
+}
+
+function loadImage(memory: Uint8Array, image: GuestImage): LoadedImage {
+  switch (image.kind) {
+    case 'elf':
+      return loadElf(memory, image.elf);
+    case 'raw':
+      return loadRaw(memory, image.bytes, image.gpa, image.entry, image.name);
+    case 'linux':
+      return loadLinux(memory, image.kernel, { cmdline: image.cmdline, initrd: image.initrd });
   }
 }
 
