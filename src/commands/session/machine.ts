@@ -11,7 +11,7 @@ import { Counters } from '../../core/counters.ts';
 import { isKvmPvm, openBackend } from '../../core/open-backend.ts';
 import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { KvmSyncX86 } from '../../core/uapi/kvm-run.ts';
-import { ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
+import { connectSerialIrq, ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
 import type { ExitDevices } from '../../core/vmm/handle-exit.ts';
 import { createGuestVm, type GuestImage, type GuestVm } from '../../core/vmm/run-guest.ts';
 import { imageError, type LoadSpec } from './image.ts';
@@ -58,6 +58,7 @@ export function openMachine(name: BackendName, spec: LoadSpec, onConsole: (text:
   }
   const serial = new SerialConsole();
   serial.onOutput = onConsole;
+  if (g.irqchip) connectSerialIrq(serial, g.vm);
   const vmm = new Counters();
   const has = (cap: number): boolean => g.kvm.checkExtension(cap) > 0;
   const caps: MachineCaps = {

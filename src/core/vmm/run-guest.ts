@@ -19,7 +19,7 @@ import { loadLinux, type LinuxKernel } from '../loader/linux-boot.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
-import { ExitPort, SerialConsole } from './devices.ts';
+import { connectSerialIrq, ExitPort, SerialConsole } from './devices.ts';
 import { handleExit, type ExitDevices, type ExitOutcome } from './handle-exit.ts';
 
 export type GuestImage =
@@ -95,6 +95,8 @@ export interface GuestVm {
   /** Guest RAM (slot 0 at GPA 0), zero-copy; invalid after kvm.close(). */
   memory: Uint8Array;
   image: LoadedImage;
+  /** The in-kernel PIC + PIT exist (device interrupts go through KVM_IRQ_LINE). */
+  irqchip: boolean;
 }
 
 /**
@@ -111,7 +113,8 @@ export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVm
   try {
     const vm = kvm.createVm();
     vm.setTssAddr(TSS_ADDR);
-    if (opts.irqchip ?? isElf) {
+    const irqchip = opts.irqchip ?? isElf;
+    if (irqchip) {
       vm.createIrqchip();
       vm.createPit2();
     }
@@ -124,7 +127,7 @@ export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVm
     vcpu.setSregs({ ...vcpu.getSregs(), ...state.sregs });
     vcpu.setRegs(state.regs);
     vcpu.setXcrs({ flags: 0, xcrs: [{ xcr: 0, value: state.xcr0 }] });
-    return { kvm, vm, vcpu, memory: mem.bytes, image: loaded };
+    return { kvm, vm, vcpu, memory: mem.bytes, image: loaded, irqchip };
   } catch (e) {
     kvm.close();
     throw e;
@@ -144,13 +147,14 @@ function loadImage(memory: Uint8Array, image: GuestImage): LoadedImage {
 
 export async function runGuest(backend: Backend, image: GuestImage, opts: RunGuestOptions & { keepMemory?: boolean } = {}): Promise<RunGuestResult> {
   const vmm = new Counters();
-  const { kvm, vm, vcpu, memory, image: loaded } = createGuestVm(backend, image, opts);
+  const { kvm, vm, vcpu, memory, image: loaded, irqchip } = createGuestVm(backend, image, opts);
   try {
     const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory, image: loaded };
     opts.onStart?.(ctx);
 
     const serial = new SerialConsole();
     serial.onOutput = opts.onConsole ?? null;
+    if (irqchip) connectSerialIrq(serial, vm);
     const exitPort = new ExitPort();
     const devices: ExitDevices = { serial, exitPort, counters: vmm };
     const maxExits = opts.maxExits ?? DEFAULT_MAX_EXITS;
