@@ -11,7 +11,8 @@ import { Counters } from '../../core/counters.ts';
 import { isKvmPvm, openBackend } from '../../core/open-backend.ts';
 import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { KvmSyncX86 } from '../../core/uapi/kvm-run.ts';
-import { connectSerialIrq, ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
+import { CmosRtc } from '../../core/vmm/cmos-rtc.ts';
+import { connectSerialIrq, ExitPort, rtcClock, SerialConsole } from '../../core/vmm/devices.ts';
 import type { ExitDevices } from '../../core/vmm/handle-exit.ts';
 import { createGuestVm, type GuestImage, type GuestVm } from '../../core/vmm/run-guest.ts';
 import { imageError, type LoadSpec } from './image.ts';
@@ -72,7 +73,7 @@ export function openMachine(name: BackendName, spec: LoadSpec, onConsole: (text:
   const segments = spec.kind === 'elf' ? spec.elf.segments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, size: BigInt(s.memsz) })) : [];
   return {
     name, backend, kvm: g.kvm, vm: g.vm, vcpu: g.vcpu, memory: g.memory,
-    devices: { serial, exitPort: new ExitPort(), counters: vmm }, vmm, segments, caps, pvm: isKvmPvm(name),
+    devices: { serial, rtc: new CmosRtc(rtcClock(name, g.vcpu)), exitPort: new ExitPort(), counters: vmm }, vmm, segments, caps, pvm: isKvmPvm(name),
   };
 }
 

@@ -3,6 +3,9 @@
  * (docs/guest.md "Devices"): COM1, a 16550A UART whose transmitter is
  * always ready, and the exit port.
  */
+import type { VcpuFd } from '../api/index.ts';
+import type { BackendName } from '../backend.ts';
+import { DEFAULT_INSTRUCTIONS_PER_PIT_TICK, PIT_HZ } from '../emu/devices/pit.ts';
 import { Uart16550, UART_LSR } from './uart16550.ts';
 
 export const SERIAL_BASE = 0x3f8;
@@ -49,6 +52,24 @@ export class SerialConsole {
 /** COM1's interrupt output to IRQ 4 through the VM's in-kernel PIC (KVM_IRQ_LINE), as QEMU's isa-serial. */
 export function connectSerialIrq(serial: SerialConsole, vm: { irqLine(irq: number, level: boolean): void }): void {
   serial.uart.onIrq = (level) => vm.irqLine(SERIAL_IRQ, level);
+}
+
+/** IA32_TIME_STAMP_COUNTER */
+const MSR_TSC = 0x10;
+/** emu's TSC rate: one count per retired (or idle-skipped) instruction, at the PIT's instruction time base (≈ 100.2 MHz). */
+const EMU_TSC_HZ = DEFAULT_INSTRUCTIONS_PER_PIT_TICK * PIT_HZ;
+
+/**
+ * Seconds of guest time for the CMOS RTC. On emu: the guest's TSC (retired
+ * instructions plus idle time) at emu's instruction clock, so the same image
+ * and script read the same date. On kvm: wall-clock time since the call, as
+ * the PIT there runs on the host's clock.
+ */
+export function rtcClock(backend: BackendName, vcpu: VcpuFd): () => number {
+  // The TSC of a fresh emu vCPU is 0; it is read only when the guest reads the RTC (no ioctl otherwise).
+  if (backend === 'emu') return () => Number(vcpu.getMsrs([MSR_TSC])[0].data) / EMU_TSC_HZ;
+  const start = performance.now();
+  return () => (performance.now() - start) / 1000;
 }
 
 /** Port 0x501: writing a byte ends the VM with that exit status. */

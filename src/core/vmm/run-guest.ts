@@ -19,7 +19,8 @@ import { loadLinux, type LinuxKernel } from '../loader/linux-boot.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
-import { connectSerialIrq, ExitPort, SerialConsole } from './devices.ts';
+import { CmosRtc } from './cmos-rtc.ts';
+import { connectSerialIrq, ExitPort, rtcClock, SerialConsole } from './devices.ts';
 import { handleExit, type ExitDevices, type ExitOutcome } from './handle-exit.ts';
 
 export type GuestImage =
@@ -156,7 +157,7 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
     serial.onOutput = opts.onConsole ?? null;
     if (irqchip) connectSerialIrq(serial, vm);
     const exitPort = new ExitPort();
-    const devices: ExitDevices = { serial, exitPort, counters: vmm };
+    const devices: ExitDevices = { serial, rtc: new CmosRtc(rtcClock(backend.name, vcpu)), exitPort, counters: vmm };
     const maxExits = opts.maxExits ?? DEFAULT_MAX_EXITS;
     let timedOut = false;
     const timer = opts.timeoutMs === undefined ? null : setTimeout(() => {
