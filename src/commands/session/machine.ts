@@ -47,13 +47,25 @@ export interface Machine {
   pvm: boolean;
 }
 
+/** The VMM's view of what a session loads. */
+function guestImage(spec: LoadSpec): GuestImage {
+  switch (spec.kind) {
+    case 'elf':
+      return { kind: 'elf', elf: spec.elf };
+    case 'raw':
+      return { kind: 'raw', bytes: spec.bytes, gpa: spec.gpa, entry: spec.entry, name: spec.name };
+    case 'linux':
+      return { kind: 'linux', kernel: spec.kernel, initrd: spec.initrd, cmdline: spec.cmdline };
+  }
+}
+
 /** Opens backend `name` with the image of `spec` at its entry state; the console's output goes to `onConsole`. */
 export function openMachine(name: BackendName, spec: LoadSpec, onConsole: (text: string) => void): Machine {
   const backend = openBackend(name);
-  const image: GuestImage = spec.kind === 'elf' ? { kind: 'elf', elf: spec.elf } : { kind: 'raw', bytes: spec.bytes, gpa: spec.gpa, entry: spec.entry, name: spec.name };
+  const image = guestImage(spec);
   let g: GuestVm;
   try {
-    g = createGuestVm(backend, image);
+    g = createGuestVm(backend, image, { memSize: spec.memSize });
   } catch (e) {
     throw imageError(e);
   }
@@ -70,7 +82,8 @@ export function openMachine(name: BackendName, spec: LoadSpec, onConsole: (text:
     xsave: has(KvmCap.XSAVE),
   };
   if (caps.budget) g.vm.enableCap(KvmCap.VDBG_INSN_BUDGET);
-  const segments = spec.kind === 'elf' ? spec.elf.segments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, size: BigInt(s.memsz) })) : [];
+  const elf = spec.kind === 'elf' ? spec.elf : spec.kind === 'linux' && spec.kernel.kind === 'vmlinux' ? spec.kernel.elf : null;
+  const segments = elf ? elf.segments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, size: BigInt(s.memsz) })) : [];
   return {
     name, backend, kvm: g.kvm, vm: g.vm, vcpu: g.vcpu, memory: g.memory,
     devices: { serial, rtc: new CmosRtc(rtcClock(name, g.vcpu)), exitPort: new ExitPort(), counters: vmm }, vmm, segments, caps, pvm: isKvmPvm(name),
