@@ -138,3 +138,75 @@ done:
   out %al, %dx
   hlt
 `;
+
+/**
+ * A "kernel" that reads the console by interrupt: IDT gate 0x24 (IRQ 4 at
+ * the PIC base 0x20), PIC initialised with only IRQ 4 unmasked, UART
+ * IER = received data, MCR = OUT2, STI and HLT. The handler drains the
+ * receiver while LSR.DR (the line is edge-triggered at the PIC, as Linux's
+ * 8250 driver loops too), echoes each byte and, on a newline, writes the
+ * count of interrupts taken to the exit port.
+ */
+export const ECHO_SOURCE = `
+  .code64
+  .globl start
+  .text
+start:
+  .fill PAD, 1, 0x90
+  lea idt(%rip), %rdi
+  lea isr(%rip), %rax
+  mov %ax, 0x240(%rdi)
+  movw $0x10, 0x242(%rdi)
+  movw $0x8e00, 0x244(%rdi)
+  shr $16, %rax
+  mov %ax, 0x246(%rdi)
+  shr $16, %rax
+  mov %eax, 0x248(%rdi)
+  lidt idtr(%rip)
+  mov $0x11, %al; out %al, $0x20
+  mov $0x20, %al; out %al, $0x21
+  mov $0x04, %al; out %al, $0x21
+  mov $0x01, %al; out %al, $0x21
+  mov $0xef, %al; out %al, $0x21
+  mov $0x11, %al; out %al, $0xa0
+  mov $0x28, %al; out %al, $0xa1
+  mov $0x02, %al; out %al, $0xa1
+  mov $0x01, %al; out %al, $0xa1
+  mov $0xff, %al; out %al, $0xa1
+  xor %ebx, %ebx
+  mov $0x3f9, %dx; mov $0x01, %al; out %al, %dx
+  mov $0x3fc, %dx; mov $0x08, %al; out %al, %dx
+  sti
+1:
+  hlt
+  jmp 1b
+isr:
+  inc %ebx
+2:
+  mov $0x3fd, %dx
+  in %dx, %al
+  test $1, %al
+  jz 3f
+  mov $0x3f8, %dx
+  in %dx, %al
+  cmp $10, %al
+  je finish
+  out %al, %dx
+  jmp 2b
+3:
+  mov $0x20, %al
+  out %al, $0x20
+  iretq
+finish:
+  mov %bl, %al
+  mov $0x501, %dx
+  out %al, %dx
+  hlt
+  .balign 16
+idtr:
+  .word 4095
+  .quad idt
+  .balign 16
+idt:
+  .fill 4096, 1, 0
+`;

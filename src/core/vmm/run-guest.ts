@@ -56,6 +56,8 @@ export interface RunGuestOptions {
   timeoutMs?: number;
   /** Each console chunk as the guest writes it. */
   onConsole?: (text: string) => void;
+  /** Bytes typed at the console before the first KVM_RUN (into the UART's receiver). */
+  consoleInput?: Uint8Array;
   /** After the VM is set up, before the first KVM_RUN (tests attach to the emulated vCPU here). */
   onStart?: (ctx: GuestContext) => void;
   /** After each exit to userspace, before it is handled. */
@@ -156,6 +158,7 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
     const serial = new SerialConsole();
     serial.onOutput = opts.onConsole ?? null;
     if (irqchip) connectSerialIrq(serial, vm);
+    if (opts.consoleInput) serial.uart.pushInput(opts.consoleInput);
     const exitPort = new ExitPort();
     const devices: ExitDevices = { serial, rtc: new CmosRtc(rtcClock(backend.name, vcpu)), exitPort, counters: vmm };
     const maxExits = opts.maxExits ?? DEFAULT_MAX_EXITS;

@@ -14,7 +14,7 @@ import { parseElf64 } from '../../../src/core/loader/elf.ts';
 import type { LinuxKernel } from '../../../src/core/loader/linux-boot.ts';
 import { runGuest } from '../../../src/core/vmm/run-guest.ts';
 import { kvmSkipReason } from '../kvm/available.ts';
-import { assemble, binutilsMissing, CHECKER_SOURCE, makeBzImage } from '../../support/linux-image.ts';
+import { assemble, binutilsMissing, CHECKER_SOURCE, ECHO_SOURCE, makeBzImage } from '../../support/linux-image.ts';
 
 const missing = binutilsMissing();
 if (missing) console.warn(`[skip] linux boot protocol run: ${missing}`);
@@ -47,5 +47,18 @@ describe.skipIf(missing !== undefined)('64-bit boot protocol run', () => {
         expect(r.stop).toBe('exit-port');
       });
     }
+  }
+});
+
+describe.skipIf(missing !== undefined)('console input by interrupt: 16550A RX → IRQ 4 → PIC', () => {
+  for (const [name, make, skip] of [['emu', () => new EmuBackend(), undefined], ['kvm', () => new KvmBackend(), kvmSkip]] as const) {
+    it.skipIf(skip !== undefined)(`on ${name}`, async () => {
+      const bz = assemble(ECHO_SOURCE.replace('PAD', '0x200'), 0x100000).flat;
+      const kernel: LinuxKernel = { kind: 'bzimage', bz: parseBzImage(makeBzImage({ kernel: bz }), 'echo') };
+      const r = await runGuest(make(), { kind: 'linux', kernel }, { memSize: 16 << 20, timeoutMs: 10_000, consoleInput: Buffer.from('hello\n') });
+      expect(r.stop, r.detail).toBe('exit-port');
+      expect(r.transcript).toBe('hello');
+      expect(r.status).toBe(1); // one interrupt: the handler drained all six bytes
+    });
   }
 });
