@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { looksLikeBzImage, parseBzImage } from '../../core/loader/bzimage.ts';
-import { ImageError, parseElf64, readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
+import { hasElfMagic, ImageError, parseElf64, readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
 import { LINUX_GUEST_MEM, RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
 import type { LinuxKernel } from '../../core/loader/linux-boot.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
@@ -43,7 +43,7 @@ export function linuxSpec(opts: LinuxOptions, memSize = LINUX_GUEST_MEM): LoadSp
   try {
     const bytes = readImageBytes(opts.kernel, memSize);
     const name = basename(opts.kernel);
-    const kernel: LinuxKernel = looksLikeBzImage(bytes) || !isElf(bytes)
+    const kernel: LinuxKernel = looksLikeBzImage(bytes) || !hasElfMagic(bytes)
       ? { kind: 'bzimage', bz: parseBzImage(bytes, name) }
       : { kind: 'vmlinux', elf: parseElf64(bytes, name) };
     const initrd = opts.initrd === undefined ? undefined : readImageBytes(opts.initrd, memSize);
@@ -51,10 +51,6 @@ export function linuxSpec(opts: LinuxOptions, memSize = LINUX_GUEST_MEM): LoadSp
   } catch (e) {
     throw imageError(e);
   }
-}
-
-function isElf(b: Uint8Array): boolean {
-  return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 }
 
 /** An IMAGE argument: a bundled name or an ELF path. */

@@ -6,7 +6,7 @@
  * Only what the 64-bit boot protocol needs is parsed; anything else is refused
  * with a sentence naming the fault.
  */
-import { ImageError } from './elf.ts';
+import { hasElfMagic, ImageError } from './elf.ts';
 
 /** Offset of struct setup_header in the file and in boot_params. */
 export const SETUP_HEADER_OFFSET = 0x1f1;
@@ -80,8 +80,7 @@ export function parseBzImage(bytes: Uint8Array, name = 'kernel'): BzImage {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const magic = v.getUint32(0x202, true);
   if (magic !== HDRS_MAGIC) {
-    const elf = bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
-    throw new ImageError(name, `not a bzImage: no "HdrS" magic at 0x202 (found ${hex(magic)})${elf ? '; an ELF file should be a vmlinux' : ''}`);
+    throw new ImageError(name, `not a bzImage: no "HdrS" magic at 0x202 (found ${hex(magic)})${hasElfMagic(bytes) ? '; an ELF file should be a vmlinux' : ''}`);
   }
   const bootFlag = v.getUint16(0x1fe, true);
   if (bootFlag !== BOOT_FLAG) throw new ImageError(name, `not a bzImage: boot_flag at 0x1fe is ${hex(bootFlag)}, not 0xaa55`);
