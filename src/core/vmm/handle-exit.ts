@@ -17,7 +17,7 @@ export interface ExitDevices {
   /** The CMOS RTC at 0x70/0x71, when the VMM gives the guest one. */
   rtc?: CmosRtc;
   exitPort: ExitPort;
-  /** The VMM's counters: port I/O is counted here as `io.serial` / `io.unclaimed`. */
+  /** The VMM's counters: port I/O is counted here as `io.serial` / `io.rtc` / `io.unclaimed`. */
   counters: Counters;
 }
 

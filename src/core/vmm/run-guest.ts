@@ -44,9 +44,9 @@ export interface GuestContext {
 }
 
 export interface RunGuestOptions {
-  /** Guest RAM (default 64 MiB for an ELF guest, 16 MiB for a raw one). */
+  /** Guest RAM (default 64 MiB for an ELF guest, 256 MiB for a Linux kernel, 16 MiB for a raw one). */
   memSize?: number;
-  /** In-kernel PIC + PIT (default: yes for an ELF guest, no for a raw one, as `load raw` says). */
+  /** In-kernel PIC + PIT (default: yes for an ELF guest or a Linux kernel, no for a raw one, as `load raw` says). */
   irqchip?: boolean;
   /** Edit the CPUID table given to the guest (default: KVM_GET_SUPPORTED_CPUID unchanged). */
   cpuid?: (supported: CpuidEntry[]) => CpuidEntry[];
@@ -110,13 +110,14 @@ export interface GuestVm {
  * On failure everything opened so far is closed.
  */
 export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVmOptions = {}): GuestVm {
-  const isElf = image.kind !== 'raw';
-  const memSize = opts.memSize ?? (image.kind === 'linux' ? LINUX_GUEST_MEM : isElf ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
+  /** An OS image (ELF or Linux) gets the PIC + PIT by default; a raw binary none (`load raw`). */
+  const osImage = image.kind !== 'raw';
+  const memSize = opts.memSize ?? (image.kind === 'linux' ? LINUX_GUEST_MEM : osImage ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
   const kvm = openKvm(backend);
   try {
     const vm = kvm.createVm();
     vm.setTssAddr(TSS_ADDR);
-    const irqchip = opts.irqchip ?? isElf;
+    const irqchip = opts.irqchip ?? osImage;
     if (irqchip) {
       vm.createIrqchip();
       vm.createPit2();
