@@ -8,8 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { preParse } from '../../../src/commands/cli-args.ts';
 import { parseMemSize } from '../../../src/commands/mem-size.ts';
 import { Session } from '../../../src/commands/session/index.ts';
+import { runCli } from '../../golden/run.ts';
 import { assemble, binutilsMissing, CHECKER_SOURCE, makeBzImage } from '../../support/linux-image.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vdbg-kernel-'));
@@ -51,5 +53,22 @@ describe('--kernel', () => {
     await expect(open({ kernel: ok, initrd: file('big', new Uint8Array(4 << 20)) }, 4 << 20)).rejects.toThrow(/the initrd of 4 MiB does not fit/);
     await expect(open({ kernel: ok, append: 'x'.repeat(11) })).rejects.toThrow(/the command line is 11 bytes; this kernel takes at most 10/);
     await expect(open({ kernel: join(dir, 'nope') })).rejects.toMatchObject({ code: 'no-file' });
+  });
+});
+
+describe('the command line', () => {
+  it('--kernel/--initrd/--append/--mem take a value, even one starting with a dash', () => {
+    expect(preParse(['--kernel', 'bz', '--append', '-v quiet', '--initrd=i', '--mem', '1G']).rest).toEqual(['--kernel=bz', '--append=-v quiet', '--initrd=i', '--mem=1G']);
+  });
+
+  it.skipIf(missing !== undefined)('boots with the flags; usage errors (status 2) name the fault', async () => {
+    const kernel = file('bz-cli', makeBzImage({ kernel: assemble(CHECKER_SOURCE.replace('PAD', '0x200'), 0x100000).flat }));
+    const ok = await runCli(['--kernel', kernel, '--initrd', file('i-cli', 'Wx'), '--append', 'console=ttyS0', '--mem', '16M', '-ex', 'continue']);
+    expect(ok.stdout).toContain('console=ttyS0|WOK');
+    expect(ok.exitCode).toBe(0);
+    const bad = await runCli(['--kernel', file('notbz', 'x'.repeat(1000)), '-ex', 'continue']);
+    expect([bad.exitCode, bad.stderr]).toEqual([2, 'vdbg: notbz: not a bzImage: no "HdrS" magic at 0x202 (found 0x78787878)\n']);
+    const alone = await runCli(['--append', 'x', '-ex', 'continue']);
+    expect([alone.exitCode, alone.stderr]).toEqual([2, 'vdbg: --append needs --kernel\n']);
   });
 });
