@@ -145,3 +145,54 @@ describe('16550A UART', () => {
     expect(u.read(IIR)).toBe(IIR_NO_INT);
   });
 });
+
+/**
+ * The probe Linux runs on a legacy port before `console=ttyS0` uses it
+ * (drivers/tty/serial/8250/8250_port.c: autoconfig, autoconfig_16550a), step
+ * by step: the port must come out as a PORT_16550A, not absent, a 16450,
+ * a 16650/16750, an NS SuperIO or an XScale.
+ */
+describe("Linux's 8250 autoconfig probe", () => {
+  it('finds a 16550A', () => {
+    const u = new Uart16550();
+    // IER read-back: 0 then 0x0F (bits 7:4 read 0)
+    u.write(IER, 0);
+    expect(u.read(IER) & 0x0f).toBe(0);
+    u.write(IER, 0x0f);
+    expect(u.read(IER) & 0x0f).toBe(0x0f);
+    u.write(IER, 0);
+    // loopback with OUT2|RTS: MSR bits 7:4 = DCD|CTS
+    u.write(MCR, MCR_LOOP | 0x0a);
+    expect(u.read(MSR) & 0xf0).toBe(0x90);
+    u.write(MCR, 0);
+    // EFR probe (LCR 0xBF): no EFR on a 16550A, offset 2 is FCR/IIR
+    u.write(LCR, 0xbf);
+    u.write(2, 0);
+    u.write(LCR, 0);
+    u.write(FCR, FCR_ENABLE);
+    expect(u.read(IIR) >> 6).toBe(3); // 16550A: FIFOs work
+    u.write(LCR, 0xbf);
+    expect(u.read(2)).not.toBe(0); // not an ST16C650V1
+    u.write(LCR, 0x80);
+    expect(u.read(2)).not.toBe(0); // not a 16650V2
+    // NS SuperIO: EXCR1 at offset 2 under LCR 0xE0 does not follow MCR.LOOP
+    u.write(LCR, 0);
+    const mcr = u.read(MCR);
+    u.write(MCR, mcr ^ MCR_LOOP);
+    u.write(LCR, 0xe0);
+    const excr1 = u.read(2);
+    u.write(LCR, 0);
+    u.write(MCR, mcr);
+    expect((excr1 ^ mcr) & MCR_LOOP).toBe(0);
+    // 16750: the 64-byte FIFO bit (FCR bit 5) does not stick, IIR bits 7:5 = 6
+    u.write(FCR, FCR_ENABLE | 0x20);
+    expect(u.read(IIR) >> 5).toBe(6);
+    u.write(LCR, 0x80);
+    u.write(FCR, FCR_ENABLE | 0x20);
+    expect(u.read(IIR) >> 5).toBe(6);
+    u.write(LCR, 0);
+    // XScale: IER bit 6 (UUE) does not stick
+    u.write(IER, 0x40);
+    expect(u.read(IER) & 0x40).toBe(0);
+  });
+});
