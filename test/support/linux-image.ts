@@ -210,3 +210,22 @@ idtr:
 idt:
   .fill 4096, 1, 0
 `;
+
+/** A "kernel" that reads CMOS registers D, A, the year and the century (NMI masked) and prints each byte to the console. */
+export const RTC_SOURCE = `
+  .code64
+  .globl start
+  .text
+start:
+  .fill PAD, 1, 0x90
+  mov $0x3f8, %dx
+  .irp reg, 0x8d, 0x8a, 0x89, 0xb2
+  mov $\\reg, %al
+  out %al, $0x70
+  in $0x71, %al
+  out %al, %dx
+  .endr
+  mov $0x501, %dx
+  out %al, %dx
+  hlt
+`;

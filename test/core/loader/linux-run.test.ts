@@ -14,7 +14,7 @@ import { parseElf64 } from '../../../src/core/loader/elf.ts';
 import type { LinuxKernel } from '../../../src/core/loader/linux-boot.ts';
 import { runGuest } from '../../../src/core/vmm/run-guest.ts';
 import { kvmSkipReason } from '../kvm/available.ts';
-import { assemble, binutilsMissing, CHECKER_SOURCE, ECHO_SOURCE, makeBzImage } from '../../support/linux-image.ts';
+import { assemble, binutilsMissing, CHECKER_SOURCE, ECHO_SOURCE, makeBzImage, RTC_SOURCE } from '../../support/linux-image.ts';
 
 const missing = binutilsMissing();
 if (missing) console.warn(`[skip] linux boot protocol run: ${missing}`);
@@ -59,6 +59,19 @@ describe.skipIf(missing !== undefined)('console input by interrupt: 16550A RX â†
       expect(r.stop, r.detail).toBe('exit-port');
       expect(r.transcript).toBe('hello');
       expect(r.status).toBe(1); // one interrupt: the handler drained all six bytes
+    });
+  }
+});
+
+describe.skipIf(missing !== undefined)('CMOS RTC through ports 0x70/0x71', () => {
+  for (const [name, make, skip] of [['emu', () => new EmuBackend(), undefined], ['kvm', () => new KvmBackend(), kvmSkip]] as const) {
+    it.skipIf(skip !== undefined)(`on ${name}: register D VRT, register A 0x26, year 25 and century 20 in BCD`, async () => {
+      const bz = assemble(RTC_SOURCE.replace('PAD', '0x200'), 0x100000).flat;
+      const kernel: LinuxKernel = { kind: 'bzimage', bz: parseBzImage(makeBzImage({ kernel: bz }), 'rtc') };
+      const r = await runGuest(make(), { kind: 'linux', kernel }, { memSize: 16 << 20, timeoutMs: 10_000 });
+      expect(r.stop, r.detail).toBe('exit-port');
+      expect([...Buffer.from(r.transcript, 'latin1')]).toEqual([0x80, 0x26, 0x25, 0x20]);
+      expect(r.vmm['io.rtc']).toBe(8);
     });
   }
 });
