@@ -74,18 +74,21 @@ export function assemble(source: string, base: number): { elf: Uint8Array; flat:
   }
 }
 
+/** Every test kernel starts so: `start` at the text base, PAD bytes of NOPs (0x200 for a bzImage's 64-bit entry, 0 for a vmlinux). */
+const PREAMBLE = `
+  .code64
+  .globl start
+  .text
+start:
+  .fill PAD, 1, 0x90`;
+
 /**
  * A "kernel" that checks the 64-bit boot protocol's entry state and reports
  * over the serial port: the command line (read through boot_params.cmd_line_ptr),
  * then '|', the initrd's first byte, then "OK" or a letter naming the failed check;
  * then it writes boot_params.e820_entries to the exit port 0x501.
  */
-export const CHECKER_SOURCE = `
-  .code64
-  .globl start
-  .text
-start:
-  .fill PAD, 1, 0x90
+export const CHECKER_SOURCE = PREAMBLE + `
   mov $0x3f8, %dx
   mov %cs, %ax
   cmp $0x10, %ax
@@ -147,12 +150,7 @@ done:
  * 8250 driver loops too), echoes each byte and, on a newline, writes the
  * count of interrupts taken to the exit port.
  */
-export const ECHO_SOURCE = `
-  .code64
-  .globl start
-  .text
-start:
-  .fill PAD, 1, 0x90
+export const ECHO_SOURCE = PREAMBLE + `
   lea idt(%rip), %rdi
   lea isr(%rip), %rax
   mov %ax, 0x240(%rdi)
@@ -212,12 +210,7 @@ idt:
 `;
 
 /** A "kernel" that reads CMOS registers D, A, the year and the century (NMI masked) and prints each byte to the console. */
-export const RTC_SOURCE = `
-  .code64
-  .globl start
-  .text
-start:
-  .fill PAD, 1, 0x90
+export const RTC_SOURCE = PREAMBLE + `
   mov $0x3f8, %dx
   .irp reg, 0x8d, 0x8a, 0x89, 0xb2
   mov $\\reg, %al
