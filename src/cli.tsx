@@ -19,6 +19,7 @@ import { preParse } from './commands/cli-args.ts';
 import { isStartupUsageError, UsageError } from './commands/errors.ts';
 import type { GdbServer } from './commands/gdb/server.ts';
 import { serverOf } from './commands/gdb/servers.ts';
+import { parseMemSize } from './commands/mem-size.ts';
 import { readScriptFile } from './commands/script-file.ts';
 import { Session } from './commands/session/index.ts';
 import { BatchInterrupts, exitOnSignals } from './commands/signals.ts';
@@ -40,6 +41,12 @@ const HELP = `
     --json                batch output as JSON lines (one object per command)
     --keep-going          in batch mode, go on after a failed command
     --console FILE        in batch mode, write the guest console to FILE
+    --kernel FILE         boot a Linux kernel (bzImage or vmlinux) by the 64-bit boot protocol
+                          instead of IMAGE
+    --initrd FILE         with --kernel: the initrd/initramfs, placed at the top of RAM
+    --append CMDLINE      with --kernel: the kernel command line (e.g. "console=ttyS0")
+    --mem SIZE            guest RAM, e.g. 256M, 1G (default 64M for an ELF image,
+                          256M for --kernel)
     --gdb [HOST:]PORT     serve gdb's remote protocol (host 127.0.0.1 unless given; docs/gdb.md):
                           with the TUI, alongside it; in batch mode, after the script, until gdb
                           detaches or kills
@@ -74,6 +81,10 @@ const cli = meow(HELP, {
     keepGoing: { type: 'boolean', default: false },
     console: { type: 'string' },
     gdb: { type: 'string' },
+    kernel: { type: 'string' },
+    initrd: { type: 'string' },
+    append: { type: 'string' },
+    mem: { type: 'string' },
     color: { type: 'boolean', default: true },
   },
 });
@@ -93,6 +104,17 @@ if (flags.gdb !== undefined) {
   }
 }
 const image = cli.input[0] ?? 'vmos';
+if (flags.kernel !== undefined && cli.input.length > 0) usage(`--kernel boots a Linux kernel instead of IMAGE; got both (${quoted(cli.input[0])})`);
+if (flags.kernel === undefined && (flags.initrd !== undefined || flags.append !== undefined)) {
+  usage(`${flags.initrd !== undefined ? '--initrd' : '--append'} needs --kernel`);
+}
+let memSize: number | undefined;
+try {
+  memSize = flags.mem === undefined ? undefined : parseMemSize(flags.mem);
+} catch (e) {
+  usage((e as Error).message);
+}
+const linux = flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append };
 const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 const batch = pre.actions.length > 0 || flags.batch || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
@@ -120,7 +142,7 @@ if (batch && flags.console !== undefined) {
 
 let session: Session;
 try {
-  session = await Session.open({ backend, image });
+  session = await Session.open({ backend, image, linux, memSize });
 } catch (e) {
   const msg = (e as Error).message.split('\n')[0];
   if (isStartupUsageError(e)) usage(msg);

@@ -5,8 +5,10 @@
  */
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImageError, readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
-import { RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
+import { looksLikeBzImage, parseBzImage } from '../../core/loader/bzimage.ts';
+import { hasElfMagic, ImageError, parseElf64, readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
+import { LINUX_GUEST_MEM, RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
+import type { LinuxKernel } from '../../core/loader/linux-boot.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
 import { SessionError } from '../errors.ts';
 
@@ -15,9 +17,41 @@ const GUESTS = fileURLToPath(new URL('../../../guests/', import.meta.url));
 export const BUNDLED: Record<string, string> = { vmos: `${GUESTS}vmos/vmos.elf`, tiny: `${GUESTS}tiny/tiny.bin` };
 const TINY_GPA = 0x10000;
 
-export type LoadSpec =
+export type LoadSpec = (
   | { kind: 'elf'; name: string; elf: Elf64 }
-  | { kind: 'raw'; name: string; file: string; bytes: Uint8Array; gpa: number; entry?: number };
+  | { kind: 'raw'; name: string; file: string; bytes: Uint8Array; gpa: number; entry?: number }
+  /** `--kernel FILE [--initrd FILE] [--append CMDLINE]`: Linux's 64-bit boot protocol. */
+  | { kind: 'linux'; name: string; kernel: LinuxKernel; initrd?: Uint8Array; cmdline: string }
+) & {
+  /** Guest RAM in bytes (`--mem`); default the loader's for the kind. */
+  memSize?: number;
+};
+
+/** What `--kernel`, `--initrd`, `--append` and `--mem` ask for. */
+export interface LinuxOptions {
+  kernel: string;
+  initrd?: string;
+  append?: string;
+}
+
+/**
+ * A Linux kernel to boot: a bzImage (setup header checked) or a vmlinux ELF,
+ * chosen by the file's magic; the initrd's bytes; the command line. Each
+ * file must fit in the guest's RAM, which is checked before it is read.
+ */
+export function linuxSpec(opts: LinuxOptions, memSize = LINUX_GUEST_MEM): LoadSpec {
+  try {
+    const bytes = readImageBytes(opts.kernel, memSize);
+    const name = basename(opts.kernel);
+    const kernel: LinuxKernel = looksLikeBzImage(bytes) || !hasElfMagic(bytes)
+      ? { kind: 'bzimage', bz: parseBzImage(bytes, name) }
+      : { kind: 'vmlinux', elf: parseElf64(bytes, name) };
+    const initrd = opts.initrd === undefined ? undefined : readImageBytes(opts.initrd, memSize);
+    return { kind: 'linux', name, kernel, initrd, cmdline: opts.append ?? '', memSize };
+  } catch (e) {
+    throw imageError(e);
+  }
+}
 
 /** An IMAGE argument: a bundled name or an ELF path. */
 export function resolveImage(image: string): LoadSpec {
@@ -51,7 +85,9 @@ export function rawSpec(file: string, gpa: bigint, entry: bigint | undefined, na
 
 /** The image's symbols (none for a raw binary). */
 export function symbolsOf(spec: LoadSpec): SymbolTable {
-  return spec.kind === 'elf' ? new SymbolTable(spec.elf.symbols) : new SymbolTable([]);
+  if (spec.kind === 'elf') return new SymbolTable(spec.elf.symbols);
+  if (spec.kind === 'linux' && spec.kernel.kind === 'vmlinux') return new SymbolTable(spec.kernel.elf.symbols);
+  return new SymbolTable([]);
 }
 
 /** The loader's refusal as the session's error: a missing file, or an image it cannot load; anything else as it is. */

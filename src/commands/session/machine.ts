@@ -11,7 +11,8 @@ import { Counters } from '../../core/counters.ts';
 import { isKvmPvm, openBackend } from '../../core/open-backend.ts';
 import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { KvmSyncX86 } from '../../core/uapi/kvm-run.ts';
-import { ExitPort, SerialConsole } from '../../core/vmm/devices.ts';
+import { CmosRtc } from '../../core/vmm/cmos-rtc.ts';
+import { connectSerialIrq, ExitPort, rtcClock, SerialConsole } from '../../core/vmm/devices.ts';
 import type { ExitDevices } from '../../core/vmm/handle-exit.ts';
 import { createGuestVm, type GuestImage, type GuestVm } from '../../core/vmm/run-guest.ts';
 import { imageError, type LoadSpec } from './image.ts';
@@ -46,18 +47,31 @@ export interface Machine {
   pvm: boolean;
 }
 
+/** The VMM's view of what a session loads. */
+function guestImage(spec: LoadSpec): GuestImage {
+  switch (spec.kind) {
+    case 'elf':
+      return { kind: 'elf', elf: spec.elf };
+    case 'raw':
+      return { kind: 'raw', bytes: spec.bytes, gpa: spec.gpa, entry: spec.entry, name: spec.name };
+    case 'linux':
+      return { kind: 'linux', kernel: spec.kernel, initrd: spec.initrd, cmdline: spec.cmdline };
+  }
+}
+
 /** Opens backend `name` with the image of `spec` at its entry state; the console's output goes to `onConsole`. */
 export function openMachine(name: BackendName, spec: LoadSpec, onConsole: (text: string) => void): Machine {
   const backend = openBackend(name);
-  const image: GuestImage = spec.kind === 'elf' ? { kind: 'elf', elf: spec.elf } : { kind: 'raw', bytes: spec.bytes, gpa: spec.gpa, entry: spec.entry, name: spec.name };
+  const image = guestImage(spec);
   let g: GuestVm;
   try {
-    g = createGuestVm(backend, image);
+    g = createGuestVm(backend, image, { memSize: spec.memSize });
   } catch (e) {
     throw imageError(e);
   }
   const serial = new SerialConsole();
   serial.onOutput = onConsole;
+  if (g.irqchip) connectSerialIrq(serial, g.vm);
   const vmm = new Counters();
   const has = (cap: number): boolean => g.kvm.checkExtension(cap) > 0;
   const caps: MachineCaps = {
@@ -68,10 +82,11 @@ export function openMachine(name: BackendName, spec: LoadSpec, onConsole: (text:
     xsave: has(KvmCap.XSAVE),
   };
   if (caps.budget) g.vm.enableCap(KvmCap.VDBG_INSN_BUDGET);
-  const segments = spec.kind === 'elf' ? spec.elf.segments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, size: BigInt(s.memsz) })) : [];
+  const elf = spec.kind === 'elf' ? spec.elf : spec.kind === 'linux' && spec.kernel.kind === 'vmlinux' ? spec.kernel.elf : null;
+  const segments = elf ? elf.segments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, size: BigInt(s.memsz) })) : [];
   return {
     name, backend, kvm: g.kvm, vm: g.vm, vcpu: g.vcpu, memory: g.memory,
-    devices: { serial, exitPort: new ExitPort(), counters: vmm }, vmm, segments, caps, pvm: isKvmPvm(name),
+    devices: { serial, rtc: new CmosRtc(rtcClock(name, g.vcpu)), exitPort: new ExitPort(), counters: vmm }, vmm, segments, caps, pvm: isKvmPvm(name),
   };
 }
 

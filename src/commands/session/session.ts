@@ -28,7 +28,7 @@ import { configureCr3Source, cr3SourceMissing, defaultCr3Source } from './cr3-so
 import * as exec from './execution.ts';
 import { GuestDebug, int3Address } from './guest-debug.ts';
 import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
-import { resolveImage, rawSpec, symbolsOf, type LoadSpec } from './image.ts';
+import { linuxSpec, resolveImage, rawSpec, symbolsOf, type LinuxOptions, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
 import { readFpuRegisters } from './fpu.ts';
 import { openMachine, type Machine } from './machine.ts';
@@ -46,6 +46,10 @@ export interface SessionOptions {
   backend?: BackendName;
   /** Path of an ELF image, or a bundled name ('vmos', 'tiny'); default vmos. */
   image?: string;
+  /** Boot a Linux kernel instead of `image` (`--kernel`, `--initrd`, `--append`). */
+  linux?: LinuxOptions;
+  /** Guest RAM in bytes (`--mem`); default 64 MiB for an ELF image, 256 MiB for a Linux kernel. */
+  memSize?: number;
   /** How CR3 is learned per debug event; default the cheapest the backend offers. */
   cr3Source?: Cr3Source;
   /** Entries the hit log keeps (totals stay exact); default 10,000. */
@@ -105,7 +109,8 @@ export class Session implements SessionApi {
 
   /** Opens a session on `backend` (default emu) with `image` (default the bundled vmos) at its entry state. */
   static async open(opts: SessionOptions = {}): Promise<Session> {
-    return new Session(opts.backend ?? 'emu', resolveImage(opts.image ?? 'vmos'), opts);
+    const spec = opts.linux ? linuxSpec(opts.linux, opts.memSize) : { ...resolveImage(opts.image ?? 'vmos'), memSize: opts.memSize };
+    return new Session(opts.backend ?? 'emu', spec, opts);
   }
 
   // ================================================================ machine

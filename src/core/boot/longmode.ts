@@ -91,7 +91,7 @@ const PTE_A = 0x20n;
 const PTE_D = 0x40n;
 const PTE_PS = 0x80n;
 
-interface Descriptor {
+export interface Descriptor {
   selector: number;
   access: number; // P | DPL | S | type
   flags: number; // G | D/B | L | AVL
@@ -101,10 +101,10 @@ const DESC_KERNEL_DATA: Descriptor = { selector: SEL_KERNEL_DATA, access: 0x93, 
 const DESC_USER_DATA: Descriptor = { selector: SEL_USER_DATA, access: 0xf3, flags: 0xc };
 const DESC_USER_CODE: Descriptor = { selector: SEL_USER_CODE, access: 0xfb, flags: 0xa };
 /** 64-bit TSS, busy (type 0xB): TR is loaded with it, as after LTR. */
-const TSS_ACCESS = 0x8b;
+export const TSS_ACCESS = 0x8b;
 
 /** The hidden segment state a CPU caches after loading one of the flat descriptors. */
-function flatSegment(d: Descriptor): Segment {
+export function flatSegment(d: Descriptor): Segment {
   return {
     base: 0n,
     limit: 0xffffffff,
@@ -192,7 +192,7 @@ export function buildLongMode(opts: LongModeOptions & { memSize?: number } = {})
   return { memory, state: writeLongModeTables(memory, opts) };
 }
 
-function descriptorBits(base: number, limit: number, access: number, flags: number): bigint {
+export function descriptorBits(base: number, limit: number, access: number, flags: number): bigint {
   const b = BigInt(base);
   const l = BigInt(limit);
   return (

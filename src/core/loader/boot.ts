@@ -46,7 +46,7 @@ export interface LoadedImage {
   end: bigint;
 }
 
-function checkMemory(memory: Uint8Array, name: string): void {
+export function checkMemory(memory: Uint8Array, name: string): void {
   if (memory.length < 2 * BOOT_TABLES_END) throw new ImageError(name, `guest memory of ${memory.length} bytes is too small for the loader's tables and an image`);
 }
 
@@ -57,6 +57,26 @@ function checkMemory(memory: Uint8Array, name: string): void {
  */
 export function loadElf(memory: Uint8Array, elf: Elf64): LoadedImage {
   checkMemory(memory, elf.name);
+  const { start, end } = checkSegments(memory, elf);
+  const state = writeLongModeTables(memory);
+  restrictMap(memory, memory.length);
+  copySegments(memory, elf);
+  const size = BigInt(memory.length);
+  const info = new DataView(memory.buffer, memory.byteOffset + BOOT_INFO_ADDR, 40);
+  info.setBigUint64(0, BOOT_INFO_MAGIC, true);
+  info.setBigUint64(8, size, true);
+  info.setBigUint64(16, start, true);
+  info.setBigUint64(24, end, true);
+  info.setBigUint64(32, BigInt(BOOT_TABLES_END), true);
+  state.regs.rip = elf.entry;
+  state.regs.rsp = BigInt(BOOT_STACK_TOP);
+  state.regs.rdi = BigInt(BOOT_INFO_ADDR);
+  state.sregs.cr0 = GUEST_CR0;
+  return { state: { ...state, xcr0: GUEST_XCR0 }, symbols: new SymbolTable(elf.symbols), start, end };
+}
+
+/** The physical bounds of the PT_LOAD segments, refused if one overlaps the loader's tables or runs past guest RAM. */
+export function checkSegments(memory: Uint8Array, elf: Elf64): { start: bigint; end: bigint } {
   const size = BigInt(memory.length);
   let start = size, end = 0n;
   for (const s of elf.segments) {
@@ -70,24 +90,16 @@ export function loadElf(memory: Uint8Array, elf: Elf64): LoadedImage {
     if (lo < start) start = lo;
     if (hi > end) end = hi;
   }
-  const state = writeLongModeTables(memory);
-  restrictMap(memory, memory.length);
+  return { start, end };
+}
+
+/** Copies each PT_LOAD segment to its physical address (p_paddr) and zero-fills its .bss part. */
+export function copySegments(memory: Uint8Array, elf: Elf64): void {
   for (const s of elf.segments) {
     const at = Number(s.paddr);
     memory.set(elf.bytes.subarray(s.offset, s.offset + s.filesz), at);
     memory.fill(0, at + s.filesz, at + s.memsz);
   }
-  const info = new DataView(memory.buffer, memory.byteOffset + BOOT_INFO_ADDR, 40);
-  info.setBigUint64(0, BOOT_INFO_MAGIC, true);
-  info.setBigUint64(8, size, true);
-  info.setBigUint64(16, start, true);
-  info.setBigUint64(24, end, true);
-  info.setBigUint64(32, BigInt(BOOT_TABLES_END), true);
-  state.regs.rip = elf.entry;
-  state.regs.rsp = BigInt(BOOT_STACK_TOP);
-  state.regs.rdi = BigInt(BOOT_INFO_ADDR);
-  state.sregs.cr0 = GUEST_CR0;
-  return { state: { ...state, xcr0: GUEST_XCR0 }, symbols: new SymbolTable(elf.symbols), start, end };
 }
 
 /**

@@ -80,13 +80,18 @@ export function readElfFile(path: string): Elf64 {
   return parseElf64(readImageBytes(path, DEFAULT_GUEST_MEM), path);
 }
 
+/** The file starts with 7f 'E' 'L' 'F'. */
+export function hasElfMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+}
+
 export function parseElf64(bytes: Uint8Array, name = 'image'): Elf64 {
   const fail = (problem: string): never => {
     throw new ImageError(name, problem);
   };
   const hex = (v: number | bigint) => `0x${v.toString(16)}`;
   if (bytes.length === 0) fail('empty file, not an ELF image');
-  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+  if (!hasElfMagic(bytes)) {
     fail(`not an ELF image (the file starts with ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}, not 7f 45 4c 46)`);
   }
   if (bytes.length < EHDR_SIZE) fail(`truncated: ${bytes.length} bytes, shorter than the 64-byte ELF64 header`);

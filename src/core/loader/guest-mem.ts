@@ -7,3 +7,5 @@
 export const DEFAULT_GUEST_MEM = 64 << 20;
 /** Guest RAM for a raw binary (`load raw`). */
 export const RAW_GUEST_MEM = 16 << 20;
+/** Guest RAM for a Linux kernel (`--kernel`) unless `--mem` says otherwise. */
+export const LINUX_GUEST_MEM = 256 << 20;

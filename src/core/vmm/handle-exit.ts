@@ -9,12 +9,15 @@
  */
 import type { Counters } from '../counters.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
+import type { CmosRtc } from './cmos-rtc.ts';
 import type { ExitPort, SerialConsole } from './devices.ts';
 
 export interface ExitDevices {
   serial: SerialConsole;
+  /** The CMOS RTC at 0x70/0x71, when the VMM gives the guest one. */
+  rtc?: CmosRtc;
   exitPort: ExitPort;
-  /** The VMM's counters: port I/O is counted here as `io.serial` / `io.unclaimed`. */
+  /** The VMM's counters: port I/O is counted here as `io.serial` / `io.rtc` / `io.unclaimed`. */
   counters: Counters;
 }
 
@@ -63,9 +66,15 @@ export function handleExit(exit: VcpuExit, devices: ExitDevices): ExitOutcome {
   }
 }
 
-/** KVM_EXIT_IO: the console, the exit port, or nothing (an IN from an unclaimed port reads all ones, as from an empty bus). */
-function handleIo(exit: Extract<VcpuExit, { kind: 'io' }>, { serial, exitPort, counters }: ExitDevices): ExitOutcome {
+/** KVM_EXIT_IO: the console, the RTC, the exit port, or nothing (an IN from an unclaimed port reads all ones, as from an empty bus). */
+function handleIo(exit: Extract<VcpuExit, { kind: 'io' }>, { serial, rtc, exitPort, counters }: ExitDevices): ExitOutcome {
   const { port, direction, size, data } = exit;
+  if (rtc?.handles(port)) {
+    counters.inc('io.rtc');
+    if (direction === 'out') rtc.out(port, data[0]);
+    else data.fill(0).set([rtc.in(port)]);
+    return { kind: 'handled' };
+  }
   if (serial.handles(port)) {
     counters.inc('io.serial');
     if (direction === 'out') serial.out(port, data[0]);

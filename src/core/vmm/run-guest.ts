@@ -14,15 +14,20 @@ import type { Backend } from '../backend.ts';
 import { Counters } from '../counters.ts';
 import type { Elf64 } from '../loader/elf.ts';
 import { DEFAULT_GUEST_MEM, loadElf, loadRaw, RAW_GUEST_MEM, type LoadedImage } from '../loader/boot.ts';
+import { LINUX_GUEST_MEM } from '../loader/guest-mem.ts';
+import { loadLinux, type LinuxKernel } from '../loader/linux-boot.ts';
 import type { VcpuExit } from '../uapi/exit.ts';
 import type { CpuidEntry } from '../uapi/fam.ts';
 import type { KvmRegs, KvmSregs } from '../uapi/structs.ts';
-import { ExitPort, SerialConsole } from './devices.ts';
+import { CmosRtc } from './cmos-rtc.ts';
+import { connectSerialIrq, ExitPort, rtcClock, SerialConsole } from './devices.ts';
 import { handleExit, type ExitDevices, type ExitOutcome } from './handle-exit.ts';
 
 export type GuestImage =
   | { kind: 'elf'; elf: Elf64 }
-  | { kind: 'raw'; bytes: Uint8Array; gpa: number; entry?: number; name?: string };
+  | { kind: 'raw'; bytes: Uint8Array; gpa: number; entry?: number; name?: string }
+  /** Linux's 64-bit boot protocol (src/core/loader/linux-boot.ts). */
+  | { kind: 'linux'; kernel: LinuxKernel; cmdline?: string; initrd?: Uint8Array };
 
 export type StopReason = 'exit-port' | 'shutdown' | 'hlt' | 'internal-error' | 'fail-entry' | 'debug' | 'unexpected-exit' | 'exit-limit' | 'timeout';
 
@@ -39,9 +44,9 @@ export interface GuestContext {
 }
 
 export interface RunGuestOptions {
-  /** Guest RAM (default 64 MiB for an ELF guest, 16 MiB for a raw one). */
+  /** Guest RAM (default 64 MiB for an ELF guest, 256 MiB for a Linux kernel, 16 MiB for a raw one). */
   memSize?: number;
-  /** In-kernel PIC + PIT (default: yes for an ELF guest, no for a raw one, as `load raw` says). */
+  /** In-kernel PIC + PIT (default: yes for an ELF guest or a Linux kernel, no for a raw one, as `load raw` says). */
   irqchip?: boolean;
   /** Edit the CPUID table given to the guest (default: KVM_GET_SUPPORTED_CPUID unchanged). */
   cpuid?: (supported: CpuidEntry[]) => CpuidEntry[];
@@ -51,6 +56,8 @@ export interface RunGuestOptions {
   timeoutMs?: number;
   /** Each console chunk as the guest writes it. */
   onConsole?: (text: string) => void;
+  /** Bytes typed at the console before the first KVM_RUN (into the UART's receiver). */
+  consoleInput?: Uint8Array;
   /** After the VM is set up, before the first KVM_RUN (tests attach to the emulated vCPU here). */
   onStart?: (ctx: GuestContext) => void;
   /** After each exit to userspace, before it is handled. */
@@ -91,6 +98,8 @@ export interface GuestVm {
   /** Guest RAM (slot 0 at GPA 0), zero-copy; invalid after kvm.close(). */
   memory: Uint8Array;
   image: LoadedImage;
+  /** The in-kernel PIC + PIT exist (device interrupts go through KVM_IRQ_LINE). */
+  irqchip: boolean;
 }
 
 /**
@@ -101,18 +110,20 @@ export interface GuestVm {
  * On failure everything opened so far is closed.
  */
 export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVmOptions = {}): GuestVm {
-  const isElf = image.kind === 'elf';
-  const memSize = opts.memSize ?? (isElf ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
+  /** An OS image (ELF or Linux) gets the PIC + PIT by default; a raw binary none (`load raw`). */
+  const osImage = image.kind !== 'raw';
+  const memSize = opts.memSize ?? (image.kind === 'linux' ? LINUX_GUEST_MEM : osImage ? DEFAULT_GUEST_MEM : RAW_GUEST_MEM);
   const kvm = openKvm(backend);
   try {
     const vm = kvm.createVm();
     vm.setTssAddr(TSS_ADDR);
-    if (opts.irqchip ?? isElf) {
+    const irqchip = opts.irqchip ?? osImage;
+    if (irqchip) {
       vm.createIrqchip();
       vm.createPit2();
     }
     const mem = vm.mapMemory({ size: memSize });
-    const loaded = isElf ? loadElf(mem.bytes, image.elf) : loadRaw(mem.bytes, image.bytes, image.gpa, image.entry, image.name);
+    const loaded = loadImage(mem.bytes, image);
     const vcpu = vm.createVcpu(0);
     const supported = kvm.getSupportedCpuid();
     vcpu.setCpuid2(opts.cpuid ? opts.cpuid(supported) : supported);
@@ -121,24 +132,37 @@ export function createGuestVm(backend: Backend, image: GuestImage, opts: GuestVm
     vcpu.setRegs(state.regs);
     if (state.fpu) vcpu.loadFpu(state.fpu);
     vcpu.setXcrs({ flags: 0, xcrs: [{ xcr: 0, value: state.xcr0 }] });
-    return { kvm, vm, vcpu, memory: mem.bytes, image: loaded };
+    return { kvm, vm, vcpu, memory: mem.bytes, image: loaded, irqchip };
   } catch (e) {
     kvm.close();
     throw e;
   }
 }
 
+function loadImage(memory: Uint8Array, image: GuestImage): LoadedImage {
+  switch (image.kind) {
+    case 'elf':
+      return loadElf(memory, image.elf);
+    case 'raw':
+      return loadRaw(memory, image.bytes, image.gpa, image.entry, image.name);
+    case 'linux':
+      return loadLinux(memory, image.kernel, { cmdline: image.cmdline, initrd: image.initrd });
+  }
+}
+
 export async function runGuest(backend: Backend, image: GuestImage, opts: RunGuestOptions & { keepMemory?: boolean } = {}): Promise<RunGuestResult> {
   const vmm = new Counters();
-  const { kvm, vm, vcpu, memory, image: loaded } = createGuestVm(backend, image, opts);
+  const { kvm, vm, vcpu, memory, image: loaded, irqchip } = createGuestVm(backend, image, opts);
   try {
     const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory, image: loaded };
     opts.onStart?.(ctx);
 
     const serial = new SerialConsole();
     serial.onOutput = opts.onConsole ?? null;
+    if (irqchip) connectSerialIrq(serial, vm);
+    if (opts.consoleInput) serial.uart.pushInput(opts.consoleInput);
     const exitPort = new ExitPort();
-    const devices: ExitDevices = { serial, exitPort, counters: vmm };
+    const devices: ExitDevices = { serial, rtc: new CmosRtc(rtcClock(backend.name, vcpu)), exitPort, counters: vmm };
     const maxExits = opts.maxExits ?? DEFAULT_MAX_EXITS;
     let timedOut = false;
     const timer = opts.timeoutMs === undefined ? null : setTimeout(() => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Counters } from '../../../src/core/counters.ts';
-import { EXIT_PORT, ExitPort, SERIAL_BASE, SERIAL_LSR, SerialConsole } from '../../../src/core/vmm/devices.ts';
+import { CmosRtc } from '../../../src/core/vmm/cmos-rtc.ts';
+import { connectSerialIrq, EXIT_PORT, ExitPort, SERIAL_BASE, SERIAL_LSR, SerialConsole } from '../../../src/core/vmm/devices.ts';
 import { handleExit, type ExitDevices } from '../../../src/core/vmm/handle-exit.ts';
 import type { VcpuExit } from '../../../src/core/uapi/exit.ts';
 
@@ -79,5 +80,31 @@ describe('handleExit', () => {
       expect(handleExit(exit, d)).toEqual({ kind: 'failed', reason, detail });
       expect(d.counters.snapshot()).toEqual({});
     }
+  });
+});
+
+describe('handleExit: the RTC and the UART interrupt', () => {
+  it('ports 0x70/0x71 reach the RTC when the VMM has one, counted as io.rtc', () => {
+    const d = { ...devices(), rtc: new CmosRtc(() => 3723) };
+    expect(handleExit(io('out', 0x70, [0x04]), d)).toEqual({ kind: 'handled' });
+    const hours = io('in', 0x71, [0]);
+    handleExit(hours, d);
+    expect([...hours.data]).toEqual([0x01]);
+    const noRtc = io('in', 0x71, [0]);
+    handleExit(noRtc, devices());
+    expect([...noRtc.data]).toEqual([0xff]);
+    expect(d.counters.snapshot()).toEqual({ 'io.rtc': 2 });
+  });
+
+  it('connectSerialIrq drives IRQ 4 with the UART output level', () => {
+    const d = devices();
+    const lines: [number, boolean][] = [];
+    connectSerialIrq(d.serial, { irqLine: (irq, level) => lines.push([irq, level]) });
+    handleExit(io('out', SERIAL_BASE + 4, [0x08]), d); // MCR.OUT2
+    handleExit(io('out', SERIAL_BASE + 1, [0x02]), d); // IER.ETBEI: THR is empty
+    const iir = io('in', SERIAL_BASE + 2, [0]);
+    handleExit(iir, d);
+    expect([...iir.data]).toEqual([0x02]);
+    expect(lines).toEqual([[4, true], [4, false]]);
   });
 });
