@@ -151,7 +151,8 @@ export function parseElf64(bytes: Uint8Array, name = 'image'): Elf64 {
  * What a loader cannot place or start (the guest would triple-fault at its
  * first instruction otherwise): PT_LOAD segments overlapping in memory (the
  * gABI sorts them by p_vaddr and never overlaps them; a later one would
- * overwrite an earlier one), or an entry point in no segment.
+ * overwrite an earlier one), or an entry point in no segment (by virtual or
+ * physical address).
  */
 function checkLayout(segments: Segment[], entry: bigint, fail: (p: string) => never): void {
   const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -167,7 +168,9 @@ function checkLayout(segments: Segment[], entry: bigint, fail: (p: string) => ne
       }
     }
   }
-  if (!sized.some((s) => entry >= s.vaddr && entry < s.vaddr + BigInt(s.memsz))) {
+  // A vmlinux's e_entry is physical (vmlinux.lds.S: ENTRY(phys_startup_64)), other images' virtual.
+  const inside = (s: Segment, base: bigint) => entry >= base && entry < base + BigInt(s.memsz);
+  if (!sized.some((s) => inside(s, s.vaddr) || inside(s, s.paddr))) {
     fail(`the entry point ${hex(entry)} is in no loadable segment`);
   }
 }
