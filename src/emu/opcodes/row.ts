@@ -6,8 +6,8 @@
  *
  *   map 0  one-byte opcodes   opcodes/map0-one-byte.ts
  *   map 1  0F xx              opcodes/map1-0f.ts
- *   map 2  0F 38 xx           (no rows yet: add opcodes/map2-0f38.ts)
- *   map 3  0F 3A xx           (no rows yet: add opcodes/map3-0f3a.ts)
+ *   map 2  0F 38 xx           opcodes/map2-0f38.ts
+ *   map 3  0F 3A xx           opcodes/map3-0f3a.ts
  *
  * A row (`RowSpec`) names one instruction form; its columns:
  *
@@ -76,7 +76,7 @@ export const P_F2 = 4;
 export const PC_NONE = 0, PC_66 = 1, PC_F3 = 2, PC_F2 = 3;
 
 /** Executor families; dispatch.ts maps each to its module's `bind`. */
-export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx'] as const;
+export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx', 'sse'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** VEX columns (SDM Vol. 2 §3.1.1.2 opcode notation VEX.[NDS].L.pp.mmmmm.W; 'ig' = LIG/WIG). */

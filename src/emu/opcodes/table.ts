@@ -7,6 +7,8 @@
 import type { Insn } from '../insn.ts';
 import { JMPABS, MAP0 } from './map0-one-byte.ts';
 import { MAP1 } from './map1-0f.ts';
+import { MAP2 } from './map2-0f38.ts';
+import { MAP3 } from './map3-0f3a.ts';
 import { expandRow, M_MEM, M_MOD_IGNORED, M_NONE, M_REG, M_RM, P_ANY, PC_66, PC_F2, PC_F3, PC_NONE, type OpRow, type RowSpec } from './row.ts';
 
 /** The rows of one (map, prefix class, opcode). */
@@ -102,8 +104,8 @@ function place(cells: (OpRow | undefined)[], rows: readonly OpRow[], where: (r: 
   }
 }
 
-/** The table of our instruction set: maps 0 and 1 (0F 38 and 0F 3A have no rows yet). */
-export const OPCODES = new OpTable([MAP0, MAP1]);
+/** The table of our instruction set: maps 0 (one byte), 1 (0F), 2 (0F 38), 3 (0F 3A). */
+export const OPCODES = new OpTable([MAP0, MAP1, MAP2, MAP3]);
 
 /** The row REX2 + A1 decodes to (map0-one-byte.ts). */
 export const JMPABS_ROW: OpRow = expandRow(0, JMPABS)[0];
