@@ -25,8 +25,17 @@ import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
 import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
 import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
+import { XSAVE_HEADER, XSAVE_MXCSR } from '../../../src/core/uapi/xsave.ts';
 import { RFL_I, RIP_I, type RegVec } from './gen.ts';
 import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
+
+/** The SSE state compared by the SSE cases: XMM0–15 (256 bytes) and MXCSR. */
+export interface SseView {
+  xmm: Uint8Array;
+  mxcsr: number;
+}
+
+const XSAVE_XMM = 160;
 
 /** kvm_regs field order → GPR encoding index. */
 const KVM_ORDER = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const;
@@ -152,6 +161,24 @@ export class KvmSide {
     return this.vcpu.getSregs().cr2;
   }
 
+  /** XMM0–15 and MXCSR through KVM_GET_XSAVE (legacy region: MXCSR at 24, XMM at 160; SDM Vol. 1 Table 10-2). */
+  getSse(): SseView {
+    const a = this.vcpu.getXsave();
+    const dv = new DataView(a.buffer);
+    // XSTATE_BV.SSE clear: the XMM registers are in their initial state (zeros), SDM Vol. 1 §13.6.
+    const inUse = (dv.getUint32(XSAVE_HEADER, true) & 2) !== 0;
+    return { xmm: inUse ? a.slice(XSAVE_XMM, XSAVE_XMM + 256) : new Uint8Array(256), mxcsr: dv.getUint32(XSAVE_MXCSR, true) };
+  }
+
+  setSse(v: SseView): void {
+    const a = this.vcpu.getXsave();
+    const dv = new DataView(a.buffer);
+    a.set(v.xmm, XSAVE_XMM);
+    dv.setUint32(XSAVE_MXCSR, v.mxcsr, true);
+    dv.setUint32(XSAVE_HEADER, dv.getUint32(XSAVE_HEADER, true) | 2, true);
+    this.vcpu.setXsave(a);
+  }
+
   close(): void {
     this.vm.close();
     this.sys.close();
@@ -193,6 +220,15 @@ export class EmuSide {
 
   cr2(): bigint {
     return getSregs(this.cpu).cr2;
+  }
+
+  getSse(): SseView {
+    return { xmm: this.cpu.sse.x.u8.slice(0, 256), mxcsr: this.cpu.sse.mxcsr };
+  }
+
+  setSse(v: SseView): void {
+    this.cpu.sse.x.u8.set(v.xmm);
+    this.cpu.sse.mxcsr = v.mxcsr;
   }
 }
 
