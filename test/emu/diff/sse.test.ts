@@ -66,5 +66,5 @@ describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (SSE sequences)'))('
     console.log(`[diff-sse] seed 0x${SEED.toString(16)}: ${cases} cases, ${steps} instruction steps compared in ${s.toFixed(1)} s; case ends ${endText}; ${deviations} ended by the misaligned-m128 pvm deviation; ${divergent} divergent`);
     const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')}${ks.length > 8 ? ', …' : ''})`).join('\n');
     expect(divergent, `${divergent} divergent cases, by kind:\n${summary}\n\nOne report per kind:\n\n${reports.join('\n\n')}`).toBe(0);
-  });
+  }, 60_000 + 30 * CASES);
 });
