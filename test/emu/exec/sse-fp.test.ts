@@ -6,7 +6,7 @@
  * general registers with REX.W, the integer indefinite, HADD/ADDSUB/DPPS.
  */
 import { describe, expect, it } from 'vitest';
-import { DATA, f32, f64, run, setF32, setF64, u32 } from './sse-harness.ts';
+import { DATA, f32, f64, run, setF32, setF64, u32, G } from './sse-harness.ts';
 
 const go = (bytes: number[], set: (c: Parameters<NonNullable<Parameters<typeof run>[1]>>[0]) => void) => {
   const r = run(bytes, set);
@@ -48,11 +48,11 @@ describe('floating point', () => {
 
 describe('conversions', () => {
   it('cvtsi2sd xmm1, rcx (REX.W) and cvtsi2ss xmm1, ecx (upper lanes kept)', () => {
-    expect(f64(go([0xf2, 0x48, 0x0f, 0x2a, 0xc9], (c) => { c.setGpr(1, -(2n ** 53n) - 1n); setF64(c, 1, [0, 9]); }), 1)).toEqual([-(2 ** 53), 9]);
+    expect(f64(go([0xf2, 0x48, 0x0f, 0x2a, 0xc9], (c) => { c.setGpr(G(1), -(2n ** 53n) - 1n); setF64(c, 1, [0, 9]); }), 1)).toEqual([-(2 ** 53), 9]);
     expect(f32(go([0xf3, 0x0f, 0x2a, 0xc9], (c) => { c.r[2] = -7; c.r[3] = 5; setF32(c, 1, [0, 1, 2, 3]); }), 1)).toEqual([-7, 1, 2, 3]);
   });
   it('cvttsd2si / cvtsd2si r64 and r32, the integer indefinite for NaN and overflow', () => {
-    const cvt = (bytes: number[], v: number, mxcsr = 0x1f80) => go(bytes, (c) => { setF64(c, 1, [v, 0]); c.sse.mxcsr = mxcsr; c.setGpr(0, -1n); }).getGpr(0);
+    const cvt = (bytes: number[], v: number, mxcsr = 0x1f80) => go(bytes, (c) => { setF64(c, 1, [v, 0]); c.sse.mxcsr = mxcsr; c.setGpr(G(0), -1n); }).getGpr(G(0));
     expect(cvt([0xf2, 0x48, 0x0f, 0x2c, 0xc1], -2.7)).toBe(BigInt.asUintN(64, -2n));
     expect(cvt([0xf2, 0x48, 0x0f, 0x2d, 0xc1], -2.5)).toBe(BigInt.asUintN(64, -2n));
     expect(cvt([0xf2, 0x48, 0x0f, 0x2d, 0xc1], -2.5, 0x1f80 | 0x2000)).toBe(BigInt.asUintN(64, -3n));

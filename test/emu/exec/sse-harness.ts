@@ -5,6 +5,7 @@
  */
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_EXCEPTION, EXIT_HLT } from '../../../src/emu/exits.ts';
+import type { Gpr } from '../../../src/emu/regs.ts';
 import { CODE, DATA, makeMachine } from '../machine.ts';
 
 export { CODE, DATA };
@@ -35,3 +36,6 @@ export const f32 = (cpu: Cpu, r: number): number[] => [...cpu.sse.x.f32.subarray
 export const setF32 = (cpu: Cpu, r: number, v: number[]): void => cpu.sse.x.f32.set(v, 4 * r);
 export const bytesOf = (cpu: Cpu, r: number): number[] => [...cpu.sse.x.u8.subarray(16 * r, 16 * r + 16)];
 export const setBytes = (cpu: Cpu, r: number, v: number[]): void => cpu.sse.x.u8.set(v, 16 * r);
+
+/** A GPR number for Cpu.getGpr/setGpr. */
+export const G = (n: number): Gpr => n as Gpr;

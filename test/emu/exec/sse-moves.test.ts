@@ -3,7 +3,7 @@
  * operation sections: which bytes move, which are zeroed, which are kept.
  */
 import { describe, expect, it } from 'vitest';
-import { DATA, bytesOf, run, setBytes, setU32, u32 } from './sse-harness.ts';
+import { DATA, bytesOf, run, setBytes, setU32, u32, G } from './sse-harness.ts';
 
 const A = [0x11111111, 0x22222222, 0x33333333, 0x44444444];
 const B = [0xaaaaaaaa, 0xbbbbbbbb, 0xcccccccc, 0xdddddddd];
@@ -60,7 +60,7 @@ describe('moves', () => {
 
   it('movq rcx, xmm1 (66 48 0F 7E C9) and movq xmm2, rcx', () => {
     const r = go([0x66, 0x48, 0x0f, 0x7e, 0xc9, 0x66, 0x48, 0x0f, 0x6e, 0xd1]);
-    expect(r.cpu.getGpr(1)).toBe(0x2222222211111111n);
+    expect(r.cpu.getGpr(G(1))).toBe(0x2222222211111111n);
     expect(u32(r.cpu, 2)).toEqual([A[0], A[1], 0, 0]);
   });
   it('movmskps / movmskpd / pmovmskb collect sign bits, upper GPR bits zeroed', () => {
@@ -68,9 +68,9 @@ describe('moves', () => {
       setU32(c, 1, [0x80000000, 1, 0xffffffff, 0x7fffffff]);
       c.r[1] = -1; c.r[3] = -1; c.r[5] = -1; c.r[7] = -1;
     });
-    expect(r.cpu.getGpr(0)).toBe(0b0101n);
-    expect(r.cpu.getGpr(2)).toBe(0n); // qword sign bits: bit 63 of qword 0 is 0, of qword 1 is 0
-    expect(r.cpu.getGpr(3)).toBe(0x7f08n); // bytes 3 and 8–14 have their top bit set
+    expect(r.cpu.getGpr(G(0))).toBe(0b0101n);
+    expect(r.cpu.getGpr(G(2))).toBe(0n); // qword sign bits: bit 63 of qword 0 is 0, of qword 1 is 0
+    expect(r.cpu.getGpr(G(3))).toBe(0x7f08n); // bytes 3 and 8–14 have their top bit set
   });
   it('maskmovdqu xmm1, xmm2 stores the selected bytes at [rdi]', () => {
     const r = run([0x66, 0x0f, 0xf7, 0xca], (c) => {

@@ -4,7 +4,7 @@
  * from memory — expected values written from the SDM operation sections.
  */
 import { describe, expect, it } from 'vitest';
-import { DATA, run, setU32, u32 } from './sse-harness.ts';
+import { DATA, run, setU32, u32, G } from './sse-harness.ts';
 
 const A = [0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c];
 const B = [0x13121110, 0x17161514, 0x1b1a1918, 0x1f1e1d1c];
@@ -60,10 +60,10 @@ describe('shuffles', () => {
       c.mem.u8.fill(0xee, DATA, DATA + 16);
     });
     expect(r.end).toBe('ok');
-    expect(r.cpu.getGpr(1)).toBe(0x0706n);
-    expect(r.cpu.getGpr(2)).toBe(0x0dn);
-    expect(r.cpu.getGpr(6)).toBe(0x0f0e0d0c0b0a0908n);
-    expect(r.cpu.getGpr(7)).toBe(0x0b0a0908n);
+    expect(r.cpu.getGpr(G(1))).toBe(0x0706n);
+    expect(r.cpu.getGpr(G(2))).toBe(0x0dn);
+    expect(r.cpu.getGpr(G(6))).toBe(0x0f0e0d0c0b0a0908n);
+    expect(r.cpu.getGpr(G(7))).toBe(0x0b0a0908n);
     expect([...r.cpu.mem.u8.subarray(DATA, DATA + 12)]).toEqual([0x0c, 0x0d, 0x0e, 0x0f, 0xee, 0xee, 0xee, 0xee, 0x0e, 0x0f, 0xee, 0xee]);
   });
   it('blendvps uses XMM0 as the mask', () => {
