@@ -9,9 +9,9 @@
  *
  * The default leaf set describes this CPU honestly: only what the emulator
  * implements is advertised. SSE, SSE2, SSE3, SSSE3, SSE4.1 and SSE4.2 are
- * implemented (exec/sse-*.ts; CRC32 and the PCMPxSTRx of SSE4.2 included);
- * x87 (FPU), FXSR and MMX are not here (the x87/FXSAVE work sets FPU and
- * FXSR when it lands; MMX stays clear until the MMX forms exist); the XSAVE feature is set because XSETBV/XGETBV and XCR0
+ * implemented (exec/sse-*.ts; CRC32 and the PCMPxSTRx of SSE4.2 included),
+ * and MMX (exec/sse-mmx.ts); x87 (FPU) and FXSR are not here (the x87/FXSAVE
+ * work sets them when it lands); the XSAVE feature is set because XSETBV/XGETBV and XCR0
  * exist (XSAVE/XRSTOR themselves are not implemented). XCR0 still accepts
  * the SSE component (bit 1) so that the usual XCR0 = x87|SSE works; APX
  * (XCR0 bit 19, CPUID.(7,1):EDX[21]) is supported: R16–R31 and REX2 exist.
@@ -36,6 +36,7 @@ export const CPUID1_EDX_MSR = 1 << 5;
 export const CPUID1_EDX_PAE = 1 << 6;
 export const CPUID1_EDX_PGE = 1 << 13;
 export const CPUID1_EDX_CMOV = 1 << 15;
+export const CPUID1_EDX_MMX = 1 << 23;
 export const CPUID1_EDX_SSE = 1 << 25;
 export const CPUID1_EDX_SSE2 = 1 << 26;
 export const CPUID1_ECX_SSE3 = 1 << 0;
@@ -76,14 +77,14 @@ export function defaultCpuid(): Map<string, CpuidLeaf> {
   const set = (leaf: number, sub: number, v: CpuidLeaf) => m.set(cpuidKey(leaf, sub), v);
   // Leaf 0: max basic leaf, vendor in EBX, EDX, ECX.
   set(0, 0, [0xd, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)]);
-  // Leaf 1: family 6, model 0, stepping 0; no APIC/x2APIC. SSE … SSE4.2 are
-  // implemented; FPU (bit 0), FXSR (bit 24) and MMX (bit 23) are left to
-  // the x87/FXSAVE and MMX work, which set them when they exist.
+  // Leaf 1: family 6, model 0, stepping 0; no APIC/x2APIC. MMX and SSE …
+  // SSE4.2 are implemented; FPU (bit 0) and FXSR (bit 24) are left to the
+  // x87/FXSAVE work, which sets them when it lands.
   set(1, 0, [
     0x600, 0,
     CPUID1_ECX_SSE3 | CPUID1_ECX_SSSE3 | CPUID1_ECX_SSE41 | CPUID1_ECX_SSE42 | CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE,
     CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_PGE | CPUID1_EDX_CMOV |
-      CPUID1_EDX_SSE | CPUID1_EDX_SSE2,
+      CPUID1_EDX_MMX | CPUID1_EDX_SSE | CPUID1_EDX_SSE2,
   ]);
   // Leaf 7: subleaf 0 (EAX = max subleaf 1), no features; subleaf 1 EDX APX_F.
   // BMI1 is not advertised although F3 0F BC executes as TZCNT: BMI1 also names

@@ -23,7 +23,7 @@ const op = (size: number, f: (x: XmmFile, d: number, s: number, imm: number) => 
 };
 
 /** PUNPCKL/H (and UNPCKL/H PS/PD): interleave the low (or high) halves' `e`-byte elements of dst and src. */
-function unpack(e: number, high: boolean) {
+export function unpack(e: number, high: boolean) {
   return (x: XmmFile, d: number, s: number) => {
     const b = x.u8, half = high ? 8 : 0;
     for (let k = 0; k < 8 / e; k++) {
@@ -52,7 +52,7 @@ function shufpd(x: XmmFile, d: number, s: number, imm: number): void {
 }
 
 /** PSHUFD (words = 0, dwords of src by imm8), PSHUFLW (words 0–3) and PSHUFHW (words 4–7); the other half copied. */
-function pshuf(kind: 'd' | 'lw' | 'hw') {
+export function pshuf(kind: 'd' | 'lw' | 'hw') {
   return (x: XmmFile, d: number, s: number, imm: number) => {
     if (kind === 'd') {
       for (let k = 0; k < 4; k++) x.u32[R * 4 + k] = x.u32[s * 4 + ((imm >> (2 * k)) & 3)];

@@ -49,8 +49,8 @@ export const MAP1: readonly RowSpec[] = [
 
   // ---- SSE, SSE2, SSE3 (exec/sse-*.ts, docs/sse.md) --------------------------
   // One row per mandatory-prefix form (SDM Vol. 2 Table A-3). Without 66 the
-  // integer opcodes 60–7F/D0–FF are MMX forms, which have no rows (#UD), as
-  // have the MMX-operand conversions listed without a family.
+  // integer opcodes 60–7F/C4–C5/D0–FF are the MMX forms (rows marked MMX,
+  // exec/sse-mmx.ts), as are EMMS and the MMX-operand conversions.
   { op: 0x10, pfx: P_NP, mnemonic: 'movups', modrm: M_RM, exec: 'sse' },
   { op: 0x10, pfx: P_66, mnemonic: 'movupd', modrm: M_RM, exec: 'sse' },
   { op: 0x10, pfx: P_F3, mnemonic: 'movss', modrm: M_RM, exec: 'sse' },
@@ -78,18 +78,18 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0x28, pfx: P_66, mnemonic: 'movapd', modrm: M_RM, exec: 'sse' },
   { op: 0x29, pfx: P_NP, mnemonic: 'movaps', modrm: M_RM, exec: 'sse' },
   { op: 0x29, pfx: P_66, mnemonic: 'movapd', modrm: M_RM, exec: 'sse' },
-  { op: 0x2a, pfx: P_NP, mnemonic: 'cvtpi2ps', modrm: M_RM },
-  { op: 0x2a, pfx: P_66, mnemonic: 'cvtpi2pd', modrm: M_RM },
+  { op: 0x2a, pfx: P_NP, mnemonic: 'cvtpi2ps', modrm: M_RM, exec: 'sse' }, // MMX operand
+  { op: 0x2a, pfx: P_66, mnemonic: 'cvtpi2pd', modrm: M_RM, exec: 'sse' }, // MMX operand
   { op: 0x2a, pfx: P_F3, mnemonic: 'cvtsi2ss', modrm: M_RM, exec: 'sse' },
   { op: 0x2a, pfx: P_F2, mnemonic: 'cvtsi2sd', modrm: M_RM, exec: 'sse' },
   { op: 0x2b, pfx: P_NP, mnemonic: 'movntps', modrm: M_MEM, exec: 'sse' },
   { op: 0x2b, pfx: P_66, mnemonic: 'movntpd', modrm: M_MEM, exec: 'sse' },
-  { op: 0x2c, pfx: P_NP, mnemonic: 'cvttps2pi', modrm: M_RM },
-  { op: 0x2c, pfx: P_66, mnemonic: 'cvttpd2pi', modrm: M_RM },
+  { op: 0x2c, pfx: P_NP, mnemonic: 'cvttps2pi', modrm: M_RM, exec: 'sse' }, // MMX operand
+  { op: 0x2c, pfx: P_66, mnemonic: 'cvttpd2pi', modrm: M_RM, exec: 'sse' }, // MMX operand
   { op: 0x2c, pfx: P_F3, mnemonic: 'cvttss2si', modrm: M_RM, exec: 'sse' },
   { op: 0x2c, pfx: P_F2, mnemonic: 'cvttsd2si', modrm: M_RM, exec: 'sse' },
-  { op: 0x2d, pfx: P_NP, mnemonic: 'cvtps2pi', modrm: M_RM },
-  { op: 0x2d, pfx: P_66, mnemonic: 'cvtpd2pi', modrm: M_RM },
+  { op: 0x2d, pfx: P_NP, mnemonic: 'cvtps2pi', modrm: M_RM, exec: 'sse' }, // MMX operand
+  { op: 0x2d, pfx: P_66, mnemonic: 'cvtpd2pi', modrm: M_RM, exec: 'sse' }, // MMX operand
   { op: 0x2d, pfx: P_F3, mnemonic: 'cvtss2si', modrm: M_RM, exec: 'sse' },
   { op: 0x2d, pfx: P_F2, mnemonic: 'cvtsd2si', modrm: M_RM, exec: 'sse' },
   { op: 0x2e, pfx: P_NP, mnemonic: 'ucomiss', modrm: M_RM, exec: 'sse' },
@@ -146,104 +146,180 @@ export const MAP1: readonly RowSpec[] = [
   { op: 0x5f, pfx: P_F3, mnemonic: 'maxss', modrm: M_RM, exec: 'sse' },
   { op: 0x5f, pfx: P_F2, mnemonic: 'maxsd', modrm: M_RM, exec: 'sse' },
   { op: 0x60, pfx: P_66, mnemonic: 'punpcklbw', modrm: M_RM, exec: 'sse' },
+  { op: 0x60, pfx: P_NP, mnemonic: 'punpcklbw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x61, pfx: P_66, mnemonic: 'punpcklwd', modrm: M_RM, exec: 'sse' },
+  { op: 0x61, pfx: P_NP, mnemonic: 'punpcklwd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x62, pfx: P_66, mnemonic: 'punpckldq', modrm: M_RM, exec: 'sse' },
+  { op: 0x62, pfx: P_NP, mnemonic: 'punpckldq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x63, pfx: P_66, mnemonic: 'packsswb', modrm: M_RM, exec: 'sse' },
+  { op: 0x63, pfx: P_NP, mnemonic: 'packsswb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x64, pfx: P_66, mnemonic: 'pcmpgtb', modrm: M_RM, exec: 'sse' },
+  { op: 0x64, pfx: P_NP, mnemonic: 'pcmpgtb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x65, pfx: P_66, mnemonic: 'pcmpgtw', modrm: M_RM, exec: 'sse' },
+  { op: 0x65, pfx: P_NP, mnemonic: 'pcmpgtw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x66, pfx: P_66, mnemonic: 'pcmpgtd', modrm: M_RM, exec: 'sse' },
+  { op: 0x66, pfx: P_NP, mnemonic: 'pcmpgtd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x67, pfx: P_66, mnemonic: 'packuswb', modrm: M_RM, exec: 'sse' },
+  { op: 0x67, pfx: P_NP, mnemonic: 'packuswb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x68, pfx: P_66, mnemonic: 'punpckhbw', modrm: M_RM, exec: 'sse' },
+  { op: 0x68, pfx: P_NP, mnemonic: 'punpckhbw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x69, pfx: P_66, mnemonic: 'punpckhwd', modrm: M_RM, exec: 'sse' },
+  { op: 0x69, pfx: P_NP, mnemonic: 'punpckhwd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x6a, pfx: P_66, mnemonic: 'punpckhdq', modrm: M_RM, exec: 'sse' },
+  { op: 0x6a, pfx: P_NP, mnemonic: 'punpckhdq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x6b, pfx: P_66, mnemonic: 'packssdw', modrm: M_RM, exec: 'sse' },
+  { op: 0x6b, pfx: P_NP, mnemonic: 'packssdw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x6c, pfx: P_66, mnemonic: 'punpcklqdq', modrm: M_RM, exec: 'sse' },
   { op: 0x6d, pfx: P_66, mnemonic: 'punpckhqdq', modrm: M_RM, exec: 'sse' },
   { op: 0x6e, pfx: P_66, mnemonic: 'movd', modrm: M_RM, exec: 'sse' },
+  { op: 0x6e, pfx: P_NP, mnemonic: 'movd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x6f, pfx: P_66, mnemonic: 'movdqa', modrm: M_RM, exec: 'sse' },
   { op: 0x6f, pfx: P_F3, mnemonic: 'movdqu', modrm: M_RM, exec: 'sse' },
+  { op: 0x6f, pfx: P_NP, mnemonic: 'movq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x70, pfx: P_66, mnemonic: 'pshufd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x70, pfx: P_F3, mnemonic: 'pshufhw', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x70, pfx: P_F2, mnemonic: 'pshuflw', modrm: M_RM, imm: I_UB, exec: 'sse' },
+  { op: 0x70, pfx: P_NP, mnemonic: 'pshufw', modrm: M_RM, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0x71, pfx: P_66, digit: 2, mnemonic: 'psrlw', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x71, pfx: P_66, digit: 4, mnemonic: 'psraw', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x71, pfx: P_66, digit: 6, mnemonic: 'psllw', modrm: M_REG, imm: I_UB, exec: 'sse' },
+  { op: 0x71, pfx: P_NP, digit: 2, mnemonic: 'psrlw', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
+  { op: 0x71, pfx: P_NP, digit: 4, mnemonic: 'psraw', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
+  { op: 0x71, pfx: P_NP, digit: 6, mnemonic: 'psllw', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0x72, pfx: P_66, digit: 2, mnemonic: 'psrld', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x72, pfx: P_66, digit: 4, mnemonic: 'psrad', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x72, pfx: P_66, digit: 6, mnemonic: 'pslld', modrm: M_REG, imm: I_UB, exec: 'sse' },
+  { op: 0x72, pfx: P_NP, digit: 2, mnemonic: 'psrld', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
+  { op: 0x72, pfx: P_NP, digit: 4, mnemonic: 'psrad', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
+  { op: 0x72, pfx: P_NP, digit: 6, mnemonic: 'pslld', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0x73, pfx: P_66, digit: 2, mnemonic: 'psrlq', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x73, pfx: P_66, digit: 3, mnemonic: 'psrldq', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x73, pfx: P_66, digit: 6, mnemonic: 'psllq', modrm: M_REG, imm: I_UB, exec: 'sse' },
   { op: 0x73, pfx: P_66, digit: 7, mnemonic: 'pslldq', modrm: M_REG, imm: I_UB, exec: 'sse' },
+  { op: 0x73, pfx: P_NP, digit: 2, mnemonic: 'psrlq', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
+  { op: 0x73, pfx: P_NP, digit: 6, mnemonic: 'psllq', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0x74, pfx: P_66, mnemonic: 'pcmpeqb', modrm: M_RM, exec: 'sse' },
+  { op: 0x74, pfx: P_NP, mnemonic: 'pcmpeqb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x75, pfx: P_66, mnemonic: 'pcmpeqw', modrm: M_RM, exec: 'sse' },
+  { op: 0x75, pfx: P_NP, mnemonic: 'pcmpeqw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x76, pfx: P_66, mnemonic: 'pcmpeqd', modrm: M_RM, exec: 'sse' },
+  { op: 0x76, pfx: P_NP, mnemonic: 'pcmpeqd', modrm: M_RM, exec: 'sse' }, // MMX
+  { op: 0x77, pfx: P_NP, mnemonic: 'emms', exec: 'sse' }, // MMX
   { op: 0x7c, pfx: P_66, mnemonic: 'haddpd', modrm: M_RM, exec: 'sse' },
   { op: 0x7c, pfx: P_F2, mnemonic: 'haddps', modrm: M_RM, exec: 'sse' },
   { op: 0x7d, pfx: P_66, mnemonic: 'hsubpd', modrm: M_RM, exec: 'sse' },
   { op: 0x7d, pfx: P_F2, mnemonic: 'hsubps', modrm: M_RM, exec: 'sse' },
   { op: 0x7e, pfx: P_66, mnemonic: 'movd', modrm: M_RM, exec: 'sse' },
   { op: 0x7e, pfx: P_F3, mnemonic: 'movq', modrm: M_RM, exec: 'sse' },
+  { op: 0x7e, pfx: P_NP, mnemonic: 'movd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x7f, pfx: P_66, mnemonic: 'movdqa', modrm: M_RM, exec: 'sse' },
   { op: 0x7f, pfx: P_F3, mnemonic: 'movdqu', modrm: M_RM, exec: 'sse' },
+  { op: 0x7f, pfx: P_NP, mnemonic: 'movq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xc2, pfx: P_NP, mnemonic: 'cmpps', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0xc2, pfx: P_66, mnemonic: 'cmppd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0xc2, pfx: P_F3, mnemonic: 'cmpss', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0xc2, pfx: P_F2, mnemonic: 'cmpsd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0xc4, pfx: P_66, mnemonic: 'pinsrw', modrm: M_RM, imm: I_UB, exec: 'sse' },
+  { op: 0xc4, pfx: P_NP, mnemonic: 'pinsrw', modrm: M_RM, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0xc5, pfx: P_66, mnemonic: 'pextrw', modrm: M_REG, imm: I_UB, exec: 'sse' },
+  { op: 0xc5, pfx: P_NP, mnemonic: 'pextrw', modrm: M_REG, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0xc6, pfx: P_NP, mnemonic: 'shufps', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0xc6, pfx: P_66, mnemonic: 'shufpd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0xd0, pfx: P_66, mnemonic: 'addsubpd', modrm: M_RM, exec: 'sse' },
   { op: 0xd0, pfx: P_F2, mnemonic: 'addsubps', modrm: M_RM, exec: 'sse' },
   { op: 0xd1, pfx: P_66, mnemonic: 'psrlw', modrm: M_RM, exec: 'sse' },
+  { op: 0xd1, pfx: P_NP, mnemonic: 'psrlw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xd2, pfx: P_66, mnemonic: 'psrld', modrm: M_RM, exec: 'sse' },
+  { op: 0xd2, pfx: P_NP, mnemonic: 'psrld', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xd3, pfx: P_66, mnemonic: 'psrlq', modrm: M_RM, exec: 'sse' },
+  { op: 0xd3, pfx: P_NP, mnemonic: 'psrlq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xd4, pfx: P_66, mnemonic: 'paddq', modrm: M_RM, exec: 'sse' },
+  { op: 0xd4, pfx: P_NP, mnemonic: 'paddq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xd5, pfx: P_66, mnemonic: 'pmullw', modrm: M_RM, exec: 'sse' },
+  { op: 0xd5, pfx: P_NP, mnemonic: 'pmullw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xd6, pfx: P_66, mnemonic: 'movq', modrm: M_RM, exec: 'sse' },
+  { op: 0xd6, pfx: P_F3, mnemonic: 'movq2dq', modrm: M_REG, exec: 'sse' }, // MMX
+  { op: 0xd6, pfx: P_F2, mnemonic: 'movdq2q', modrm: M_REG, exec: 'sse' }, // MMX
   { op: 0xd7, pfx: P_66, mnemonic: 'pmovmskb', modrm: M_REG, exec: 'sse' },
+  { op: 0xd7, pfx: P_NP, mnemonic: 'pmovmskb', modrm: M_REG, exec: 'sse' }, // MMX
   { op: 0xd8, pfx: P_66, mnemonic: 'psubusb', modrm: M_RM, exec: 'sse' },
+  { op: 0xd8, pfx: P_NP, mnemonic: 'psubusb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xd9, pfx: P_66, mnemonic: 'psubusw', modrm: M_RM, exec: 'sse' },
+  { op: 0xd9, pfx: P_NP, mnemonic: 'psubusw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xda, pfx: P_66, mnemonic: 'pminub', modrm: M_RM, exec: 'sse' },
+  { op: 0xda, pfx: P_NP, mnemonic: 'pminub', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xdb, pfx: P_66, mnemonic: 'pand', modrm: M_RM, exec: 'sse' },
+  { op: 0xdb, pfx: P_NP, mnemonic: 'pand', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xdc, pfx: P_66, mnemonic: 'paddusb', modrm: M_RM, exec: 'sse' },
+  { op: 0xdc, pfx: P_NP, mnemonic: 'paddusb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xdd, pfx: P_66, mnemonic: 'paddusw', modrm: M_RM, exec: 'sse' },
+  { op: 0xdd, pfx: P_NP, mnemonic: 'paddusw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xde, pfx: P_66, mnemonic: 'pmaxub', modrm: M_RM, exec: 'sse' },
+  { op: 0xde, pfx: P_NP, mnemonic: 'pmaxub', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xdf, pfx: P_66, mnemonic: 'pandn', modrm: M_RM, exec: 'sse' },
+  { op: 0xdf, pfx: P_NP, mnemonic: 'pandn', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe0, pfx: P_66, mnemonic: 'pavgb', modrm: M_RM, exec: 'sse' },
+  { op: 0xe0, pfx: P_NP, mnemonic: 'pavgb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe1, pfx: P_66, mnemonic: 'psraw', modrm: M_RM, exec: 'sse' },
+  { op: 0xe1, pfx: P_NP, mnemonic: 'psraw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe2, pfx: P_66, mnemonic: 'psrad', modrm: M_RM, exec: 'sse' },
+  { op: 0xe2, pfx: P_NP, mnemonic: 'psrad', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe3, pfx: P_66, mnemonic: 'pavgw', modrm: M_RM, exec: 'sse' },
+  { op: 0xe3, pfx: P_NP, mnemonic: 'pavgw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe4, pfx: P_66, mnemonic: 'pmulhuw', modrm: M_RM, exec: 'sse' },
+  { op: 0xe4, pfx: P_NP, mnemonic: 'pmulhuw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe5, pfx: P_66, mnemonic: 'pmulhw', modrm: M_RM, exec: 'sse' },
+  { op: 0xe5, pfx: P_NP, mnemonic: 'pmulhw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe6, pfx: P_66, mnemonic: 'cvttpd2dq', modrm: M_RM, exec: 'sse' },
   { op: 0xe6, pfx: P_F3, mnemonic: 'cvtdq2pd', modrm: M_RM, exec: 'sse' },
   { op: 0xe6, pfx: P_F2, mnemonic: 'cvtpd2dq', modrm: M_RM, exec: 'sse' },
   { op: 0xe7, pfx: P_66, mnemonic: 'movntdq', modrm: M_MEM, exec: 'sse' },
+  { op: 0xe7, pfx: P_NP, mnemonic: 'movntq', modrm: M_MEM, exec: 'sse' }, // MMX
   { op: 0xe8, pfx: P_66, mnemonic: 'psubsb', modrm: M_RM, exec: 'sse' },
+  { op: 0xe8, pfx: P_NP, mnemonic: 'psubsb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xe9, pfx: P_66, mnemonic: 'psubsw', modrm: M_RM, exec: 'sse' },
+  { op: 0xe9, pfx: P_NP, mnemonic: 'psubsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xea, pfx: P_66, mnemonic: 'pminsw', modrm: M_RM, exec: 'sse' },
+  { op: 0xea, pfx: P_NP, mnemonic: 'pminsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xeb, pfx: P_66, mnemonic: 'por', modrm: M_RM, exec: 'sse' },
+  { op: 0xeb, pfx: P_NP, mnemonic: 'por', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xec, pfx: P_66, mnemonic: 'paddsb', modrm: M_RM, exec: 'sse' },
+  { op: 0xec, pfx: P_NP, mnemonic: 'paddsb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xed, pfx: P_66, mnemonic: 'paddsw', modrm: M_RM, exec: 'sse' },
+  { op: 0xed, pfx: P_NP, mnemonic: 'paddsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xee, pfx: P_66, mnemonic: 'pmaxsw', modrm: M_RM, exec: 'sse' },
+  { op: 0xee, pfx: P_NP, mnemonic: 'pmaxsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xef, pfx: P_66, mnemonic: 'pxor', modrm: M_RM, exec: 'sse' },
+  { op: 0xef, pfx: P_NP, mnemonic: 'pxor', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf0, pfx: P_F2, mnemonic: 'lddqu', modrm: M_MEM, exec: 'sse' },
   { op: 0xf1, pfx: P_66, mnemonic: 'psllw', modrm: M_RM, exec: 'sse' },
+  { op: 0xf1, pfx: P_NP, mnemonic: 'psllw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf2, pfx: P_66, mnemonic: 'pslld', modrm: M_RM, exec: 'sse' },
+  { op: 0xf2, pfx: P_NP, mnemonic: 'pslld', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf3, pfx: P_66, mnemonic: 'psllq', modrm: M_RM, exec: 'sse' },
+  { op: 0xf3, pfx: P_NP, mnemonic: 'psllq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf4, pfx: P_66, mnemonic: 'pmuludq', modrm: M_RM, exec: 'sse' },
+  { op: 0xf4, pfx: P_NP, mnemonic: 'pmuludq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf5, pfx: P_66, mnemonic: 'pmaddwd', modrm: M_RM, exec: 'sse' },
+  { op: 0xf5, pfx: P_NP, mnemonic: 'pmaddwd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf6, pfx: P_66, mnemonic: 'psadbw', modrm: M_RM, exec: 'sse' },
+  { op: 0xf6, pfx: P_NP, mnemonic: 'psadbw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf7, pfx: P_66, mnemonic: 'maskmovdqu', modrm: M_REG, exec: 'sse' },
+  { op: 0xf7, pfx: P_NP, mnemonic: 'maskmovq', modrm: M_REG, exec: 'sse' }, // MMX
   { op: 0xf8, pfx: P_66, mnemonic: 'psubb', modrm: M_RM, exec: 'sse' },
+  { op: 0xf8, pfx: P_NP, mnemonic: 'psubb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xf9, pfx: P_66, mnemonic: 'psubw', modrm: M_RM, exec: 'sse' },
+  { op: 0xf9, pfx: P_NP, mnemonic: 'psubw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xfa, pfx: P_66, mnemonic: 'psubd', modrm: M_RM, exec: 'sse' },
+  { op: 0xfa, pfx: P_NP, mnemonic: 'psubd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xfb, pfx: P_66, mnemonic: 'psubq', modrm: M_RM, exec: 'sse' },
+  { op: 0xfb, pfx: P_NP, mnemonic: 'psubq', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xfc, pfx: P_66, mnemonic: 'paddb', modrm: M_RM, exec: 'sse' },
+  { op: 0xfc, pfx: P_NP, mnemonic: 'paddb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xfd, pfx: P_66, mnemonic: 'paddw', modrm: M_RM, exec: 'sse' },
+  { op: 0xfd, pfx: P_NP, mnemonic: 'paddw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0xfe, pfx: P_66, mnemonic: 'paddd', modrm: M_RM, exec: 'sse' },
+  { op: 0xfe, pfx: P_NP, mnemonic: 'paddd', modrm: M_RM, exec: 'sse' }, // MMX
   // ---- end of SSE ------------------------------------------------------------
 
   // ---- valid encodings no family implements yet ------------------------------

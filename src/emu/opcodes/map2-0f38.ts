@@ -2,30 +2,45 @@
  * Opcode map 2: 0F 38 xx (SDM Vol. 2 Table A-4; row format in ./row.ts).
  * Absent opcodes are #UD.
  */
-import { M_MEM, M_RM, P_66, P_F2, type RowSpec } from './row.ts';
+import { M_MEM, M_RM, P_66, P_F2, P_NP, type RowSpec } from './row.ts';
 
 export const MAP2: readonly RowSpec[] = [
   // ---- SSSE3, SSE4.1, SSE4.2 (exec/sse-*.ts) ---------------------------------
-  // The 66 forms; without 66, 00–0B and 1C–1E are MMX forms (no rows: #UD).
+  // The 66 forms, and the MMX forms (no prefix) of 00–0B and 1C–1E.
   { op: 0x00, pfx: P_66, mnemonic: 'pshufb', modrm: M_RM, exec: 'sse' },
+  { op: 0x00, pfx: P_NP, mnemonic: 'pshufb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x01, pfx: P_66, mnemonic: 'phaddw', modrm: M_RM, exec: 'sse' },
+  { op: 0x01, pfx: P_NP, mnemonic: 'phaddw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x02, pfx: P_66, mnemonic: 'phaddd', modrm: M_RM, exec: 'sse' },
+  { op: 0x02, pfx: P_NP, mnemonic: 'phaddd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x03, pfx: P_66, mnemonic: 'phaddsw', modrm: M_RM, exec: 'sse' },
+  { op: 0x03, pfx: P_NP, mnemonic: 'phaddsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x04, pfx: P_66, mnemonic: 'pmaddubsw', modrm: M_RM, exec: 'sse' },
+  { op: 0x04, pfx: P_NP, mnemonic: 'pmaddubsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x05, pfx: P_66, mnemonic: 'phsubw', modrm: M_RM, exec: 'sse' },
+  { op: 0x05, pfx: P_NP, mnemonic: 'phsubw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x06, pfx: P_66, mnemonic: 'phsubd', modrm: M_RM, exec: 'sse' },
+  { op: 0x06, pfx: P_NP, mnemonic: 'phsubd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x07, pfx: P_66, mnemonic: 'phsubsw', modrm: M_RM, exec: 'sse' },
+  { op: 0x07, pfx: P_NP, mnemonic: 'phsubsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x08, pfx: P_66, mnemonic: 'psignb', modrm: M_RM, exec: 'sse' },
+  { op: 0x08, pfx: P_NP, mnemonic: 'psignb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x09, pfx: P_66, mnemonic: 'psignw', modrm: M_RM, exec: 'sse' },
+  { op: 0x09, pfx: P_NP, mnemonic: 'psignw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x0a, pfx: P_66, mnemonic: 'psignd', modrm: M_RM, exec: 'sse' },
+  { op: 0x0a, pfx: P_NP, mnemonic: 'psignd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x0b, pfx: P_66, mnemonic: 'pmulhrsw', modrm: M_RM, exec: 'sse' },
+  { op: 0x0b, pfx: P_NP, mnemonic: 'pmulhrsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x10, pfx: P_66, mnemonic: 'pblendvb', modrm: M_RM, exec: 'sse' },
   { op: 0x14, pfx: P_66, mnemonic: 'blendvps', modrm: M_RM, exec: 'sse' },
   { op: 0x15, pfx: P_66, mnemonic: 'blendvpd', modrm: M_RM, exec: 'sse' },
   { op: 0x17, pfx: P_66, mnemonic: 'ptest', modrm: M_RM, exec: 'sse' },
   { op: 0x1c, pfx: P_66, mnemonic: 'pabsb', modrm: M_RM, exec: 'sse' },
+  { op: 0x1c, pfx: P_NP, mnemonic: 'pabsb', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x1d, pfx: P_66, mnemonic: 'pabsw', modrm: M_RM, exec: 'sse' },
+  { op: 0x1d, pfx: P_NP, mnemonic: 'pabsw', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x1e, pfx: P_66, mnemonic: 'pabsd', modrm: M_RM, exec: 'sse' },
+  { op: 0x1e, pfx: P_NP, mnemonic: 'pabsd', modrm: M_RM, exec: 'sse' }, // MMX
   { op: 0x20, pfx: P_66, mnemonic: 'pmovsxbw', modrm: M_RM, exec: 'sse' },
   { op: 0x21, pfx: P_66, mnemonic: 'pmovsxbd', modrm: M_RM, exec: 'sse' },
   { op: 0x22, pfx: P_66, mnemonic: 'pmovsxbq', modrm: M_RM, exec: 'sse' },

@@ -2,11 +2,11 @@
  * Opcode map 3: 0F 3A xx, every row with an imm8 (SDM Vol. 2 Table A-5; row
  * format in ./row.ts). Absent opcodes are #UD.
  */
-import { I_UB, M_RM, P_66, type RowSpec } from './row.ts';
+import { I_UB, M_RM, P_66, P_NP, type RowSpec } from './row.ts';
 
 export const MAP3: readonly RowSpec[] = [
   // ---- SSSE3 (PALIGNR), SSE4.1, SSE4.2 (exec/sse-*.ts) -----------------------
-  // The 66 forms; NP 0F 3A 0F (PALIGNR mm) is an MMX form (no row: #UD).
+  // The 66 forms, and PALIGNR mm (no prefix, MMX).
   { op: 0x08, pfx: P_66, mnemonic: 'roundps', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x09, pfx: P_66, mnemonic: 'roundpd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x0a, pfx: P_66, mnemonic: 'roundss', modrm: M_RM, imm: I_UB, exec: 'sse' },
@@ -14,6 +14,7 @@ export const MAP3: readonly RowSpec[] = [
   { op: 0x0c, pfx: P_66, mnemonic: 'blendps', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x0d, pfx: P_66, mnemonic: 'blendpd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x0e, pfx: P_66, mnemonic: 'pblendw', modrm: M_RM, imm: I_UB, exec: 'sse' },
+  { op: 0x0f, pfx: P_NP, mnemonic: 'palignr', modrm: M_RM, imm: I_UB, exec: 'sse' }, // MMX
   { op: 0x0f, pfx: P_66, mnemonic: 'palignr', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x14, pfx: P_66, mnemonic: 'pextrb', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x15, pfx: P_66, mnemonic: 'pextrw', modrm: M_RM, imm: I_UB, exec: 'sse' },

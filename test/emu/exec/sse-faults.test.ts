@@ -42,8 +42,8 @@ describe('SSE availability: #UD and #NM', () => {
   });
   it.each([
     ['LOCK addps', [0xf0, ...ADDPS]],
-    ['paddd mm, mm (MMX form, not implemented)', [0x0f, 0xfe, 0xc1]],
-    ['cvtpi2ps xmm, mm (MMX operand, not implemented)', [0x0f, 0x2a, 0xc1]],
+    ['pmulld mm, mm (SSE4.1 has no MMX form)', [0x0f, 0x38, 0x40, 0xc1]],
+    ['psrldq mm, imm8 (no MMX form)', [0x0f, 0x73, 0xd9, 0x01]],
     ['movlpd xmm, xmm (memory form only)', [0x66, 0x0f, 0x12, 0xc1]],
     ['psrlw /0 (no such digit)', [0x66, 0x0f, 0x71, 0xc1, 0x01]],
   ])('%s: #UD', (_n, bytes) => {

@@ -38,9 +38,9 @@ describe('CPUID', () => {
     expect(a).toBe(0xdn);
     expect(ascii(b, d, c)).toBe('VdbgEmulated');
   });
-  it('leaf 1: TSC MSR PAE PGE CMOV DE SSE SSE2, SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT XSAVE; no FPU/FXSR/MMX; OSXSAVE follows CR4.OSXSAVE', () => {
+  it('leaf 1: TSC MSR PAE PGE CMOV DE MMX SSE SSE2, SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT XSAVE; no FPU/FXSR; OSXSAVE follows CR4.OSXSAVE', () => {
     const [, , ecx, edx] = cpuid(1);
-    expect(edx).toBe(BigInt((1 << 2) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 13) | (1 << 15) | (1 << 25) | (1 << 26)));
+    expect(edx).toBe(BigInt((1 << 2) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 13) | (1 << 15) | (1 << 23) | (1 << 25) | (1 << 26)));
     const sse = (1 << 0) | (1 << 9) | (1 << 19) | (1 << 20);
     expect(ecx).toBe(BigInt(sse | (1 << 23) | (1 << 26) | (1 << 27)));
     expect(cpuid(1, 0, (c) => (c.cr4 &= ~0x40000))[2]).toBe(BigInt(sse | (1 << 23) | (1 << 26)));
