@@ -176,8 +176,8 @@ function emitSpec(ctx: Ctx, spec: Spec): void {
     default: reg = rng.int(16);
   }
   if (spec.shape === CRC && spec.op[2] === 0xf0 && rm.kind === 'reg' && !w && rng.chance(0.3)) {
-    // legacy byte registers AH–BH need no REX at all
-    reg &= 7;
+    // legacy byte registers AH–BH need no REX at all (the destination is never ESP)
+    reg = rng.pick([0, 1, 2, 3, 5, 6, 7]);
     rm = { kind: 'reg', reg: rng.int(8) };
   }
   const imm = spec.imm ? [rng.chance(0.2) ? rng.pick([0, 1, 2, 3, 4, 8, 0x40, 0x80, 0xff]) : rng.int(256)] : undefined;

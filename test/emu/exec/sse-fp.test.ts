@@ -47,6 +47,16 @@ describe('floating point', () => {
 });
 
 describe('conversions', () => {
+  it('cvtsd2ss of 2^-126 − 2^-150 is tiny after rounding (24 bits, unbounded exponent) although it rounds to 2^-126: UE (found by the SSE differential run)', () => {
+    const narrow = (mxcsr: number) => {
+      const c = go([0xf2, 0x0f, 0x5a, 0xca], (m) => { m.sse.x.u32.set([0xe0000000, 0x380fffff], 8); m.sse.mxcsr = mxcsr; });
+      return [u32(c, 1)[0], c.sse.mxcsr & 0x3f];
+    };
+    expect(narrow(0x1f80)).toEqual([0x00800000, 0x30]); // nearest: ties-to-even gives 2^-126; UE | PE
+    expect(narrow(0x1f80 | 0x4000)).toEqual([0x00800000, 0x30]); // up
+    expect(narrow(0x1f80 | 0x4000 | 0x8000)).toEqual([0, 0x30]); // up with FTZ: flushed to +0
+    expect(narrow(0x1f80 | 0x6000)).toEqual([0x007fffff, 0x30]); // toward zero: the largest denormal
+  });
   it('cvtsi2sd xmm1, rcx (REX.W) and cvtsi2ss xmm1, ecx (upper lanes kept)', () => {
     expect(f64(go([0xf2, 0x48, 0x0f, 0x2a, 0xc9], (c) => { c.setGpr(G(1), -(2n ** 53n) - 1n); setF64(c, 1, [0, 9]); }), 1)).toEqual([-(2 ** 53), 9]);
     expect(f32(go([0xf3, 0x0f, 0x2a, 0xc9], (c) => { c.r[2] = -7; c.r[3] = 5; setF32(c, 1, [0, 1, 2, 3]); }), 1)).toEqual([-7, 1, 2, 3]);
