@@ -250,13 +250,14 @@ const cvtfp2pi = (from: Fmt, truncate: boolean): Handler => (cpu, i) => {
   mmxCheck(cpu);
   const s = src(cpu, i, from.single ? M64 : M128A);
   const st = cpu.sse, n = from.single ? 4 : 2, v = st.x.i32;
+  // The transition happens even when the conversion then raises #XM (host-verified, test/emu/diff/sse.test.ts).
+  enterMmx(cpu);
   beginFp(st);
   for (let k = 0; k < 2; k++) {
     fpToInt(st, from, s * n + k, false, truncate);
     v[XMM_RES * 4 + k] = st.ilo;
   }
   if (endFp(st)) simdFault(cpu);
-  enterMmx(cpu);
   writeMm(cpu, i.reg & 7, XMM_RES);
 };
 

@@ -11,7 +11,7 @@ import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from 'iced-x86';
 import { cpuidLeaf } from '../../../src/emu/cpuid.ts';
 import type { MachineState } from '../../../src/core/boot/state.ts';
 import { Ctx, hex, RFL_I, RIP_I, Rng, selfCheck, edgeValue, type GenInsn, type RegVec, type Undef } from './gen.ts';
-import { EmuSide, KvmSide, userState, type SseView, type Stop } from './machine.ts';
+import { EmuSide, KvmSide, userState, x87Compared, type SseView, type Stop } from './machine.ts';
 import { templates, type BitCountSupport, type Template } from './templates.ts';
 import {
   ARITH, CODE, CODE_MAX, COMPARED_RANGES, DATA, DATA_SIZE, ERROR_CODE_VECTORS, IF, KSTACK_HI, KSTACK_LO, TF, USTACK_HI, USTACK_LO, USTACK_TOP,
@@ -232,6 +232,12 @@ function compare(hw: Stop, em: Stop, u: Undef): Row[] {
 function compareSse(hw: SseView, em: SseView): Row[] {
   const rows: Row[] = [];
   if (hw.mxcsr !== em.mxcsr) rows.push(row('mxcsr', BigInt(hw.mxcsr), BigInt(em.mxcsr)));
+  const a = x87Compared(hw.x87), b = x87Compared(em.x87);
+  if (!Buffer.from(a.subarray(0, 5)).equals(Buffer.from(b.subarray(0, 5)))) rows.push(row('fcw.fsw.ftw', hex([...a.subarray(0, 5)]), hex([...b.subarray(0, 5)])));
+  for (let i = 0; i < 8; i++) {
+    const o = 32 + 16 * i, p = a.subarray(o, o + 10), q = b.subarray(o, o + 10);
+    if (!Buffer.from(p).equals(Buffer.from(q))) rows.push(row(`st${i}/mm`, hex([...p].reverse()), hex([...q].reverse())));
+  }
   for (let r = 0; r < 16; r++) {
     const a = hw.xmm.subarray(16 * r, 16 * r + 16), b = em.xmm.subarray(16 * r, 16 * r + 16);
     if (!Buffer.from(a).equals(Buffer.from(b))) rows.push(row(`xmm${r}`, xmmText(a), xmmText(b)));

@@ -33,6 +33,19 @@ import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE 
 export interface SseView {
   xmm: Uint8Array;
   mxcsr: number;
+  /**
+   * The x87/MMX state in the FXSAVE layout (SDM Vol. 1 Table 10-2): FCW (0), FSW (2, with TOP),
+   * the abridged tag byte (4) and ST0–ST7 = MM0–MM7 at 32 + 16·i (10 bytes each); other bytes 0.
+   */
+  x87: Uint8Array;
+}
+
+/** The compared bytes of the x87 region: FCW, FSW, abridged FTW, and the 10 bytes of each ST(i). */
+export function x87Compared(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(160);
+  out.set(b.subarray(0, 5));
+  for (let k = 0; k < 8; k++) out.set(b.subarray(32 + 16 * k, 42 + 16 * k), 32 + 16 * k);
+  return out;
 }
 
 const XSAVE_XMM = 160;
@@ -167,15 +180,24 @@ export class KvmSide {
     const dv = new DataView(a.buffer);
     // XSTATE_BV.SSE clear: the XMM registers are in their initial state (zeros), SDM Vol. 1 §13.6.
     const inUse = (dv.getUint32(XSAVE_HEADER, true) & 2) !== 0;
-    return { xmm: inUse ? a.slice(XSAVE_XMM, XSAVE_XMM + 256) : new Uint8Array(256), mxcsr: dv.getUint32(XSAVE_MXCSR, true) };
+    let x87 = x87Compared(a);
+    if ((dv.getUint32(XSAVE_HEADER, true) & 1) === 0) {
+      x87 = new Uint8Array(160); // XSTATE_BV.X87 clear: the initial state (FCW 037F, all empty, zeros)
+      x87[0] = 0x7f;
+      x87[1] = 0x03;
+    }
+    return { xmm: inUse ? a.slice(XSAVE_XMM, XSAVE_XMM + 256) : new Uint8Array(256), mxcsr: dv.getUint32(XSAVE_MXCSR, true), x87 };
   }
 
   setSse(v: SseView): void {
     const a = this.vcpu.getXsave();
     const dv = new DataView(a.buffer);
     a.set(v.xmm, XSAVE_XMM);
+    a.fill(0, 0, 24);
+    a.set(v.x87.subarray(0, 5));
+    for (let k = 0; k < 8; k++) a.set(v.x87.subarray(32 + 16 * k, 48 + 16 * k), 32 + 16 * k);
     dv.setUint32(XSAVE_MXCSR, v.mxcsr, true);
-    dv.setUint32(XSAVE_HEADER, dv.getUint32(XSAVE_HEADER, true) | 2, true);
+    dv.setUint32(XSAVE_HEADER, dv.getUint32(XSAVE_HEADER, true) | 3, true);
     this.vcpu.setXsave(a);
   }
 
@@ -223,12 +245,33 @@ export class EmuSide {
   }
 
   getSse(): SseView {
-    return { xmm: this.cpu.sse.x.u8.slice(0, 256), mxcsr: this.cpu.sse.mxcsr };
+    const f = this.cpu.x87, x87 = new Uint8Array(160), dv = new DataView(x87.buffer);
+    dv.setUint16(0, f.fcw, true);
+    dv.setUint16(2, f.statusWord(), true);
+    x87[4] = f.abridgedTag();
+    for (let i = 0; i < 8; i++) {
+      const r = f.phys(i), o = 32 + 16 * i;
+      dv.setUint32(o, f.sig[2 * r + 1], true);
+      dv.setUint32(o + 4, f.sig[2 * r], true);
+      dv.setUint16(o + 8, f.se[r], true);
+    }
+    return { xmm: this.cpu.sse.x.u8.slice(0, 256), mxcsr: this.cpu.sse.mxcsr, x87 };
   }
 
   setSse(v: SseView): void {
     this.cpu.sse.x.u8.set(v.xmm);
     this.cpu.sse.mxcsr = v.mxcsr;
+    const f = this.cpu.x87, dv = new DataView(v.x87.buffer, v.x87.byteOffset);
+    f.init();
+    f.setControlWord(dv.getUint16(0, true));
+    f.setStatusWord(dv.getUint16(2, true));
+    f.setAbridgedTag(v.x87[4]);
+    for (let i = 0; i < 8; i++) {
+      const r = f.phys(i), o = 32 + 16 * i;
+      f.sig[2 * r + 1] = dv.getUint32(o, true);
+      f.sig[2 * r] = dv.getUint32(o + 4, true);
+      f.se[r] = dv.getUint16(o + 8, true);
+    }
   }
 }
 

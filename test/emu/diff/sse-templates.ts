@@ -22,6 +22,7 @@ const GS = 4; //    r/m32|64, xmm (GPR or memory destination)
 const SH = 5; //    xmm (rm), imm8 with /digit
 const CRC = 6; //   crc32 r, r/m
 const MASK = 7; //  maskmovdqu xmm, xmm ([rdi])
+const NONE = 8; //  no operands (EMMS)
 
 interface Spec {
   /** mandatory prefix or 0 */
@@ -130,6 +131,26 @@ const STRING: Spec[] = [
   s(0xf2, O2(0xf0), CRC, 1, { w: true }), s(0xf2, O2(0xf1), CRC, 4, { w: true }),
 ];
 
+const MMX_ELEMENTWISE = [
+  0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x74, 0x75, 0x76,
+  0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5,
+  0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe,
+];
+/** The MMX forms (no prefix, MM registers: REX.R/B set at random are ignored by the CPU). */
+const MMX: Spec[] = [
+  ...MMX_ELEMENTWISE.map((b) => s(0, O1(b), X, 8)),
+  ...[0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x1c, 0x1d, 0x1e].map((b) => s(0, O2(b), X, 8)),
+  s(0, O3(0x0f), X, 8, { imm: true }),
+  s(0, O1(0x6e), XG, 4, { w: true }), s(0, O1(0x7e), GS, 4, { w: true }), s(0, O1(0x6f), X, 8), s(0, O1(0x7f), ST, 8),
+  s(0, O1(0xe7), ST, 8, { memOnly: true }), s(0, O1(0x70), X, 8, { imm: true }),
+  s(0, O1(0x71), SH, 0, { digits: [2, 4, 6], imm: true }), s(0, O1(0x72), SH, 0, { digits: [2, 4, 6], imm: true }),
+  s(0, O1(0x73), SH, 0, { digits: [2, 6], imm: true }),
+  s(0, O1(0xc4), XG, 2, { imm: true }), s(0, O1(0xc5), GX, 0, { imm: true }), s(0, O1(0xd7), GX, 0),
+  s(0, O1(0xf7), MASK, 0), s(0, O1(0x77), NONE, 0), s(0xf3, O1(0xd6), X, 0), s(0xf2, O1(0xd6), X, 0),
+  s(0, O1(0x2a), X, 8), s(0x66, O1(0x2a), X, 8), s(0, O1(0x2c), X, 8), s(0x66, O1(0x2c), X, 16, A),
+  s(0, O1(0x2d), X, 8), s(0x66, O1(0x2d), X, 16, A),
+];
+
 function gpr(ctx: Ctx): number {
   for (;;) {
     const r = ctx.rng.int(16);
@@ -140,6 +161,10 @@ function gpr(ctx: Ctx): number {
 /** Emit one instruction of `spec` with random operands. */
 function emitSpec(ctx: Ctx, spec: Spec): void {
   const rng = ctx.rng;
+  if (spec.shape === NONE) {
+    ctx.emit(spec.op);
+    return;
+  }
   const w = spec.w === true && rng.chance(0.5);
   let size = spec.mem;
   if (spec.shape === XG || spec.shape === GS) size = w && spec.mem === 4 ? 8 : spec.mem;
@@ -194,7 +219,7 @@ const template = (specs: Spec[]): Template => (ctx) => emitSpec(ctx, ctx.rng.pic
 
 /** The SSE template mix. */
 export function sseTemplates(): [Template, number][] {
-  return [[template(FP), 10], [template(CONVERT), 4], [template(MOVE), 5], [template(INT), 8], [template(STRING), 3]];
+  return [[template(FP), 10], [template(CONVERT), 4], [template(MOVE), 5], [template(INT), 8], [template(STRING), 3], [template(MMX), 6]];
 }
 
 // ---------------------------------------------------------------- values
@@ -257,7 +282,15 @@ export function randomSse(rng: Rng): SseView {
   const xmm = new Uint8Array(256);
   const dv = new DataView(xmm.buffer);
   for (let r = 0; r < 16; r++) fill16(rng, dv, 16 * r);
-  return { xmm, mxcsr: randomMxcsr(rng) };
+  // x87: FCW 037F, FSW 0, every register empty, random stale contents (MMX reads them as MM0–7).
+  const x87 = new Uint8Array(160), xv = new DataView(x87.buffer), tmp = new DataView(new ArrayBuffer(16));
+  xv.setUint16(0, 0x37f, true);
+  for (let i = 0; i < 8; i++) {
+    fill16(rng, tmp, 0);
+    for (let k = 0; k < 8; k++) x87[32 + 16 * i + k] = tmp.getUint8(k);
+    xv.setUint16(32 + 16 * i + 8, rng.chance(0.5) ? 0xffff : rng.u32() & 0xffff, true);
+  }
+  return { xmm, mxcsr: randomMxcsr(rng), x87 };
 }
 
 export function sseData(rng: Rng): Uint8Array {
