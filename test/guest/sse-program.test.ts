@@ -20,7 +20,9 @@ import { runOnEmu } from '../support/run-on-emu.ts';
 import { runOnKvm } from '../support/run-on-kvm.ts';
 
 const SRC = fileURLToPath(new URL('./sse-program/', import.meta.url));
-const LOAD = 0x100000, OUT_LEN = 0xf0000, OUT_BUF = 0xe0000;
+/** The benchmark guest's entry and layout (bench/guest/start.S, link.ld): main() at CPL 3, its result at 0xF0000. */
+const ENTRY = fileURLToPath(new URL('../../bench/guest/', import.meta.url));
+const LOAD = 0x100000, ENTRY_USER = 0x100040, OUT_LEN = 0xf0000, OUT_BUF = 0xe0000;
 const CFLAGS = [
   '-O2', '-msse4.2', '-fno-math-errno', '-ffreestanding', '-fno-pic', '-fno-pie', '-nostdlib', '-static',
   '-fno-stack-protector', '-fcf-protection=none', '-fno-asynchronous-unwind-tables', '-Wall', '-Wextra',
@@ -39,22 +41,22 @@ afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 /** The flat image (.text .rodata .data at 0x100000) and the host build's output. */
 function build(): { image: Buffer; hostOut: Buffer } {
   const o = (f: string) => join(dir, f);
-  execFileSync('gcc', [...CFLAGS, '-c', join(SRC, 'start.S'), '-o', o('start.o')]);
+  execFileSync('gcc', [...CFLAGS, '-c', join(ENTRY, 'start.S'), '-o', o('start.o')]);
   execFileSync('gcc', [...CFLAGS, '-c', join(SRC, 'prog.c'), '-o', o('prog.o')]);
-  execFileSync('gcc', [...CFLAGS, '-no-pie', '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-T', join(SRC, 'link.ld'), o('start.o'), o('prog.o'), '-o', o('prog.elf')]);
-  execFileSync('objcopy', ['-O', 'binary', '-j', '.text', '-j', '.rodata', '-j', '.data', o('prog.elf'), o('prog.bin')]);
-  execFileSync('gcc', ['-O2', '-msse4.2', '-fno-math-errno', '-o', o('host'), join(SRC, 'host.c'), join(SRC, 'prog.c')]);
+  execFileSync('gcc', [...CFLAGS, '-no-pie', '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-T', join(ENTRY, 'link.ld'), o('start.o'), o('prog.o'), '-o', o('prog.elf')]);
+  execFileSync('objcopy', ['-O', 'binary', o('prog.elf'), o('prog.bin')]);
+  execFileSync('gcc', ['-O2', '-msse4.2', '-fno-math-errno', '-DHOSTED', '-o', o('host'), join(SRC, 'host.c'), join(SRC, 'prog.c')]);
   return { image: readFileSync(o('prog.bin')), hostOut: execFileSync(o('host')) };
 }
 
 function machine(image: Buffer) {
-  const { memory, state } = buildLongMode({ memSize: BOOT_DEFAULT_MEM_SIZE, entry: BigInt(LOAD), user: true });
+  const { memory, state } = buildLongMode({ memSize: BOOT_DEFAULT_MEM_SIZE, entry: BigInt(ENTRY_USER), user: true });
   memory.set(image, LOAD);
   return { memSize: BOOT_DEFAULT_MEM_SIZE, memory, state, maxExits: 16 };
 }
 
 function output(mem: Uint8Array): Buffer {
-  const n = new DataView(mem.buffer, mem.byteOffset).getUint32(OUT_LEN, true);
+  const n = new DataView(mem.buffer, mem.byteOffset).getUint32(OUT_LEN, true); // main()'s return value
   return Buffer.from(mem.subarray(OUT_BUF, OUT_BUF + n));
 }
 

@@ -363,3 +363,54 @@ export function probeSupport(lockstep: Lockstep, side: KvmSide | EmuSide): BitCo
   const s = side.step();
   return { lzcnt: s.regs[0] === 63n, tzcnt: s.regs[1] === 64n, popcnt: s.vector === 13 && s.regs[6] === 1n };
 }
+
+/** What a run of many cases found (runCases). */
+export interface CasesOutcome {
+  cases: number;
+  steps: number;
+  divergent: number;
+  /** cases ended by a known kvm_pvm deviation */
+  deviations: number;
+  /** "end:n #13:n …": how the cases ended */
+  ends: string;
+  seconds: number;
+  /** the divergences by kind with one full report per kind (at most `maxReports`), '' when none */
+  failure: string;
+}
+
+/**
+ * Run cases first … last−1 (made by `make`) in lockstep and group the
+ * divergences by signature. `log` sees each case's listing when `verbose`
+ * and the first deviation.
+ */
+export function runCases(ls: Lockstep, first: number, last: number, make: (k: number) => Case, log: (s: string) => void, verbose = false, maxReports = 12): CasesOutcome {
+  const t0 = performance.now();
+  const reports: string[] = [];
+  let divergent = 0, steps = 0, cases = 0, deviations = 0;
+  const ends = new Map<number, number>();
+  /** divergence signature → case numbers; one full report per signature */
+  const groups = new Map<string, number[]>();
+  for (let k = first; k < last; k++) {
+    const c = make(k);
+    if (verbose) log(`case ${k}:\n${listing(c)}`);
+    const r = ls.run(c);
+    cases++;
+    steps += r.steps;
+    ends.set(r.endVector, (ends.get(r.endVector) ?? 0) + 1);
+    if (r.deviation && deviations++ === 0) log(`[pvm deviation] case ${k}: ${r.deviation}`);
+    if (r.divergence) {
+      divergent++;
+      const sig = r.divergence.signature;
+      const g = groups.get(sig);
+      if (g) g.push(k);
+      else {
+        groups.set(sig, [k]);
+        if (reports.length < maxReports) reports.push(r.divergence.report);
+      }
+    }
+  }
+  const endText = [...ends].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${v === 1 ? 'end' : `#${v}`}:${n}`).join(' ');
+  const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')}${ks.length > 8 ? ', …' : ''})`).join('\n');
+  const failure = divergent ? `${divergent} divergent cases, by kind:\n${summary}\n\nOne report per kind:\n\n${reports.join('\n\n')}` : '';
+  return { cases, steps, divergent, deviations, ends: endText, seconds: (performance.now() - t0) / 1000, failure };
+}

@@ -12,14 +12,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 import { EmuSide, KvmSide, baseImage } from './machine.ts';
-import { emuCpuidSupport, generateCase, listing, Lockstep, probeSupport, type Case } from './lockstep.ts';
+import { emuCpuidSupport, generateCase, Lockstep, probeSupport, runCases, type Case } from './lockstep.ts';
 import { RAX } from '../../../src/emu/regs.ts';
 import { CODE, DATA, DATA_SIZE, IF, TF, USTACK_HI, USTACK_LO, USTACK_TOP } from './layout.ts';
 
 const SEED = Number(process.env.DIFF_SEED ?? 0x5eed);
 const CASES = Number(process.env.DIFF_CASES ?? 5000);
 const ONLY = process.env.DIFF_CASE === undefined ? undefined : Number(process.env.DIFF_CASE);
-const MAX_REPORTS = 12;
 
 describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (random sequences)'))('differential: random CPL 3 sequences vs the real CPU', () => {
   const { memory, state } = baseImage();
@@ -50,35 +49,9 @@ describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (random sequences)')
       `[diff] seed 0x${SEED.toString(16)}; bit-count instructions executed: hardware ${JSON.stringify(hw)}, emulator ${JSON.stringify(es)} ` +
         `(emulator CPUID ${JSON.stringify(emuCpuidSupport(ls))}) -> generated ${JSON.stringify(sup)}`,
     );
-    const t0 = performance.now();
-    const reports: string[] = [];
-    let divergent = 0, steps = 0, cases = 0;
-    const ends = new Map<number, number>();
-    /** divergence signature → case numbers; one full report per signature */
-    const groups = new Map<string, number[]>();
     const first = ONLY ?? 0, last = ONLY === undefined ? CASES : ONLY + 1;
-    for (let k = first; k < last; k++) {
-      const c = generateCase(SEED, k, sup);
-      if (ONLY !== undefined) console.log(`[diff] case ${k}:\n${listing(c)}`);
-      const r = ls.run(c);
-      cases++;
-      steps += r.steps;
-      ends.set(r.endVector, (ends.get(r.endVector) ?? 0) + 1);
-      if (r.divergence) {
-        divergent++;
-        const sig = r.divergence.signature;
-        const g = groups.get(sig);
-        if (g) g.push(k);
-        else {
-          groups.set(sig, [k]);
-          if (reports.length < MAX_REPORTS) reports.push(r.divergence.report);
-        }
-      }
-    }
-    const s = (performance.now() - t0) / 1000;
-    const endText = [...ends].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${v === 1 ? 'end' : `#${v}`}:${n}`).join(' ');
-    console.log(`[diff] ${cases} cases, ${steps} instruction steps compared in ${s.toFixed(1)} s; case ends ${endText}; ${divergent} divergent`);
-    const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')}${ks.length > 8 ? ', …' : ''})`).join('\n');
-    expect(divergent, `${divergent} divergent cases, by kind:\n${summary}\n\nOne report per kind:\n\n${reports.join('\n\n')}`).toBe(0);
+    const o = runCases(ls, first, last, (k) => generateCase(SEED, k, sup), (t) => console.log(`[diff] ${t}`), ONLY !== undefined);
+    console.log(`[diff] ${o.cases} cases, ${o.steps} instruction steps compared in ${o.seconds.toFixed(1)} s; case ends ${o.ends}; ${o.divergent} divergent`);
+    expect(o.divergent, o.failure).toBe(0);
   });
 });

@@ -11,13 +11,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 import { EmuSide, KvmSide, baseImage } from './machine.ts';
-import { generateCase, listing, Lockstep, type CaseKind } from './lockstep.ts';
+import { generateCase, Lockstep, runCases, type CaseKind } from './lockstep.ts';
 import { randomSse, sseData, sseTemplates } from './sse-templates.ts';
 
 const SEED = Number(process.env.DIFF_SEED ?? 0x5eed);
 const CASES = Number(process.env.DIFF_SSE_CASES ?? 1500);
 const ONLY = process.env.DIFF_CASE === undefined ? undefined : Number(process.env.DIFF_CASE);
-const MAX_REPORTS = 12;
 const KIND: CaseKind = { mix: sseTemplates(), sse: randomSse, data: sseData };
 const NO_BITCOUNT = { popcnt: false, lzcnt: false, tzcnt: false };
 
@@ -36,35 +35,10 @@ describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (SSE sequences)'))('
   });
 
   it(`${ONLY === undefined ? CASES : 1} SSE sequences of 8 units agree instruction by instruction`, () => {
-    const t0 = performance.now();
-    const reports: string[] = [];
-    let divergent = 0, steps = 0, cases = 0, deviations = 0;
-    const ends = new Map<number, number>();
-    const groups = new Map<string, number[]>();
     const first = ONLY ?? 0, last = ONLY === undefined ? CASES : ONLY + 1;
-    for (let k = first; k < last; k++) {
-      const c = generateCase(SEED, k, NO_BITCOUNT, 8, KIND);
-      if (ONLY !== undefined) console.log(`[diff-sse] case ${k}:\n${listing(c)}`);
-      const r = ls.run(c);
-      cases++;
-      steps += r.steps;
-      ends.set(r.endVector, (ends.get(r.endVector) ?? 0) + 1);
-      if (r.deviation && deviations++ === 0) console.log(`[pvm deviation] case ${k}: ${r.deviation}`);
-      if (r.divergence) {
-        divergent++;
-        const sig = r.divergence.signature;
-        const g = groups.get(sig);
-        if (g) g.push(k);
-        else {
-          groups.set(sig, [k]);
-          if (reports.length < MAX_REPORTS) reports.push(r.divergence.report);
-        }
-      }
-    }
-    const s = (performance.now() - t0) / 1000;
-    const endText = [...ends].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${v === 1 ? 'end' : `#${v}`}:${n}`).join(' ');
-    console.log(`[diff-sse] seed 0x${SEED.toString(16)}: ${cases} cases, ${steps} instruction steps compared in ${s.toFixed(1)} s; case ends ${endText}; ${deviations} ended by the misaligned-m128 pvm deviation; ${divergent} divergent`);
-    const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')}${ks.length > 8 ? ', …' : ''})`).join('\n');
-    expect(divergent, `${divergent} divergent cases, by kind:\n${summary}\n\nOne report per kind:\n\n${reports.join('\n\n')}`).toBe(0);
+    const log = (t: string) => console.log(`[diff-sse] ${t}`);
+    const o = runCases(ls, first, last, (k) => generateCase(SEED, k, NO_BITCOUNT, 8, KIND), log, ONLY !== undefined);
+    log(`seed 0x${SEED.toString(16)}: ${o.cases} cases, ${o.steps} instruction steps compared in ${o.seconds.toFixed(1)} s; case ends ${o.ends}; ${o.deviations} ended by the misaligned-m128 pvm deviation; ${o.divergent} divergent`);
+    expect(o.divergent, o.failure).toBe(0);
   }, 60_000 + 30 * CASES);
 });

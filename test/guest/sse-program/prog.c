@@ -3,9 +3,11 @@
  * -msse4.2): strings, struct copies, doubles and floats, a qsort of doubles,
  * printf-like formatting of doubles done here, CRC32 and PCMPISTRI through
  * the SSE4.2 intrinsics. Freestanding: prog_main(out) writes its text to
- * `out` and returns the length. sse-program.test.ts runs it at CPL 3 on the
- * emulator and on the real CPU (through /dev/kvm, and as a host process) and
- * compares the bytes. No long double (x87 is another piece of work).
+ * `out` and returns the length. sse-program.test.ts links it with the
+ * benchmark guest's entry (bench/guest/start.S, link.ld: main() at CPL 3,
+ * its result stored at 0xF0000), runs it on the emulator and on the real CPU
+ * (through /dev/kvm, and as a host process with -DHOSTED) and compares the
+ * bytes. No long double (x87 is another piece of work).
  */
 #include <nmmintrin.h>
 #include <stddef.h>
@@ -249,3 +251,9 @@ int prog_main(char *buf) {
   puts_("mean "); put_exp(sum / 200, 14); puts_(" rms "); put_exp(__builtin_sqrt(sq / 200), 14); put('\n');
   return (int)pos;
 }
+
+#ifndef HOSTED
+/** The guest image's main(): the text goes to OUT_BUF (sse-program.test.ts reads it there). */
+#define OUT_BUF ((char *)0xe0000)
+int main(void) { return prog_main(OUT_BUF); }
+#endif
