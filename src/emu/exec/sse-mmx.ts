@@ -6,10 +6,10 @@
  *
  * MMn is the significand of the x87 physical register Rn (§9.5). An MMX
  * instruction (not EMMS) sets TOP = 0 and every tag to valid; writing MMn
- * also sets Rn's sign and exponent to all ones (§9.5.1). Checks (Vol. 2
- * Table 22-? "MMX exception conditions"): #UD for CR0.EM, #NM for CR0.TS,
- * #MF for a pending unmasked x87 exception (FSW.ES). REX.R/REX.B do not
- * extend MM register numbers.
+ * also sets Rn's sign and exponent to all ones (§9.5.1). Checks (the
+ * "Protected Mode Exceptions" of each MMX instruction's page): #UD for
+ * CR0.EM, #NM for CR0.TS, #MF for a pending unmasked x87 exception (FSW.ES).
+ * REX.R/REX.B do not extend MM register numbers.
  *
  * The 64-bit operands are staged in the low quadword of the XMM scratch slots
  * XMM_TMP (destination) and XMM_TMP2 (source), so the element-wise XMM
