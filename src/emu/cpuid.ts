@@ -14,6 +14,8 @@
  * are x87, SSE and APX (XCR0 bit 19, CPUID.(7,1):EDX[21]: R16–R31 and REX2).
  * No supervisor components exist, so IA32_XSS can only hold 0.
  * CPUID.(0xD,1):EBX, the compacted size for XCR0 | IA32_XSS, is dynamic too.
+ * MMX, SSE, SSE2, SSE3, SSSE3, SSE4.1 and SSE4.2 are implemented (exec/sse-*.ts;
+ * CRC32 and the PCMPxSTRx of SSE4.2 included; MMX in exec/sse-mmx.ts).
  * AVX/AVX2 are clear: their VEX encodings are #UD.
  */
 import type { CpuidLeaf } from './cpu.ts';
@@ -58,6 +60,13 @@ export const CPUID7_EBX_ADX = 1 << 19;
 export const CPUID7_EBX_SMAP = 1 << 20;
 export const CPUID7_EBX_CLFLUSHOPT = 1 << 23;
 export const CPUID7_ECX_RDPID = 1 << 22;
+export const CPUID1_EDX_MMX = 1 << 23;
+export const CPUID1_EDX_SSE = 1 << 25;
+export const CPUID1_EDX_SSE2 = 1 << 26;
+export const CPUID1_ECX_SSE3 = 1 << 0;
+export const CPUID1_ECX_SSSE3 = 1 << 9;
+export const CPUID1_ECX_SSE41 = 1 << 19;
+export const CPUID1_ECX_SSE42 = 1 << 20;
 export const CPUID1_ECX_POPCNT = 1 << 23;
 export const CPUID1_ECX_XSAVE = 1 << 26;
 export const CPUID1_ECX_OSXSAVE = 1 << 27;
@@ -96,9 +105,10 @@ export function defaultCpuid(): Map<string, CpuidLeaf> {
   // Leaf 1: family 6, model 0, stepping 0; no APIC/x2APIC.
   set(1, 0, [
     0x600, CPUID1_EBX_CLFLUSH_64,
-    CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE | CPUID1_ECX_CX16 | CPUID1_ECX_PCID | CPUID1_ECX_MOVBE | CPUID1_ECX_RDRAND,
+    CPUID1_ECX_SSE3 | CPUID1_ECX_SSSE3 | CPUID1_ECX_SSE41 | CPUID1_ECX_SSE42 | CPUID1_ECX_POPCNT | CPUID1_ECX_XSAVE |
+      CPUID1_ECX_CX16 | CPUID1_ECX_PCID | CPUID1_ECX_MOVBE | CPUID1_ECX_RDRAND,
     CPUID1_EDX_FPU | CPUID1_EDX_DE | CPUID1_EDX_TSC | CPUID1_EDX_MSR | CPUID1_EDX_PAE | CPUID1_EDX_CX8 | CPUID1_EDX_PGE |
-      CPUID1_EDX_CMOV | CPUID1_EDX_CLFSH | CPUID1_EDX_FXSR,
+      CPUID1_EDX_CMOV | CPUID1_EDX_CLFSH | CPUID1_EDX_MMX | CPUID1_EDX_FXSR | CPUID1_EDX_SSE | CPUID1_EDX_SSE2,
   ]);
   // Leaf 7: subleaf 0 (EAX = max subleaf 1): BMI1/BMI2 (VEX, exec/bmi.ts; TZCNT too),
   // ADX, RDSEED, RDPID, FSGSBASE, SMEP/SMAP, INVPCID, CLFLUSHOPT; subleaf 1 EDX APX_F.

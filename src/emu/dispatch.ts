@@ -15,6 +15,7 @@ import * as intext from './exec/intext.ts';
 import * as mov from './exec/mov.ts';
 import * as muldiv from './exec/muldiv.ts';
 import * as shift from './exec/shift.ts';
+import * as sse from './exec/sse.ts';
 import * as stack from './exec/stack.ts';
 import * as str from './exec/string.ts';
 import * as system from './exec/system.ts';
@@ -38,6 +39,7 @@ const BIND: { readonly [F in Family]: Bind } = {
   mov: mov.bind,
   muldiv: muldiv.bind,
   shift: shift.bind,
+  sse: sse.bind,
   stack: stack.bind,
   string: str.bind,
   system: system.bind,

@@ -41,7 +41,9 @@ describe('the real table: mandatory-prefix rows', () => {
     ['ff f8', 2, 'grp5 /7 has no row'],
     ['0f ba 00 01', 4, 'grp8 has rows for /4–/7 only; /0 still decodes its imm8'],
     ['0f 38 c8 00', 3, '0F 38 C8 (SHA1NEXTE: no SHA here) has no row: nothing after the opcode is known'],
-    ['0f 3a 0f c1 08', 3, '0F 3A 0F (PALIGNR) has no row yet'],
+    ['0f 3a 08 c1 08', 5, 'NP 0F 3A 08 (ROUNDPS needs 66) has no row: the 66 row gives ModRM and imm8'],
+    ['66 0f 71 c1 08', 5, '66 0F 71 /0 has no row (only /2 /4 /6): the imm8 is still decoded'],
+    ['66 0f 12 c1', 4, 'MOVLPD has only the memory form'],
   ])('%s: no row, length %d (%s)', (hex, len) => {
     const i = decodeBytes(bytes(hex));
     expect({ row: i.row, len: i.len }).toEqual({ row: undefined, len });

@@ -78,7 +78,7 @@ export const P_F2 = 4;
 export const PC_NONE = 0, PC_66 = 1, PC_F3 = 2, PC_F2 = 3;
 
 /** Executor families; dispatch.ts maps each to its module's `bind`. */
-export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx', 'x87', 'xsave', 'bmi', 'intext'] as const;
+export const FAMILIES = ['alu', 'muldiv', 'shift', 'bits', 'mov', 'stack', 'control', 'string', 'flagops', 'system', 'apx', 'x87', 'xsave', 'bmi', 'intext', 'sse'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** VEX columns (SDM Vol. 2 §3.1.1.2 opcode notation VEX.[NDS].L.pp.mmmmm.W; 'ig' = LIG/WIG). */

@@ -57,16 +57,17 @@ function commit(st: SseState, f: Fmt, d: number, t: number): boolean {
   if (e === 0 || e === top) return false; // zero, denormal, ∞
   let step = 0; // +1: next magnitude up, -1: down
   if (t !== 0) {
-    const rc = st.rc;
+    const rc = st.rc, neg = hi >>> 31 === 1, beyond = t > 0 !== neg;
+    const frac = single ? hi & 0x7fffff : (hi & 0xfffff) | lo;
+    // The smallest normal reached from below: the exact value may be tiny
+    // after rounding (p bits, unbounded exponent: §4.9.1.5) although the
+    // rounded result is normal — roundTo decides UE.
+    if (!beyond && e === 1 && frac === 0) return false;
     if (rc !== RC_NEAREST) {
-      const neg = hi >>> 31 === 1;
       const away = rc !== RC_ZERO && (rc === RC_UP) !== neg;
-      const beyond = t > 0 !== neg;
       step = beyond && away ? 1 : !beyond && !away ? -1 : 0;
-      const frac = single ? hi & 0x7fffff : (hi & 0xfffff) | lo;
       const allOnes = single ? frac === 0x7fffff : (hi & 0xfffff) === 0xfffff && lo === 0xffffffff;
       if (step > 0 && e === top - 1 && allOnes) return false; // would overflow
-      if (step < 0 && e === 1 && frac === 0) return false; // would be tiny
     }
     st.post |= MX_PE;
   }

@@ -31,6 +31,13 @@ export interface GenInsn {
   addr: number;
   bytes: number[];
   undef?: UndefFn;
+  /** SSE: an m128 operand of an aligned form deliberately placed off a 16-byte boundary (#GP(0) per the SDM). */
+  misaligned?: boolean;
+  /**
+   * SSE RCPxS/RSQRTxS: the SDM bounds the result only (|relative error| ≤ 1.5·2^-12): these binary32
+   * lanes (`lanes` of XMM `reg`) are compared within that bound, then the hardware's bits are copied.
+   */
+  approx?: { reg: number; lanes: number };
 }
 
 /** sfc32 (the emulator's own DetRng, src/emu/rng.ts): small, fast, deterministic. */
@@ -158,9 +165,10 @@ export class Ctx {
    * A memory operand of `size` bytes inside the data area (or the user stack
    * for [rsp+disp]), emitting the instructions that load its base/index.
    * `avoid`: registers the operand must not use (e.g. string registers);
-   * `legacy8`: no REX allowed (AH–BH in the same instruction).
+   * `legacy8`: no REX allowed (AH–BH in the same instruction); `align`: the
+   * address is a multiple of it (the RSP form assumes RSP keeps that alignment).
    */
-  mem(size: number, opts: { avoid?: number[]; legacy8?: boolean; noRip?: boolean } = {}): { rm: MemOp; pfx: number[] } {
+  mem(size: number, opts: { avoid?: number[]; legacy8?: boolean; noRip?: boolean; align?: number } = {}): { rm: MemOp; pfx: number[] } {
     const rng = this.rng;
     const avoid = new Set([RSP_G, ...(opts.avoid ?? [])]);
     const lim = opts.legacy8 ? 8 : 16;
@@ -170,7 +178,7 @@ export class Ctx {
         if (!avoid.has(r)) return r;
       }
     };
-    const target = DATA + rng.range(64, DATA_SIZE - 64 - size);
+    const target = (DATA + rng.range(64, DATA_SIZE - 64 - size)) & ~((opts.align ?? 1) - 1);
     const pfx: number[] = [];
     if (rng.chance(0.06)) pfx.push(rng.pick([0x64, 0x65])); // FS/GS override (bases are 0)
     const a32 = rng.chance(0.08);
@@ -179,7 +187,7 @@ export class Ctx {
     if (form === 9) return { rm: { kind: 'mem', base: -1, index: -1, scale: 0, disp: target, rip: true }, pfx };
     if (form === 8) {
       // [rsp + disp8]: RSP moves only by pushes/pops, within the user stack.
-      const disp = rng.range(-96, 96) & ~(rng.chance(0.7) ? 7 : 0);
+      const disp = rng.range(-96, 96) & ~(rng.chance(0.7) ? 7 : 0) & ~((opts.align ?? 1) - 1);
       return { rm: { kind: 'mem', base: RSP_G, index: -1, scale: 0, disp }, pfx };
     }
     if (form === 7) return { rm: { kind: 'mem', base: -1, index: -1, scale: 0, disp: target }, pfx }; // [disp32]

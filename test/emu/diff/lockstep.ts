@@ -66,10 +66,15 @@ export function generateCase(seed: number, index: number, sup: BitCountSupport, 
   const regs: RegVec = [];
   for (let g = 0; g < 16; g++) regs.push(g === 4 ? BigInt(USTACK_TOP) : edgeValue(rng));
   regs.push(BigInt(CODE), BigInt(0x2 | IF | TF | (rng.u32() & ARITH)));
-  return {
+  const c: Case = {
     index, seed, code: ctx.code, insns: new Map(ctx.insns.map((g) => [g.addr, g])), end, regs,
     data: randomBytes(rng, DATA_SIZE), stack: randomBytes(rng, USTACK_HI - USTACK_LO),
   };
+  if (kind) {
+    c.sse = kind.sse(rng);
+    c.data = kind.data(rng);
+  }
+  return c;
 }
 
 export interface Divergence {
@@ -85,6 +90,8 @@ export interface CaseResult {
   divergence?: Divergence;
   /** the vector that ended the case (1 = ran to the end) */
   endVector: number;
+  /** a known kvm_pvm deviation ended the case (the emulator was checked against the SDM instead) */
+  deviation?: string;
 }
 
 /** Both machines, built once and reused for every case. */
@@ -116,12 +123,18 @@ export class Lockstep {
     }
     tamper?.(this.emu);
     let pre = c.regs;
+    let preSse = c.sse;
     for (let step = 0; step < maxSteps; step++) {
       const hw = this.kvm.step();
       const em = this.emu.step();
       const insn = c.insns.get(Number(pre[RIP_I]));
       const post = userView(hw);
       const undef: Undef = hw.vector === 1 && insn?.undef ? insn.undef(pre, post) : { flags: 0 };
+      // kvm_pvm: a misaligned m128 of an aligned SSE form reaches the guest as #UD, not the #GP(0) of
+      // the SDM (Vol. 2 §2.4, exceptions type 1/2/4): check the emulator's #GP(0) at the instruction instead.
+      if (insn?.misaligned && hw.vector === 6 && em.vector === 13 && em.frame[0] === 0n && em.frame[1] === pre[RIP_I]) {
+        return { steps: step + 1, endVector: 13, deviation: 'misaligned m128 operand of an aligned SSE form: #UD on kvm_pvm, #GP(0) per the SDM (emulator)' };
+      }
       const diffs = compare(hw, em, undef);
       // The frame's undefined flags are copied before memory is compared (the frame is in memory).
       if (!diffs.length && hw.vector === 1) this.fixUndefined(em, hw, undef);
@@ -132,15 +145,28 @@ export class Lockstep {
         const a = this.kvm.cr2(), b = this.emu.cr2();
         if (a !== b) diffs.push(row('cr2', a, b));
       }
+      let postSse: SseView | undefined;
+      if (c.sse && !hw.other) {
+        postSse = this.kvm.getSse();
+        const emSse = this.emu.getSse();
+        if (insn?.approx && hw.vector === 1 && em.vector === 1) {
+          const bad = approxLanes(postSse.xmm, emSse.xmm, insn.approx.reg, insn.approx.lanes);
+          if (bad) diffs.push(row(`xmm${insn.approx.reg} approx`, bad, ''));
+          this.emu.cpu.sse.x.u8.set(postSse.xmm.subarray(16 * insn.approx.reg, 16 * insn.approx.reg + 16), 16 * insn.approx.reg);
+          emSse.xmm.set(postSse.xmm.subarray(16 * insn.approx.reg, 16 * insn.approx.reg + 16), 16 * insn.approx.reg);
+        }
+        diffs.push(...compareSse(postSse, emSse));
+      }
       if (hw.other) this.kvm.recreate();
       if (diffs.length) {
         const mnemonic = insn ? disasm(insn.bytes, insn.addr).split(' ')[0] : '?';
         const signature = `${mnemonic}: ${diffs.map((d) => (NAMES.indexOf(d.name) >= 0 && NAMES.indexOf(d.name) < 16 ? 'gpr' : d.name.replace(/^(mem)\[.*$/, '$1'))).join(',')}`;
-        return { steps: step + 1, endVector: hw.vector, divergence: { case: c, step, signature, report: report(c, step, pre, insn, hw, em, undef, diffs) } };
+        return { steps: step + 1, endVector: hw.vector, divergence: { case: c, step, signature, report: report(c, step, pre, insn, hw, em, undef, diffs, preSse) } };
       }
       if (hw.vector !== 1) return { steps: step + 1, endVector: hw.vector };
       if (post[RIP_I] === BigInt(c.end)) return { steps: step + 1, endVector: 1 };
       pre = post;
+      preSse = postSse;
     }
     return { steps: maxSteps, endVector: -1, divergence: { case: c, step: maxSteps, signature: 'no end', report: `case ${c.index}: no end after ${maxSteps} steps` } };
   }
@@ -211,6 +237,49 @@ function compare(hw: Stop, em: Stop, u: Undef): Row[] {
   return rows;
 }
 
+function compareSse(hw: SseView, em: SseView): Row[] {
+  const rows: Row[] = [];
+  if (hw.mxcsr !== em.mxcsr) rows.push(row('mxcsr', BigInt(hw.mxcsr), BigInt(em.mxcsr)));
+  const a = x87Compared(hw.x87), b = x87Compared(em.x87);
+  if (!Buffer.from(a.subarray(0, 5)).equals(Buffer.from(b.subarray(0, 5)))) rows.push(row('fcw.fsw.ftw', hex([...a.subarray(0, 5)]), hex([...b.subarray(0, 5)])));
+  for (let i = 0; i < 8; i++) {
+    const o = 32 + 16 * i, p = a.subarray(o, o + 10), q = b.subarray(o, o + 10);
+    if (!Buffer.from(p).equals(Buffer.from(q))) rows.push(row(`st${i}/mm`, hex([...p].reverse()), hex([...q].reverse())));
+  }
+  for (let r = 0; r < 16; r++) {
+    const a = hw.xmm.subarray(16 * r, 16 * r + 16), b = em.xmm.subarray(16 * r, 16 * r + 16);
+    if (!Buffer.from(a).equals(Buffer.from(b))) rows.push(row(`xmm${r}`, xmmText(a), xmmText(b)));
+  }
+  return rows;
+}
+
+/**
+ * RCPPS/RCPSS/RSQRTPS/RSQRTSS lanes: each within the SDM's bound of the other
+ * (both within 1.5·2^-12 of the exact value, so 3·2^-12 apart at most), or
+ * bit-equal (specials), or 0 against the smallest normal of the same sign (the
+ * flush threshold, docs/sse.md "Not bit-exact"). Returns a description of the
+ * first lane out of bound, or ''.
+ */
+function approxLanes(hw: Uint8Array, em: Uint8Array, reg: number, lanes: number): string {
+  const a = new DataView(hw.buffer, hw.byteOffset), b = new DataView(em.buffer, em.byteOffset);
+  for (let k = 0; k < lanes; k++) {
+    const o = 16 * reg + 4 * k, x = a.getUint32(o, true), y = b.getUint32(o, true);
+    if (x === y) continue;
+    const fx = a.getFloat32(o, true), fy = b.getFloat32(o, true);
+    const tiny = (u: number) => (u & 0x7fffffff) === 0 || (u & 0x7fffffff) === 0x00800000;
+    if ((x ^ y) >>> 31 === 0 && tiny(x) && tiny(y)) continue;
+    if (Number.isFinite(fx) && Number.isFinite(fy) && fx !== 0 && Math.abs(fx - fy) <= 3 * 2 ** -12 * Math.abs(fx)) continue;
+    return `lane ${k}: hw 0x${x.toString(16)} emu 0x${y.toString(16)}`;
+  }
+  return '';
+}
+
+/** An XMM register as its two qwords, high first (how gdb and the SDM draw it). */
+function xmmText(b: Uint8Array): string {
+  const q = (o: number) => [...b.subarray(o, o + 8)].reverse().map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${q(8)}_${q(0)}`;
+}
+
 function compareMemory(a: Uint8Array, b: Uint8Array): Row[] {
   const rows: Row[] = [];
   for (const [lo, hi] of COMPARED_RANGES) {
@@ -260,7 +329,7 @@ export function listing(c: Case): string {
   return [...c.insns.values()].map((g) => `    ${g.addr.toString(16)}: ${hex(g.bytes).padEnd(45)} ${disasm(g.bytes, g.addr)}`).join('\n');
 }
 
-function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, hw: Stop, em: Stop, u: Undef, rows: Row[]): string {
+function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, hw: Stop, em: Stop, u: Undef, rows: Row[], sse?: SseView): string {
   const at = Number(pre[RIP_I]);
   const what = insn ? `${hex(insn.bytes)}   ${disasm(insn.bytes, insn.addr)}` : '(not an instruction start)';
   const lines = [
@@ -268,6 +337,7 @@ function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, h
     `  instruction at 0x${at.toString(16)}: ${what}`,
     `  undefined (masked): flags [${flagsText(BigInt(u.flags))}]${u.regs?.length ? ` regs ${u.regs.map((g) => NAMES[g]).join(',')}` : ''}`,
     `  before: ${NAMES.map((n, k) => `${n}=${fmt(pre[k], n)}`).join(' ')}`,
+    ...(sse ? [`  before: mxcsr=0x${sse.mxcsr.toString(16)} ${Array.from({ length: 16 }, (_, r) => `xmm${r}=${xmmText(sse.xmm.subarray(16 * r, 16 * r + 16))}`).join(' ')}`] : []),
     `  ${'field'.padEnd(18)} ${'hardware'.padEnd(40)} emulator`,
     ...rows.map((r) => `  ${r.name.padEnd(18)} ${fmt(r.hw, r.name).padEnd(40)} ${fmt(r.emu, r.name)}`),
     '  case:',
@@ -308,4 +378,55 @@ export function probeSupport(lockstep: Lockstep, side: KvmSide | EmuSide): BitCo
   // Without TF the run goes to the #GP of the HLT, or stops early at a #UD.
   const s = side.step();
   return { lzcnt: s.regs[0] === 63n, tzcnt: s.regs[1] === 64n, popcnt: s.vector === 13 && s.regs[6] === 1n };
+}
+
+/** What a run of many cases found (runCases). */
+export interface CasesOutcome {
+  cases: number;
+  steps: number;
+  divergent: number;
+  /** cases ended by a known kvm_pvm deviation */
+  deviations: number;
+  /** "end:n #13:n …": how the cases ended */
+  ends: string;
+  seconds: number;
+  /** the divergences by kind with one full report per kind (at most `maxReports`), '' when none */
+  failure: string;
+}
+
+/**
+ * Run cases first … last−1 (made by `make`) in lockstep and group the
+ * divergences by signature. `log` sees each case's listing when `verbose`
+ * and the first deviation.
+ */
+export function runCases(ls: Lockstep, first: number, last: number, make: (k: number) => Case, log: (s: string) => void, verbose = false, maxReports = 12): CasesOutcome {
+  const t0 = performance.now();
+  const reports: string[] = [];
+  let divergent = 0, steps = 0, cases = 0, deviations = 0;
+  const ends = new Map<number, number>();
+  /** divergence signature → case numbers; one full report per signature */
+  const groups = new Map<string, number[]>();
+  for (let k = first; k < last; k++) {
+    const c = make(k);
+    if (verbose) log(`case ${k}:\n${listing(c)}`);
+    const r = ls.run(c);
+    cases++;
+    steps += r.steps;
+    ends.set(r.endVector, (ends.get(r.endVector) ?? 0) + 1);
+    if (r.deviation && deviations++ === 0) log(`[pvm deviation] case ${k}: ${r.deviation}`);
+    if (r.divergence) {
+      divergent++;
+      const sig = r.divergence.signature;
+      const g = groups.get(sig);
+      if (g) g.push(k);
+      else {
+        groups.set(sig, [k]);
+        if (reports.length < maxReports) reports.push(r.divergence.report);
+      }
+    }
+  }
+  const endText = [...ends].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${v === 1 ? 'end' : `#${v}`}:${n}`).join(' ');
+  const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')}${ks.length > 8 ? ', …' : ''})`).join('\n');
+  const failure = divergent ? `${divergent} divergent cases, by kind:\n${summary}\n\nOne report per kind:\n\n${reports.join('\n\n')}` : '';
+  return { cases, steps, divergent, deviations, ends: endText, seconds: (performance.now() - t0) / 1000, failure };
 }

@@ -27,8 +27,30 @@ import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
 import { getFpu, setFpu } from '../../../src/core/emu/fpu.ts';
 import { KVM_FPU_SIZE } from '../../../src/core/uapi/xsave.ts';
 import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
+import { XSAVE_HEADER, XSAVE_MXCSR } from '../../../src/core/uapi/xsave.ts';
 import { RFL_I, RIP_I, type RegVec } from './gen.ts';
 import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
+
+/** The SSE state compared by the SSE cases: XMM0–15 (256 bytes) and MXCSR. */
+export interface SseView {
+  xmm: Uint8Array;
+  mxcsr: number;
+  /**
+   * The x87/MMX state in the FXSAVE layout (SDM Vol. 1 Table 10-2): FCW (0), FSW (2, with TOP),
+   * the abridged tag byte (4) and ST0–ST7 = MM0–MM7 at 32 + 16·i (10 bytes each); other bytes 0.
+   */
+  x87: Uint8Array;
+}
+
+/** The compared bytes of the x87 region: FCW, FSW, abridged FTW, and the 10 bytes of each ST(i). */
+export function x87Compared(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(160);
+  out.set(b.subarray(0, 5));
+  for (let k = 0; k < 8; k++) out.set(b.subarray(32 + 16 * k, 42 + 16 * k), 32 + 16 * k);
+  return out;
+}
+
+const XSAVE_XMM = 160;
 
 /** kvm_regs field order → GPR encoding index. */
 const KVM_ORDER = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const;
