@@ -75,7 +75,8 @@ describe('LDMXCSR / STMXCSR', () => {
     expect(u32(cpu, 0x14)).toBe(0x7f80);
     expect(exec(LDMXCSR(0x10), (c) => { sse(c); c.mem.dv.setUint32(DATA + 0x10, 0x10000, true); }).vector).toBe(GP);
     expect(exec(STMXCSR(0x10), (c) => { sse(c); c.cr4 &= ~CR4_OSFXSR; }).vector).toBe(UD);
-    expect(exec(STMXCSR(0x10)).vector).toBe(UD); // without CPUID.SSE (not advertised on this branch alone)
+    const noSse = (c: Cpu) => { const l = c.cpuid.get('1')!; c.cpuid.set('1', [l[0], l[1], l[2], l[3] & ~(1 << 25)]); };
+    expect(exec(STMXCSR(0x10), noSse).vector).toBe(UD); // without CPUID.SSE
   });
 });
 
