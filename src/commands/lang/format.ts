@@ -9,7 +9,8 @@
 import type { Breakpoint, Condition, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
-import type { Cell, Column, Result } from './result.ts';
+import { formatValue } from './print-format.ts';
+import type { Cell, Column, Outcome, Result } from './result.ts';
 
 /** `0x%016x`. */
 export function hex64(v: bigint): string {
@@ -182,11 +183,18 @@ export function formatText(r: Result): string {
     case 'error':
       return r.error.line;
     case 'stop':
-      return stopLine(r.stop, r.symbol);
+      return [r.silent ? '' : stopLine(r.stop, r.symbol), ...(r.after ?? []).map(outcomeText)].filter((t) => t !== '').join('\n');
     case 'value':
-      return `${r.expr} = ${hex64(r.value)} (${r.value})${r.symbol ? ` <${r.symbol}>` : ''}`;
+      return valueText(r);
+    case 'sequence':
+      return r.outcomes.map(outcomeText).filter((t) => t !== '').join('\n');
+    case 'display': {
+      if (r.inner.kind === 'value') return `${r.number}: ${valueText(r.inner)}`;
+      if (r.inner.kind === 'error') return `${r.number}: ${r.expr}: ${r.inner.error.line}`;
+      return `${r.number}: ${r.expr}\n${formatText(r.inner)}`;
+    }
     case 'breakpoint':
-      return breakpointLine(r.bp, r.symbol);
+      return r.temporary ? breakpointLine(r.bp, r.symbol).replace(/^Breakpoint/, 'Temporary breakpoint') : breakpointLine(r.bp, r.symbol);
     case 'registers': {
       const w = Math.max(...r.values.map(([n]) => n.length));
       return r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`).join('\n');
@@ -202,6 +210,28 @@ export function formatText(r: Result): string {
   }
 }
 
+/** A print value: `EXPR = 0x%016x (DECIMAL) <sym>`, or `EXPR = FORMATTED` with a /FMT (decimal signed when the type is). */
+function valueText(r: Extract<Result, { kind: 'value' }>): string {
+  return `${r.expr} = ${valueShown(r)}`;
+}
+
+function valueShown(r: Extract<Result, { kind: 'value' }>): string {
+  if (r.format !== undefined) return formatValue(r.value, r.size ?? 8, r.signed ?? false, r.format, r.symbol);
+  const dec = r.signed ? BigInt.asIntN(64, r.value) : r.value;
+  return `${hex64(r.value)} (${dec})${r.symbol ? ` <${r.symbol}>` : ''}`;
+}
+
+/** A nested line's text: its result, or its error line. */
+function outcomeText(o: Outcome): string {
+  return o.result.kind === 'error' ? o.result.error.line : formatText(o.result);
+}
+
+/** A nested line as an object: `{"cmd":…,"ok":true,"result":…}` or `{"cmd":…,"ok":false,"error":…,"code":…}`. */
+function outcomeJson(o: Outcome): Record<string, unknown> {
+  if (o.result.kind === 'error') return JSON.parse(errorJson(o.cmd, o.result.error)) as Record<string, unknown>;
+  return { cmd: o.cmd, ok: true, result: resultJson(o.result) };
+}
+
 /** The `result` object of a successful command's JSON line. */
 export function resultJson(r: Result): Record<string, unknown> {
   switch (r.kind) {
@@ -214,15 +244,25 @@ export function resultJson(r: Result): Record<string, unknown> {
       return { quit: true };
     case 'output':
       return { output: r.format };
-    case 'stop':
-      return stopJson(r.stop, r.symbol);
+    case 'stop': {
+      const o = stopJson(r.stop, r.symbol);
+      if (r.silent) o.silent = true;
+      if (r.after !== undefined && r.after.length > 0) o.after = r.after.map(outcomeJson);
+      return o;
+    }
     case 'value': {
       const o: Record<string, unknown> = { expr: r.expr, value: hex64(r.value) };
       if (r.symbol !== undefined) o.symbol = r.symbol;
+      if (r.format !== undefined) o.text = valueShown(r);
+      if (r.history !== undefined) o.history = r.history;
       return o;
     }
+    case 'sequence':
+      return { results: r.outcomes.map(outcomeJson), failed: r.failed };
+    case 'display':
+      return { display: r.number, expr: r.expr, ...outcomeJson({ cmd: r.inner.kind === 'value' ? 'print' : 'x', result: r.inner }) };
     case 'breakpoint':
-      return breakpointJson(r.bp, r.symbol);
+      return r.temporary ? { ...breakpointJson(r.bp, r.symbol), temporary: true } : breakpointJson(r.bp, r.symbol);
     case 'registers':
       return Object.fromEntries(r.values.map(([n, v]) => [n, hex64(v)]));
     case 'memory':

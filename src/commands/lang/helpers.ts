@@ -6,12 +6,30 @@
 import { symbolize } from '../disasm.ts';
 import type { Breakpoint, SessionApi, Stop } from '../session/types.ts';
 import { asCommandError, CommandError, type CommandErrorCode, unreadableError } from '../errors.ts';
-import { evaluate } from './expr.ts';
+import type { RunEnv } from './command.ts';
+import { evaluate, evaluateValue, type ExprContext, type Value } from './expr.ts';
+import { langState } from './state.ts';
 import type { Result } from './result.ts';
+
+/** What the evaluator reads: the session, and the language's value history and convenience variables. */
+export function exprContext(session: SessionApi): ExprContext {
+  const state = langState(session);
+  return {
+    registers: () => session.registers(),
+    symbols: session.symbols,
+    readVirtual: (a, n) => session.readVirtual(a, n),
+    variable: (name) => state.variable(name),
+  };
+}
 
 /** Evaluate an expression against the session; errors stay CommandErrors. */
 export function evalIn(session: SessionApi, text: string): bigint {
-  return evaluate(text, session);
+  return evaluate(text, exprContext(session));
+}
+
+/** Evaluate to a typed value (print). */
+export function evalValueIn(session: SessionApi, text: string): Value {
+  return evaluateValue(text, exprContext(session));
 }
 
 /** `name+off` for an address, when a symbol covers it. */
@@ -48,10 +66,11 @@ export function stopResult(session: SessionApi, stop: Stop): Result {
   return { kind: 'stop', stop, symbol: stop.reason === 'exit' ? undefined : symbolOf(session, stop.rip) };
 }
 
-/** Run an execution command: check the state, call, wrap errors, name the stop. */
-export async function execute(session: SessionApi, fn: () => Promise<Stop>): Promise<Result> {
+/** Run an execution command: check the state, call, wrap errors, name the stop (through the registry's stop hooks when given). */
+export async function execute(session: SessionApi, fn: () => Promise<Stop>, env?: RunEnv): Promise<Result> {
   requireRunnable(session);
-  return stopResult(session, await call(fn));
+  const stop = await call(fn);
+  return env?.afterStop ? env.afterStop(stop, () => call(fn)) : stopResult(session, stop);
 }
 
 export function findBreakpoint(session: SessionApi, n: number): Breakpoint {

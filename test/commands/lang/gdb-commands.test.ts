@@ -1,0 +1,179 @@
+/**
+ * gdb habits and gdb's commands (issue 14, command language) against a real
+ * emulated session with the bundled vmos, through runLine → text / JSON.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Session } from '../../../src/commands/session/session.ts';
+import { parse, runLine } from '../../../src/commands/lang/registry.ts';
+import { formatJson, formatText } from '../../../src/commands/lang/format.ts';
+import type { Result } from '../../../src/commands/lang/result.ts';
+
+let s: Session;
+beforeEach(async () => {
+  s = await Session.open({ backend: 'emu' });
+});
+afterEach(async () => {
+  await s.close();
+});
+
+async function run(line: string): Promise<{ r: Result; text: string; json: Record<string, unknown> }> {
+  const o = await runLine(s, line);
+  if (o === null) return { r: { kind: 'none' }, text: '', json: {} };
+  return { r: o.result, text: formatText(o.result), json: JSON.parse(formatJson(o.cmd, o.result)) as Record<string, unknown> };
+}
+async function ok(line: string): Promise<string> {
+  const { r, text } = await run(line);
+  if (r.kind === 'error' || (r.kind === 'sequence' && r.failed)) throw new Error(`${line}: ${text}`);
+  return text;
+}
+async function err(line: string): Promise<string> {
+  const { r, text } = await run(line);
+  if (r.kind !== 'error') throw new Error(`${line} did not fail: ${text}`);
+  return text;
+}
+
+describe('gdb habits that failed before (issue 14)', () => {
+  it.each([
+    ['bt', 'backtrace'],
+    ['run', 'run'],
+    ['r', 'run'],
+    ['s', 'step'],
+    ['n', 'next'],
+    ['u counter_main', 'until'],
+    ['print/x 1', 'print'],
+    ['p $rip == 0x1000', 'print'],
+    ['info registers rip', 'info registers'],
+    ['source x.vdbg', 'source'],
+  ])('%s parses as %s', (line, name) => {
+    const p = parse(line);
+    expect(p.kind === 'invocation' ? p.name : p.kind === 'error' ? p.error.line : p.kind).toBe(name);
+  });
+
+  it('run, s, n, p with comparisons, /, &sym, casts, /FMT, history; info registers rip', async () => {
+    await ok('break counter_main');
+    expect(await ok('run')).toBe('Breakpoint 1 hit: cr3=0x0000000000117000 (counter) rip=0x00000000400004a0 <counter_main>');
+    expect(await ok('p $rip == counter_main')).toBe('$rip == counter_main = 0x0000000000000001 (1)');
+    expect(await ok('p 10/3')).toBe('10/3 = 0x0000000000000003 (3)');
+    expect(await ok('p -7/2')).toBe('-7/2 = 0xfffffffffffffffd (-3)');
+    expect(await ok('p/x 255')).toBe('255 = 0xff');
+    expect(await ok('p/t 10')).toBe('10 = 1010');
+    expect(await ok('p/c 65')).toBe("65 = 65 'A'");
+    expect(await ok('p/x (char)-1')).toBe('(char)-1 = 0xff');
+    expect(await ok('p/a counter_main+3')).toBe('counter_main+3 = 0x400004a3 <counter_main+3>');
+    expect(await ok('p &count')).toBe('&count = 0x0000000040100010 (1074790416) <count>');
+    expect(await ok('p (long)count')).toBe('(long)count = 0x0000000000000000 (0)');
+    expect(await ok('p {int}&count + 1')).toBe('{int}&count + 1 = 0x0000000000000001 (1)');
+    const h = await run('p $1 + $2');
+    expect(h.text).toBe('$1 + $2 = 0x0000000000000004 (4)');
+    expect((h.json.result as { history: number }).history).toBe(12);
+    expect(await ok('p $ * 2')).toBe('$ * 2 = 0x0000000000000008 (8)');
+    expect(await ok('info registers rip $rsp')).toBe('rip  0x00000000400004a0\nrsp  0x00000000401ffff8');
+    expect(await ok('s')).toBe('Stepped: cr3=0x0000000000117000 (counter) rip=0x00000000400004a2 <counter_main+2>');
+    expect(await ok('n 2')).toMatch(/^Stepped: .* <counter_main\+\d+>$/);
+    expect(await err('p/q 1')).toBe("bad format '/q' for print (one of x d u o t c a z)");
+    expect(await err(`p ${'('.repeat(5000)}1${')'.repeat(5000)}`)).toMatch(/^expression nested too deeply/);
+  });
+});
+
+describe('gdb breakpoint commands (issue 14)', () => {
+  it('tbreak stops once and is deleted', async () => {
+    expect(await ok('tbreak counter_main')).toBe('Temporary breakpoint 1 at 0x00000000400004a0 <counter_main>');
+    expect(await ok('continue')).toMatch(/^Breakpoint 1 hit: .*<counter_main>$/);
+    expect(await ok('info breakpoints')).toBe('No breakpoints or watchpoints.');
+  });
+
+  it('condition N EXPR and ignore N COUNT resume until they let a hit stop', async () => {
+    await ok('watch count');
+    expect(await ok('condition 1 (long)count == 3')).toBe('');
+    expect(await ok('c')).toMatch(/^Watchpoint 1 hit: .* \(2 events skipped\)$/);
+    expect(await ok('p (long)count')).toBe('(long)count = 0x0000000000000003 (3)');
+    expect(await ok('condition 1')).toBe('Breakpoint 1 now unconditional.');
+    expect(await ok('ignore 1 2')).toBe('Will ignore next 2 crossings of breakpoint 1.');
+    expect(await ok('c')).toMatch(/\(2 events skipped\)$/);
+    expect(await ok('p (long)count')).toBe('(long)count = 0x0000000000000006 (6)');
+    expect(await err('condition 1 (long)count ==')).toBe("incomplete expression '(long)count =='");
+    expect(await err('condition 9 1')).toBe('no breakpoint number 9');
+  });
+
+  it("commands N … end run at the stop ('silent' hides the stop line), also in JSON", async () => {
+    await ok('break counter_main');
+    for (const l of ['commands', 'silent', 'p $rip == counter_main', 'echo at main', 'end']) expect((await run(l)).text).toBe('');
+    const { text, json } = await run('c');
+    expect(text).toBe('$rip == counter_main = 0x0000000000000001 (1)\nat main');
+    const res = json.result as { silent: boolean; after: { cmd: string; ok: boolean }[] };
+    expect(res.silent).toBe(true);
+    expect(res.after.map((a) => [a.cmd, a.ok])).toEqual([['print', true], ['echo', true]]);
+  });
+
+  it('display shows after each stop; undisplay, info display', async () => {
+    expect(await ok('display/i $pc')).toMatch(/^1: x\/1i \$pc\n=> +0x0000000000100000 <_start>:/);
+    expect(await ok('display/x $rflags')).toBe('2: $rflags = 0x2');
+    const t = (await ok('stepi')).split('\n');
+    expect(t[0]).toMatch(/^Stepped: /);
+    expect(t[1]).toBe('1: x/1i $pc');
+    expect(t[2]).toMatch(/^=> /);
+    expect(t[3]).toMatch(/^2: \$rflags = 0x/);
+    expect(await ok('info display')).toBe(['Num  Enb  Fmt  Expression', '  1  y    /1i  $pc', '  2  y    /x   $rflags'].join('\n'));
+    await ok('undisplay 1');
+    expect((await ok('stepi')).split('\n')).toHaveLength(2);
+    await ok('undisplay');
+    expect(await ok('info display')).toBe('There are no auto-display expressions now.');
+  });
+
+  it('rwatch / awatch are access watchpoints (x86 has no read-only DR condition)', async () => {
+    expect(await ok('rwatch count')).toBe('Watchpoint 1 at 0x0000000040100010 <count>: 8 bytes, access (DR0)');
+    expect(await ok('awatch count len 4')).toBe('Watchpoint 2 at 0x0000000040100010 <count>: 4 bytes, access (DR1)');
+    expect(await ok('c')).toMatch(/^Watchpoint 1 hit: .*<counter_main\+\d+>/);
+  });
+
+  it('advance LOC and jump LOC', async () => {
+    expect(await ok('advance counter_main')).toMatch(/^Reached: .*<counter_main>$/);
+    await ok('break counter_main');
+    expect(await ok('jump counter_main')).toMatch(/^Breakpoint 1 hit: .*<counter_main>$/);
+  });
+});
+
+describe('source, define, set logging (issue 14)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vdbg-gdb-'));
+
+  it('source FILE runs its lines; a failure names FILE:LINE and ends it', async () => {
+    const f = join(dir, 'setup.vdbg');
+    writeFileSync(f, 'break counter_main\n# comment\ncontinue\np $rip == counter_main\n');
+    expect(await ok(`source ${f}`)).toMatch(/^Breakpoint 1 at .*\nBreakpoint 1 hit: .*\n\$rip == counter_main = 0x0000000000000001 \(1\)$/);
+    const bad = join(dir, 'bad.vdbg');
+    writeFileSync(bad, 'echo one\nstpi\necho never\n');
+    const { r, text } = await run(`source ${bad}`);
+    expect(r.kind === 'sequence' && r.failed).toBe(true);
+    expect(text).toBe(`one\n${bad}:2: unknown command 'stpi' (did you mean 'stepi'?)`);
+    expect(await err(`source ${join(dir, 'none')}`)).toBe(`${join(dir, 'none')}: no such file`);
+  });
+
+  it('define NAME … end with $arg0 / $argc', async () => {
+    for (const l of ['define twice', 'p $arg0 * 2', 'echo argc $argc', 'end']) await run(l);
+    expect(await ok('twice 21')).toBe('21 * 2 = 0x000000000000002a (42)\nargc 1');
+    expect(await err('define print')).toBe("'print' is a built-in command (print); choose another name");
+    for (const l of ['define loop', 'loop', 'end']) await run(l);
+    expect((await run('loop')).text).toMatch(/nested more than 64 deep/);
+  });
+
+  it('set logging copies the output to a file', async () => {
+    const f = join(dir, 'log.txt');
+    await ok(`set logging file ${f}`);
+    await ok('set logging overwrite on');
+    expect(await ok('set logging on')).toBe(`Copying output to ${f}.`);
+    await ok('p 1+1');
+    await run('stpi');
+    await ok('set logging off');
+    await ok('p 3');
+    expect(readFileSync(f, 'utf8')).toBe(`Copying output to ${f}.\n1+1 = 0x0000000000000002 (2)\nunknown command 'stpi' (did you mean 'stepi'?)\nDone logging.\n`);
+  });
+
+  it('info symbol ADDR', async () => {
+    expect(await ok('info symbol counter_main+8')).toBe('counter_main + 8');
+    expect(await ok('info symbol counter_main')).toBe('counter_main');
+    expect(await ok('info symbol 0')).toBe('No symbol matches 0 (0x0000000000000000).');
+  });
+});
