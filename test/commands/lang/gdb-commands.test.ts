@@ -168,7 +168,7 @@ describe('source, define, set logging (issue 14)', () => {
     await run('stpi');
     await ok('set logging off');
     await ok('p 3');
-    expect(readFileSync(f, 'utf8')).toBe(`Copying output to ${f}.\n1+1 = 0x0000000000000002 (2)\nunknown command 'stpi' (did you mean 'stepi'?)\nDone logging.\n`);
+    expect(readFileSync(f, 'utf8')).toBe(`Copying output to ${f}.\n1+1 = 0x0000000000000002 (2)\nunknown command 'stpi' (did you mean 'stepi'?)\n`);
   });
 
   it('info symbol ADDR', async () => {
