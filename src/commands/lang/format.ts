@@ -11,6 +11,7 @@ import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
 import { formatValue } from './print-format.ts';
 import type { Cell, Column, Outcome, Result } from './result.ts';
+import type { Frame } from './unwind.ts';
 
 /** `0x%016x`. */
 export function hex64(v: bigint): string {
@@ -188,6 +189,8 @@ export function formatText(r: Result): string {
       return valueText(r);
     case 'sequence':
       return r.outcomes.map(outcomeText).filter((t) => t !== '').join('\n');
+    case 'backtrace':
+      return r.frames.flatMap(frameLines).join('\n');
     case 'display': {
       if (r.inner.kind === 'value') return `${r.number}: ${valueText(r.inner)}`;
       if (r.inner.kind === 'error') return `${r.number}: ${r.expr}: ${r.inner.error.line}`;
@@ -219,6 +222,22 @@ function valueShown(r: Extract<Result, { kind: 'value' }>): string {
   if (r.format !== undefined) return formatValue(r.value, r.size ?? 8, r.signed ?? false, r.format, r.symbol);
   const dec = r.signed ? BigInt.asIntN(64, r.value) : r.value;
   return `${hex64(r.value)} (${dec})${r.symbol ? ` <${r.symbol}>` : ''}`;
+}
+
+/** `#1  0x… in name+off ()  [CPL 0, scan] sp=0x…`, after a `<user→kernel …>` line when an interrupt frame from user mode led to it. */
+function frameLines(f: Frame): string[] {
+  const lines: string[] = [];
+  if (f.trap) lines.push(`    <user→kernel: interrupt/SYSCALL frame at ${hex64(f.trap.at)}: cs=0x${f.trap.cs.toString(16)} ss=0x${f.trap.ss.toString(16)} rflags=0x${f.trap.rflags.toString(16)}>`);
+  lines.push(`#${f.level}  ${hex64(f.pc)}${f.symbol ? ` in ${f.symbol} ()` : ''}  [CPL ${f.cpl}${f.how === 'regs' ? '' : `, ${f.how}`}] sp=${hex64(f.sp)}`);
+  return lines;
+}
+
+function frameJson(f: Frame): Record<string, unknown> {
+  const o: Record<string, unknown> = { level: f.level, pc: hex64(f.pc), sp: hex64(f.sp), cpl: f.cpl, how: f.how };
+  if (f.symbol !== undefined) o.symbol = f.symbol;
+  if (f.cfa !== undefined) o.cfa = hex64(f.cfa);
+  if (f.trap) o.trap = { at: hex64(f.trap.at), cs: hex64(f.trap.cs), ss: hex64(f.trap.ss), rflags: hex64(f.trap.rflags) };
+  return o;
 }
 
 /** A nested line's text: its result, or its error line. */
@@ -259,6 +278,8 @@ export function resultJson(r: Result): Record<string, unknown> {
     }
     case 'sequence':
       return { results: r.outcomes.map(outcomeJson), failed: r.failed };
+    case 'backtrace':
+      return { frames: r.frames.map(frameJson) };
     case 'display':
       return { display: r.number, expr: r.expr, ...outcomeJson({ cmd: r.inner.kind === 'value' ? 'print' : 'x', result: r.inner }) };
     case 'breakpoint':

@@ -33,6 +33,8 @@ import { sourceCommand } from './commands/source.ts';
 import { nextCommand, stepCommand } from './commands/step.ts';
 import { tbreakCommand } from './commands/tbreak.ts';
 import { backendCommand } from './commands/backend.ts';
+import { backtraceCommand } from './commands/backtrace.ts';
+import { infoFrameCommand } from './commands/info-frame.ts';
 import { breakCommand } from './commands/break.ts';
 import { continueCommand } from './commands/continue.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -106,6 +108,8 @@ export const COMMANDS: readonly Command[] = [
   undisplayCommand,
   infoDisplayCommand,
   infoSymbolCommand,
+  backtraceCommand,
+  infoFrameCommand,
   setRegisterCommand,
   xCommand,
   disassembleCommand,

@@ -7,6 +7,7 @@ import type { Breakpoint, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
 import type { PrintFormat } from './print-format.ts';
+import type { Frame } from './unwind.ts';
 
 /** A table cell: text (hex already spelt out), a number, or empty. */
 export type Cell = string | number | boolean | null;
@@ -36,6 +37,8 @@ export type Result =
   | { kind: 'value'; expr: string; value: bigint; symbol?: string; history?: number; format?: PrintFormat; size?: number; signed?: boolean }
   /** Lines run by `source`, a user-defined command, or a breakpoint's commands; `failed`: the last one failed and ended the run. */
   | { kind: 'sequence'; outcomes: Outcome[]; failed: boolean }
+  /** `backtrace`: the frames, innermost first. */
+  | { kind: 'backtrace'; frames: Frame[] }
   /** One auto-display (`display`): its number, and what print or x gave. */
   | { kind: 'display'; number: number; expr: string; inner: Result }
   /** `info registers`: name/value pairs in display order. */

@@ -177,3 +177,37 @@ describe('source, define, set logging (issue 14)', () => {
     expect(await ok('info symbol 0')).toBe('No symbol matches 0 (0x0000000000000000).');
   });
 });
+
+describe('backtrace and info frame (issue 14)', () => {
+  it('unwinds the kernel by stack scan, across the user→kernel interrupt frame, into the user stack', async () => {
+    await ok('break counter_main');
+    await ok('c');
+    await ok('delete');
+    await ok('break trap');
+    await ok('c');
+    await ok('c');
+    const bt = await run('bt');
+    expect(bt.text).toBe(
+      [
+        '#0  0x00000000001014c0 in trap ()  [CPL 0] sp=0x000000000011cf48',
+        '#1  0x00000000001002f2 in trap_return ()  [CPL 0, scan] sp=0x000000000011cf50',
+        '    <user→kernel: interrupt/SYSCALL frame at 0x000000000011cfd8: cs=0x23 ss=0x1b rflags=0x246>',
+        '#2  0x00000000400000e8 in printf+232 ()  [CPL 3, trap] sp=0x00000000401ffed8',
+        '#3  0x00000000400004dc in counter_main+60 ()  [CPL 3, scan] sp=0x00000000401fffe0',
+      ].join('\n'),
+    );
+    const frames = (bt.json.result as { frames: { cpl: number; how: string; trap?: { cs: string } }[] }).frames;
+    expect(frames.map((f) => [f.cpl, f.how])).toEqual([[0, 'regs'], [0, 'scan'], [3, 'trap'], [3, 'scan']]);
+    expect(frames[2].trap?.cs).toBe('0x0000000000000023');
+    expect(await ok('bt 2')).toMatch(/^#0 .*\n#1 [^\n]*$/);
+    expect(await ok('info frame')).toBe(
+      [
+        'Stack level 0, frame at 0x000000000011cf50:',
+        ' rip = 0x00000000001014c0 in trap; saved rip = 0x00000000001002f2',
+        ' called by frame at 0x000000000011cf50 (trap_return), found by a stack scan',
+        ' CPL 0 (cs=0x8, ss=0x10), rsp = 0x000000000011cf48',
+        ' Saved registers:\n  rip at 0x000000000011cf48',
+      ].join('\n'),
+    );
+  });
+});
