@@ -79,17 +79,20 @@ export function findBreakpoint(session: SessionApi, n: number): Breakpoint {
   return bp;
 }
 
+/** How memory is read: linear through the current CR3 unless told otherwise (`x … phys`, `x … cr3 X`). */
+export type MemoryReader = (addr: bigint, len: number) => Uint8Array;
+
 /** Read `len` bytes, as many as translate (at least the first page's worth); 'unreadable' if none do. */
-export function readUpTo(session: SessionApi, addr: bigint, len: number): Uint8Array {
+export function readUpTo(session: SessionApi, addr: bigint, len: number, read: MemoryReader = (a, n) => session.readVirtual(a, n)): Uint8Array {
   try {
-    return session.readVirtual(addr, len);
+    return read(addr, len);
   } catch (first) {
     const parts: Uint8Array[] = [];
     let a = addr, left = len;
     while (left > 0) {
       const n = Math.min(left, 0x1000 - Number(a & 0xfffn));
       try {
-        parts.push(session.readVirtual(a, n));
+        parts.push(read(a, n));
       } catch {
         break;
       }
@@ -108,9 +111,9 @@ export function readUpTo(session: SessionApi, addr: bigint, len: number): Uint8A
 }
 
 /** Read exactly `len` bytes or fail with the page walk's failure. */
-export function readExact(session: SessionApi, addr: bigint, len: number): Uint8Array {
+export function readExact(session: SessionApi, addr: bigint, len: number, read: MemoryReader = (a, n) => session.readVirtual(a, n)): Uint8Array {
   try {
-    return session.readVirtual(addr, len);
+    return read(addr, len);
   } catch (e) {
     throw unreadable(addr, e);
   }

@@ -33,6 +33,10 @@ import { sourceCommand } from './commands/source.ts';
 import { nextCommand, stepCommand } from './commands/step.ts';
 import { tbreakCommand } from './commands/tbreak.ts';
 import { backendCommand } from './commands/backend.ts';
+import { infoMemCommand, infoTlbCommand, translateCommand } from './commands/info-mem.ts';
+import { infoMsrCommand } from './commands/info-msr.ts';
+import { infoSegmentsCommand } from './commands/info-segments.ts';
+import { infoGdtCommand, infoIdtCommand } from './commands/info-tables.ts';
 import { backtraceCommand } from './commands/backtrace.ts';
 import { infoFrameCommand } from './commands/info-frame.ts';
 import { breakCommand } from './commands/break.ts';
@@ -117,6 +121,13 @@ export const COMMANDS: readonly Command[] = [
   infoHitsCommand,
   infoExitsCommand,
   infoVcpuCommand,
+  infoSegmentsCommand,
+  infoMsrCommand,
+  infoGdtCommand,
+  infoIdtCommand,
+  infoMemCommand,
+  infoTlbCommand,
+  translateCommand,
   // settings
   setCr3SourceCommand,
   setOutputCommand,

@@ -211,3 +211,53 @@ describe('backtrace and info frame (issue 14)', () => {
     );
   });
 });
+
+describe('VM state for hypervisor developers (issue 14)', () => {
+  it('segments with descriptors and CPL, MSRs, GDT, IDT, page tables of any CR3, physical and cross-process memory', async () => {
+    await ok('break counter_main');
+    await ok('c');
+    const seg = await run('info segments');
+    expect(seg.text.split('\n').slice(0, 3)).toEqual([
+      'Reg  Selector  Base                Limit       Type        DPL  Flags',
+      'cs   0x0023    0x0000000000000000  0xffffffff  code R A      3  P S L G',
+      'ss   0x001b    0x0000000000000000  0xffffffff  data W A      3  P S DB G',
+    ]);
+    expect(seg.text).toContain('tr   0x0028    0x0000000000104540  0x67        TSS (busy)    0  P');
+    expect(seg.text.split('\n').slice(-3)).toEqual(['CPL 3', 'GDTR base=0x0000000000103000 limit=0x37', 'IDTR base=0x00000000001042c0 limit=0x27f']);
+    expect((seg.json.result as { cpl: number }).cpl).toBe(3);
+
+    expect(await ok('info msr lstar efer')).toBe(['MSR         Index       Value', 'IA32_LSTAR  0xc0000082  0x00000000001002b0', 'IA32_EFER   0xc0000080  0x0000000000000d01'].join('\n'));
+    expect(await ok('p/a 0x1002b0')).toBe('0x1002b0 = 0x1002b0 <syscall_entry>');
+    expect(await err('info msr nosuch')).toMatch(/^bad MSR 'ia32_nosuch'/);
+
+    const gdt = (await ok('info gdt')).split('\n');
+    expect(gdt[1]).toBe('  1  0x0008    0x0000000000000000  0xfffff  code R A      0  P S L G');
+    expect(gdt[5]).toBe('  5  0x0028    0x0000000000104540  0x67     TSS (busy)    0  P');
+    const idt = (await ok('info idt')).split('\n');
+    expect(idt[1]).toBe('  0  0x0000000000100010  vmos_vectors      0x0008    interrupt gate    0    0  y');
+    expect(idt).toHaveLength(1 + 40 + 1);
+
+    const mem = (await ok('info mem')).split('\n');
+    expect(mem.slice(0, 3)).toEqual([
+      'Start               End                 Size                Rights',
+      '0x0000000000000000  0x0000000004000000  0x0000000004000000  -rwx',
+      '0x0000000040000000  0x0000000040001000  0x0000000000001000  ur-x',
+    ]);
+    expect(await ok('info tlb process 3')).toContain('0x0000000040100000  0x0000000000128000  4K    urw-');
+    expect(await ok('translate count')).toBe('0x0000000040100010 → physical 0x000000000011d010 (cr3 0x0000000000117000)');
+    expect(await ok('translate count process 3')).toBe('0x0000000040100010 → physical 0x0000000000128010 (cr3 0x0000000000122000)');
+    expect(await err('translate count process counter')).toMatch(/^process 'counter' is ambiguous: pid 2 cr3 0x0000000000117000, pid 3 cr3 0x0000000000122000/);
+
+    // The same bytes three ways: linear in the other counter (pid 3), physical, and through pid 2's CR3 from there.
+    await ok('delete');
+    await ok('break counter_main if cr3 == 0x122000');
+    await ok('c');
+    const pid2 = (await ok('x/1xg count cr3 0x117000')).split('  ')[1];
+    expect(pid2).not.toBe('0x0000000000000000');
+    expect(await ok('x/1xg phys 0x11d010')).toBe(`0x000000000011d010:  ${pid2}`);
+    expect(await ok('x/1xg count')).toBe('0x0000000040100010 <count>:  0x0000000000000000');
+    expect(await ok('p $__')).toBe('$__ = 0x0000000000000000 (0)');
+    expect(await ok('p $_ == &count')).toBe('$_ == &count = 0x0000000000000001 (1)');
+    expect(await err('x/1xg phys 0x100000000')).toMatch(/outside guest memory/);
+  });
+});
