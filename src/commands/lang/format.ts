@@ -213,15 +213,15 @@ export function formatText(r: Result): string {
   }
 }
 
-/** A print value: `EXPR = 0x%016x (DECIMAL) <sym>`, or `EXPR = FORMATTED` with a /FMT (decimal signed when the type is). */
+/** A print value: `EXPR = 0x%016x (UNSIGNED DECIMAL) <sym>`, or `EXPR = FORMATTED` with a /FMT (at the type's size and signedness). */
 function valueText(r: Extract<Result, { kind: 'value' }>): string {
   return `${r.expr} = ${valueShown(r)}`;
 }
 
 function valueShown(r: Extract<Result, { kind: 'value' }>): string {
   if (r.format !== undefined) return formatValue(r.value, r.size ?? 8, r.signed ?? false, r.format, r.symbol);
-  const dec = r.signed ? BigInt.asIntN(64, r.value) : r.value;
-  return `${hex64(r.value)} (${dec})${r.symbol ? ` <${r.symbol}>` : ''}`;
+  // The decimal stays unsigned (vdbg's print line before /FMT existed); print/d gives the signed value.
+  return `${hex64(r.value)} (${r.value})${r.symbol ? ` <${r.symbol}>` : ''}`;
 }
 
 /** `#1  0x… in name+off ()  [CPL 0, scan] sp=0x…`, after a `<user→kernel …>` line when an interrupt frame from user mode led to it. */

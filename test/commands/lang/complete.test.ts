@@ -7,9 +7,9 @@ const c = (line: string, cursor = line.length) => complete(line, cursor, null, C
 describe('complete (no session)', () => {
   it.each<[string, number, string[]]>([
     ['st', 0, ['stats', 'step', 'stepi']],
-    ['', 0, ['advance', 'awatch', 'b', 'backend', 'backtrace', 'break', 'bt', 'c', 'commands', 'condition', 'continue', 'd', 'define', 'delete', 'dis', 'disable', 'disas', 'disassemble', 'display', 'echo', 'enable', 'filter', 'finish', 'h', 'hbreak', 'help', 'hits', 'ignore', 'info', 'inspect', 'j', 'jump', 'load', 'n', 'next', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'r', 'regs', 'reset', 'run', 'run-for', 'rwatch', 's', 'set', 'si', 'source', 'stats', 'step', 'stepi', 'tbreak', 'u', 'undisplay', 'until', 'watch', 'where', 'x']],
+    ['', 0, ['advance', 'awatch', 'b', 'backend', 'backtrace', 'break', 'bt', 'c', 'commands', 'condition', 'continue', 'd', 'define', 'delete', 'dis', 'disable', 'disas', 'disassemble', 'display', 'echo', 'enable', 'filter', 'finish', 'h', 'hbreak', 'help', 'hits', 'ignore', 'info', 'inspect', 'j', 'jump', 'load', 'n', 'next', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'r', 'regs', 'reset', 'run', 'run-for', 'rwatch', 's', 'set', 'si', 'source', 'stats', 'step', 'stepi', 'tbreak', 'translate', 'u', 'undisplay', 'until', 'watch', 'where', 'x']],
     ['info re', 5, ['registers']],
-    ['i ', 2, ['breakpoints', 'display', 'exits', 'frame', 'hits', 'processes', 'registers', 'symbol', 'vcpu']],
+    ['i ', 2, ['breakpoints', 'display', 'exits', 'frame', 'gdt', 'hits', 'idt', 'mem', 'msr', 'processes', 'registers', 'segments', 'symbol', 'tlb', 'vcpu']],
     ['set o', 4, ['output']],
     ['set output j', 11, ['json']],
     ['set c', 4, ['cr3-source']],

@@ -57,7 +57,8 @@ describe('gdb habits that failed before (issue 14)', () => {
     expect(await ok('run')).toBe('Breakpoint 1 hit: cr3=0x0000000000117000 (counter) rip=0x00000000400004a0 <counter_main>');
     expect(await ok('p $rip == counter_main')).toBe('$rip == counter_main = 0x0000000000000001 (1)');
     expect(await ok('p 10/3')).toBe('10/3 = 0x0000000000000003 (3)');
-    expect(await ok('p -7/2')).toBe('-7/2 = 0xfffffffffffffffd (-3)');
+    expect(await ok('p -7/2')).toBe('-7/2 = 0xfffffffffffffffd (18446744073709551613)');
+    expect(await ok('p/d -7/2')).toBe('-7/2 = -3');
     expect(await ok('p/x 255')).toBe('255 = 0xff');
     expect(await ok('p/t 10')).toBe('10 = 1010');
     expect(await ok('p/c 65')).toBe("65 = 65 'A'");
@@ -68,7 +69,7 @@ describe('gdb habits that failed before (issue 14)', () => {
     expect(await ok('p {int}&count + 1')).toBe('{int}&count + 1 = 0x0000000000000001 (1)');
     const h = await run('p $1 + $2');
     expect(h.text).toBe('$1 + $2 = 0x0000000000000004 (4)');
-    expect((h.json.result as { history: number }).history).toBe(12);
+    expect((h.json.result as { history: number }).history).toBe(13);
     expect(await ok('p $ * 2')).toBe('$ * 2 = 0x0000000000000008 (8)');
     expect(await ok('info registers rip $rsp')).toBe('rip  0x00000000400004a0\nrsp  0x00000000401ffff8');
     expect(await ok('s')).toBe('Stepped: cr3=0x0000000000117000 (counter) rip=0x00000000400004a2 <counter_main+2>');

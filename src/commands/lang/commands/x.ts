@@ -61,7 +61,7 @@ function examineStrings(session: SessionApi, addr: bigint, count: number, read?:
 }
 
 /** `x` at `addr` (read through `read`: default linear memory through the current CR3). */
-export function examine(session: SessionApi, addr: bigint, spec: XSpec, read?: MemoryReader): Result {
+export function examine(session: SessionApi, addr: bigint, spec: XSpec, read?: MemoryReader, last?: (addr: bigint, value: bigint) => void): Result {
   const { count, format, unit } = spec;
   if (format === 'i') {
     const bytes = readUpTo(session, addr, count * 15, read);
@@ -81,6 +81,7 @@ export function examine(session: SessionApi, addr: bigint, spec: XSpec, read?: M
       rows.push({ addr: a, symbol: symbolOf(session, a), cells: [] });
     }
     rows[rows.length - 1].cells.push(c);
+    if (k === count - 1) last?.(addr + BigInt(k * size), v);
   }
   return { kind: 'memory', addr, count, format, unit, rows };
 }
@@ -109,21 +110,11 @@ export const xCommand = defineCommand<XSpec & { expr: string; phys: boolean; spa
       : cr3 !== undefined
         ? (a, n) => session.readVirtualIn(cr3, a, n)
         : undefined;
-    const r = examine(session, addr, args, read);
     // gdb: after x, $_ is the last address examined and $__ its contents.
-    if (r.kind === 'memory' && args.format !== 's') {
-      const st = langState(session);
-      const size = BigInt(SIZE[args.unit]);
-      const last = addr + BigInt(args.count - 1) * size;
-      st.convenience.set('_', last);
-      st.convenience.set('__', lastValue(readExact(session, last, Number(size), read)));
-    }
-    return r;
+    const st = langState(session);
+    return examine(session, addr, args, read, (a, v) => {
+      st.convenience.set('_', a);
+      st.convenience.set('__', v);
+    });
   },
 });
-
-function lastValue(b: Uint8Array): bigint {
-  let v = 0n;
-  for (let k = b.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[k]);
-  return v;
-}
