@@ -3,6 +3,30 @@
  * (SDM Vol. 3A §3.4.5 segment descriptors, §3.5 system descriptor types,
  * §6.14.1 64-bit IDT gate descriptors, §7.2.3 TSS descriptor in 64-bit mode).
  */
+import { hex64 } from './format.ts';
+import type { Cell, Column } from './result.ts';
+
+/** Columns of a table of descriptors (info segments, info gdt) after its own leading ones. */
+export const DESCRIPTOR_COLUMNS: readonly Column[] = [
+  { key: 'selector', header: 'Selector' },
+  { key: 'base', header: 'Base' },
+  { key: 'limit', header: 'Limit' },
+  { key: 'type', header: 'Type' },
+  { key: 'dpl', header: 'DPL', align: 'right' },
+  { key: 'flags', header: 'Flags' },
+];
+
+/** The cells of DESCRIPTOR_COLUMNS for one descriptor (a segment cache, or a GDT entry). */
+export function descriptorCells(selector: number, d: Omit<Descriptor, 'size'> & { unusable?: boolean }): Record<string, Cell> {
+  return {
+    selector: `0x${selector.toString(16).padStart(4, '0')}`,
+    base: hex64(d.base),
+    limit: `0x${d.limit.toString(16)}`,
+    type: d.unusable ? 'unusable' : descriptorType(d.type, d.s),
+    dpl: d.dpl,
+    flags: descriptorFlags(d),
+  };
+}
 
 /** The type field's meaning: code/data (S=1) as `code RA`, `data WA`; system (S=0) by name. */
 export function descriptorType(type: number, s: boolean): string {

@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../../errors.ts';
-import { decodeDescriptor, decodeGate, descriptorFlags, descriptorType } from '../descriptors.ts';
+import { decodeDescriptor, decodeGate, DESCRIPTOR_COLUMNS, descriptorCells, descriptorType } from '../descriptors.ts';
 import { hex64 } from '../format.ts';
 import { readExact, symbolOf } from '../helpers.ts';
 import { noArgs } from '../parse.ts';
@@ -22,30 +22,14 @@ export const infoGdtCommand = defineCommand<void>({
       const d = decodeDescriptor(bytes, off);
       const raw = bytes.subarray(off, off + 8).some((b) => b !== 0);
       if (raw) {
-        rows.push({
-          index: off / 8,
-          selector: `0x${off.toString(16).padStart(4, '0')}`,
-          base: hex64(d.base),
-          limit: `0x${d.limit.toString(16)}`,
-          type: descriptorType(d.type, d.s),
-          dpl: d.dpl,
-          flags: descriptorFlags(d),
-        });
+        rows.push({ index: off / 8, ...descriptorCells(off, d) });
       }
       off += d.size;
     }
     return {
       kind: 'table',
       table: 'gdt',
-      columns: [
-        { key: 'index', header: 'Idx', align: 'right' },
-        { key: 'selector', header: 'Selector' },
-        { key: 'base', header: 'Base' },
-        { key: 'limit', header: 'Limit' },
-        { key: 'type', header: 'Type' },
-        { key: 'dpl', header: 'DPL', align: 'right' },
-        { key: 'flags', header: 'Flags' },
-      ],
+      columns: [{ key: 'index', header: 'Idx', align: 'right' }, ...DESCRIPTOR_COLUMNS],
       rows,
       empty: 'The GDT has no non-null descriptors.',
       footer: `GDTR base=${hex64(gdt.base)} limit=0x${gdt.limit.toString(16)}`,
