@@ -6,6 +6,8 @@
 import type { Breakpoint, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
+import type { PrintFormat } from './print-format.ts';
+import type { Frame } from './unwind.ts';
 
 /** A table cell: text (hex already spelt out), a number, or empty. */
 export type Cell = string | number | boolean | null;
@@ -26,10 +28,19 @@ export type Result =
   | { kind: 'none' }
   /** A table (info breakpoints / processes / hits / exits / vcpu). JSON: `{"rows":[{key:cell}],…}`. */
   | { kind: 'table'; table: string; columns: Column[]; rows: Record<string, Cell>[]; empty: string; footer?: string; extra?: Record<string, Cell> }
-  /** Where an execution command stopped; `symbol` is rip as `name+off`. */
-  | { kind: 'stop'; stop: Stop; symbol?: string }
-  /** `print`: the value of an expression. */
-  | { kind: 'value'; expr: string; value: bigint; symbol?: string }
+  /** Where an execution command stopped; `symbol` is rip as `name+off`; `after`: the auto-displays and the breakpoint's commands run at the stop; `silent`: the commands began with `silent` (no stop line). */
+  | { kind: 'stop'; stop: Stop; symbol?: string; after?: Outcome[]; silent?: boolean }
+  /**
+   * `print`: the value of an expression; `history` its number in the value history (`$N`);
+   * `format` a /FMT, shown at the size and signedness of the value's type.
+   */
+  | { kind: 'value'; expr: string; value: bigint; symbol?: string; history?: number; format?: PrintFormat; size?: number; signed?: boolean }
+  /** Lines run by `source`, a user-defined command, or a breakpoint's commands; `failed`: the last one failed and ended the run. */
+  | { kind: 'sequence'; outcomes: Outcome[]; failed: boolean }
+  /** `backtrace`: the frames, innermost first. */
+  | { kind: 'backtrace'; frames: Frame[] }
+  /** One auto-display (`display`): its number, and what print or x gave. */
+  | { kind: 'display'; number: number; expr: string; inner: Result }
   /** `info registers`: name/value pairs in display order. */
   | { kind: 'registers'; group: RegisterGroup; values: [string, bigint][] }
   /** `x`: rows of cells, each row starting at an address. */
@@ -37,11 +48,22 @@ export type Result =
   /** `disassemble` and `x/Ni`. */
   | { kind: 'disassembly'; lines: DisasmLine[] }
   /** `break`/`hbreak`/`watch`: the breakpoint made; `symbol` its address as `name+off`. */
-  | { kind: 'breakpoint'; bp: Breakpoint; symbol?: string }
+  | { kind: 'breakpoint'; bp: Breakpoint; symbol?: string; temporary?: boolean }
   /** `set output text|json`: the runner switches format. */
   | { kind: 'output'; format: 'text' | 'json' }
   | { kind: 'quit' }
   | { kind: 'error'; error: CommandError };
+
+/** A line's outcome: the JSON `cmd` (canonical name, or the word as written when it did not parse) and the result. */
+export interface Outcome {
+  cmd: string;
+  result: Result;
+}
+
+/** Whether a result is a failure (an error, or a sequence that ended in one). */
+export function failed(r: Result): boolean {
+  return r.kind === 'error' || (r.kind === 'sequence' && r.failed);
+}
 
 export type RegisterGroup = 'gpr' | 'apx' | 'cr' | 'dr' | 'xcr' | 'all';
 /** x/NFU: F. */

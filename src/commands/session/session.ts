@@ -31,6 +31,7 @@ import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { resolveImage, rawSpec, symbolsOf, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
 import { readFpuRegisters } from './fpu.ts';
+import * as sys from './system-state.ts';
 import { openMachine, type Machine } from './machine.ts';
 import { ProcessTable } from './processes.ts';
 import { RunLoop } from './run-loop.ts';
@@ -39,7 +40,7 @@ import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
 import { TimeTravelControl } from './timeline.ts';
 import type {
-  Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, VcpuInfo,
+  Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, SystemState, VcpuInfo,
 } from './types.ts';
 
 export interface SessionOptions {
@@ -298,6 +299,23 @@ export class Session implements SessionApi {
 
   vcpuInfo(): VcpuInfo {
     return inspect.vcpuInfo(this.m, this.loop.debug.enabled);
+  }
+
+  // ================================================================ VM state
+  systemState(): SystemState {
+    return sys.systemState(this.m);
+  }
+
+  readMsrs(indices: readonly number[]): ReadonlyMap<number, bigint> {
+    return sys.readMsrs(this.m, indices);
+  }
+
+  readPhysical(addr: bigint, len: number): Uint8Array {
+    return sys.readPhysical(this.m, addr, len);
+  }
+
+  translate(addr: bigint, cr3?: bigint): bigint {
+    return sys.translateLinear(this.m, addr, cr3);
   }
 
   // ================================================================ execution

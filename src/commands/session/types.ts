@@ -122,6 +122,35 @@ export interface VcpuInfo {
   egprsUnavailable?: string;
 }
 
+export type SegmentName = 'cs' | 'ds' | 'es' | 'fs' | 'gs' | 'ss' | 'tr' | 'ldt';
+
+/** A segment register: its selector and its descriptor cache (the hidden part), as struct kvm_segment carries them. */
+export interface SegmentView {
+  selector: number;
+  base: bigint;
+  limit: number;
+  /** Descriptor type (4 bits, SDM Vol. 3A §3.4.5.1). */
+  type: number;
+  present: boolean;
+  dpl: number;
+  db: boolean;
+  /** S: code/data (true) or system (false). */
+  s: boolean;
+  /** L: 64-bit code segment. */
+  l: boolean;
+  g: boolean;
+  avl: boolean;
+  unusable: boolean;
+}
+
+/** Segment registers, GDTR/IDTR and the APIC base (KVM_GET_SREGS). */
+export interface SystemState {
+  segments: Record<SegmentName, SegmentView>;
+  gdt: { base: bigint; limit: number };
+  idt: { base: bigint; limit: number };
+  apicBase: bigint;
+}
+
 export type SessionState = 'stopped' | 'running' | 'exited' | 'shutdown';
 
 export interface SessionApi {
@@ -198,6 +227,15 @@ export interface SessionApi {
    * extension KVM_CAP_VDBG_INSN_BUDGET (emu); setting it elsewhere throws.
    */
   budget?: number | null;
+
+  // VM state (system-state.ts): additive, for `info segments`, `info msr`, `info gdt/idt`, `info mem/tlb`, `translate`, `x … phys` (`x … cr3` reads through readVirtual's cr3).
+  systemState(): SystemState;
+  /** MSRs by index (KVM_GET_MSRS); one the backend cannot read is absent. */
+  readMsrs(indices: readonly number[]): ReadonlyMap<number, bigint>;
+  /** Guest-physical memory; throws 'unreadable' outside guest memory. */
+  readPhysical(addr: bigint, len: number): Uint8Array;
+  /** Linear → guest-physical through `cr3` (default the current one); throws naming the page-walk failure. */
+  translate(addr: bigint, cr3?: bigint): bigint;
 
   /** The guest's serial output, as it is produced. */
   onConsole: ((text: string) => void) | null;

@@ -1,5 +1,4 @@
 import { defineCommand } from '../command.ts';
-import { quoted } from '../../../core/printable.ts';
 import { CommandError } from '../../errors.ts';
 import { REGISTER_NAMES, resolveRegister } from '../expr.ts';
 import type { RegisterGroup } from '../result.ts';
@@ -18,13 +17,13 @@ type Args = { group: RegisterGroup } | { names: string[] };
 export const infoRegistersCommand = defineCommand<Args>({
   name: 'info registers',
   aliases: ['regs', 'i r', 'info r'],
-  summary: 'register values (gpr, apx, cr, dr, xcr, all, or named registers); $r16–$r31 only with APX',
-  usage: 'info registers [gpr|apx|cr|dr|xcr|all|$REG…]',
+  summary: 'register values (gpr, apx, cr, dr, xcr, all, or named registers, with or without $); $r16–$r31 only with APX',
+  usage: 'info registers [gpr|apx|cr|dr|xcr|all|REG…]',
   parse({ words }) {
     if (words.length === 0) return { group: 'gpr' };
     if (words.length === 1 && (GROUP_NAMES as readonly string[]).includes(words[0].toLowerCase())) return { group: words[0].toLowerCase() as RegisterGroup };
-    if (words.every((w) => w.startsWith('$'))) return { names: words.map((w) => w.slice(1)) };
-    throw new CommandError('bad-args', `bad register group ${quoted(words.join(' '))} (gpr, apx, cr, dr, xcr, all, or $REG names)`);
+    // gdb takes register names with or without `$` (`info registers rip`).
+    return { names: words.map((w) => w.replace(/^\$/, '')) };
   },
   complete: (k) => (k === 0 ? [...GROUP_NAMES] : []),
   run(session, args) {
