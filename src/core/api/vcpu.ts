@@ -22,6 +22,7 @@ import {
 import {
   KVM_MAX_XCRS,
   kvmDebugregs,
+  kvmFpu,
   kvmGuestDebug,
   kvmInterrupt,
   kvmRegs,
@@ -30,6 +31,7 @@ import {
   kvmXcr,
   kvmXcrs,
   type KvmDebugregs,
+  type KvmFpu,
   type KvmRegs,
   type KvmSregs,
   type KvmVcpuEvents,
@@ -96,6 +98,16 @@ export class VcpuFd extends KvmFd {
   /** KVM_SET_DEBUGREGS: EINVAL for flags ≠ 0 or DR6/DR7 bits 63:32 set. */
   setDebugRegs(regs: KvmDebugregs): void {
     this.ioctl('KVM_SET_DEBUGREGS', kvmDebugregs.encode(regs));
+  }
+
+  /** KVM_GET_FPU: the guest's x87 and SSE registers (struct kvm_fpu: ST(0)–ST(7), FCW/FSW/tags, XMM0–15, MXCSR). */
+  getFpu(): KvmFpu {
+    return this.getStruct('KVM_GET_FPU', kvmFpu);
+  }
+
+  /** KVM_SET_FPU (read-modify-write a getFpu() result). */
+  setFpu(fpu: KvmFpu): void {
+    this.ioctl('KVM_SET_FPU', kvmFpu.encode(fpu));
   }
 
   /** KVM_GET_XCRS: the first nr_xcrs entries (XCR0 only, on x86). */

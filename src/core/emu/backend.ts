@@ -16,11 +16,12 @@ import {
 } from '../uapi/fam.ts';
 import { KVM_API_VERSION, KvmCap, KvmIoctl, ioctlName } from '../uapi/ioctls.ts';
 import {
-  KVM_GUESTDBG_VALID_MASK, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmGuestDebug, kvmIrqLevel, kvmInterrupt,
+  KVM_GUESTDBG_VALID_MASK, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmFpu, kvmGuestDebug, kvmIrqLevel, kvmInterrupt,
   kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmVcpuEvents, kvmXcrs,
 } from '../uapi/structs.ts';
 import { cpuidMap } from './cpu-state.ts';
 import { getXsave, setXsave } from './xsave.ts';
+import { getFpu, setFpu } from './fpu-ioctl.ts';
 import { KVM_XSAVE_SIZE } from '../uapi/xsave.ts';
 import { setGuestDebug } from './guest-debug.ts';
 import { KVM_USER_MEM_SLOTS, type HostRange } from './mmio.ts';
@@ -311,6 +312,12 @@ export class EmuBackend implements Backend {
         v.dr.setDebugregs(d.db, d.dr6, d.dr7);
         return 0;
       }
+      case KvmIoctl.KVM_GET_FPU:
+        getFpu(v, buf(request, arg, kvmFpu.size));
+        return 0;
+      case KvmIoctl.KVM_SET_FPU:
+        setFpu(v, buf(request, arg, kvmFpu.size));
+        return 0;
       case KvmIoctl.KVM_GET_XSAVE:
       case KvmIoctl.KVM_GET_XSAVE2:
         getXsave(v, buf(request, arg, KVM_XSAVE_SIZE));

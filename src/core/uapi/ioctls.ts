@@ -7,6 +7,7 @@ import { FAM_HEADER_SIZE } from './fam.ts';
 import {
   kvmDebugregs,
   kvmEnableCap,
+  kvmFpu,
   kvmGuestDebug,
   kvmInterrupt,
   kvmIrqLevel,
@@ -62,6 +63,8 @@ export const KvmIoctl = {
   KVM_GET_SREGS: _IOR(KVMIO, 0x83, kvmSregs.size),
   KVM_SET_SREGS: _IOW(KVMIO, 0x84, kvmSregs.size),
   KVM_GET_MSRS: _IOWR(KVMIO, 0x88, FAM_HEADER_SIZE),
+  KVM_GET_FPU: _IOR(KVMIO, 0x8c, kvmFpu.size),
+  KVM_SET_FPU: _IOW(KVMIO, 0x8d, kvmFpu.size),
   KVM_SET_MSRS: _IOW(KVMIO, 0x89, FAM_HEADER_SIZE),
   KVM_INTERRUPT: _IOW(KVMIO, 0x86, kvmInterrupt.size), // userspace irqchip only (ENXIO with an in-kernel one)
   KVM_SET_CPUID2: _IOW(KVMIO, 0x90, FAM_HEADER_SIZE),

@@ -4,7 +4,7 @@
  * Field names are the C names so they can be grepped against the headers.
  * Shared by the /dev/kvm backend and the emulated one.
  */
-import { array, at, struct, u16, u32, u64, u8, type LayoutValue } from './layout.ts';
+import { array, at, bytes, struct, u16, u32, u64, u8, type LayoutValue } from './layout.ts';
 
 /** struct kvm_regs (asm/kvm.h): 18 × __u64, note the order is not VCPU_REGS_* order. */
 export const kvmRegs = struct('kvm_regs', 144, {
@@ -222,3 +222,23 @@ export const kvmInterrupt = struct('kvm_interrupt', 4, {
   irq: at(0, u32),
 });
 export type KvmInterrupt = LayoutValue<typeof kvmInterrupt>;
+
+/**
+ * struct kvm_fpu (asm/kvm.h), argument of KVM_GET_FPU / KVM_SET_FPU: the
+ * x87/SSE part of the FXSAVE image (kvm_arch_vcpu_ioctl_get_fpu copies it
+ * field by field). fpr[i] is ST(i) (10 bytes used of 16), ftwx the abridged
+ * tag (bit r: physical register Rr non-empty), last_ip/last_dp the 64-bit
+ * FIP/FDP; bytes 133 (pad1) and 412..415 (pad2) are padding.
+ */
+export const kvmFpu = struct('kvm_fpu', 416, {
+  fpr: at(0, array(bytes(16), 8)),
+  fcw: at(128, u16),
+  fsw: at(130, u16),
+  ftwx: at(132, u8),
+  last_opcode: at(134, u16),
+  last_ip: at(136, u64),
+  last_dp: at(144, u64),
+  xmm: at(152, array(bytes(16), 16)),
+  mxcsr: at(408, u32),
+});
+export type KvmFpu = LayoutValue<typeof kvmFpu>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { at, struct, u16, u32, u64, u8 } from '../../../src/core/uapi/layout.ts';
 import {
   kvmDebugregs,
+  kvmFpu,
   kvmDtable,
   kvmEnableCap,
   kvmInterrupt,
@@ -141,6 +142,14 @@ describe('uAPI field offsets (debug, xcrs, events, sync regs, extensions)', () =
     expect(offs(kvmEnableCap)).toEqual([['cap', 0, 4], ['flags', 4, 4], ['args', 8, 32]]); // pad[64] at 40
     expect(offs(kvmIrqLevel)).toEqual([['irq', 0, 4], ['level', 4, 4]]);
     expect(offs(kvmPitConfig)).toEqual([['flags', 0, 4]]);
+  });
+
+  it('kvm_fpu (asm/kvm.h; offsets printed with gcc on this machine)', () => {
+    expect(kvmFpu.size).toBe(416);
+    expect(offs(kvmFpu)).toEqual([
+      ['fpr', 0, 128], ['fcw', 128, 2], ['fsw', 130, 2], ['ftwx', 132, 1], ['last_opcode', 134, 2], ['last_ip', 136, 8],
+      ['last_dp', 144, 8], ['xmm', 152, 256], ['mxcsr', 408, 4],
+    ]);
   });
 
   it('kvm_vcpu_events (x86, asm/kvm.h)', () => {

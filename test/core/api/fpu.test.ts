@@ -1,0 +1,90 @@
+/**
+ * KVM_GET_FPU / KVM_SET_FPU through VcpuFd on both backends: on /dev/kvm the
+ * values real SSE and x87 instructions leave; on emu (which does not run
+ * those instructions yet) what KVM_SET_FPU loaded into the CPU's x87 and SSE
+ * state, read back byte-exact.
+ */
+import { describe, expect, it } from 'vitest';
+import { BOOT_CODE_ADDR, bootSegments, buildLongMode } from '../../../src/core/boot/longmode.ts';
+import { KvmBackend } from '../../../src/core/kvm/backend.ts';
+import { KvmIoctl } from '../../../src/core/uapi/ioctls.ts';
+import { kvmFpu } from '../../../src/core/uapi/structs.ts';
+import { runCode } from '../../support/run-code.ts';
+import { emuMachine } from '../emu/machine.ts';
+import { kvmSkipReason } from '../kvm/available.ts';
+
+const MEM = 4 << 20;
+const noKvm = kvmSkipReason('KVM_GET_FPU on the kvm backend');
+
+/** 10 bytes of an x87 register, little-endian: significand then sign/exponent. */
+function f80(se: number, sig: bigint): number[] {
+  const b: number[] = [];
+  for (let k = 0; k < 8; k++) b.push(Number((sig >> BigInt(8 * k)) & 0xffn));
+  return [...b, se & 0xff, se >> 8];
+}
+
+describe('KVM_GET_FPU on kvm', () => {
+  it.skipIf(noKvm)('reads what MOVD, PCMPEQD, FLD1 and FLDPI left in XMM0, XMM1, ST(0), ST(1)', () => {
+    // At CPL 3: under kvm_pvm, CPL 0 code goes through KVM's instruction emulator, which has no
+    // MOVD/PCMPEQD/FLD1 (KVM_EXIT_INTERNAL_ERROR); CPL 3 code runs natively on the host CPU. With no
+    // IDT the closing UD2 shuts the guest down, and the state is read there.
+    const { memory, state } = buildLongMode({ memSize: MEM, user: true });
+    const seg = bootSegments();
+    state.sregs.cs = seg.userCode;
+    state.sregs.ss = seg.userData;
+    state.sregs.ds = state.sregs.es = seg.userData;
+    memory.set([
+      0xb8, 0x00, 0x00, 0xc0, 0x3f, // mov eax, 0x3fc00000 (1.5f)
+      0x66, 0x0f, 0x6e, 0xc0, //       movd xmm0, eax
+      0x66, 0x0f, 0x76, 0xc9, //       pcmpeqd xmm1, xmm1
+      0xd9, 0xe8, //                   fld1
+      0xd9, 0xeb, //                   fldpi
+      0x0f, 0x0b, //                   ud2
+    ], BOOT_CODE_ADDR);
+    const r = runCode(new KvmBackend(), { memSize: MEM, memory, state, readFpu: true });
+    expect(r.exitReason.name).toBe('KVM_EXIT_SHUTDOWN');
+    expect(r.regs.rip).toBe(BigInt(BOOT_CODE_ADDR + 17)); // everything before UD2 ran
+    const fpu = r.fpu!;
+    expect(Array.from(fpu.xmm[0])).toEqual([0, 0, 0xc0, 0x3f, ...Array(12).fill(0)]);
+    expect(Array.from(fpu.xmm[1])).toEqual(Array(16).fill(0xff));
+    expect(Array.from(fpu.fpr[0].subarray(0, 10))).toEqual(f80(0x4000, 0xc90fdaa22168c235n)); // pi rounded to nearest
+    expect(Array.from(fpu.fpr[1].subarray(0, 10))).toEqual(f80(0x3fff, 0x8000000000000000n));
+    expect((fpu.fsw >> 11) & 7).toBe(6); // TOP after two pushes
+    expect(fpu.ftwx).toBe(0xc0); // R6, R7 in use
+    expect(fpu.fcw).toBe(0x37f);
+  });
+});
+
+describe('KVM_GET_FPU / KVM_SET_FPU on emu', () => {
+  const get = (m: ReturnType<typeof emuMachine>) => {
+    const b = new Uint8Array(kvmFpu.size);
+    m.ioctl(KvmIoctl.KVM_GET_FPU, b);
+    return kvmFpu.decode(b);
+  };
+
+  it('reports the reset state: FCW 037F, MXCSR 1F80, all registers empty', () => {
+    const f = get(emuMachine([0xf4]));
+    expect([f.fcw, f.fsw, f.ftwx, f.mxcsr]).toEqual([0x37f, 0, 0, 0x1f80]);
+    expect(f.xmm.every((x) => x.every((b) => b === 0))).toBe(true);
+  });
+
+  it('loads what KVM_SET_FPU gives into cpu.x87 / cpu.sse and reads it back byte-exact', () => {
+    const m = emuMachine([0xf4]);
+    const f = get(m);
+    f.fsw = 6 << 11; // TOP = 6
+    f.ftwx = 0xc0;
+    f.fpr[0].set(f80(0x3fff, 0xc000000000000000n)); // ST(0) = 1.5 in R6
+    f.fpr[1].set(f80(0xc000, 0x8000000000000000n)); // ST(1) = -2 in R7
+    f.last_opcode = 0x1eb;
+    f.last_ip = 0xffff_ffff_8000_1234n;
+    f.xmm[3].set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    f.mxcsr = 0x3f80 | 0x1; // round down, IE
+    m.ioctl(KvmIoctl.KVM_SET_FPU, kvmFpu.encode(f));
+    const { x87, sse } = m.vcpu.cpu;
+    expect([x87.top, x87.full, x87.stSe(0), x87.stHi(0), x87.stSe(1)]).toEqual([6, 0xc0, 0x3fff, 0xc0000000, 0xc000]);
+    expect(x87.fop).toBe(0x1eb);
+    expect(sse.x.u8[3 * 16 + 15]).toBe(16);
+    expect(sse.mxcsr).toBe(0x3f81);
+    expect(Array.from(kvmFpu.encode(get(m)))).toEqual(Array.from(kvmFpu.encode(f)));
+  });
+});
