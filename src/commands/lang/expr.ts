@@ -8,8 +8,9 @@
  * Pure over a small context, which a SessionApi satisfies as it is.
  */
 import type { SymbolTable } from '../../core/loader/symbols.ts';
-import type { RegisterSet } from '../session/types.ts';
+import type { FpuRegisters, RegisterSet } from '../session/types.ts';
 import { CommandError, unreadableError } from '../errors.ts';
+import { fpuInteger, parseFpuPath } from './fpu-expr.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface ExprContext {
@@ -18,6 +19,8 @@ export interface ExprContext {
   readonly symbols: SymbolTable;
   /** Guest virtual memory through the current CR3; throws naming the page-walk failure. */
   readVirtual(addr: bigint, len: number): Uint8Array;
+  /** The x87/SSE registers, for `$fctrl`, `$mxcsr`, `$xmm0.v2_int64[0]` … (fpu-expr.ts). */
+  fpu?(): FpuRegisters;
 }
 
 /** Every register name the language knows, in `info registers all` order. */
@@ -93,7 +96,8 @@ function tokenize(text: string): Tok[] {
       out.push({ t: 'num', s: m[0] });
       i += m[0].length;
     } else if (c === '$') {
-      const m = /^\$[A-Za-z0-9_]*/.exec(text.slice(i))!;
+      // `$xmm0.v2_int64[1]`: an x87/SSE register path is one token (fpu-expr.ts).
+      const m = /^\$[A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?(?:\[[0-9]+\])?/.exec(text.slice(i))!;
       if (m[0].length === 1) throw new CommandError('bad-args', `'$' without a register name in '${text}'`);
       out.push({ t: 'reg', s: m[0].slice(1) });
       i += m[0].length;
@@ -165,6 +169,8 @@ export function evaluate(text: string, ctx: ExprContext): bigint {
     pos++;
     if (t.t === 'num') return parseNumber(t.s);
     if (t.t === 'reg') {
+      const fp = parseFpuPath(`$${t.s}`);
+      if (fp !== null && ctx.fpu) return fpuInteger(fp, ctx.fpu());
       regs ??= ctx.registers();
       return regs[resolveRegister(t.s, regs)] & MASK;
     }

@@ -187,9 +187,11 @@ export function formatText(r: Result): string {
       return `${r.expr} = ${hex64(r.value)} (${r.value})${r.symbol ? ` <${r.symbol}>` : ''}`;
     case 'breakpoint':
       return breakpointLine(r.bp, r.symbol);
+    case 'fpu-value':
+      return `${r.expr} = ${r.text}`;
     case 'registers': {
       const w = Math.max(...r.values.map(([n]) => n.length));
-      return r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`).join('\n');
+      return [...r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`), ...(r.fpu ?? []).map((x) => x.line)].join('\n');
     }
     case 'memory':
       return r.rows.map((row) => `${hex64(row.addr)}${row.symbol ? ` <${row.symbol}>` : ''}:  ${row.cells.join('  ')}`).join('\n');
@@ -223,8 +225,10 @@ export function resultJson(r: Result): Record<string, unknown> {
     }
     case 'breakpoint':
       return breakpointJson(r.bp, r.symbol);
+    case 'fpu-value':
+      return { expr: r.expr, value: r.text };
     case 'registers':
-      return Object.fromEntries(r.values.map(([n, v]) => [n, hex64(v)]));
+      return Object.fromEntries([...r.values.map(([n, v]) => [n, hex64(v)]), ...(r.fpu ?? []).map((x) => [x.name, x.json])]);
     case 'memory':
       return {
         addr: hex64(r.addr),

@@ -29,13 +29,14 @@ import { GuestDebug, int3Address } from './guest-debug.ts';
 import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { resolveImage, rawSpec, symbolsOf, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
+import { readFpu, writeFpu } from './fpu.ts';
 import { openMachine, type Machine } from './machine.ts';
 import { ProcessTable } from './processes.ts';
 import { RunLoop } from './run-loop.ts';
 import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
 import type {
-  Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, VcpuInfo,
+  Breakpoint, BreakpointSpec, Condition, Cr3Source, FpuRegisters, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, VcpuInfo,
 } from './types.ts';
 
 export interface SessionOptions {
@@ -243,6 +244,15 @@ export class Session implements SessionApi {
 
   readVirtual(addr: bigint, len: number): Uint8Array {
     return inspect.readMemory(this.m, addr, len);
+  }
+
+  fpu(): FpuRegisters {
+    return readFpu(this.m.vcpu);
+  }
+
+  setFpu(f: FpuRegisters): void {
+    this.idle();
+    writeFpu(this.m.vcpu, f);
   }
 
   processes(): readonly ProcessRow[] {

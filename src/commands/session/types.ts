@@ -102,6 +102,29 @@ export interface ProcessRow {
 /** Register file as the debugger shows it (names as in commands.md `info registers all`). */
 export type RegisterSet = Record<string, bigint>;
 
+/**
+ * The x87 and SSE registers under gdb's amd64 names (KVM_GET_FPU): ST(0)–ST(7)
+ * as 10 raw bytes each (significand little-endian, then sign/exponent),
+ * fctrl/fstat, ftag as the full 2-bit-per-register tag word (derived from
+ * the abridged tag and the contents, as gdb's i387_supply_fxsave does),
+ * fiseg:fioff and foseg:fooff the 64-bit FIP and FDP split into their high
+ * and low halves (amd64_supply_fxsave), fop (11 bits), XMM0–15 as 16 raw
+ * bytes each, MXCSR.
+ */
+export interface FpuRegisters {
+  st: Uint8Array[];
+  fctrl: number;
+  fstat: number;
+  ftag: number;
+  fiseg: number;
+  fioff: number;
+  foseg: number;
+  fooff: number;
+  fop: number;
+  xmm: Uint8Array[];
+  mxcsr: number;
+}
+
 export interface VcpuInfo {
   backend: BackendName;
   /** emu only: 'intercepting' | 'guest-loaded' | 'host-debug'. */
@@ -154,6 +177,10 @@ export interface SessionApi {
   setRegister(name: string, value: bigint): void;
   /** Read guest virtual memory through the current CR3; throws naming the page-walk failure. */
   readVirtual(addr: bigint, len: number): Uint8Array;
+  /** The x87/SSE registers (KVM_GET_FPU). */
+  fpu(): FpuRegisters;
+  /** Write them back (KVM_SET_FPU), e.g. an edited fpu() result. */
+  setFpu(f: FpuRegisters): void;
   processes(): readonly ProcessRow[];
   hits(last?: number): readonly Hit[];
   /** Exact totals even when the log dropped old entries. */
