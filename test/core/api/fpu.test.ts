@@ -5,15 +5,12 @@
  * state, read back byte-exact.
  */
 import { describe, expect, it } from 'vitest';
-import { BOOT_CODE_ADDR, bootSegments, buildLongMode } from '../../../src/core/boot/longmode.ts';
-import { KvmBackend } from '../../../src/core/kvm/backend.ts';
 import { KvmIoctl } from '../../../src/core/uapi/ioctls.ts';
 import { kvmFpu } from '../../../src/core/uapi/structs.ts';
-import { runCode } from '../../support/run-code.ts';
+import { FPU_GUEST_UD2, runFpuGuestOnKvm } from '../../support/fpu-guest.ts';
 import { emuMachine } from '../emu/machine.ts';
 import { kvmSkipReason } from '../kvm/available.ts';
 
-const MEM = 4 << 20;
 const noKvm = kvmSkipReason('KVM_GET_FPU on the kvm backend');
 
 /** 10 bytes of an x87 register, little-endian: significand then sign/exponent. */
@@ -25,25 +22,9 @@ function f80(se: number, sig: bigint): number[] {
 
 describe('KVM_GET_FPU on kvm', () => {
   it.skipIf(noKvm)('reads what MOVD, PCMPEQD, FLD1 and FLDPI left in XMM0, XMM1, ST(0), ST(1)', () => {
-    // At CPL 3: under kvm_pvm, CPL 0 code goes through KVM's instruction emulator, which has no
-    // MOVD/PCMPEQD/FLD1 (KVM_EXIT_INTERNAL_ERROR); CPL 3 code runs natively on the host CPU. With no
-    // IDT the closing UD2 shuts the guest down, and the state is read there.
-    const { memory, state } = buildLongMode({ memSize: MEM, user: true });
-    const seg = bootSegments();
-    state.sregs.cs = seg.userCode;
-    state.sregs.ss = seg.userData;
-    state.sregs.ds = state.sregs.es = seg.userData;
-    memory.set([
-      0xb8, 0x00, 0x00, 0xc0, 0x3f, // mov eax, 0x3fc00000 (1.5f)
-      0x66, 0x0f, 0x6e, 0xc0, //       movd xmm0, eax
-      0x66, 0x0f, 0x76, 0xc9, //       pcmpeqd xmm1, xmm1
-      0xd9, 0xe8, //                   fld1
-      0xd9, 0xeb, //                   fldpi
-      0x0f, 0x0b, //                   ud2
-    ], BOOT_CODE_ADDR);
-    const r = runCode(new KvmBackend(), { memSize: MEM, memory, state, readFpu: true });
+    const r = runFpuGuestOnKvm();
     expect(r.exitReason.name).toBe('KVM_EXIT_SHUTDOWN');
-    expect(r.regs.rip).toBe(BigInt(BOOT_CODE_ADDR + 17)); // everything before UD2 ran
+    expect(r.regs.rip).toBe(BigInt(FPU_GUEST_UD2)); // everything before UD2 ran
     const fpu = r.fpu!;
     expect(Array.from(fpu.xmm[0])).toEqual([0, 0, 0xc0, 0x3f, ...Array(12).fill(0)]);
     expect(Array.from(fpu.xmm[1])).toEqual(Array(16).fill(0xff));
