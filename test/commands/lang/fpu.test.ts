@@ -6,6 +6,9 @@
  * SSE/x87 instructions yet, so the state is set through the uAPI here;
  * test/commands/session/fpu-kvm.test.ts reads what real instructions leave.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../../src/commands/session/session.ts';
 import { runLine } from '../../../src/commands/lang/registry.ts';
@@ -147,6 +150,27 @@ describe('x87/SSE registers in the command language (emu)', () => {
     expect(await err('p $st0.x')).toBe('$st0.x: $st0 has no members');
     expect(await err('p $xmm0.v4_float[0] + 1')).toMatch(/is a floating-point value: print it on its own/);
     expect(await err('set $xmm0.v4_float = 1')).toMatch(/cannot assign a whole v4_float/);
+  });
+});
+
+describe('x/i and disassemble on SSE and x87 code', () => {
+  it('show the instructions (a raw image on emu)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vdbg-sse-'));
+    const file = join(dir, 'sse.bin');
+    writeFileSync(file, Uint8Array.from([0x66, 0x0f, 0x6e, 0xc0, 0xdb, 0x2c, 0x24, 0xf3, 0x0f, 0xb8, 0xc1, 0xf4]));
+    const t = await Session.open({ backend: 'emu', image: 'tiny' });
+    try {
+      await t.loadRaw(file, 0x10000n);
+      const o = (await runLine(t, 'x/4i $rip'))!;
+      expect(formatText(o.result)).toBe([
+        '=>     0x0000000000010000:  66 0f 6e c0                 movd xmm0, eax',
+        '       0x0000000000010004:  db 2c 24                    fld tbyte ptr [rsp]',
+        '       0x0000000000010007:  f3 0f b8 c1                 popcnt eax, ecx',
+        '       0x000000000001000b:  f4                          hlt',
+      ].join('\n'));
+    } finally {
+      await t.close();
+    }
   });
 });
 
