@@ -9,7 +9,7 @@ describe('complete (no session)', () => {
     ['st', 0, ['stats', 'stepi']],
     ['', 0, ['b', 'backend', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'regs', 'reset', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
     ['info re', 5, ['registers']],
-    ['i ', 2, ['breakpoints', 'exits', 'hits', 'processes', 'registers', 'vcpu']],
+    ['i ', 2, ['all-registers', 'breakpoints', 'exits', 'float', 'hits', 'processes', 'registers', 'vcpu', 'vector']],
     ['set o', 4, ['output']],
     ['set output j', 11, ['json']],
     ['set c', 4, ['cr3-source']],

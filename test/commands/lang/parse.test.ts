@@ -94,7 +94,7 @@ describe('parseLine: errors', () => {
     ['stpi', 'unknown-command', "unknown command 'stpi'", "did you mean 'stepi'?"],
     ['contnue', 'unknown-command', "unknown command 'contnue'", "did you mean 'continue'?"],
     ['frobnicate', 'unknown-command', "unknown command 'frobnicate'", undefined],
-    ['info', 'bad-args', "'info' needs one of: breakpoints, exits, hits, processes, registers, vcpu", undefined],
+    ['info', 'bad-args', "'info' needs one of: all-registers, breakpoints, exits, float, hits, processes, registers, vcpu, vector", undefined],
     ['info regsiters', 'unknown-command', "unknown command 'info regsiters'", "did you mean 'registers'?"],
     ['r', 'ambiguous', "ambiguous command 'r': reset, run-for", undefined],
     ['dis 1', 'ambiguous', "ambiguous command 'dis': disable, disassemble", undefined],
