@@ -37,10 +37,6 @@ export interface DecodedFloat {
   readonly field: bigint;
 }
 
-export function totalBits(f: FloatFormat): number {
-  return 1 + f.expBits + f.manBits;
-}
-
 function bias(f: FloatFormat): number {
   return (1 << (f.expBits - 1)) - 1;
 }
@@ -116,26 +112,4 @@ export function encodeFloat(f: FloatFormat, x: number): bigint {
   if (biased >= expMax) return inf;
   const frac = q & ((1n << BigInt(fracBits)) - 1n);
   return signBit | expField(biased) | intBit | frac;
-}
-
-/** The value as a JS number (exact for half, bfloat16, single and double; rounded for x87 extended). */
-export function floatToNumber(f: FloatFormat, bits: bigint): number {
-  const v = decodeFloat(f, bits);
-  const s = v.negative ? -1 : 1;
-  switch (v.cls) {
-    case 'zero':
-      return s * 0;
-    case 'inf':
-      return s * Infinity;
-    case 'nan':
-    case 'invalid':
-      return NaN;
-    default: {
-      // Scale in two steps so that neither factor overflows before the product is formed.
-      const n = bitLength(v.mant);
-      const top = n > 64 ? Number(v.mant >> BigInt(n - 64)) : Number(v.mant);
-      const e = v.exp2 + Math.max(0, n - 64);
-      return s * top * 2 ** Math.trunc(e / 2) * 2 ** (e - Math.trunc(e / 2));
-    }
-  }
 }

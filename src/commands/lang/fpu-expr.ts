@@ -12,7 +12,7 @@ import { encodeFloat, X87_EXT, type FloatFormat } from './float-bits.ts';
 import { formatFloat } from './format-float.ts';
 import {
   FPU_REGISTER_NAMES, laneArrayText, laneBits, mxcsrText, readLE, stBits, UINT128, uint128Text, VEC128_LANES,
-  vec128Text, writeLE, type FpuControlName, type LaneType,
+  vec128Text, writeLE, x87RawText, type FpuControlName, type LaneType,
 } from './fpu-values.ts';
 import type { FpuRegisterRow } from './result.ts';
 import { didYouMean } from './suggest.ts';
@@ -156,7 +156,7 @@ export function fpuRegisterRow(name: string, f: FpuRegisters): FpuRegisterRow {
   const v = fpuValue({ reg: name }, f);
   if (v.kind === 'float') {
     const natural = formatFloat(v.format, v.bits);
-    const raw = `0x${v.bits.toString(16).padStart(20, '0')}`;
+    const raw = x87RawText(v.bits);
     return { name, line: registerLine(name, natural, `(raw ${raw})`), json: { value: natural, raw } };
   }
   if (v.kind === 'vector') {

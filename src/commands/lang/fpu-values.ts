@@ -125,5 +125,9 @@ export function stText(raw: Uint8Array): string {
 
 /** `0x3fffc000000000000000`: the raw 10 bytes, most significant first (gdb's `(raw …)`). */
 export function stRawText(raw: Uint8Array): string {
-  return `0x${stBits(raw).toString(16).padStart(20, '0')}`;
+  return x87RawText(stBits(raw));
+}
+
+export function x87RawText(bits: bigint): string {
+  return `0x${bits.toString(16).padStart(20, '0')}`;
 }
