@@ -53,7 +53,7 @@ export function stoppedParts(s: SessionApi): StoppedParts {
   };
 }
 
-/** The x87/SSE registers (KVM_GET_FPU), read only while the registers pane shows them; null when unreadable. */
+/** The x87/SSE registers (SessionApi.fpu), read only while the registers pane shows them; null when unreadable. */
 export function fpuPart(s: SessionApi): Pick<ViewState, 'fpu'> {
   return { fpu: attempt(() => s.fpu(), null) };
 }

@@ -49,7 +49,7 @@ export interface ViewState {
   /** Registers at the last stop, and at the stop before it (for highlighting). */
   readonly regs: RegisterSet | null;
   readonly prevRegs: RegisterSet | null;
-  /** The x87/SSE registers at the last stop, and at the stop before it (KVM_GET_FPU). */
+  /** The x87/SSE registers at the last stop, and at the stop before it (SessionApi.fpu). */
   readonly fpu: FpuRegisters | null;
   readonly prevFpu: FpuRegisters | null;
   /** What the registers pane shows: the general registers, or the FPU/SSE view (`v`). */

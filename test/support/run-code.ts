@@ -11,7 +11,7 @@ import type { MachineState } from '../../src/core/boot/state.ts';
 import { detachExit, type VcpuExit } from '../../src/core/uapi/exit.ts';
 import type { CpuidEntry, MsrEntry } from '../../src/core/uapi/fam.ts';
 import { exitReasonName } from '../../src/core/uapi/kvm-run.ts';
-import type { KvmFpu, KvmRegs, KvmSregs } from '../../src/core/uapi/structs.ts';
+import type { KvmRegs, KvmSregs } from '../../src/core/uapi/structs.ts';
 import type { Backend } from '../../src/core/backend.ts';
 import { openKvm } from '../../src/core/api/index.ts';
 
@@ -38,8 +38,6 @@ export interface RunCodeOptions {
   maxExits?: number;
   /** Value for an IN: returns `size` bytes (or a number, little-endian). Default: all bytes 0xff. */
   onIo?: (port: number, size: number) => Uint8Array | number;
-  /** Also read the x87/SSE state at the end (KVM_GET_FPU) into `fpu`. */
-  readFpu?: boolean;
 }
 
 export interface RunCodeResult {
@@ -51,8 +49,6 @@ export interface RunCodeResult {
   exits: number;
   regs: KvmRegs;
   sregs: KvmSregs;
-  /** KVM_GET_FPU at the end, when `readFpu` was asked for. */
-  fpu?: KvmFpu;
   /** A copy of guest RAM at the end (the mapping itself is gone once this returns). */
   memory: Uint8Array;
   io: IoAccess[];
@@ -110,7 +106,6 @@ export function runCode(backend: Backend, opts: RunCodeOptions): RunCodeResult {
         exits,
         regs: vcpu.getRegs(),
         sregs: vcpu.getSregs(),
-        fpu: opts.readFpu ? vcpu.getFpu() : undefined,
         memory: ram.slice(),
         io,
         seconds,

@@ -247,12 +247,12 @@ export class Session implements SessionApi {
   }
 
   fpu(): FpuRegisters {
-    return readFpu(this.m.vcpu);
+    return readFpu(this.m.vcpu, this.m.name);
   }
 
   setFpu(f: FpuRegisters): void {
     this.idle();
-    writeFpu(this.m.vcpu, f);
+    writeFpu(this.m.vcpu, this.m.name, f);
   }
 
   processes(): readonly ProcessRow[] {

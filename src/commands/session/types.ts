@@ -103,7 +103,7 @@ export interface ProcessRow {
 export type RegisterSet = Record<string, bigint>;
 
 /**
- * The x87 and SSE registers under gdb's amd64 names (KVM_GET_FPU): ST(0)–ST(7)
+ * The x87 and SSE registers under gdb's amd64 names (session/fpu.ts reads them): ST(0)–ST(7)
  * as 10 raw bytes each (significand little-endian, then sign/exponent),
  * fctrl/fstat, ftag as the full 2-bit-per-register tag word (derived from
  * the abridged tag and the contents, as gdb's i387_supply_fxsave does),
@@ -177,9 +177,9 @@ export interface SessionApi {
   setRegister(name: string, value: bigint): void;
   /** Read guest virtual memory through the current CR3; throws naming the page-walk failure. */
   readVirtual(addr: bigint, len: number): Uint8Array;
-  /** The x87/SSE registers (KVM_GET_FPU). */
+  /** The x87/SSE registers (KVM_GET_XSAVE on kvm, KVM_GET_FPU on emu: session/fpu.ts). */
   fpu(): FpuRegisters;
-  /** Write them back (KVM_SET_FPU), e.g. an edited fpu() result. */
+  /** Write them back (KVM_SET_XSAVE / KVM_SET_FPU), e.g. an edited fpu() result. */
   setFpu(f: FpuRegisters): void;
   processes(): readonly ProcessRow[];
   hits(last?: number): readonly Hit[];

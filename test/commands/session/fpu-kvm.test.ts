@@ -2,11 +2,12 @@
  * The x87/SSE views on /dev/kvm: what real instructions left (MOVD, PCMPEQD,
  * FLD1, FLDPI at CPL 3, test/support/fpu-guest.ts) as `print $xmm0`,
  * `print $st0` and `info float` show it; and a debug session on kvm writing
- * lanes through KVM_SET_FPU and reading them back from the kernel.
+ * lanes and reading them back from the kernel (through KVM_GET/SET_XSAVE:
+ * test/core/kvm/fpu-uapi.test.ts shows the guest then runs with them).
  */
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../../src/commands/session/index.ts';
-import { fpuFromKvm } from '../../../src/commands/session/fpu.ts';
+import { fpuFromKvm, kvmFpuFromXsave } from '../../../src/commands/session/fpu.ts';
 import { fpuValue, fpuValueText, parseFpuPath } from '../../../src/commands/lang/fpu-expr.ts';
 import { floatInfoLines } from '../../../src/commands/lang/fpu-info.ts';
 import { runLine } from '../../../src/commands/lang/registry.ts';
@@ -18,7 +19,9 @@ const skip = kvmSkipReason('x87/SSE views on /dev/kvm');
 
 describe.skipIf(skip)('x87/SSE on /dev/kvm', () => {
   it('prints the registers real instructions left, in gdb’s forms', () => {
-    const f = fpuFromKvm(runFpuGuestOnKvm().fpu!);
+    const r = runFpuGuestOnKvm();
+    const f = fpuFromKvm(kvmFpuFromXsave(r.xsave)); // what the session reads on kvm
+    expect(fpuFromKvm(r.fpu).xmm).toEqual(f.xmm); // KVM_GET_FPU agrees on XMM and x87
     const p = (path: string) => fpuValueText(fpuValue(parseFpuPath(path)!, f));
     expect(p('$xmm0.v4_float')).toBe('{1.5, 0, 0, 0}');
     expect(p('$xmm1.v4_int32')).toBe('{-1, -1, -1, -1}');
@@ -37,7 +40,7 @@ describe.skipIf(skip)('x87/SSE on /dev/kvm', () => {
     expect(info[14]).toBe('Tag Word:            0x0fff');
   });
 
-  it('a kvm session writes lanes and $st0 through KVM_SET_FPU and reads them back', async () => {
+  it('a kvm session writes lanes and $st0 (KVM_SET_XSAVE) and reads them back (KVM_GET_XSAVE)', async () => {
     const s = await Session.open({ backend: 'kvm' });
     try {
       const run = async (line: string) => formatText((await runLine(s, line))!.result);

@@ -1,0 +1,63 @@
+/**
+ * Which uAPI carries the guest's x87/SSE state on /dev/kvm (the debugger's
+ * choice in src/commands/session/fpu.ts): state written with KVM_SET_XSAVE
+ * (the legacy region, XSTATE_BV x87|SSE) is what the guest's own
+ * instructions then read, and KVM_GET_XSAVE holds the MXCSR the guest's
+ * STMXCSR stores. What KVM_GET_FPU / KVM_SET_FPU do with MXCSR and XMM here
+ * is printed, not asserted: it depends on the host kernel (on this
+ * machine's KVM, KVM_GET_FPU reads MXCSR as 0 and KVM_SET_FPU's XMM never
+ * reach the guest).
+ */
+import { describe, expect, it } from 'vitest';
+import { kvmFpuFromXsave, kvmFpuToXsave } from '../../../src/commands/session/fpu.ts';
+import { DATA, runAtCpl3OnKvm } from '../../support/fpu-guest.ts';
+import { kvmSkipReason } from './available.ts';
+
+const skip = kvmSkipReason('x87/SSE uAPI on /dev/kvm');
+
+// stmxcsr [DATA]; movq rax, xmm3; fstp tbyte ptr [DATA+16]; ud2
+const READ_BACK = [
+  0x0f, 0xae, 0x1c, 0x25, 0x00, 0x00, 0x02, 0x00,
+  0x66, 0x48, 0x0f, 0x7e, 0xd8,
+  0xdb, 0x3c, 0x25, 0x10, 0x00, 0x02, 0x00,
+  0x0f, 0x0b,
+];
+const u32 = (m: Uint8Array, a: number) => new DataView(m.buffer, m.byteOffset).getUint32(a, true);
+
+describe.skipIf(skip)('x87/SSE state through the uAPI on /dev/kvm', () => {
+  it('KVM_GET_XSAVE holds the MXCSR the guest stores (1F80h at reset)', () => {
+    const r = runAtCpl3OnKvm(READ_BACK);
+    expect(r.exit).toBe('shutdown');
+    expect(u32(r.memory, DATA)).toBe(0x1f80);
+    expect(kvmFpuFromXsave(r.xsave).mxcsr).toBe(0x1f80);
+    console.log(`[fpu-uapi] at reset KVM_GET_FPU reads MXCSR 0x${r.fpu.mxcsr.toString(16)}, KVM_GET_XSAVE 0x1f80, the guest 0x1f80`);
+  });
+
+  it('XMM3, MXCSR and ST(0) written with KVM_SET_XSAVE are what the guest reads', () => {
+    const r = runAtCpl3OnKvm(READ_BACK, (vcpu) => {
+      const area = vcpu.getXsave();
+      const k = kvmFpuFromXsave(area);
+      k.xmm[3].set([0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]);
+      k.mxcsr = 0x7f80; // round toward zero
+      k.fsw = 7 << 11; // TOP = 7, R7 in use
+      k.ftwx = 0x80;
+      k.fpr[0].set([0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0x3f]); // ST(0) = 1.5
+      kvmFpuToXsave(k, area);
+      vcpu.setXsave(area);
+    });
+    expect(r.exit).toBe('shutdown');
+    expect(r.regs.rax).toBe(0x1122334455667788n);
+    expect(u32(r.memory, DATA)).toBe(0x7f80);
+    expect(Array.from(r.memory.subarray(DATA + 16, DATA + 26))).toEqual([0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0x3f]);
+  });
+
+  it('what KVM_SET_FPU does with XMM here (printed)', () => {
+    const r = runAtCpl3OnKvm(READ_BACK, (vcpu) => {
+      const f = vcpu.getFpu();
+      f.xmm[3].set([0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]);
+      vcpu.setFpu(f);
+    });
+    expect(r.exit).toBe('shutdown');
+    console.log(`[fpu-uapi] XMM3 written with KVM_SET_FPU: the guest read 0x${r.regs.rax.toString(16)} (0x1122334455667788 if it reached it)`);
+  });
+});
