@@ -3,7 +3,7 @@
  * FLD1, FLDPI at CPL 3, test/support/fpu-guest.ts) as `print $xmm0`,
  * `print $st0` and `info float` show it; and a debug session on kvm writing
  * lanes and reading them back from the kernel (through KVM_GET/SET_XSAVE:
- * test/core/kvm/fpu-uapi.test.ts shows the guest then runs with them).
+ * test/commands/session/fpu-uapi-kvm.test.ts shows the guest then runs with them).
  */
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../../src/commands/session/index.ts';

@@ -9,9 +9,10 @@
  * reach the guest).
  */
 import { describe, expect, it } from 'vitest';
-import { kvmFpuFromXsave, kvmFpuToXsave } from '../../../src/commands/session/fpu.ts';
+import { assignFpu, parseFpuPath, type FpuAssigned } from '../../../src/commands/lang/fpu-expr.ts';
+import { kvmFpuFromXsave, readFpu, writeFpu } from '../../../src/commands/session/fpu.ts';
 import { DATA, runAtCpl3OnKvm } from '../../support/fpu-guest.ts';
-import { kvmSkipReason } from './available.ts';
+import { kvmSkipReason } from '../../core/kvm/available.ts';
 
 const skip = kvmSkipReason('x87/SSE uAPI on /dev/kvm');
 
@@ -33,17 +34,16 @@ describe.skipIf(skip)('x87/SSE state through the uAPI on /dev/kvm', () => {
     console.log(`[fpu-uapi] at reset KVM_GET_FPU reads MXCSR 0x${r.fpu.mxcsr.toString(16)}, KVM_GET_XSAVE 0x1f80, the guest 0x1f80`);
   });
 
-  it('XMM3, MXCSR and ST(0) written with KVM_SET_XSAVE are what the guest reads', () => {
+  it('XMM3, MXCSR and ST(0) the debugger writes on kvm (KVM_SET_XSAVE) are what the guest reads', () => {
     const r = runAtCpl3OnKvm(READ_BACK, (vcpu) => {
-      const area = vcpu.getXsave();
-      const k = kvmFpuFromXsave(area);
-      k.xmm[3].set([0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]);
-      k.mxcsr = 0x7f80; // round toward zero
-      k.fsw = 7 << 11; // TOP = 7, R7 in use
-      k.ftwx = 0x80;
-      k.fpr[0].set([0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0x3f]); // ST(0) = 1.5
-      kvmFpuToXsave(k, area);
-      vcpu.setXsave(area);
+      const f = readFpu(vcpu, 'kvm');
+      const set = (path: string, x: FpuAssigned) => assignFpu(parseFpuPath(path)!, f, x);
+      set('$xmm3.v2_int64[0]', { int: 0x1122334455667788n });
+      set('$mxcsr', { int: 0x7f80n }); // round toward zero
+      set('$fstat', { int: 7n << 11n }); // TOP = 7
+      set('$ftag', { int: 0x3fffn }); // R7 valid
+      set('$st0', { float: 1.5 });
+      writeFpu(vcpu, 'kvm', f);
     });
     expect(r.exit).toBe('shutdown');
     expect(r.regs.rax).toBe(0x1122334455667788n);
