@@ -11,10 +11,11 @@
  * copy the kernel's fpstate legacy area as it is, without XSTATE_BV: on
  * this machine's KVM, KVM_GET_FPU reads MXCSR as 0 while the guest's
  * STMXCSR gives 1F80h, and XMM and MXCSR written with KVM_SET_FPU never
- * reach the guest (XSTATE_BV keeps SSE in its init state, so XRSTOR loads
- * zeros) — test/commands/session/fpu-uapi-kvm.test.ts shows both. KVM_GET/SET_XSAVE go
- * through copy_xstate_to_uabi_buf / copy_uabi_to_xstate, which fill in the
- * init values and set XSTATE_BV. On emu, KVM_GET/SET_FPU carry cpu.x87 and
+ * reach the guest (XSTATE_BV still reads 0 after it in KVM_GET_XSAVE, so
+ * the kernel restores the init state) — test/commands/session/
+ * fpu-uapi-kvm.test.ts shows both. KVM_GET/SET_XSAVE go through
+ * copy_xstate_to_uabi_buf / copy_uabi_to_xstate, which fill in the init
+ * values and set XSTATE_BV. On emu, KVM_GET/SET_FPU carry cpu.x87 and
  * cpu.sse (src/core/emu/fpu-ioctl.ts) while the XSAVE area's legacy region
  * does not yet.
  */
