@@ -34,7 +34,8 @@ export function tokenize(text: string): Tok[] {
       i += m[0].length;
     } else if (c === '$') {
       // `$`, `$$`, `$$N`, `$N`, `$_`, `$__`, `$_name`: the value history and convenience variables; `$name`: a register.
-      m = /^\$(\$[0-9]*|[0-9]+|_[A-Za-z0-9_]*|[A-Za-z][A-Za-z0-9_]*)?/.exec(rest)!;
+      // `$xmm0.v2_int64[1]`: an x87/SSE register path is one token (fpu-expr.ts).
+      m = /^\$(\$[0-9]*|[0-9]+|_[A-Za-z0-9_]*|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?(?:\[[0-9]+\])?)?/.exec(rest)!;
       const name = m[1] ?? '';
       out.push({ t: name !== '' && /^[A-Za-z]/.test(name) ? 'reg' : 'var', s: name });
       i += m[0].length;

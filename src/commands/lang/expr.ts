@@ -16,10 +16,11 @@
 import type { ElfSymbol } from '../../core/loader/elf.ts';
 import type { SymbolTable } from '../../core/loader/symbols.ts';
 import { quoted } from '../../core/printable.ts';
-import type { RegisterSet } from '../session/types.ts';
+import type { FpuRegisters, RegisterSet } from '../session/types.ts';
 import { CommandError, unreadableError } from '../errors.ts';
 import { convert, type CType, INT, LONG, TYPE_WORDS, typeNamed, ULONG } from './ctypes.ts';
 import { tokenize } from './expr-tokens.ts';
+import { fpuInteger, type FpuPath, fpuValue, parseFpuPath } from './fpu-expr.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface ExprContext {
@@ -30,6 +31,8 @@ export interface ExprContext {
   readVirtual(addr: bigint, len: number): Uint8Array;
   /** The value history and convenience variables: `name` is what follows `$` (`''` the last value, `'$'` the one before, `'$2'`, `'3'`, `'_'`, `'__'`); undefined when unset. */
   variable?(name: string): bigint | undefined;
+  /** The x87/SSE registers, for `$fctrl`, `$mxcsr`, `$xmm0.v2_int64[0]` … (fpu-expr.ts). */
+  fpu?(): FpuRegisters;
 }
 
 /** Every register name the language knows, in `info registers all` order. */
@@ -313,6 +316,8 @@ export function evaluateValue(text: string, ctx: ExprContext): Value {
         return num(BigInt(c), BASE_CHAR);
       }
       case 'reg': {
+        const fp = ctx.fpu ? parseFpuPath(`$${t.s}`) : null;
+        if (fp !== null) return fpuOperand(fp, ctx.fpu!());
         regs ??= ctx.registers();
         const name = resolveRegister(t.s, regs);
         return { v: regs[name] & MASK, type: registerType(name) };
@@ -338,6 +343,20 @@ export function evaluateValue(text: string, ctx: ExprContext): Value {
 }
 
 const BASE_CHAR = typeNamed(['char'], 0)!;
+
+/**
+ * An integer-valued x87/SSE path (`$fctrl`, `$mxcsr`, `$xmm0.v2_int64[1]`,
+ * fpu-expr.ts) as an operand, typed by its element: `int64_t` for a
+ * v2_int64 lane, `uint16_t` for fctrl…, so that print/FMT shows it at its
+ * width; floats and whole vectors refuse (print shows them on their own).
+ */
+function fpuOperand(p: FpuPath, f: FpuRegisters): Value {
+  const v = fpuInteger(p, f);
+  const e = fpuValue(p, f);
+  const bits = e.kind === 'int' ? e.bits : 64;
+  const type = bits > 64 ? ULONG : typeNamed([`${e.kind === 'int' && e.signed ? '' : 'u'}int${Math.max(8, bits)}_t`], 0) ?? ULONG;
+  return { v: convert(v, type), type };
+}
 
 function variableMissing(name: string): string {
   if (name === '') return "the value history is empty ('$' is the last value printed)";

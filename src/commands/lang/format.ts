@@ -201,9 +201,11 @@ export function formatText(r: Result): string {
     }
     case 'breakpoint':
       return r.temporary ? breakpointLine(r.bp, r.symbol).replace(/^Breakpoint/, 'Temporary breakpoint') : breakpointLine(r.bp, r.symbol);
+    case 'fpu-value':
+      return `${r.expr} = ${r.text}`;
     case 'registers': {
       const w = Math.max(...r.values.map(([n]) => n.length));
-      return r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`).join('\n');
+      return [...r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`), ...(r.fpu ?? []).map((x) => x.line)].join('\n');
     }
     case 'memory':
       return r.rows.map((row) => `${hex64(row.addr)}${row.symbol ? ` <${row.symbol}>` : ''}:  ${row.cells.join('  ')}`).join('\n');
@@ -287,8 +289,10 @@ export function resultJson(r: Result): Record<string, unknown> {
       return { display: r.number, expr: r.expr, ...outcomeJson({ cmd: r.inner.kind === 'value' ? 'print' : 'x', result: r.inner }) };
     case 'breakpoint':
       return r.temporary ? { ...breakpointJson(r.bp, r.symbol), temporary: true } : breakpointJson(r.bp, r.symbol);
+    case 'fpu-value':
+      return { expr: r.expr, value: r.text };
     case 'registers':
-      return Object.fromEntries(r.values.map(([n, v]) => [n, hex64(v)]));
+      return Object.fromEntries([...r.values.map(([n, v]) => [n, hex64(v)]), ...(r.fpu ?? []).map((x) => [x.name, x.json])]);
     case 'memory':
       return {
         addr: hex64(r.addr),

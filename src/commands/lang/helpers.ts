@@ -20,6 +20,7 @@ export function exprContext(session: SessionApi): ExprContext {
     symbols: session.symbols,
     readVirtual: (a, n) => session.readVirtual(a, n),
     variable: (name) => state.variable(name),
+    fpu: () => session.fpu(),
   };
 }
 

@@ -51,12 +51,15 @@ import { finishCommand } from './commands/finish.ts';
 import { gdbserverCommand } from './commands/gdbserver.ts';
 import { hbreakCommand } from './commands/hbreak.ts';
 import { helpCommand } from './commands/help.ts';
+import { infoAllRegistersCommand } from './commands/info-all-registers.ts';
 import { infoBreakpointsCommand } from './commands/info-breakpoints.ts';
 import { infoExitsCommand } from './commands/info-exits.ts';
+import { infoFloatCommand } from './commands/info-float.ts';
 import { infoHitsCommand } from './commands/info-hits.ts';
 import { infoProcessesCommand } from './commands/info-processes.ts';
 import { infoRegistersCommand } from './commands/info-registers.ts';
 import { infoVcpuCommand } from './commands/info-vcpu.ts';
+import { infoVectorCommand } from './commands/info-vector.ts';
 import { loadRawCommand } from './commands/load-raw.ts';
 import { loadCommand } from './commands/load.ts';
 import { nextiCommand } from './commands/nexti.ts';
@@ -120,6 +123,9 @@ export const COMMANDS: readonly Command[] = [
   filterCommand,
   // inspection
   infoRegistersCommand,
+  infoAllRegistersCommand,
+  infoFloatCommand,
+  infoVectorCommand,
   printCommand,
   displayCommand,
   undisplayCommand,

@@ -41,8 +41,14 @@ export type Result =
   | { kind: 'backtrace'; frames: Frame[] }
   /** One auto-display (`display`): its number, and what print or x gave. */
   | { kind: 'display'; number: number; expr: string; inner: Result }
-  /** `info registers`: name/value pairs in display order. */
-  | { kind: 'registers'; group: RegisterGroup; values: [string, bigint][] }
+  /** `print` of an x87/SSE register path (`$xmm0`, `$st0`, `$xmm1.v4_float[2]`): gdb's natural form. JSON: `{"expr":…,"value":"…"}`. */
+  | { kind: 'fpu-value'; expr: string; text: string }
+  /**
+   * `info registers`: name/value pairs in display order; `fpu`: x87/SSE
+   * registers after them, each a line in gdb's layout (`info all-registers`,
+   * `info vector`, `info registers $xmm0`).
+   */
+  | { kind: 'registers'; group: RegisterGroup; values: [string, bigint][]; fpu?: FpuRegisterRow[] }
   /** `x`: rows of cells, each row starting at an address. */
   | { kind: 'memory'; addr: bigint; count: number; format: XFormat; unit: XUnit; rows: MemoryRow[] }
   /** `disassemble` and `x/Ni`. */
@@ -65,7 +71,15 @@ export function failed(r: Result): boolean {
   return r.kind === 'error' || (r.kind === 'sequence' && r.failed);
 }
 
-export type RegisterGroup = 'gpr' | 'apx' | 'cr' | 'dr' | 'xcr' | 'all';
+/** `all-registers` and `vector`: `info all-registers` and `info vector` (gdb's commands). */
+export type RegisterGroup = 'gpr' | 'apx' | 'cr' | 'dr' | 'xcr' | 'all' | 'all-registers' | 'vector';
+
+/** An x87/SSE register as `info registers` shows it: its gdb text line, and its JSON object. */
+export interface FpuRegisterRow {
+  name: string;
+  line: string;
+  json: Record<string, string>;
+}
 /** x/NFU: F. */
 export type XFormat = 'x' | 'd' | 'u' | 'c' | 's' | 'i';
 /** x/NFU: U (byte, half, word, giant). */

@@ -30,7 +30,7 @@ import { GuestDebug, int3Address } from './guest-debug.ts';
 import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { resolveImage, rawSpec, symbolsOf, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
-import { readFpuRegisters } from './fpu.ts';
+import { fpuRegisterSet, readFpu, writeFpu } from './fpu.ts';
 import * as sys from './system-state.ts';
 import { openMachine, type Machine } from './machine.ts';
 import { ProcessTable } from './processes.ts';
@@ -40,7 +40,7 @@ import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
 import { TimeTravelControl } from './timeline.ts';
 import type {
-  Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, SystemState, VcpuInfo,
+  Breakpoint, BreakpointSpec, Condition, Cr3Source, FpuRegisters, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, SystemState, VcpuInfo,
 } from './types.ts';
 
 export interface SessionOptions {
@@ -276,8 +276,17 @@ export class Session implements SessionApi {
     return readSegments(this.m.vcpu);
   }
 
-  fpuRegisters(): RegisterSet | null {
-    return readFpuRegisters(this.m);
+  fpuRegisters(): RegisterSet {
+    return fpuRegisterSet(this.fpu());
+  }
+
+  fpu(): FpuRegisters {
+    return readFpu(this.m.vcpu);
+  }
+
+  setFpu(f: FpuRegisters): void {
+    this.idle();
+    writeFpu(this.m.vcpu, f);
   }
 
   processes(): readonly ProcessRow[] {

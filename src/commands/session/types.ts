@@ -111,6 +111,29 @@ export interface ProcessRow {
 /** Register file as the debugger shows it (names as in commands.md `info registers all`). */
 export type RegisterSet = Record<string, bigint>;
 
+/**
+ * The x87 and SSE registers under gdb's amd64 names (session/fpu.ts reads them): ST(0)–ST(7)
+ * as 10 raw bytes each (significand little-endian, then sign/exponent),
+ * fctrl/fstat, ftag as the full 2-bit-per-register tag word (derived from
+ * the abridged tag and the contents, as gdb's i387_supply_fxsave does),
+ * fiseg:fioff and foseg:fooff the 64-bit FIP and FDP split into their high
+ * and low halves (amd64_supply_fxsave), fop (11 bits), XMM0–15 as 16 raw
+ * bytes each, MXCSR.
+ */
+export interface FpuRegisters {
+  st: Uint8Array[];
+  fctrl: number;
+  fstat: number;
+  ftag: number;
+  fiseg: number;
+  fioff: number;
+  foseg: number;
+  fooff: number;
+  fop: number;
+  xmm: Uint8Array[];
+  mxcsr: number;
+}
+
 export interface VcpuInfo {
   backend: BackendName;
   /** emu only: 'intercepting' | 'guest-loaded' | 'host-debug'. */
@@ -206,12 +229,12 @@ export interface SessionApi {
   writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void;
   /** Additive (gdb server): the segment selectors cs ss ds es fs gs and fs_base/gs_base (KVM_GET_SREGS); read-only. */
   segmentRegisters(): RegisterSet;
-  /**
-   * Additive (gdb server): the x87 and SSE registers by gdb's names (st0–7,
-   * fctrl…fop, xmm0–15, mxcsr) from the XSAVE area's legacy region
-   * (KVM_GET_XSAVE2), as the backend fills it in; null without that uAPI. Read-only.
-   */
-  fpuRegisters(): RegisterSet | null;
+  /** The x87/SSE registers from the XSAVE area's legacy region (KVM_GET_XSAVE; session/fpu.ts), on both backends. */
+  fpu(): FpuRegisters;
+  /** Write them back (KVM_SET_XSAVE), e.g. an edited fpu() result. */
+  setFpu(f: FpuRegisters): void;
+  /** Additive (gdb server): fpu() as a RegisterSet by gdb's names (st0–7 as 80-bit, fctrl…fop, xmm0–15 as 128-bit, mxcsr). */
+  fpuRegisters(): RegisterSet;
   processes(): readonly ProcessRow[];
   hits(last?: number): readonly Hit[];
   /** Exact totals even when the log dropped old entries. */
