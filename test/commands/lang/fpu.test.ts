@@ -44,6 +44,20 @@ const ZERO_UNION =
   'v16_int8 = {0 <repeats 16 times>}, v8_int16 = {0, 0, 0, 0, 0, 0, 0, 0}, v4_int32 = {0, 0, 0, 0}, v2_int64 = {0, 0}, uint128 = 0}';
 
 describe('x87/SSE registers in the command language (emu)', () => {
+  it('paths in gdb C expressions: print/FMT at the element type, x at a lane, history; a float or vector under /FMT refused', async () => {
+    await ok('set $xmm6.v2_int64[0] = -1');
+    await ok('set $xmm6.v2_int64[1] = $rsp');
+    // typed by the element: an int64_t lane is signed and 8 bytes, a v4_int32 lane 4 bytes
+    expect(await ok('p/x $xmm6.v2_int64[0]')).toBe('$xmm6.v2_int64[0] = 0xffffffffffffffff');
+    expect(await ok('p/d $xmm6.v2_int64[0]')).toBe('$xmm6.v2_int64[0] = -1');
+    expect(await ok('p/x $xmm6.v4_int32[0]')).toBe('$xmm6.v4_int32[0] = 0xffffffff');
+    expect(await ok('p $xmm6.v2_int64[0] < 0')).toMatch(/^\$xmm6\.v2_int64\[0\] < 0 = 0x0000000000000001 /);
+    expect(await ok('x/1xg $xmm6.v2_int64[1]')).toBe(await ok('x/1xg $rsp'));
+    expect(await ok('p/x $fctrl')).toBe('$fctrl = 0x37f');
+    expect(await err('p/x $xmm6')).toMatch(/is a vector: print it on its own/);
+    expect(await err('p/x $st0')).toMatch(/is a floating-point value/);
+  });
+
   it('print $xmm0 at reset: gdb’s union form with <repeats>', async () => {
     expect(await ok('p $xmm15')).toBe(`$xmm15 = ${ZERO_UNION}`);
     expect(await ok('p $mxcsr')).toBe('$mxcsr = [ IM DM ZM OM UM PM ]');
