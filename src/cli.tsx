@@ -3,7 +3,8 @@
  * runs batch mode (src/commands/batch.ts) or the TUI (src/views).
  *
  * Batch mode when -x/-ex/--batch is given or stdin is not a TTY; the TUI when
- * stdin and stdout are TTYs and none is given. Exit codes: 0 every command
+ * stdin and stdout are TTYs and none is given, or with --tui (after running
+ * the -x/-ex commands). Exit codes: 0 every command
  * succeeded, 1 one failed (or the backend could not be opened), 2 usage
  * errors (unknown option, missing script file, bad image), 130 Ctrl-C
  * twice in one command or between commands, 141 stdout's reader went away
@@ -37,6 +38,7 @@ const HELP = `
     -x, --command FILE    run the commands in FILE, then exit (batch mode)
     -ex, --eval CMD       run CMD (repeatable, in order), then exit (batch mode)
     --batch               batch mode: read commands from standard input
+    --tui, --interactive  run the -x/-ex commands first, then open the TUI (as gdb does)
     --backend emu|kvm     hypervisor backend (default emu)
     --json                batch output as JSON lines (one object per command)
     --keep-going          in batch mode, go on after a failed command
@@ -76,6 +78,8 @@ const cli = meow(HELP, {
   argv: pre.rest,
   flags: {
     batch: { type: 'boolean', default: false },
+    tui: { type: 'boolean', default: false },
+    interactive: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'emu' },
     json: { type: 'boolean', default: false },
     keepGoing: { type: 'boolean', default: false },
@@ -117,7 +121,11 @@ try {
 const linux = flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append };
 const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-const batch = pre.actions.length > 0 || flags.batch || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
+// --tui: the -x/-ex commands set the session up, then the TUI opens (gdb runs -ex before its prompt).
+const thenTui = flags.tui || flags.interactive;
+if (thenTui && flags.batch) usage('--tui and --batch exclude each other');
+if (thenTui && !interactive) usage('--tui needs a terminal on stdin and stdout');
+const batch = !thenTui && (pre.actions.length > 0 || flags.batch || process.stdin.isTTY !== true || process.stdout.isTTY !== true);
 
 // Script files are read before anything starts: a missing one is a usage error.
 const sources: BatchSource[] = [];
@@ -167,6 +175,11 @@ const stderrLog = (line: string) => void process.stderr.write(`vdbg: ${line}\n`)
 if (!batch && interactive) {
   // The TUI's Ctrl-C is a key (raw mode): a SIGINT is a kill -INT from outside, an end like SIGTERM.
   exitOnSignals(['SIGTERM', 'SIGHUP', 'SIGINT']);
+  // --tui: the -x/-ex commands first (their output on the terminal), then the TUI, as gdb does.
+  if (thenTui && sources.length > 0) {
+    const red = new Chalk({ level: flags.color && !noColorEnv ? 1 : 0 }).red;
+    await runBatch({ session, sources, json: flags.json, keepGoing: flags.keepGoing, colorError: (t) => red(t) });
+  }
   const server = await startGdb(undefined);
   if (server !== undefined) process.stderr.write(`vdbg: gdb server listening on ${server.address}\n`);
   process.exitCode = await tui(session, flags.color && !noColorEnv);

@@ -23,6 +23,7 @@ import { CommandError } from './errors.ts';
 import type { SessionApi } from './session/types.ts';
 import { formatJson, formatText } from './lang/format.ts';
 import { runLine } from './lang/registry.ts';
+import { failed } from './lang/result.ts';
 
 /** Where lines come from: a name for error messages (`script.vdbg`, `-ex`, `<stdin>`) and the lines. */
 export interface BatchSource {
@@ -143,7 +144,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
           const text = formatText(r);
           if (text !== '') write(`${text}\n`);
         }
-        if (r.kind === 'error') {
+        if (failed(r)) {
           res.failures++;
           res.exitCode = 1;
           if (!opts.keepGoing) break outer;
@@ -161,9 +162,4 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   return res;
 }
 
-/** Lines of a string (a script file's text): split on \n, a trailing \r dropped, no phantom line after a final newline. */
-export function scriptLines(text: string): string[] {
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
+export { scriptLines } from './script-lines.ts';

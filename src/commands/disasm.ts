@@ -7,7 +7,7 @@
  * (src/emu/disasm-apx.ts). Each line also carries the data the views mark:
  * the breakpoint at that address and whether RIP is there.
  */
-import { Code, Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions, OpKind } from 'iced-x86';
+import { Code, Decoder, DecoderOptions, Formatter, FormatterSyntax, type Instruction, MemorySizeOptions, OpKind } from 'iced-x86';
 import type { SymbolTable } from '../core/loader/symbols.ts';
 import { decodeBytes } from '../emu/decode.ts';
 import { formatApx } from '../emu/disasm-apx.ts';
@@ -75,6 +75,22 @@ function getFormatter(): Formatter {
   return formatter;
 }
 
+/**
+ * iced's Intel syntax writes x87's implicit ST(0) as an operand (`fld st,
+ * tbyte ptr [rsp]`, `fstp qword ptr [rsp + 8], st`); objdump and gdb leave
+ * it out (`fld tbyte ptr [rsp]`), and so does this: a formatter operand
+ * that is no instruction operand and reads `st` is dropped.
+ */
+function formatInstruction(fmt: Formatter, ins: Instruction): string {
+  const n = fmt.operandCount(ins);
+  if (n <= ins.opCount) return fmt.format(ins);
+  const implicitSt = (k: number) => fmt.getInstructionOperand(ins, k) == null && fmt.formatOperand(ins, k) === 'st';
+  const ops = Array.from({ length: n }, (_, k) => k).filter((k) => !implicitSt(k));
+  if (ops.length === n) return fmt.format(ins);
+  const mnemonic = fmt.formatMnemonic(ins);
+  return ops.length === 0 ? mnemonic : `${mnemonic} ${ops.map((k) => fmt.formatOperand(ins, k)).join(', ')}`;
+}
+
 const hexByte = (b: number) => b.toString(16).padStart(2, '0');
 const MASK = (1n << 64n) - 1n;
 
@@ -123,7 +139,7 @@ export function disassemble(bytes: Uint8Array, addr: bigint, opts: DisasmOptions
           }
         } else {
           len = ins.length;
-          text = fmt.format(ins);
+          text = formatInstruction(fmt, ins);
           isCall = ins.isCallNear || ins.isCallFar;
           if (ins.op0Kind === OpKind.NearBranch64) target = ins.nearBranchTarget;
           else if (ins.isIpRelMemoryOperand) target = ins.ipRelMemoryAddress;

@@ -28,7 +28,7 @@ export function App({ view: v, columns, rows, theme }: Props) {
   const L = viewLayout(v, columns, rows);
   const f = (p: ViewState['focus']) => p === v.focus && !v.input.active;
   const common = { theme };
-  const regs = <RegistersView regs={v.regs} prevRegs={v.prevRegs} vcpu={v.vcpu} {...L.registers} focused={f('registers')} sel={v.sel.registers} {...common} />;
+  const regs = <RegistersView regs={v.regs} prevRegs={v.prevRegs} vcpu={v.vcpu} view={v.regView} fpu={v.fpu} prevFpu={v.prevFpu} {...L.registers} focused={f('registers')} sel={v.sel.registers} {...common} />;
   const dis = <DisassemblyView lines={v.disasm} {...L.disassembly} focused={f('disassembly')} sel={v.sel.disassembly} running={v.state === 'running'} {...common} />;
   const procs = <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
   const hits = <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;

@@ -4,7 +4,8 @@
  * since the previous stop are bold/red and marked `*`. As many columns as
  * the width allows; scrolls to keep the selected register in view.
  */
-import type { RegisterSet, VcpuInfo } from '../commands/session/types.ts';
+import type { FpuRegisters, RegisterSet, VcpuInfo } from '../commands/session/types.ts';
+import { fpuLines } from './format/fpu.ts';
 import { changedRegisters, decodeRflags, egprNote, gridRows, registerCells } from './format/registers.ts';
 import { fit, windowAround } from './format/text.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
@@ -15,6 +16,11 @@ export interface Props {
   /** Registers at the stop before, for highlighting; null: nothing highlighted. */
   readonly prevRegs: RegisterSet | null;
   readonly vcpu: VcpuInfo | null;
+  /** Which view: the general registers, or the x87/SSE registers (`v` toggles). */
+  readonly view?: RegisterView;
+  /** x87/SSE registers at the last stop and at the stop before it. */
+  readonly fpu?: FpuRegisters | null;
+  readonly prevFpu?: FpuRegisters | null;
   readonly width: number;
   readonly height: number;
   readonly focused: boolean;
@@ -26,7 +32,37 @@ export interface Props {
 /** `▸rflags 0x0000000000000246*`. */
 const CELL = 27;
 
-export function RegistersView({ regs, prevRegs, vcpu, width, height, focused, sel, theme }: Props) {
+export type RegisterView = 'gpr' | 'fpu';
+
+export function RegistersView(props: Props) {
+  return props.view === 'fpu' ? <FpuRegistersView {...props} /> : <GeneralRegistersView {...props} />;
+}
+
+/** The FPU/SSE view (format/fpu.ts): changed words, ST registers and XMM lanes marked, the pane scrolled to the selection. */
+function FpuRegistersView({ fpu, prevFpu, width, height, focused, sel, theme }: Props) {
+  const cols = innerCols(width);
+  const rows = innerRows(height);
+  const title = 'Registers · FPU/SSE';
+  if (!fpu) {
+    return <Pane title={title} width={width} height={height} focused={focused} theme={theme} lines={[fit('(x87/SSE registers unavailable)', cols)]} />;
+  }
+  const all = fpuLines(fpu, prevFpu ?? null, cols);
+  const [first, last] = windowAround(all.length, rows, sel);
+  const lines = all.slice(first, last).map((segs, k) => {
+    let left = cols;
+    const picked = focused && first + k === sel;
+    return segs
+      .map((g, i) => {
+        const text = `${i === 0 ? (picked ? '▸' : ' ') : ''}${g.text}${g.changed ? '*' : g.mark ? ' ' : ''}`.slice(0, Math.max(0, left));
+        left -= text.length;
+        return paint(theme, text, { tone: g.changed ? 'changed' : g.dim ? 'dim' : undefined, bold: g.changed, inverse: picked && i === 0 });
+      })
+      .join('');
+  });
+  return <Pane title={title} width={width} height={height} focused={focused} theme={theme} lines={lines} />;
+}
+
+function GeneralRegistersView({ regs, prevRegs, vcpu, width, height, focused, sel, theme }: Props) {
   const cols = innerCols(width);
   const rows = innerRows(height);
   if (regs === null) {

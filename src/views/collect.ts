@@ -53,6 +53,11 @@ export function stoppedParts(s: SessionApi): StoppedParts {
   };
 }
 
+/** The x87/SSE registers (SessionApi.fpu), read only while the registers pane shows them; null when unreadable. */
+export function fpuPart(s: SessionApi): Pick<ViewState, 'fpu'> {
+  return { fpu: attempt(() => s.fpu(), null) };
+}
+
 /** The longest readable run of bytes at `addr`, up to `len` (page-walk failures shorten it). */
 function readUpTo(s: SessionApi, addr: bigint, len: number): Uint8Array {
   for (let n = len; n >= 16; n = Math.floor(n / 2)) {

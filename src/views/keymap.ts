@@ -55,6 +55,8 @@ export type Action =
   /** The selection (or the scroll position) by a line, or by a page: the focused pane's visible rows less one. */
   | { type: 'move'; delta: 1 | -1; page: boolean }
   | { type: 'toggle-breakpoint' }
+  /** The registers pane: general registers ↔ FPU/SSE view. */
+  | { type: 'toggle-registers-view' }
   | { type: 'watch' }
   | { type: 'select' }
   | { type: 'open-command' }
@@ -86,6 +88,7 @@ export function globalAction(k: Key): Action | null {
         case ':': return { type: 'open-command' };
         case '?': return { type: 'help', show: true };
         case 'o': return { type: 'output' };
+        case 'v': return { type: 'toggle-registers-view' };
         case 'q': return { type: 'quit' };
       }
   }
@@ -146,6 +149,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['space  p  Ctrl-C', 'pause a running guest'],
   ['b', 'toggle a breakpoint at the selected disassembly line'],
   ['w', 'watch the selected register value / disassembly address'],
+  ['v', 'registers pane: general / FPU-SSE view'],
   ['Tab  Shift-Tab', 'move focus between panes'],
   ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
   ['Enter', '(processes) filter on the selected process; again to clear'],

@@ -4,7 +4,7 @@
  * (store.ts) makes a new one on every change; components only read it.
  */
 import type { DisasmLine } from '../commands/disasm.ts';
-import type { Breakpoint, Condition, Hit, ProcessRow, RegisterSet, SessionState, Stop, VcpuInfo } from '../commands/session/types.ts';
+import type { Breakpoint, Condition, FpuRegisters, Hit, ProcessRow, RegisterSet, SessionState, Stop, VcpuInfo } from '../commands/session/types.ts';
 
 /** Panes that take focus, in Tab order. */
 export const PANES = ['registers', 'disassembly', 'processes', 'hits', 'hypervisor', 'console'] as const;
@@ -49,6 +49,11 @@ export interface ViewState {
   /** Registers at the last stop, and at the stop before it (for highlighting). */
   readonly regs: RegisterSet | null;
   readonly prevRegs: RegisterSet | null;
+  /** The x87/SSE registers at the last stop, and at the stop before it (SessionApi.fpu). */
+  readonly fpu: FpuRegisters | null;
+  readonly prevFpu: FpuRegisters | null;
+  /** What the registers pane shows: the general registers, or the FPU/SSE view (`v`). */
+  readonly regView: 'gpr' | 'fpu';
   readonly vcpu: VcpuInfo | null;
   readonly disasm: readonly DisasmLine[];
   readonly breakpoints: readonly Breakpoint[];

@@ -16,12 +16,13 @@ import { parse, runLine, completeLine } from '../commands/lang/registry.ts';
 import { formatText, stopLine } from '../commands/lang/format.ts';
 import type { SessionApi } from '../commands/session/types.ts';
 import { quoted } from '../core/printable.ts';
-import { liveParts, stoppedParts, type StoppedParts } from './collect.ts';
+import { fpuPart, liveParts, stoppedParts, type StoppedParts } from './collect.ts';
 import { ConsoleBuffer } from './consoleBuffer.ts';
 import { History } from './history.ts';
 import { applyCompletion, edit, insert } from './format/input.ts';
 import { scrollTop } from './format/overlay.ts';
 import { hypervisorGroups, rates, wrapGroups } from './format/hypervisor.ts';
+import { fpuLines } from './format/fpu.ts';
 import { registerOrder } from './format/registers.ts';
 import { hexShort } from './format/text.ts';
 import { KeyQueue } from './keyQueue.ts';
@@ -84,7 +85,7 @@ export class TuiStore {
     this.out = new ConsoleBuffer(opts.consoleLines ?? 1000);
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
-      ...stoppedParts(session), prevRegs: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
+      ...stoppedParts(session), fpu: null, prevRegs: null, prevFpu: null, regView: 'gpr', rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
       input: EMPTY_INPUT, overlay: null, message: null, quit: false,
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
@@ -234,7 +235,7 @@ export class TuiStore {
   }
 
   private finish(line: string, o: Awaited<ReturnType<typeof runLine>>, ran: boolean, cmd: ConsoleLine[]): void {
-    const prevRegs = this.snap.regs;
+    const prevRegs = this.snap.regs, prevFpu = this.snap.fpu;
     if (ran) this.endRun();
     const r = o?.result;
     const text = r === undefined ? '' : formatText(r);
@@ -245,10 +246,12 @@ export class TuiStore {
     if (r?.kind === 'error') message = { text: r.error.line, error: true };
     else if (r?.kind === 'stop') message = { text: stopLine(r.stop, r.symbol), error: false };
     // A new stop: the registers before it are the ones to diff against; the selection goes back to RIP.
-    const newStop = stopped && ran ? { prevRegs, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
+    const newStop = stopped && ran ? { prevRegs, prevFpu, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
     // The stop the session stands at changed without a run (reset, load, set $rip): the selection follows RIP too.
     const moved = stopped && (ran || (parts.stop !== undefined && parts.stop !== this.snap.stop));
-    this.snap = { ...this.snap, ...parts, ...newStop };
+    // The FPU/SSE registers cost an ioctl: read only while the pane shows them.
+    const fpu = stopped && this.snap.regView === 'fpu' ? fpuPart(this.session) : {};
+    this.snap = { ...this.snap, ...parts, ...fpu, ...newStop };
     const sel = moved ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
     // Output taller than the console opens over the panes (it is in the console too, for scrolling back).
     const out = text.split('\n');
@@ -325,6 +328,12 @@ export class TuiStore {
         return this.set({ sel: { ...s.sel, [s.focus]: v } });
       }
       case 'toggle-breakpoint': return this.toggleBreakpoint();
+      case 'toggle-registers-view': {
+        // Shown from now on: read now (nothing to compare with until the next stop); hidden: dropped.
+        const on = this.snap.regView === 'gpr';
+        const fpu = on && this.session.state !== 'running' ? fpuPart(this.session).fpu : null;
+        return this.set({ regView: on ? 'fpu' : 'gpr', fpu, prevFpu: null, sel: { ...this.snap.sel, registers: 0 } });
+      }
       case 'watch': return this.watch();
       case 'select': return this.selectProcess();
       case 'open-command':
@@ -360,7 +369,11 @@ export class TuiStore {
   private rowsOf(p: PaneId): number {
     const s = this.snap;
     switch (p) {
-      case 'registers': return s.regs ? registerOrder(s.regs).length : 0;
+      case 'registers': {
+        if (s.regView === 'gpr') return s.regs ? registerOrder(s.regs).length : 0;
+        const w = viewLayout(s, this.size.columns, this.size.rows).registers.width;
+        return s.fpu ? fpuLines(s.fpu, s.prevFpu, innerCols(w)).length : 0;
+      }
       case 'disassembly': return s.disasm.length;
       case 'processes': return s.processes.length;
       case 'hits': return s.hits.length;
@@ -386,6 +399,7 @@ export class TuiStore {
       const l = s.disasm[s.sel.disassembly];
       return l === undefined ? this.say('no instruction selected', true) : this.start(`watch ${hexShort(l.addr)}`);
     }
+    if (s.regView === 'fpu') return this.say('w watches a general register: v goes back to them', true);
     const name = s.regs ? registerOrder(s.regs)[s.sel.registers] : undefined;
     if (name === undefined || s.regs === null) return this.say('no register selected', true);
     return this.start(`watch ${hexShort(s.regs[name])}`);

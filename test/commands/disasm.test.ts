@@ -70,3 +70,40 @@ describe('disassemble', () => {
     expect(disassemble(new Uint8Array([]), 0x1000n)).toEqual([]);
   });
 });
+
+describe('disassemble: SSE … SSE4.2 and x87 (iced-x86)', () => {
+  // The bytes of `gcc -O2` style code; texts as objdump -M intel writes them (spacing aside).
+  const code = Uint8Array.from([
+    0x66, 0x0f, 0x6e, 0xc0, //             movd xmm0, eax
+    0x66, 0x0f, 0x76, 0xc9, //             pcmpeqd xmm1, xmm1
+    0xf2, 0x0f, 0x58, 0xc1, //             addsd xmm0, xmm1
+    0x0f, 0x28, 0x05, 0x10, 0, 0, 0, //    movaps xmm0, [rip+0x10]
+    0x66, 0x0f, 0x3a, 0x63, 0xc1, 0x0c, // pcmpistri xmm0, xmm1, 0xc
+    0xf2, 0x48, 0x0f, 0x38, 0xf1, 0xc1, // crc32 rax, rcx
+    0x0f, 0xae, 0x55, 0x00, //             ldmxcsr [rbp]
+    0xd9, 0xe8, //                         fld1
+    0xdb, 0x2c, 0x24, //                   fld tbyte ptr [rsp]
+    0xdd, 0x5c, 0x24, 0x08, //             fstp qword ptr [rsp+8]
+    0xd8, 0xc1, //                         fadd st, st(1)
+    0xde, 0xc1, //                         faddp
+    0xdf, 0xe0, //                         fnstsw ax
+  ]);
+
+  it('shows every one, x87 memory forms without iced’s implicit `st` operand', () => {
+    expect(disassemble(code, 0x10000n).map((l) => l.text)).toEqual([
+      'movd xmm0, eax',
+      'pcmpeqd xmm1, xmm1',
+      'addsd xmm0, xmm1',
+      'movaps xmm0, xmmword ptr [0x10023]',
+      'pcmpistri xmm0, xmm1, 0xc',
+      'crc32 rax, rcx',
+      'ldmxcsr dword ptr [rbp]',
+      'fld1',
+      'fld tbyte ptr [rsp]',
+      'fstp qword ptr [rsp + 8]',
+      'fadd st, st(1)',
+      'faddp',
+      'fnstsw ax',
+    ]);
+  });
+});

@@ -4,8 +4,8 @@
  * optional completer, and `run`, which works only through the SessionApi
  * and returns a Result. One file per command under ./commands.
  */
-import type { SessionApi } from '../session/types.ts';
-import type { Result } from './result.ts';
+import type { SessionApi, Stop } from '../session/types.ts';
+import type { Outcome, Result } from './result.ts';
 
 /** What a command's `parse` gets: the words after the command name and the raw text they came from. */
 export interface ArgInput {
@@ -17,9 +17,13 @@ export interface ArgInput {
   readonly suffix: string;
 }
 
-/** What `run` gets besides the session: the command table, for `help`. */
+/** What `run` gets besides the session: the command table (for `help`), and the registry's line runner and stop hooks. */
 export interface RunEnv {
   readonly commands: readonly Command[];
+  /** Run one more line (source, user-defined commands, breakpoint commands). */
+  readonly run?: (line: string) => Promise<Outcome | null>;
+  /** What happens at a stop (conditions, ignore counts, temporary breakpoints, displays, commands); `resume` runs the command again. */
+  readonly afterStop?: (stop: Stop, resume: () => Promise<Stop>) => Promise<Result>;
 }
 
 export interface Command<A = unknown> {

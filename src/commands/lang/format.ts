@@ -10,7 +10,9 @@ import { HALTED_FOR_GOOD } from '../session/halt-watch.ts';
 import type { Breakpoint, Condition, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
-import type { Cell, Column, Result } from './result.ts';
+import { formatValue } from './print-format.ts';
+import type { Cell, Column, Outcome, Result } from './result.ts';
+import type { Frame } from './unwind.ts';
 
 /** `0x%016x`. */
 export function hex64(v: bigint): string {
@@ -185,14 +187,25 @@ export function formatText(r: Result): string {
     case 'error':
       return r.error.line;
     case 'stop':
-      return stopLine(r.stop, r.symbol);
+      return [r.silent ? '' : stopLine(r.stop, r.symbol), ...(r.after ?? []).map(outcomeText)].filter((t) => t !== '').join('\n');
     case 'value':
-      return `${r.expr} = ${hex64(r.value)} (${r.value})${r.symbol ? ` <${r.symbol}>` : ''}`;
+      return valueText(r);
+    case 'sequence':
+      return r.outcomes.map(outcomeText).filter((t) => t !== '').join('\n');
+    case 'backtrace':
+      return r.frames.flatMap(frameLines).join('\n');
+    case 'display': {
+      if (r.inner.kind === 'value') return `${r.number}: ${valueText(r.inner)}`;
+      if (r.inner.kind === 'error') return `${r.number}: ${r.expr}: ${r.inner.error.line}`;
+      return `${r.number}: ${r.expr}\n${formatText(r.inner)}`;
+    }
     case 'breakpoint':
-      return breakpointLine(r.bp, r.symbol);
+      return r.temporary ? breakpointLine(r.bp, r.symbol).replace(/^Breakpoint/, 'Temporary breakpoint') : breakpointLine(r.bp, r.symbol);
+    case 'fpu-value':
+      return `${r.expr} = ${r.text}`;
     case 'registers': {
       const w = Math.max(...r.values.map(([n]) => n.length));
-      return r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`).join('\n');
+      return [...r.values.map(([n, v]) => `${n.padEnd(w)}  ${hex64(v)}`), ...(r.fpu ?? []).map((x) => x.line)].join('\n');
     }
     case 'memory':
       return r.rows.map((row) => `${hex64(row.addr)}${row.symbol ? ` <${row.symbol}>` : ''}:  ${row.cells.join('  ')}`).join('\n');
@@ -203,6 +216,44 @@ export function formatText(r: Result): string {
       return [...renderTable(r.columns, r.rows), ...(r.footer ? [r.footer] : [])].join('\n');
     }
   }
+}
+
+/** A print value: `EXPR = 0x%016x (UNSIGNED DECIMAL) <sym>`, or `EXPR = FORMATTED` with a /FMT (at the type's size and signedness). */
+function valueText(r: Extract<Result, { kind: 'value' }>): string {
+  return `${r.expr} = ${valueShown(r)}`;
+}
+
+function valueShown(r: Extract<Result, { kind: 'value' }>): string {
+  if (r.format !== undefined) return formatValue(r.value, r.size ?? 8, r.signed ?? false, r.format, r.symbol);
+  // The decimal stays unsigned (vdbg's print line before /FMT existed); print/d gives the signed value.
+  return `${hex64(r.value)} (${r.value})${r.symbol ? ` <${r.symbol}>` : ''}`;
+}
+
+/** `#1  0x… in name+off ()  [CPL 0, scan] sp=0x…`, after a `<user→kernel …>` line when an interrupt frame from user mode led to it. */
+function frameLines(f: Frame): string[] {
+  const lines: string[] = [];
+  if (f.trap) lines.push(`    <user→kernel: interrupt/SYSCALL frame at ${hex64(f.trap.at)}: cs=0x${f.trap.cs.toString(16)} ss=0x${f.trap.ss.toString(16)} rflags=0x${f.trap.rflags.toString(16)}>`);
+  lines.push(`#${f.level}  ${hex64(f.pc)}${f.symbol ? ` in ${f.symbol} ()` : ''}  [CPL ${f.cpl}${f.how === 'regs' ? '' : `, ${f.how}`}] sp=${hex64(f.sp)}`);
+  return lines;
+}
+
+function frameJson(f: Frame): Record<string, unknown> {
+  const o: Record<string, unknown> = { level: f.level, pc: hex64(f.pc), sp: hex64(f.sp), cpl: f.cpl, how: f.how };
+  if (f.symbol !== undefined) o.symbol = f.symbol;
+  if (f.cfa !== undefined) o.cfa = hex64(f.cfa);
+  if (f.trap) o.trap = { at: hex64(f.trap.at), cs: hex64(f.trap.cs), ss: hex64(f.trap.ss), rflags: hex64(f.trap.rflags) };
+  return o;
+}
+
+/** A nested line's text: its result, or its error line. */
+function outcomeText(o: Outcome): string {
+  return o.result.kind === 'error' ? o.result.error.line : formatText(o.result);
+}
+
+/** A nested line as an object: `{"cmd":…,"ok":true,"result":…}` or `{"cmd":…,"ok":false,"error":…,"code":…}`. */
+function outcomeJson(o: Outcome): Record<string, unknown> {
+  if (o.result.kind === 'error') return JSON.parse(errorJson(o.cmd, o.result.error)) as Record<string, unknown>;
+  return { cmd: o.cmd, ok: true, result: resultJson(o.result) };
 }
 
 /** The `result` object of a successful command's JSON line. */
@@ -217,17 +268,31 @@ export function resultJson(r: Result): Record<string, unknown> {
       return { quit: true };
     case 'output':
       return { output: r.format };
-    case 'stop':
-      return stopJson(r.stop, r.symbol);
+    case 'stop': {
+      const o = stopJson(r.stop, r.symbol);
+      if (r.silent) o.silent = true;
+      if (r.after !== undefined && r.after.length > 0) o.after = r.after.map(outcomeJson);
+      return o;
+    }
     case 'value': {
       const o: Record<string, unknown> = { expr: r.expr, value: hex64(r.value) };
       if (r.symbol !== undefined) o.symbol = r.symbol;
+      if (r.format !== undefined) o.text = valueShown(r);
+      if (r.history !== undefined) o.history = r.history;
       return o;
     }
+    case 'sequence':
+      return { results: r.outcomes.map(outcomeJson), failed: r.failed };
+    case 'backtrace':
+      return { frames: r.frames.map(frameJson) };
+    case 'display':
+      return { display: r.number, expr: r.expr, ...outcomeJson({ cmd: r.inner.kind === 'value' ? 'print' : 'x', result: r.inner }) };
     case 'breakpoint':
-      return breakpointJson(r.bp, r.symbol);
+      return r.temporary ? { ...breakpointJson(r.bp, r.symbol), temporary: true } : breakpointJson(r.bp, r.symbol);
+    case 'fpu-value':
+      return { expr: r.expr, value: r.text };
     case 'registers':
-      return Object.fromEntries(r.values.map(([n, v]) => [n, hex64(v)]));
+      return Object.fromEntries([...r.values.map(([n, v]) => [n, hex64(v)]), ...(r.fpu ?? []).map((x) => [x.name, x.json])]);
     case 'memory':
       return {
         addr: hex64(r.addr),

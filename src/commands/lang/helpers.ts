@@ -6,13 +6,32 @@
 import { symbolize } from '../disasm.ts';
 import type { Breakpoint, SessionApi, Stop } from '../session/types.ts';
 import { asCommandError, CommandError, type CommandErrorCode, unreadableError } from '../errors.ts';
-import { evaluate } from './expr.ts';
 import { hex64 } from './format.ts';
+import type { RunEnv } from './command.ts';
+import { evaluate, evaluateValue, type ExprContext, type Value } from './expr.ts';
+import { langState } from './state.ts';
 import type { Result } from './result.ts';
+
+/** What the evaluator reads: the session, and the language's value history and convenience variables. */
+export function exprContext(session: SessionApi): ExprContext {
+  const state = langState(session);
+  return {
+    registers: () => session.registers(),
+    symbols: session.symbols,
+    readVirtual: (a, n) => session.readVirtual(a, n),
+    variable: (name) => state.variable(name),
+    fpu: () => session.fpu(),
+  };
+}
 
 /** Evaluate an expression against the session; errors stay CommandErrors. */
 export function evalIn(session: SessionApi, text: string): bigint {
-  return evaluate(text, session);
+  return evaluate(text, exprContext(session));
+}
+
+/** Evaluate to a typed value (print). */
+export function evalValueIn(session: SessionApi, text: string): Value {
+  return evaluateValue(text, exprContext(session));
 }
 
 /** `name+off` for an address, when a symbol covers it. */
@@ -64,10 +83,11 @@ export function stopResult(session: SessionApi, stop: Stop): Result {
   return { kind: 'stop', stop, symbol: stop.reason === 'exit' ? undefined : symbolOf(session, stop.rip) };
 }
 
-/** Run an execution command: check the state, call, wrap errors, name the stop. */
-export async function execute(session: SessionApi, fn: () => Promise<Stop>): Promise<Result> {
+/** Run an execution command: check the state, call, wrap errors, name the stop (through the registry's stop hooks when given). */
+export async function execute(session: SessionApi, fn: () => Promise<Stop>, env?: RunEnv): Promise<Result> {
   requireRunnable(session);
-  return stopResult(session, await call(fn));
+  const stop = await call(fn);
+  return env?.afterStop ? env.afterStop(stop, () => call(fn)) : stopResult(session, stop);
 }
 
 export function findBreakpoint(session: SessionApi, n: number): Breakpoint {
@@ -76,17 +96,20 @@ export function findBreakpoint(session: SessionApi, n: number): Breakpoint {
   return bp;
 }
 
+/** How memory is read: linear through the current CR3 unless told otherwise (`x … phys`, `x … cr3 X`). */
+export type MemoryReader = (addr: bigint, len: number) => Uint8Array;
+
 /** Read `len` bytes, as many as translate (at least the first page's worth); 'unreadable' if none do. */
-export function readUpTo(session: SessionApi, addr: bigint, len: number): Uint8Array {
+export function readUpTo(session: SessionApi, addr: bigint, len: number, read: MemoryReader = (a, n) => session.readVirtual(a, n)): Uint8Array {
   try {
-    return session.readVirtual(addr, len);
+    return read(addr, len);
   } catch (first) {
     const parts: Uint8Array[] = [];
     let a = addr, left = len;
     while (left > 0) {
       const n = Math.min(left, 0x1000 - Number(a & 0xfffn));
       try {
-        parts.push(session.readVirtual(a, n));
+        parts.push(read(a, n));
       } catch {
         break;
       }
@@ -105,9 +128,9 @@ export function readUpTo(session: SessionApi, addr: bigint, len: number): Uint8A
 }
 
 /** Read exactly `len` bytes or fail with the page walk's failure. */
-export function readExact(session: SessionApi, addr: bigint, len: number): Uint8Array {
+export function readExact(session: SessionApi, addr: bigint, len: number, read: MemoryReader = (a, n) => session.readVirtual(a, n)): Uint8Array {
   try {
-    return session.readVirtual(addr, len);
+    return read(addr, len);
   } catch (e) {
     throw unreadable(addr, e);
   }

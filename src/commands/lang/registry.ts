@@ -10,9 +10,35 @@ import type { SessionApi } from '../session/types.ts';
 import type { Command } from './command.ts';
 import { complete, type Completion } from './complete.ts';
 import { asCommandError } from '../errors.ts';
-import { parseLine, type Invocation, type Parsed } from './parse.ts';
-import type { Result } from './result.ts';
+import { parseLine, splitWords, type Invocation, type Parsed } from './parse.ts';
+import type { RunEnv } from './command.ts';
+import { CommandError } from '../errors.ts';
+import { MAX_USER_DEPTH, recordLine, runLines, substituteArgs } from './blocks.ts';
+import { logOutcome } from './logging.ts';
+import { langState, type LangState } from './state.ts';
+import { afterStop } from './stop-hooks.ts';
+import type { Outcome, Result } from './result.ts';
+export type { Outcome } from './result.ts';
+import { advanceCommand, jumpCommand } from './commands/advance.ts';
+import { commandsCommand } from './commands/commands.ts';
+import { conditionCommand } from './commands/condition.ts';
+import { defineUserCommand } from './commands/define.ts';
+import { displayCommand, infoDisplayCommand, undisplayCommand } from './commands/display.ts';
+import { ignoreCommand } from './commands/ignore.ts';
+import { infoSymbolCommand } from './commands/info-symbol.ts';
+import { runCommand } from './commands/run.ts';
+import { awatchCommand, rwatchCommand } from './commands/rwatch.ts';
+import { setLoggingCommand } from './commands/set-logging.ts';
+import { sourceCommand } from './commands/source.ts';
+import { nextCommand, stepCommand } from './commands/step.ts';
+import { tbreakCommand } from './commands/tbreak.ts';
 import { backendCommand } from './commands/backend.ts';
+import { infoMemCommand, infoTlbCommand, translateCommand } from './commands/info-mem.ts';
+import { infoMsrCommand } from './commands/info-msr.ts';
+import { infoSegmentsCommand } from './commands/info-segments.ts';
+import { infoGdtCommand, infoIdtCommand } from './commands/info-tables.ts';
+import { backtraceCommand } from './commands/backtrace.ts';
+import { infoFrameCommand } from './commands/info-frame.ts';
 import { breakCommand } from './commands/break.ts';
 import { continueCommand } from './commands/continue.ts';
 import { deleteCommand } from './commands/delete.ts';
@@ -25,12 +51,15 @@ import { finishCommand } from './commands/finish.ts';
 import { gdbserverCommand } from './commands/gdbserver.ts';
 import { hbreakCommand } from './commands/hbreak.ts';
 import { helpCommand } from './commands/help.ts';
+import { infoAllRegistersCommand } from './commands/info-all-registers.ts';
 import { infoBreakpointsCommand } from './commands/info-breakpoints.ts';
 import { infoExitsCommand } from './commands/info-exits.ts';
+import { infoFloatCommand } from './commands/info-float.ts';
 import { infoHitsCommand } from './commands/info-hits.ts';
 import { infoProcessesCommand } from './commands/info-processes.ts';
 import { infoRegistersCommand } from './commands/info-registers.ts';
 import { infoVcpuCommand } from './commands/info-vcpu.ts';
+import { infoVectorCommand } from './commands/info-vector.ts';
 import { loadRawCommand } from './commands/load-raw.ts';
 import { loadCommand } from './commands/load.ts';
 import { nextiCommand } from './commands/nexti.ts';
@@ -58,9 +87,14 @@ export const COMMANDS: readonly Command[] = [
   // execution
   stepiCommand,
   nextiCommand,
+  stepCommand,
+  nextCommand,
   finishCommand,
   continueCommand,
+  runCommand,
   untilCommand,
+  advanceCommand,
+  jumpCommand,
   runForCommand,
   // time travel
   recordCommand,
@@ -74,16 +108,31 @@ export const COMMANDS: readonly Command[] = [
   infoBookmarksCommand,
   // breakpoints
   breakCommand,
+  tbreakCommand,
   hbreakCommand,
   watchCommand,
+  rwatchCommand,
+  awatchCommand,
   deleteCommand,
   disableCommand,
   enableCommand,
   infoBreakpointsCommand,
+  conditionCommand,
+  ignoreCommand,
+  commandsCommand,
   filterCommand,
   // inspection
   infoRegistersCommand,
+  infoAllRegistersCommand,
+  infoFloatCommand,
+  infoVectorCommand,
   printCommand,
+  displayCommand,
+  undisplayCommand,
+  infoDisplayCommand,
+  infoSymbolCommand,
+  backtraceCommand,
+  infoFrameCommand,
   setRegisterCommand,
   xCommand,
   disassembleCommand,
@@ -91,10 +140,20 @@ export const COMMANDS: readonly Command[] = [
   infoHitsCommand,
   infoExitsCommand,
   infoVcpuCommand,
+  infoSegmentsCommand,
+  infoMsrCommand,
+  infoGdtCommand,
+  infoIdtCommand,
+  infoMemCommand,
+  infoTlbCommand,
+  translateCommand,
   // settings
   setCr3SourceCommand,
   setOutputCommand,
   gdbserverCommand,
+  setLoggingCommand,
+  sourceCommand,
+  defineUserCommand,
   echoCommand,
   helpCommand,
   quitCommand,
@@ -105,23 +164,62 @@ export function parse(line: string, commands: readonly Command[] = COMMANDS): Pa
   return parseLine(line, commands);
 }
 
+/** What commands get besides the session: the table, a line runner, and the stop hooks. */
+function envFor(session: SessionApi, commands: readonly Command[]): RunEnv {
+  const run = (line: string) => runLine(session, line, commands);
+  return { commands, run, afterStop: (stop, resume) => afterStop(session, run, stop, resume) };
+}
+
 /** Run a parsed invocation. Never throws for bad input or a refusing hypervisor: those come back as `{kind:'error'}`. */
 export async function execute(session: SessionApi, inv: Invocation, commands: readonly Command[] = COMMANDS): Promise<Result> {
   try {
-    return await inv.command.run(session, inv.args, { commands });
+    return await inv.command.run(session, inv.args, envFor(session, commands));
   } catch (e) {
     return { kind: 'error', error: asCommandError(e) };
   }
 }
 
-/** A line's outcome: the JSON `cmd` (canonical name, or the word as written when it did not parse) and the result. */
-export interface Outcome {
-  cmd: string;
-  result: Result;
+
+/**
+ * Parse and run one line; null for a blank or comment-only line, and for a
+ * line taken into a block being recorded (`commands N`/`define NAME` … `end`).
+ * A user-defined command (`define`) runs its lines; top-level outcomes are
+ * copied to the log file under `set logging on`.
+ */
+export async function runLine(session: SessionApi, line: string, commands: readonly Command[] = COMMANDS): Promise<Outcome | null> {
+  const st = langState(session);
+  if (st.recording !== null) return recordLine(st, line);
+  st.depth++;
+  let out: Outcome | null;
+  try {
+    out = await runOne(session, line, commands, st);
+  } finally {
+    st.depth--;
+  }
+  if (out !== null && st.depth === 0) {
+    try {
+      logOutcome(st, out);
+    } catch (e) {
+      return { cmd: out.cmd, result: { kind: 'error', error: asCommandError(e) } };
+    }
+  }
+  return out;
 }
 
-/** Parse and run one line; null for a blank or comment-only line. */
-export async function runLine(session: SessionApi, line: string, commands: readonly Command[] = COMMANDS): Promise<Outcome | null> {
+async function runOne(session: SessionApi, line: string, commands: readonly Command[], st: LangState): Promise<Outcome | null> {
+  const { words } = splitWords(line);
+  const user = words.length > 0 ? st.defines.get(words[0]) : undefined;
+  if (user !== undefined) {
+    const name = words[0];
+    if (st.depth > MAX_USER_DEPTH) return { cmd: name, result: { kind: 'error', error: new CommandError('failed', `user command '${name}' nested more than ${MAX_USER_DEPTH} deep (recursive definition?)`) } };
+    const args = words.slice(1);
+    const env = envFor(session, commands);
+    try {
+      return { cmd: name, result: await runLines(user.map((l) => substituteArgs(l, args)), env.run!) };
+    } catch (e) {
+      return { cmd: name, result: { kind: 'error', error: asCommandError(e) } };
+    }
+  }
   const p = parse(line, commands);
   if (p.kind === 'empty') return null;
   if (p.kind === 'error') return { cmd: p.word, result: { kind: 'error', error: p.error } };

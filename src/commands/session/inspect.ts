@@ -106,7 +106,8 @@ export function writeMemory(m: Machine, addr: bigint, data: Uint8Array, cr3?: bi
 /** The most one read or write moves (1 MiB). */
 const MAX_ACCESS = 1 << 20;
 
-function notMapped(what: 'read' | 'write', e: unknown): unknown {
+/** A page walk's failure as the session's 'unreadable' error. */
+export function notMapped(what: 'read' | 'write', e: unknown): unknown {
   if (!(e instanceof PageWalkError)) return e;
   return new SessionError('unreadable', `cannot ${what} 0x${e.addr.toString(16)}: not mapped: ${e.reason}`, { cause: e });
 }

@@ -30,7 +30,8 @@ import { GuestDebug, int3Address } from './guest-debug.ts';
 import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
 import { linuxSpec, resolveImage, rawSpec, symbolsOf, type LinuxOptions, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
-import { readFpuRegisters } from './fpu.ts';
+import { fpuRegisterSet, readFpu, writeFpu } from './fpu.ts';
+import * as sys from './system-state.ts';
 import { openMachine, type Machine } from './machine.ts';
 import { ProcessTable } from './processes.ts';
 import { RunLoop } from './run-loop.ts';
@@ -39,7 +40,7 @@ import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
 import { TimeTravelControl } from './timeline.ts';
 import type {
-  Breakpoint, BreakpointSpec, Condition, Cr3Source, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, VcpuInfo,
+  Breakpoint, BreakpointSpec, Condition, Cr3Source, FpuRegisters, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, SystemState, VcpuInfo,
 } from './types.ts';
 
 export interface SessionOptions {
@@ -280,8 +281,17 @@ export class Session implements SessionApi {
     return readSegments(this.m.vcpu);
   }
 
-  fpuRegisters(): RegisterSet | null {
-    return readFpuRegisters(this.m);
+  fpuRegisters(): RegisterSet {
+    return fpuRegisterSet(this.fpu());
+  }
+
+  fpu(): FpuRegisters {
+    return readFpu(this.m.vcpu);
+  }
+
+  setFpu(f: FpuRegisters): void {
+    this.idle();
+    writeFpu(this.m.vcpu, f);
   }
 
   processes(): readonly ProcessRow[] {
@@ -303,6 +313,23 @@ export class Session implements SessionApi {
 
   vcpuInfo(): VcpuInfo {
     return inspect.vcpuInfo(this.m, this.loop.debug.enabled);
+  }
+
+  // ================================================================ VM state
+  systemState(): SystemState {
+    return sys.systemState(this.m);
+  }
+
+  readMsrs(indices: readonly number[]): ReadonlyMap<number, bigint> {
+    return sys.readMsrs(this.m, indices);
+  }
+
+  readPhysical(addr: bigint, len: number): Uint8Array {
+    return sys.readPhysical(this.m, addr, len);
+  }
+
+  translate(addr: bigint, cr3?: bigint): bigint {
+    return sys.translateLinear(this.m, addr, cr3);
   }
 
   // ================================================================ execution

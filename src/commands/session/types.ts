@@ -111,6 +111,29 @@ export interface ProcessRow {
 /** Register file as the debugger shows it (names as in commands.md `info registers all`). */
 export type RegisterSet = Record<string, bigint>;
 
+/**
+ * The x87 and SSE registers under gdb's amd64 names (session/fpu.ts reads them): ST(0)–ST(7)
+ * as 10 raw bytes each (significand little-endian, then sign/exponent),
+ * fctrl/fstat, ftag as the full 2-bit-per-register tag word (derived from
+ * the abridged tag and the contents, as gdb's i387_supply_fxsave does),
+ * fiseg:fioff and foseg:fooff the 64-bit FIP and FDP split into their high
+ * and low halves (amd64_supply_fxsave), fop (11 bits), XMM0–15 as 16 raw
+ * bytes each, MXCSR.
+ */
+export interface FpuRegisters {
+  st: Uint8Array[];
+  fctrl: number;
+  fstat: number;
+  ftag: number;
+  fiseg: number;
+  fioff: number;
+  foseg: number;
+  fooff: number;
+  fop: number;
+  xmm: Uint8Array[];
+  mxcsr: number;
+}
+
 export interface VcpuInfo {
   backend: BackendName;
   /** emu only: 'intercepting' | 'guest-loaded' | 'host-debug'. */
@@ -120,6 +143,35 @@ export interface VcpuInfo {
   apx: boolean;
   /** Additive: why R16–R31 are not shown although the vCPU has APX enabled (no uAPI reads them on this backend). */
   egprsUnavailable?: string;
+}
+
+export type SegmentName = 'cs' | 'ds' | 'es' | 'fs' | 'gs' | 'ss' | 'tr' | 'ldt';
+
+/** A segment register: its selector and its descriptor cache (the hidden part), as struct kvm_segment carries them. */
+export interface SegmentView {
+  selector: number;
+  base: bigint;
+  limit: number;
+  /** Descriptor type (4 bits, SDM Vol. 3A §3.4.5.1). */
+  type: number;
+  present: boolean;
+  dpl: number;
+  db: boolean;
+  /** S: code/data (true) or system (false). */
+  s: boolean;
+  /** L: 64-bit code segment. */
+  l: boolean;
+  g: boolean;
+  avl: boolean;
+  unusable: boolean;
+}
+
+/** Segment registers, GDTR/IDTR and the APIC base (KVM_GET_SREGS). */
+export interface SystemState {
+  segments: Record<SegmentName, SegmentView>;
+  gdt: { base: bigint; limit: number };
+  idt: { base: bigint; limit: number };
+  apicBase: bigint;
 }
 
 export type SessionState = 'stopped' | 'running' | 'exited' | 'shutdown';
@@ -177,12 +229,12 @@ export interface SessionApi {
   writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void;
   /** Additive (gdb server): the segment selectors cs ss ds es fs gs and fs_base/gs_base (KVM_GET_SREGS); read-only. */
   segmentRegisters(): RegisterSet;
-  /**
-   * Additive (gdb server): the x87 and SSE registers by gdb's names (st0–7,
-   * fctrl…fop, xmm0–15, mxcsr) from the XSAVE area's legacy region
-   * (KVM_GET_XSAVE2), as the backend fills it in; null without that uAPI. Read-only.
-   */
-  fpuRegisters(): RegisterSet | null;
+  /** The x87/SSE registers from the XSAVE area's legacy region (KVM_GET_XSAVE; session/fpu.ts), on both backends. */
+  fpu(): FpuRegisters;
+  /** Write them back (KVM_SET_XSAVE), e.g. an edited fpu() result. */
+  setFpu(f: FpuRegisters): void;
+  /** Additive (gdb server): fpu() as a RegisterSet by gdb's names (st0–7 as 80-bit, fctrl…fop, xmm0–15 as 128-bit, mxcsr). */
+  fpuRegisters(): RegisterSet;
   processes(): readonly ProcessRow[];
   hits(last?: number): readonly Hit[];
   /** Exact totals even when the log dropped old entries. */
@@ -198,6 +250,15 @@ export interface SessionApi {
    * extension KVM_CAP_VDBG_INSN_BUDGET (emu); setting it elsewhere throws.
    */
   budget?: number | null;
+
+  // VM state (system-state.ts): additive, for `info segments`, `info msr`, `info gdt/idt`, `info mem/tlb`, `translate`, `x … phys` (`x … cr3` reads through readVirtual's cr3).
+  systemState(): SystemState;
+  /** MSRs by index (KVM_GET_MSRS); one the backend cannot read is absent. */
+  readMsrs(indices: readonly number[]): ReadonlyMap<number, bigint>;
+  /** Guest-physical memory; throws 'unreadable' outside guest memory. */
+  readPhysical(addr: bigint, len: number): Uint8Array;
+  /** Linear → guest-physical through `cr3` (default the current one); throws naming the page-walk failure. */
+  translate(addr: bigint, cr3?: bigint): bigint;
 
   /** The guest's serial output, as it is produced. */
   onConsole: ((text: string) => void) | null;

@@ -94,3 +94,29 @@ export function readLegacyRegion(b: Uint8Array): LegacyRegion {
     xmm: Array.from({ length: 16 }, (_, k) => le(b, XSAVE_XMM0 + 16 * k, 16)),
   };
 }
+
+function setLe(b: Uint8Array, off: number, len: number, v: bigint): void {
+  for (let i = 0; i < len; i++) b[off + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+}
+
+/**
+ * Store `r` into the legacy region (readLegacyRegion's inverse; bytes 10–15
+ * of each ST slot and the reserved bytes are left as they are) and mark x87
+ * and SSE present in XSTATE_BV, so that KVM_SET_XSAVE loads them rather
+ * than their init state.
+ */
+export function writeLegacyRegion(b: Uint8Array, r: LegacyRegion): void {
+  const d = dv(b);
+  d.setUint16(XSAVE_FCW, r.fcw, true);
+  d.setUint16(2, r.fsw, true);
+  d.setUint8(4, r.abridgedTag);
+  d.setUint16(6, r.fop & 0x7ff, true);
+  d.setUint32(8, r.fioff >>> 0, true);
+  d.setUint32(12, r.fiseg >>> 0, true);
+  d.setUint32(16, r.fooff >>> 0, true);
+  d.setUint32(20, r.foseg >>> 0, true);
+  d.setUint32(XSAVE_MXCSR, r.mxcsr >>> 0, true);
+  r.st.forEach((v, k) => setLe(b, XSAVE_ST0 + 16 * k, 10, v));
+  r.xmm.forEach((v, k) => setLe(b, XSAVE_XMM0 + 16 * k, 16, v));
+  setXstateBv(b, xstateBv(b) | 3n);
+}

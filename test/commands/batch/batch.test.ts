@@ -181,7 +181,7 @@ describe('the CLI as a child process', () => {
     const t = await runCli(['tiny', '--json', '-ex', 'stepi', '-ex', 'print $rsp']);
     expect(t.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
       { cmd: 'stepi', ok: true, result: { reason: 'step', cr3: '0x0000000000003000', rip: '0x0000000000010007', exception: 1, dr6: '0x00000000ffff4ff0', dr7: '0x0000000000000400' } },
-      { cmd: 'print', ok: true, result: { expr: '$rsp', value: '0x00000000000101a0' } },
+      { cmd: 'print', ok: true, result: { expr: '$rsp', value: '0x00000000000101a0', history: 1 } },
     ]);
   });
 

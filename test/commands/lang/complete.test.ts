@@ -6,10 +6,10 @@ const c = (line: string, cursor = line.length) => complete(line, cursor, null, C
 
 describe('complete (no session)', () => {
   it.each<[string, number, string[]]>([
-    ['st', 0, ['stats', 'stepi']],
-    ['', 0, ['b', 'backend', 'bookmark', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-stepi', 'rsi', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
+    ['st', 0, ['stats', 'step', 'stepi']],
+    ['', 0, ['advance', 'awatch', 'b', 'backend', 'backtrace', 'bookmark', 'break', 'bt', 'c', 'commands', 'condition', 'continue', 'd', 'define', 'delete', 'dis', 'disable', 'disas', 'disassemble', 'display', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'ignore', 'info', 'inspect', 'j', 'jump', 'load', 'n', 'next', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'r', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-stepi', 'rsi', 'run', 'run-for', 'rwatch', 's', 'set', 'si', 'source', 'stats', 'step', 'stepi', 'tbreak', 'translate', 'u', 'undisplay', 'until', 'watch', 'where', 'x']],
     ['info re', 5, ['record', 'registers']],
-    ['i ', 2, ['bookmarks', 'breakpoints', 'exits', 'hits', 'processes', 'record', 'registers', 'vcpu']],
+    ['i ', 2, ['all-registers', 'bookmarks', 'breakpoints', 'display', 'exits', 'float', 'frame', 'gdt', 'hits', 'idt', 'mem', 'msr', 'processes', 'record', 'registers', 'segments', 'symbol', 'tlb', 'vcpu', 'vector']],
     ['set o', 4, ['output']],
     ['set output j', 11, ['json']],
     ['set c', 4, ['cr3-source']],

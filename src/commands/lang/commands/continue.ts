@@ -8,5 +8,5 @@ export const continueCommand = defineCommand<{ n: number }>({
   summary: 'run until the N-th stop (default 1): breakpoint, watchpoint, halt, shutdown, or an instruction budget',
   usage: 'continue [N]',
   parse: (input) => ({ n: optionalCount(input, 'continue [N]') }),
-  run: (session, { n }) => execute(session, () => session.cont(n)),
+  run: (session, { n }, env) => execute(session, () => session.cont(n), env),
 });

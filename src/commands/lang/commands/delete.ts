@@ -2,6 +2,7 @@ import { defineCommand } from '../command.ts';
 import { CommandError } from '../../errors.ts';
 import { parseCount } from '../expr.ts';
 import { callSync, findBreakpoint } from '../helpers.ts';
+import { langState } from '../state.ts';
 
 export const deleteCommand = defineCommand<{ n?: number }>({
   name: 'delete',
@@ -14,12 +15,15 @@ export const deleteCommand = defineCommand<{ n?: number }>({
   },
   run(session, { n }) {
     if (n === undefined) {
-      const count = session.breakpoints().length;
+      const all = session.breakpoints();
       callSync(() => session.deleteBreakpoint());
+      const count = all.length;
+      for (const b of all) langState(session).forgetBreakpoint(b.number);
       return { kind: 'text', lines: [`Deleted ${count} breakpoint${count === 1 ? '' : 's'}.`] };
     }
     findBreakpoint(session, n);
     callSync(() => session.deleteBreakpoint(n));
+    langState(session).forgetBreakpoint(n);
     return { kind: 'text', lines: [`Deleted breakpoint ${n}.`] };
   },
 });

@@ -5,7 +5,7 @@ import { callSync, findBreakpoint } from '../helpers.ts';
 
 export const disableCommand = defineCommand<{ n: number }>({
   name: 'disable',
-  aliases: [],
+  aliases: ['dis'],
   summary: 'disable breakpoint N (kept, not armed)',
   usage: 'disable N',
   parse({ words }) {

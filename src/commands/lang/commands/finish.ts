@@ -8,5 +8,5 @@ export const finishCommand = defineCommand<void>({
   summary: 'run until the current function returns',
   usage: 'finish',
   parse: (input) => noArgs(input, 'finish'),
-  run: (session) => execute(session, () => session.finish()),
+  run: (session, _args, env) => execute(session, () => session.finish(), env),
 });

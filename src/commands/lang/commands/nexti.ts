@@ -8,5 +8,5 @@ export const nextiCommand = defineCommand<{ n: number }>({
   summary: 'like stepi, but a call runs to its return',
   usage: 'nexti [N]',
   parse: (input) => ({ n: optionalCount(input, 'nexti [N]') }),
-  run: (session, { n }) => execute(session, () => session.nexti(n)),
+  run: (session, { n }, env) => execute(session, () => session.nexti(n), env),
 });

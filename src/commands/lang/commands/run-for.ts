@@ -12,5 +12,5 @@ export const runForCommand = defineCommand<{ n: number }>({
     if (input.words.length === 0) throw new CommandError('bad-args', 'missing instruction count (usage: run-for N)');
     return { n: optionalCount(input, 'run-for N') };
   },
-  run: (session, { n }) => execute(session, () => session.runFor(n)),
+  run: (session, { n }, env) => execute(session, () => session.runFor(n), env),
 });

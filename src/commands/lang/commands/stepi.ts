@@ -8,5 +8,5 @@ export const stepiCommand = defineCommand<{ n: number }>({
   summary: 'execute N instructions (default 1) with single-step guest debug',
   usage: 'stepi [N]',
   parse: (input) => ({ n: optionalCount(input, 'stepi [N]') }),
-  run: (session, { n }) => execute(session, () => session.stepi(n)),
+  run: (session, { n }, env) => execute(session, () => session.stepi(n), env),
 });

@@ -2,7 +2,9 @@ import type { SessionApi } from '../../session/types.ts';
 import { disassemble } from '../../disasm.ts';
 import { defineCommand } from '../command.ts';
 import { CommandError } from '../../errors.ts';
-import { evalIn, readExact, readUpTo, symbolNames, symbolOf } from '../helpers.ts';
+import { resolveSpace, splitSpace, type SpaceArg } from '../address-space.ts';
+import { evalIn, type MemoryReader, readExact, readUpTo, symbolNames, symbolOf } from '../helpers.ts';
+import { langState } from '../state.ts';
 import { parseXSuffix, type XSpec } from '../parse.ts';
 import type { MemoryRow, Result, XUnit } from '../result.ts';
 
@@ -44,11 +46,11 @@ function cell(v: bigint, size: number, f: XSpec['format']): string {
   }
 }
 
-function examineStrings(session: SessionApi, addr: bigint, count: number): MemoryRow[] {
+function examineStrings(session: SessionApi, addr: bigint, count: number, read?: MemoryReader): MemoryRow[] {
   const rows: MemoryRow[] = [];
   let a = addr;
   for (let k = 0; k < count; k++) {
-    const bytes = readUpTo(session, a, MAX_STRING);
+    const bytes = readUpTo(session, a, MAX_STRING, read);
     let n = bytes.indexOf(0);
     const terminated = n >= 0;
     if (!terminated) n = bytes.length;
@@ -58,16 +60,17 @@ function examineStrings(session: SessionApi, addr: bigint, count: number): Memor
   return rows;
 }
 
-export function examine(session: SessionApi, addr: bigint, spec: XSpec): Result {
+/** `x` at `addr` (read through `read`: default linear memory through the current CR3). */
+export function examine(session: SessionApi, addr: bigint, spec: XSpec, read?: MemoryReader, last?: (addr: bigint, value: bigint) => void): Result {
   const { count, format, unit } = spec;
   if (format === 'i') {
-    const bytes = readUpTo(session, addr, count * 15);
+    const bytes = readUpTo(session, addr, count * 15, read);
     const lines = disassemble(bytes, addr, { count, symbols: session.symbols, breakpoints: session.breakpoints(), rip: session.registers().rip });
     return { kind: 'disassembly', lines };
   }
-  if (format === 's') return { kind: 'memory', addr, count, format, unit, rows: examineStrings(session, addr, count) };
+  if (format === 's') return { kind: 'memory', addr, count, format, unit, rows: examineStrings(session, addr, count, read) };
   const size = SIZE[unit];
-  const bytes = readExact(session, addr, count * size);
+  const bytes = readExact(session, addr, count * size, read);
   const rows: MemoryRow[] = [];
   for (let k = 0; k < count; k++) {
     let v = 0n;
@@ -78,23 +81,40 @@ export function examine(session: SessionApi, addr: bigint, spec: XSpec): Result 
       rows.push({ addr: a, symbol: symbolOf(session, a), cells: [] });
     }
     rows[rows.length - 1].cells.push(c);
+    if (k === count - 1) last?.(addr + BigInt(k * size), v);
   }
   return { kind: 'memory', addr, count, format, unit, rows };
 }
 
-export const xCommand = defineCommand<XSpec & { expr: string }>({
+const USAGE = 'x/NFU ADDR [cr3 VALUE | process NAME|PID] | x/NFU phys ADDR';
+
+export const xCommand = defineCommand<XSpec & { expr: string; phys: boolean; space?: SpaceArg }>({
   name: 'x',
   aliases: [],
-  summary: 'examine guest virtual memory through the current CR3 (F: x d u c s i; U: b h w g)',
-  usage: 'x/NFU ADDR',
+  summary: 'examine guest memory: linear through the current CR3, another (cr3 X, process NAME), or physical (phys ADDR) (F: x d u c s i; U: b h w g)',
+  usage: USAGE,
   takesSuffix: true,
   parse({ suffix, rest }) {
-    if (rest === '') throw new CommandError('bad-args', 'missing address (usage: x/NFU ADDR)');
-    return { ...parseXSuffix(suffix), expr: rest };
+    const phys = /^phys\s/i.test(rest);
+    const { rest: expr, space } = splitSpace(phys ? rest.slice(5) : rest);
+    if (expr === '') throw new CommandError('bad-args', `missing address (usage: ${USAGE})`);
+    if (phys && space) throw new CommandError('bad-args', 'a physical address has no CR3 (phys, or cr3/process, not both)');
+    return { ...parseXSuffix(suffix), expr, phys, ...(space ? { space } : {}) };
   },
   complete: (_k, _w, session) => symbolNames(session),
   run(session, args) {
     const addr = evalIn(session, args.expr);
-    return examine(session, addr, args);
+    const cr3 = resolveSpace(session, args.space);
+    const read: MemoryReader | undefined = args.phys
+      ? (a, n) => session.readPhysical(a, n)
+      : cr3 !== undefined
+        ? (a, n) => session.readVirtual(a, n, cr3)
+        : undefined;
+    // gdb: after x, $_ is the last address examined and $__ its contents.
+    const st = langState(session);
+    return examine(session, addr, args, read, (a, v) => {
+      st.convenience.set('_', a);
+      st.convenience.set('__', v);
+    });
   },
 });
