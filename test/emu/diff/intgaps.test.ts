@@ -5,10 +5,10 @@
  * (templates-intgaps.ts), compared after every instruction. Zero divergences
  * expected. DIFF_SEED, DIFF_CASES (default 600) and DIFF_CASE as in random.test.ts.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
-import { EmuSide, KvmSide, baseImage } from './machine.ts';
-import { generateCase, listing, Lockstep } from './lockstep.ts';
+import { lockstepMachines, runCases } from './run-cases.ts';
+import { generateCase } from './lockstep.ts';
 import { INTGAPS_TEMPLATES } from './templates-intgaps.ts';
 import type { Case } from './lockstep.ts';
 import { CODE, DATA_SIZE, IF, TF, USTACK_HI, USTACK_LO, USTACK_TOP } from './layout.ts';
@@ -19,11 +19,7 @@ const ONLY = process.env.DIFF_CASE === undefined ? undefined : Number(process.en
 const NO_BITCOUNT = { popcnt: false, lzcnt: false, tzcnt: false };
 
 describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (integer gaps)'))('differential: BMI/ADX/MOVBE/CMPXCHG8B/16B/XLAT at CPL 3 vs the real CPU', () => {
-  const { memory, state } = baseImage();
-  const kvm = new KvmSide(memory, state);
-  const emu = new EmuSide(memory, state);
-  const ls = new Lockstep(kvm, emu, state);
-  afterAll(() => kvm.close());
+  const { ls } = lockstepMachines();
 
   it('LAR/LSL/VERR/VERW at CPL 3 on the boot GDT\'s selectors (a probe: under kvm_pvm they see the host\'s tables)', () => {
     const code: number[] = [];
@@ -55,27 +51,8 @@ describe.skipIf(kvmSkipReason('differential emu vs /dev/kvm (integer gaps)'))('d
   });
 
   it(`${ONLY === undefined ? CASES : 1} sequences of 8 units agree instruction by instruction`, () => {
-    const groups = new Map<string, number[]>();
-    const reports: string[] = [];
-    let divergent = 0, steps = 0;
-    const first = ONLY ?? 0, last = ONLY === undefined ? CASES : ONLY + 1;
-    for (let k = first; k < last; k++) {
-      const c = generateCase(SEED, k, NO_BITCOUNT, 8, INTGAPS_TEMPLATES);
-      if (ONLY !== undefined) console.log(`[diff] case ${k}:\n${listing(c)}`);
-      const r = ls.run(c);
-      steps += r.steps;
-      if (r.divergence) {
-        divergent++;
-        const g = groups.get(r.divergence.signature);
-        if (g) g.push(k);
-        else {
-          groups.set(r.divergence.signature, [k]);
-          if (reports.length < 8) reports.push(r.divergence.report);
-        }
-      }
-    }
-    console.log(`[diff intgaps] ${last - first} cases, ${steps} instruction steps compared; ${divergent} divergent`);
-    const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')})`).join('\n');
-    expect(divergent, `${divergent} divergent cases:\n${summary}\n\n${reports.join('\n\n')}`).toBe(0);
+    const r = runCases(ls, (k) => generateCase(SEED, k, NO_BITCOUNT, 8, { mix: INTGAPS_TEMPLATES }), CASES, ONLY, 'diff intgaps');
+    console.log(`[diff intgaps] ${r.cases} cases, ${r.steps} instruction steps compared; case ends ${r.ends}; ${r.deviations} pvm deviations; ${r.divergent} divergent`);
+    expect(r.divergent, r.message).toBe(0);
   });
 });

@@ -11,9 +11,9 @@ import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from 'iced-x86';
 import { cpuidLeaf } from '../../../src/emu/cpuid.ts';
 import type { MachineState } from '../../../src/core/boot/state.ts';
 import { Ctx, hex, RFL_I, RIP_I, Rng, selfCheck, edgeValue, type GenInsn, type RegVec, type Undef } from './gen.ts';
-import { EmuSide, KvmSide, userState, type Stop } from './machine.ts';
-import { templates, type BitCountSupport } from './templates.ts';
-import { fpuDiffs } from './x87-compare.ts';
+import { EmuSide, KvmSide, userState, type FpuState, type Stop } from './machine.ts';
+import { templates, type BitCountSupport, type Template } from './templates.ts';
+import { approxLanes, fpuDiffs, xmmText } from './fpu-compare.ts';
 import {
   ARITH, CODE, CODE_MAX, COMPARED_RANGES, DATA, DATA_SIZE, ERROR_CODE_VECTORS, IF, KSTACK_HI, KSTACK_LO, TF, USTACK_HI, USTACK_LO, USTACK_TOP,
 } from './layout.ts';
@@ -28,8 +28,20 @@ export interface Case {
   regs: RegVec;
   data: Uint8Array;
   stack: Uint8Array;
-  /** x87/SSE state to start from (struct kvm_fpu); then it is compared after every step (x87-gen.ts). */
-  fpu?: Uint8Array;
+  /**
+   * x87/MMX/SSE state to start from (x87-gen.ts, sse-templates.ts); when present it is
+   * compared after every step (fpu-compare.ts). Integer cases leave the FPU alone.
+   */
+  fpu?: FpuState;
+}
+
+/** What a kind of case changes in the generator: its template mix, a starting FPU state, the data area. */
+export interface CaseKind {
+  /** default: templates(sup), the integer mix */
+  mix?: [Template, number][];
+  fpu?: (rng: Rng) => FpuState;
+  /** default: random bytes */
+  data?: (rng: Rng) => Uint8Array;
 }
 
 const NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'rflags'];
@@ -43,9 +55,10 @@ function randomBytes(rng: Rng, n: number): Uint8Array {
 }
 
 /** Case `index` of the run with `seed`: independent of the others, so one case reproduces alone. */
-export function generateCase(seed: number, index: number, sup: BitCountSupport, units = 8, mix: [(ctx: Ctx) => void, number][] = templates(sup)): Case {
+export function generateCase(seed: number, index: number, sup: BitCountSupport, units = 8, kind: CaseKind = {}): Case {
   const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const ctx = new Ctx(rng);
+  const mix = kind.mix ?? templates(sup);
   const total = mix.reduce((s, [, w]) => s + w, 0);
   for (let u = 0; u < units; u++) {
     ctx.beginUnit();
@@ -57,24 +70,29 @@ export function generateCase(seed: number, index: number, sup: BitCountSupport, 
       }
     }
   }
+  const code = sealCode(ctx, rng, index);
+  const c: Case = { index, seed, ...code, data: randomBytes(rng, DATA_SIZE), stack: randomBytes(rng, USTACK_HI - USTACK_LO) };
+  if (kind.fpu) c.fpu = kind.fpu(rng);
+  if (kind.data) c.data = kind.data(rng);
+  return c;
+}
+
+/**
+ * Ends a generated case's code (the end marker, a UD2 that stops the case
+ * even if stepping were lost), checks it, and draws the starting registers
+ * (TF set: every instruction ends in a #DB). Shared by every generator.
+ */
+export function sealCode(ctx: Ctx, rng: Rng, index: number): Pick<Case, 'code' | 'insns' | 'end' | 'regs'> {
   ctx.beginUnit(); // the end marker
   const end = ctx.addr;
-  ctx.emit([0x0f, 0x0b]); // ud2: stops the case even if stepping were lost
+  ctx.emit([0x0f, 0x0b]);
   ctx.finish();
   if (ctx.code.length > CODE_MAX) throw new Error(`case ${index}: ${ctx.code.length} bytes of code`);
   selfCheck(ctx.insns);
   const regs: RegVec = [];
   for (let g = 0; g < 16; g++) regs.push(g === 4 ? BigInt(USTACK_TOP) : edgeValue(rng));
   regs.push(BigInt(CODE), BigInt(0x2 | IF | TF | (rng.u32() & ARITH)));
-  const c: Case = {
-    index, seed, code: ctx.code, insns: new Map(ctx.insns.map((g) => [g.addr, g])), end, regs,
-    data: randomBytes(rng, DATA_SIZE), stack: randomBytes(rng, USTACK_HI - USTACK_LO),
-  };
-  if (kind) {
-    c.sse = kind.sse(rng);
-    c.data = kind.data(rng);
-  }
-  return c;
+  return { code: ctx.code, insns: new Map(ctx.insns.map((g) => [g.addr, g])), end, regs };
 }
 
 export interface Divergence {
@@ -118,12 +136,12 @@ export class Lockstep {
     this.kvm.load(st);
     this.emu.load(st);
     if (c.fpu) {
-      this.kvm.setFpu(c.fpu);
-      this.emu.setFpu(c.fpu);
+      this.kvm.setFpuState(c.fpu);
+      this.emu.setFpuState(c.fpu);
     }
     tamper?.(this.emu);
     let pre = c.regs;
-    let preSse = c.sse;
+    let preFpu = c.fpu;
     for (let step = 0; step < maxSteps; step++) {
       const hw = this.kvm.step();
       const em = this.emu.step();
@@ -140,33 +158,33 @@ export class Lockstep {
       if (!diffs.length && hw.vector === 1) this.fixUndefined(em, hw, undef);
       if (c.fpu) this.mirrorPointerLoss();
       diffs.push(...compareMemory(this.kvm.ram, this.emu.ram));
-      if (c.fpu) diffs.push(...compareFpu(this.kvm.getFpu(), this.emu.getFpu()));
       if (hw.vector === 14 || em.vector === 14) {
         const a = this.kvm.cr2(), b = this.emu.cr2();
         if (a !== b) diffs.push(row('cr2', a, b));
       }
-      let postSse: SseView | undefined;
-      if (c.sse && !hw.other) {
-        postSse = this.kvm.getSse();
-        const emSse = this.emu.getSse();
+      let postFpu: FpuState | undefined;
+      if (c.fpu && !hw.other) {
+        postFpu = this.kvm.getFpuState();
+        const emFpu = this.emu.getFpuState();
         if (insn?.approx && hw.vector === 1 && em.vector === 1) {
-          const bad = approxLanes(postSse.xmm, emSse.xmm, insn.approx.reg, insn.approx.lanes);
+          // Approximations are checked against the SDM's bound, then the hardware's lanes are copied.
+          const bad = approxLanes(postFpu.xmm, emFpu.xmm, insn.approx.reg, insn.approx.lanes);
           if (bad) diffs.push(row(`xmm${insn.approx.reg} approx`, bad, ''));
-          this.emu.cpu.sse.x.u8.set(postSse.xmm.subarray(16 * insn.approx.reg, 16 * insn.approx.reg + 16), 16 * insn.approx.reg);
-          emSse.xmm.set(postSse.xmm.subarray(16 * insn.approx.reg, 16 * insn.approx.reg + 16), 16 * insn.approx.reg);
+          this.emu.cpu.sse.x.u8.set(postFpu.xmm.subarray(16 * insn.approx.reg, 16 * insn.approx.reg + 16), 16 * insn.approx.reg);
+          emFpu.xmm.set(postFpu.xmm.subarray(16 * insn.approx.reg, 16 * insn.approx.reg + 16), 16 * insn.approx.reg);
         }
-        diffs.push(...compareSse(postSse, emSse));
+        diffs.push(...fpuDiffs(postFpu, emFpu).map(([name, a, b]) => row(name, a, b)));
       }
       if (hw.other) this.kvm.recreate();
       if (diffs.length) {
         const mnemonic = insn ? disasm(insn.bytes, insn.addr).split(' ')[0] : '?';
         const signature = `${mnemonic}: ${diffs.map((d) => (NAMES.indexOf(d.name) >= 0 && NAMES.indexOf(d.name) < 16 ? 'gpr' : d.name.replace(/^(mem)\[.*$/, '$1'))).join(',')}`;
-        return { steps: step + 1, endVector: hw.vector, divergence: { case: c, step, signature, report: report(c, step, pre, insn, hw, em, undef, diffs, preSse) } };
+        return { steps: step + 1, endVector: hw.vector, divergence: { case: c, step, signature, report: report(c, step, pre, insn, hw, em, undef, diffs, preFpu) } };
       }
       if (hw.vector !== 1) return { steps: step + 1, endVector: hw.vector };
       if (post[RIP_I] === BigInt(c.end)) return { steps: step + 1, endVector: 1 };
       pre = post;
-      preSse = postSse;
+      preFpu = postFpu;
     }
     return { steps: maxSteps, endVector: -1, divergence: { case: c, step: maxSteps, signature: 'no end', report: `case ${c.index}: no end after ${maxSteps} steps` } };
   }
@@ -237,49 +255,6 @@ function compare(hw: Stop, em: Stop, u: Undef): Row[] {
   return rows;
 }
 
-function compareSse(hw: SseView, em: SseView): Row[] {
-  const rows: Row[] = [];
-  if (hw.mxcsr !== em.mxcsr) rows.push(row('mxcsr', BigInt(hw.mxcsr), BigInt(em.mxcsr)));
-  const a = x87Compared(hw.x87), b = x87Compared(em.x87);
-  if (!Buffer.from(a.subarray(0, 5)).equals(Buffer.from(b.subarray(0, 5)))) rows.push(row('fcw.fsw.ftw', hex([...a.subarray(0, 5)]), hex([...b.subarray(0, 5)])));
-  for (let i = 0; i < 8; i++) {
-    const o = 32 + 16 * i, p = a.subarray(o, o + 10), q = b.subarray(o, o + 10);
-    if (!Buffer.from(p).equals(Buffer.from(q))) rows.push(row(`st${i}/mm`, hex([...p].reverse()), hex([...q].reverse())));
-  }
-  for (let r = 0; r < 16; r++) {
-    const a = hw.xmm.subarray(16 * r, 16 * r + 16), b = em.xmm.subarray(16 * r, 16 * r + 16);
-    if (!Buffer.from(a).equals(Buffer.from(b))) rows.push(row(`xmm${r}`, xmmText(a), xmmText(b)));
-  }
-  return rows;
-}
-
-/**
- * RCPPS/RCPSS/RSQRTPS/RSQRTSS lanes: each within the SDM's bound of the other
- * (both within 1.5·2^-12 of the exact value, so 3·2^-12 apart at most), or
- * bit-equal (specials), or 0 against the smallest normal of the same sign (the
- * flush threshold, docs/sse.md "Not bit-exact"). Returns a description of the
- * first lane out of bound, or ''.
- */
-function approxLanes(hw: Uint8Array, em: Uint8Array, reg: number, lanes: number): string {
-  const a = new DataView(hw.buffer, hw.byteOffset), b = new DataView(em.buffer, em.byteOffset);
-  for (let k = 0; k < lanes; k++) {
-    const o = 16 * reg + 4 * k, x = a.getUint32(o, true), y = b.getUint32(o, true);
-    if (x === y) continue;
-    const fx = a.getFloat32(o, true), fy = b.getFloat32(o, true);
-    const tiny = (u: number) => (u & 0x7fffffff) === 0 || (u & 0x7fffffff) === 0x00800000;
-    if ((x ^ y) >>> 31 === 0 && tiny(x) && tiny(y)) continue;
-    if (Number.isFinite(fx) && Number.isFinite(fy) && fx !== 0 && Math.abs(fx - fy) <= 3 * 2 ** -12 * Math.abs(fx)) continue;
-    return `lane ${k}: hw 0x${x.toString(16)} emu 0x${y.toString(16)}`;
-  }
-  return '';
-}
-
-/** An XMM register as its two qwords, high first (how gdb and the SDM draw it). */
-function xmmText(b: Uint8Array): string {
-  const q = (o: number) => [...b.subarray(o, o + 8)].reverse().map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${q(8)}_${q(0)}`;
-}
-
 function compareMemory(a: Uint8Array, b: Uint8Array): Row[] {
   const rows: Row[] = [];
   for (const [lo, hi] of COMPARED_RANGES) {
@@ -292,14 +267,6 @@ function compareMemory(a: Uint8Array, b: Uint8Array): Row[] {
     }
   }
   return rows;
-}
-
-/**
- * struct kvm_fpu field by field (x87-compare.ts): ST(0)–ST(7) in stack order,
- * FCW, FSW, the abridged tags, FOP/FIP/FDP and XMM0–15.
- */
-function compareFpu(a: Uint8Array, b: Uint8Array): Row[] {
-  return fpuDiffs(a, b).map(([name, hw, emu]) => row(name, hw, emu));
 }
 
 const FLAG_NAMES: [number, string][] = [[0x1, 'CF'], [0x4, 'PF'], [0x10, 'AF'], [0x40, 'ZF'], [0x80, 'SF'], [0x100, 'TF'], [0x200, 'IF'], [0x400, 'DF'], [0x800, 'OF'], [0x10000, 'RF'], [0x200000, 'ID']];
@@ -329,7 +296,7 @@ export function listing(c: Case): string {
   return [...c.insns.values()].map((g) => `    ${g.addr.toString(16)}: ${hex(g.bytes).padEnd(45)} ${disasm(g.bytes, g.addr)}`).join('\n');
 }
 
-function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, hw: Stop, em: Stop, u: Undef, rows: Row[], sse?: SseView): string {
+function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, hw: Stop, em: Stop, u: Undef, rows: Row[], fpu?: FpuState): string {
   const at = Number(pre[RIP_I]);
   const what = insn ? `${hex(insn.bytes)}   ${disasm(insn.bytes, insn.addr)}` : '(not an instruction start)';
   const lines = [
@@ -337,7 +304,7 @@ function report(c: Case, step: number, pre: RegVec, insn: GenInsn | undefined, h
     `  instruction at 0x${at.toString(16)}: ${what}`,
     `  undefined (masked): flags [${flagsText(BigInt(u.flags))}]${u.regs?.length ? ` regs ${u.regs.map((g) => NAMES[g]).join(',')}` : ''}`,
     `  before: ${NAMES.map((n, k) => `${n}=${fmt(pre[k], n)}`).join(' ')}`,
-    ...(sse ? [`  before: mxcsr=0x${sse.mxcsr.toString(16)} ${Array.from({ length: 16 }, (_, r) => `xmm${r}=${xmmText(sse.xmm.subarray(16 * r, 16 * r + 16))}`).join(' ')}`] : []),
+    ...(fpu ? [`  before: mxcsr=0x${fpu.mxcsr.toString(16)} ${Array.from({ length: 16 }, (_, r) => `xmm${r}=${xmmText(fpu.xmm.subarray(16 * r, 16 * r + 16))}`).join(' ')}`] : []),
     `  ${'field'.padEnd(18)} ${'hardware'.padEnd(40)} emulator`,
     ...rows.map((r) => `  ${r.name.padEnd(18)} ${fmt(r.hw, r.name).padEnd(40)} ${fmt(r.emu, r.name)}`),
     '  case:',
@@ -378,55 +345,4 @@ export function probeSupport(lockstep: Lockstep, side: KvmSide | EmuSide): BitCo
   // Without TF the run goes to the #GP of the HLT, or stops early at a #UD.
   const s = side.step();
   return { lzcnt: s.regs[0] === 63n, tzcnt: s.regs[1] === 64n, popcnt: s.vector === 13 && s.regs[6] === 1n };
-}
-
-/** What a run of many cases found (runCases). */
-export interface CasesOutcome {
-  cases: number;
-  steps: number;
-  divergent: number;
-  /** cases ended by a known kvm_pvm deviation */
-  deviations: number;
-  /** "end:n #13:n …": how the cases ended */
-  ends: string;
-  seconds: number;
-  /** the divergences by kind with one full report per kind (at most `maxReports`), '' when none */
-  failure: string;
-}
-
-/**
- * Run cases first … last−1 (made by `make`) in lockstep and group the
- * divergences by signature. `log` sees each case's listing when `verbose`
- * and the first deviation.
- */
-export function runCases(ls: Lockstep, first: number, last: number, make: (k: number) => Case, log: (s: string) => void, verbose = false, maxReports = 12): CasesOutcome {
-  const t0 = performance.now();
-  const reports: string[] = [];
-  let divergent = 0, steps = 0, cases = 0, deviations = 0;
-  const ends = new Map<number, number>();
-  /** divergence signature → case numbers; one full report per signature */
-  const groups = new Map<string, number[]>();
-  for (let k = first; k < last; k++) {
-    const c = make(k);
-    if (verbose) log(`case ${k}:\n${listing(c)}`);
-    const r = ls.run(c);
-    cases++;
-    steps += r.steps;
-    ends.set(r.endVector, (ends.get(r.endVector) ?? 0) + 1);
-    if (r.deviation && deviations++ === 0) log(`[pvm deviation] case ${k}: ${r.deviation}`);
-    if (r.divergence) {
-      divergent++;
-      const sig = r.divergence.signature;
-      const g = groups.get(sig);
-      if (g) g.push(k);
-      else {
-        groups.set(sig, [k]);
-        if (reports.length < maxReports) reports.push(r.divergence.report);
-      }
-    }
-  }
-  const endText = [...ends].sort((a, b) => a[0] - b[0]).map(([v, n]) => `${v === 1 ? 'end' : `#${v}`}:${n}`).join(' ');
-  const summary = [...groups].map(([sig, ks]) => `  ${ks.length} × ${sig} (cases ${ks.slice(0, 8).join(', ')}${ks.length > 8 ? ', …' : ''})`).join('\n');
-  const failure = divergent ? `${divergent} divergent cases, by kind:\n${summary}\n\nOne report per kind:\n\n${reports.join('\n\n')}` : '';
-  return { cases, steps, divergent, deviations, ends: endText, seconds: (performance.now() - t0) / 1000, failure };
 }

@@ -24,15 +24,18 @@ import { KvmSystem } from '../../../src/core/kvm/device.ts';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_HLT, EXIT_NAMES } from '../../../src/emu/exits.ts';
 import { loadMachineState, getSregs } from '../../../src/core/emu/cpu-state.ts';
-import { getFpu, setFpu } from '../../../src/core/emu/fpu.ts';
-import { KVM_FPU_SIZE } from '../../../src/core/uapi/xsave.ts';
 import type { KvmRegs } from '../../../src/core/uapi/structs.ts';
 import { XSAVE_HEADER, XSAVE_MXCSR } from '../../../src/core/uapi/xsave.ts';
 import { RFL_I, RIP_I, type RegVec } from './gen.ts';
 import { CODE, CODE_MAX, ERROR_CODE_VECTORS, HANDLER_STRIDE, HANDLERS, MEM_SIZE } from './layout.ts';
 
-/** The SSE state compared by the SSE cases: XMM0–15 (256 bytes) and MXCSR. */
-export interface SseView {
+/**
+ * The x87/MMX/SSE state a case starts from and compares after every step: XMM0–15 (256 bytes),
+ * MXCSR and the x87 registers. Both sides load and read it through the XSAVE legacy region
+ * (KVM_GET/SET_XSAVE on the hardware): struct kvm_fpu cannot carry MXCSR (KVM copies its mxcsr
+ * field neither way, src/core/emu/fpu.ts), and it is the only other way in.
+ */
+export interface FpuState {
   xmm: Uint8Array;
   mxcsr: number;
   /**
@@ -43,7 +46,7 @@ export interface SseView {
 }
 
 /** The compared bytes of the x87 region: FCW, FSW, abridged FTW, and the 10 bytes of each ST(i). */
-export function x87Compared(b: Uint8Array): Uint8Array {
+function x87Compared(b: Uint8Array): Uint8Array {
   const out = new Uint8Array(160);
   out.set(b.subarray(0, 5));
   for (let k = 0; k < 8; k++) out.set(b.subarray(32 + 16 * k, 42 + 16 * k), 32 + 16 * k);
@@ -176,14 +179,32 @@ export class KvmSide {
     return this.vcpu.getSregs().cr2;
   }
 
-  /** struct kvm_fpu (x87 + XMM) through KVM_GET_FPU / KVM_SET_FPU. */
-  getFpu(): Uint8Array {
-    return this.vcpu.getFpu();
+  /** XMM0–15, MXCSR and the x87 registers through KVM_GET_XSAVE (legacy region: MXCSR at 24, XMM at 160; SDM Vol. 1 Table 10-2). */
+  getFpuState(): FpuState {
+    const a = this.vcpu.getXsave();
+    const dv = new DataView(a.buffer);
+    // XSTATE_BV.SSE clear: the XMM registers are in their initial state (zeros), SDM Vol. 1 §13.6.
+    const inUse = (dv.getUint32(XSAVE_HEADER, true) & 2) !== 0;
+    let x87 = x87Compared(a);
+    if ((dv.getUint32(XSAVE_HEADER, true) & 1) === 0) {
+      x87 = new Uint8Array(160); // XSTATE_BV.X87 clear: the initial state (FCW 037F, all empty, zeros)
+      x87[0] = 0x7f;
+      x87[1] = 0x03;
+    }
+    return { xmm: inUse ? a.slice(XSAVE_XMM, XSAVE_XMM + 256) : new Uint8Array(256), mxcsr: dv.getUint32(XSAVE_MXCSR, true), x87 };
   }
 
-  /** KVM_SET_FPU so that it holds at the next entry (VcpuFd.loadFpu). */
-  setFpu(img: Uint8Array): void {
-    this.vcpu.loadFpu(img);
+  /** KVM_SET_XSAVE of the state (FOP, FIP, FDP 0), with XSTATE_BV's X87 and SSE bits set so it holds. */
+  setFpuState(v: FpuState): void {
+    const a = this.vcpu.getXsave();
+    const dv = new DataView(a.buffer);
+    a.set(v.xmm, XSAVE_XMM);
+    a.fill(0, 0, 24);
+    a.set(v.x87.subarray(0, 5));
+    for (let k = 0; k < 8; k++) a.set(v.x87.subarray(32 + 16 * k, 48 + 16 * k), 32 + 16 * k);
+    dv.setUint32(XSAVE_MXCSR, v.mxcsr, true);
+    dv.setUint32(XSAVE_HEADER, dv.getUint32(XSAVE_HEADER, true) | 3, true);
+    this.vcpu.setXsave(a);
   }
 
   close(): void {
@@ -229,15 +250,34 @@ export class EmuSide {
     return getSregs(this.cpu).cr2;
   }
 
-  /** The same struct kvm_fpu the emu backend's KVM_GET_FPU / KVM_SET_FPU use. */
-  getFpu(): Uint8Array {
-    const b = new Uint8Array(KVM_FPU_SIZE);
-    getFpu(this.cpu, b);
-    return b;
+  getFpuState(): FpuState {
+    const f = this.cpu.x87, x87 = new Uint8Array(160), dv = new DataView(x87.buffer);
+    dv.setUint16(0, f.fcw, true);
+    dv.setUint16(2, f.statusWord(), true);
+    x87[4] = f.abridgedTag();
+    for (let i = 0; i < 8; i++) {
+      const r = f.phys(i), o = 32 + 16 * i;
+      dv.setUint32(o, f.sig[2 * r + 1], true);
+      dv.setUint32(o + 4, f.sig[2 * r], true);
+      dv.setUint16(o + 8, f.se[r], true);
+    }
+    return { xmm: this.cpu.sse.x.u8.slice(0, 256), mxcsr: this.cpu.sse.mxcsr, x87 };
   }
 
-  setFpu(img: Uint8Array): void {
-    setFpu(this.cpu, img);
+  setFpuState(v: FpuState): void {
+    this.cpu.sse.x.u8.set(v.xmm);
+    this.cpu.sse.mxcsr = v.mxcsr;
+    const f = this.cpu.x87, dv = new DataView(v.x87.buffer, v.x87.byteOffset);
+    f.init();
+    f.setControlWord(dv.getUint16(0, true));
+    f.setStatusWord(dv.getUint16(2, true));
+    f.setAbridgedTag(v.x87[4]);
+    for (let i = 0; i < 8; i++) {
+      const r = f.phys(i), o = 32 + 16 * i;
+      f.sig[2 * r + 1] = dv.getUint32(o, true);
+      f.sig[2 * r] = dv.getUint32(o + 4, true);
+      f.se[r] = dv.getUint16(o + 8, true);
+    }
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Encoding, RmOp } from './asm.ts';
 import { Ctx, RSP_G, type Rng } from './gen.ts';
-import type { SseView } from './machine.ts';
+import type { FpuState } from './machine.ts';
 import { DATA, DATA_SIZE } from './layout.ts';
 import type { Template } from './templates.ts';
 
@@ -278,7 +278,7 @@ export function randomMxcsr(rng: Rng): number {
   return flags | (rng.int(2) << 6) | (masks << 7) | (rng.int(4) << 13) | (rng.int(2) << 15);
 }
 
-export function randomSse(rng: Rng): SseView {
+export function randomSse(rng: Rng): FpuState {
   const xmm = new Uint8Array(256);
   const dv = new DataView(xmm.buffer);
   for (let r = 0; r < 16; r++) fill16(rng, dv, 16 * r);

@@ -9,10 +9,10 @@
  * whose memory operands hold values of the same classes in every format.
  * Deterministic per (seed, case index).
  */
-import { KVM_FPU, KVM_FPU_SIZE } from '../../../src/core/uapi/xsave.ts';
-import { Ctx, Rng, selfCheck, edgeValue, type RegVec } from './gen.ts';
-import { ARITH, CODE, CODE_MAX, DATA, DATA_SIZE, IF, TF, USTACK_HI, USTACK_LO, USTACK_TOP } from './layout.ts';
-import type { Case } from './lockstep.ts';
+import { Ctx, Rng, edgeValue } from './gen.ts';
+import { DATA, DATA_SIZE, USTACK_HI, USTACK_LO } from './layout.ts';
+import { sealCode, type Case } from './lockstep.ts';
+import type { FpuState } from './machine.ts';
 
 type F80 = [se: number, hi: number, lo: number];
 
@@ -175,23 +175,26 @@ function insn(r: Rng, d: Data): number[] {
   }
 }
 
-/** The starting struct kvm_fpu: random registers, tags, TOP, FCW, consistent FSW; pointers 0; XMM zero. */
-function startState(r: Rng): Uint8Array {
-  const b = new Uint8Array(KVM_FPU_SIZE);
+/**
+ * The starting x87 state (FXSAVE layout): random registers, tags, TOP, FCW, consistent FSW;
+ * pointers 0; XMM zero, MXCSR at its reset value 1F80 (no x87 instruction reads either).
+ */
+function startState(r: Rng): FpuState {
+  const b = new Uint8Array(160);
   const d = new DataView(b.buffer);
   for (let k = 0; k < 8; k++) {
     const [se, hi, lo] = f80(r);
-    d.setUint32(16 * k, lo, true);
-    d.setUint32(16 * k + 4, hi, true);
-    d.setUint16(16 * k + 8, se, true);
+    d.setUint32(32 + 16 * k, lo, true);
+    d.setUint32(32 + 16 * k + 4, hi, true);
+    d.setUint16(32 + 16 * k + 8, se, true);
   }
   const fcw = controlWord(r) & 0x1f7f;
-  d.setUint16(KVM_FPU.fcw, fcw, true);
+  d.setUint16(0, fcw, true);
   const flags = r.chance(0.3) ? r.u32() & 0x7f : 0;
   const es = flags & ~fcw & 0x3f ? 0x8080 : 0;
-  d.setUint16(KVM_FPU.fsw, flags | es | (r.u32() & 0x4700) | (r.int(8) << 11), true);
-  d.setUint8(KVM_FPU.ftwx, r.u32() & r.u32() & 0xff | (r.chance(0.3) ? 0xff : 0));
-  return b;
+  d.setUint16(2, flags | es | (r.u32() & 0x4700) | (r.int(8) << 11), true);
+  d.setUint8(4, r.u32() & r.u32() & 0xff | (r.chance(0.3) ? 0xff : 0));
+  return { x87: b, xmm: new Uint8Array(256), mxcsr: 0x1f80 };
 }
 
 /** Case `index` of the x87 run with `seed`. */
@@ -203,18 +206,6 @@ export function generateX87Case(seed: number, index: number, n = 16): Case {
     ctx.beginUnit();
     ctx.emit(insn(r, data));
   }
-  ctx.beginUnit();
-  const end = ctx.addr;
-  ctx.emit([0x0f, 0x0b]);
-  ctx.finish();
-  if (ctx.code.length > CODE_MAX) throw new Error(`x87 case ${index}: too much code`);
-  selfCheck(ctx.insns);
-  const regs: RegVec = [];
-  for (let g = 0; g < 16; g++) regs.push(g === 4 ? BigInt(USTACK_TOP) : edgeValue(r));
-  regs.push(BigInt(CODE), BigInt(0x2 | IF | TF | (r.u32() & ARITH)));
-  const stack = new Uint8Array(USTACK_HI - USTACK_LO);
-  return {
-    index, seed, code: ctx.code, insns: new Map(ctx.insns.map((g) => [g.addr, g])), end, regs,
-    data: data.bytes, stack, fpu: startState(r),
-  };
+  const code = sealCode(ctx, r, index);
+  return { index, seed, ...code, data: data.bytes, stack: new Uint8Array(USTACK_HI - USTACK_LO), fpu: startState(r) };
 }
