@@ -102,8 +102,13 @@ export class GuestDebug {
     const slots = this.table.slots().map((b) => (b === null || (!mode.exec && b.kind !== 'watch') ? null : b));
     let tempSw: bigint | null = null;
     if (mode.temp !== null) {
-      const t = this.tempSlot();
-      if (t !== null) {
+      // An enabled hbreak at the same address already stops there: the debugger's own breakpoint rides on it
+      // (a second DR on one address would set two B bits in DR6 on hardware, SDM 17.2.3).
+      const shared = mode.exec && slots.some((b) => b !== null && b.kind === 'hbreak' && b.enabled && b.addr === mode.temp!.addr);
+      const t = shared ? null : this.tempSlot();
+      if (shared) {
+        // nothing to program
+      } else if (t !== null) {
         slots[t] = { addr: mode.temp.addr, kind: 'hbreak', len: 1, access: 'write' } as Breakpoint;
         this.tempDr = t;
       } else if (this.m.pvm) throw new SessionError('unsupported', 'no free debug register for the debugger\'s own breakpoint (this host has no INT3 breakpoints); free one of DR0–DR3');

@@ -150,6 +150,8 @@ export class Stepper implements StopContext {
             execEvent = true;
           }
         }
+        // The debugger's own breakpoint shares an hbreak's address (GuestDebug.program): that hbreak's hit is its hit too.
+        if (temp !== null && temp.addr === e.pc && hitBps.some((b) => b.kind === 'hbreak' && b.addr === e.pc)) tempHit = true;
       }
       if (ev.internal && hitBps.length === 0 && !tempHit) continue; // the step-over's own single-step
       // The hit log is for breakpoints and watchpoints (skipped ones too); steps and the debugger's own breakpoint are no hits.
