@@ -13,20 +13,6 @@
 #define CRC_LEN (1280u << 10)   /* 1.25 MiB, 8 shift/xor steps per byte */
 #define SORT_N (256u << 10)     /* 256 Ki 32-bit keys */
 
-/* gcc may turn loops into calls to these even when freestanding. */
-void *memset(void *dst, int c, size_t n) {
-  unsigned char *d = dst;
-  while (n--) *d++ = (unsigned char)c;
-  return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n) {
-  unsigned char *d = dst;
-  const unsigned char *s = src;
-  while (n--) *d++ = *s++;
-  return dst;
-}
-
 #define RNG_SEED 0x12345678u
 static uint32_t rng_state;
 
@@ -42,7 +28,7 @@ static uint32_t rng(void) {
 static uint8_t composite[SIEVE_N];
 
 static uint32_t sieve(void) {
-  memset(composite, 0, sizeof composite);
+  __builtin_memset(composite, 0, sizeof composite);
   uint32_t count = 0;
   for (uint32_t i = 2; i < SIEVE_N; i++) {
     if (composite[i]) continue;

@@ -22,20 +22,6 @@
 
 #ifdef HOSTED
 #define main main_fp /* fp-host.c has the process main() */
-#else
-/* gcc may turn loops into calls to these even when freestanding. */
-void *memset(void *dst, int c, size_t n) {
-  unsigned char *d = dst;
-  while (n--) *d++ = (unsigned char)c;
-  return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n) {
-  unsigned char *d = dst;
-  const unsigned char *s = src;
-  while (n--) *d++ = *s++;
-  return dst;
-}
 #endif
 
 /* Mixes the exact bits of a double into the checksum (FNV-1a step on 64 bits). */
