@@ -4,7 +4,7 @@
  * a long-mode machine from the shared boot builder, runs it to HLT, and
  * checks the checksum against the value the same C code computes on the host.
  *
- *   npx tsx bench/native.ts [--kernel] [--repeat=N]
+ *   npx tsx bench/native.ts [--fp] [--kernel] [--repeat=N]     (--fp: fp.bin instead of bench.bin)
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -133,14 +133,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const host = kvmHost();
   const entry: BenchEntry = process.argv.includes('--kernel') ? 'kernel' : 'user';
   const repeatArg = process.argv.find((a) => a.startsWith('--repeat='));
-  const repeat = repeatArg ? Number(repeatArg.slice('--repeat='.length)) : NATIVE_DEFAULT_REPEAT;
-  const r = runNative({ entry, repeat });
-  const ok = r.checksum === BENCH_EXPECTED_CHECKSUM;
-  console.log(`native (/dev/kvm via ${host.modules.join(', ') || 'unknown module'}${host.hardware ? '' : ', not VMX/SVM'}):`);
+  const program = process.argv.includes('--fp') ? FP_PROGRAM : INTEGER_PROGRAM;
+  const repeat = repeatArg ? Number(repeatArg.slice('--repeat='.length)) : program.nativeRepeat;
+  const r = runNative({ program, entry, repeat });
+  const ok = r.checksum === program.expectedChecksum;
+  console.log(`${program.name} guest native (/dev/kvm via ${host.modules.join(', ') || 'unknown module'}${host.hardware ? '' : ', not VMX/SVM'}):`);
   console.log(`  entry     ${entry === 'user' ? '_start_user (main at CPL3)' : '_start (main at CPL0)'}`);
   console.log(`  exit      ${r.exitReason}`);
   console.log(`  rounds    ${r.repeat}`);
   console.log(`  seconds   ${r.seconds.toFixed(3)} (${r.secondsPerRound.toFixed(3)} per round)`);
-  console.log(`  checksum  0x${r.checksum.toString(16)} ${ok ? '(ok)' : `(expected 0x${BENCH_EXPECTED_CHECKSUM.toString(16)})`}`);
+  console.log(`  checksum  0x${r.checksum.toString(16)} ${ok ? '(ok)' : `(expected 0x${program.expectedChecksum.toString(16)})`}`);
   if (!ok) process.exitCode = 1;
 }
