@@ -9,15 +9,14 @@ cd "$(dirname "$0")"
 CFLAGS="-O2 -mno-red-zone -ffreestanding -fno-pic -fno-pie -nostdlib -static \
   -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables -mcmodel=small -Wall -Wextra"
 
-# build NAME EXTRA_CFLAGS: start.S + NAME.c + mem.c -> NAME.elf -> NAME.bin
+# build NAME EXTRA_CFLAGS: start.S + NAME.c (which includes mem.c) -> NAME.elf -> NAME.bin
 build() {
   name=$1; extra=$2
   gcc $CFLAGS -mgeneral-regs-only -c start.S -o start.o
-  gcc $CFLAGS -mgeneral-regs-only -c mem.c -o mem.o
   gcc $CFLAGS $extra -c "$name.c" -o "$name.o"
-  gcc $CFLAGS -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T link.ld start.o "$name.o" mem.o -o "$name.elf"
+  gcc $CFLAGS -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T link.ld start.o "$name.o" -o "$name.elf"
   objcopy -O binary "$name.elf" "$name.bin"
-  rm -f start.o mem.o "$name.o"
+  rm -f start.o "$name.o"
 
   sym() { nm "$name.elf" | awk -v s="$1" '$3==s{print $1}' | sed 's/^0*/0x/'; }
   # bench/native.ts relies on these addresses.

@@ -22,6 +22,8 @@
 
 #ifdef HOSTED
 #define main main_fp /* fp-host.c has the process main() */
+#else
+#include "mem.c" /* memset, memcpy: gcc may emit calls to them */
 #endif
 
 /* Mixes the exact bits of a double into the checksum (FNV-1a step on 64 bits). */

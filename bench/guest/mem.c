@@ -1,7 +1,7 @@
 /*
- * memset and memcpy for the freestanding benchmark guests (linked into
- * bench.bin and fp.bin by build.sh): gcc may turn loops into calls to these
- * even with -ffreestanding.
+ * memset and memcpy for the freestanding benchmark guests, #included by
+ * bench.c and fp.c (one translation unit each, so gcc may inline them): gcc
+ * may turn loops into calls to these even with -ffreestanding.
  */
 #include <stddef.h>
 
