@@ -1,47 +1,68 @@
 /**
- * Emulated instructions per second on the CPU-bound benchmark guest
- * (bench/guest: sieve, CRC-32, quicksort, gcc -O2), next to the same image
- * run natively through /dev/kvm, as a ratio measured in one run.
+ * Emulated instructions per second on the CPU-bound benchmark guests
+ * (bench/guest: the integer bench.c and the SSE floating-point fp.c, both
+ * gcc -O2), next to the same image run natively through /dev/kvm, as a ratio
+ * measured side by side: emu and native rounds alternate, and the medians are
+ * reported.
  */
 import { runOnEmu } from '../test/support/run-on-emu.ts';
 import { KvmSystem } from '../src/core/kvm/device.ts';
 import { kvmHost } from '../src/core/kvm/host.ts';
-import { BENCH_EXPECTED_CHECKSUM, BENCH_MEM_SIZE, benchMachine, runNative } from './native.ts';
+import { BENCH_MEM_SIZE, FP_PROGRAM, INTEGER_PROGRAM, benchMachine, runNative, type BenchProgram } from './native.ts';
+
+/** Alternating emu/native rounds per program; the medians are reported. */
+export const EMU_SPEED_ROUNDS = 3;
 
 export interface EmuSpeed {
   instructions: number;
   seconds: number;
   mips: number;
-  checksumOk: boolean;
+  checksum: bigint;
 }
 
-/** One round of the workload (entry at CPL0) on the emulator. */
-export function measureEmu(): EmuSpeed {
-  const { memory, state } = benchMachine({ entry: 'kernel', repeat: 1 });
+/** One round of the program's workload (entry at CPL0) on the emulator. */
+export function measureEmu(program: BenchProgram = INTEGER_PROGRAM, scale = 0): EmuSpeed {
+  const { memory, state } = benchMachine({ program, entry: 'kernel', repeat: 1, scale });
   const r = runOnEmu({ memSize: BENCH_MEM_SIZE, memory, state, maxExits: 16 });
-  if (r.exitReason.name !== 'KVM_EXIT_HLT') throw new Error(`bench guest on emu ended with ${r.exitReason.name}, not HLT`);
-  return {
-    instructions: r.instructions,
-    seconds: r.seconds,
-    mips: r.instructions / r.seconds / 1e6,
-    checksumOk: r.regs.rax === BENCH_EXPECTED_CHECKSUM,
-  };
+  if (r.exitReason.name !== 'KVM_EXIT_HLT') throw new Error(`${program.name} guest on emu ended with ${r.exitReason.name}, not HLT`);
+  return { instructions: r.instructions, seconds: r.seconds, mips: r.instructions / r.seconds / 1e6, checksum: r.regs.rax };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Emu vs native for one program: interleaved rounds, medians. */
+export function reportProgramSpeed(log: (line: string) => void, program: BenchProgram, rounds = EMU_SPEED_ROUNDS): void {
+  log(`emulator speed — ${program.title}`);
+  const avail = KvmSystem.available();
+  if (!avail.ok) log(`  native  skipped: ${avail.reason}`);
+  const emu: EmuSpeed[] = [];
+  const native: ReturnType<typeof runNative>[] = [];
+  for (let i = 0; i < rounds; i++) {
+    emu.push(measureEmu(program));
+    // Under kvm_pvm only CPL3 runs on the CPU (ring 0 is emulated by KVM), so the
+    // native reference runs the same main() at CPL3; on VMX/SVM both are native.
+    if (avail.ok) native.push(runNative({ program, entry: 'user' }));
+  }
+  const instructions = emu[0]!.instructions;
+  const emuMips = median(emu.map((e) => e.mips));
+  const emuOk = emu.every((e) => e.checksum === program.expectedChecksum && e.instructions === instructions);
+  log(`  emu     ${(instructions / 1e6).toFixed(1)} M instructions in ${median(emu.map((e) => e.seconds)).toFixed(2)} s (median of ${rounds}) = ${emuMips.toFixed(1)} M instructions/s, checksum ${emuOk ? 'ok' : 'WRONG'}`);
+  if (!avail.ok) return;
+  const host = kvmHost();
+  const perRound = median(native.map((n) => n.secondsPerRound));
+  const nativeMips = instructions / perRound / 1e6;
+  const nativeOk = native.every((n) => n.checksum === program.expectedChecksum);
+  log(`  native  ${perRound.toFixed(4)} s per round (median of ${rounds} runs of ${native[0]!.repeat} rounds, main() at CPL3, /dev/kvm via ${host.modules.join('+') || '?'}) = ${(nativeMips / 1e3).toFixed(2)} G instructions/s, checksum ${nativeOk ? 'ok' : 'WRONG'}`);
+  log(`  ratio   emu is ${(nativeMips / emuMips).toFixed(1)}x slower than native (${((emuMips / nativeMips) * 100).toFixed(2)} % of native speed)`);
 }
 
 export function reportEmuSpeed(log: (line: string) => void): void {
-  log('emulator speed — bench/guest (sieve, CRC-32, quicksort; gcc -O2 -mgeneral-regs-only)');
-  const emu = measureEmu();
-  log(`  emu     ${(emu.instructions / 1e6).toFixed(1)} M instructions in ${emu.seconds.toFixed(2)} s = ${emu.mips.toFixed(1)} M instructions/s, checksum ${emu.checksumOk ? 'ok' : 'WRONG'}`);
-  const avail = KvmSystem.available();
-  if (!avail.ok) {
-    log(`  native  skipped: ${avail.reason}`);
-    return;
-  }
-  const host = kvmHost();
-  // Under kvm_pvm only CPL3 runs on the CPU (ring 0 is emulated by KVM), so the
-  // native reference runs the same main() at CPL3; on VMX/SVM both are native.
-  const native = runNative({ entry: 'user' });
-  const nativeMips = emu.instructions / native.secondsPerRound / 1e6;
-  log(`  native  ${native.secondsPerRound.toFixed(3)} s per round (${native.repeat} rounds, main() at CPL3, /dev/kvm via ${host.modules.join('+') || '?'}) = ${nativeMips.toFixed(0)} M instructions/s, checksum ${native.checksum === BENCH_EXPECTED_CHECKSUM ? 'ok' : 'WRONG'}`);
-  log(`  ratio   emu is ${(nativeMips / emu.mips).toFixed(1)}x slower than native (${((emu.mips / nativeMips) * 100).toFixed(2)} % of native speed)`);
+  reportProgramSpeed(log, INTEGER_PROGRAM);
+  log('');
+  reportProgramSpeed(log, FP_PROGRAM);
 }
+
+if (process.argv[1]?.endsWith('emu-speed.ts')) reportEmuSpeed((line) => console.log(line));
