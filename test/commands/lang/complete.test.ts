@@ -7,7 +7,7 @@ const c = (line: string, cursor = line.length) => complete(line, cursor, null, C
 describe('complete (no session)', () => {
   it.each<[string, number, string[]]>([
     ['st', 0, ['stats', 'stepi']],
-    ['', 0, ['b', 'backend', 'bookmark', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-stepi', 'rsi', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
+    ['', 0, ['b', 'backend', 'bookmark', 'break', 'c', 'continue', 'd', 'delete', 'disable', 'disas', 'disassemble', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'info', 'load', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-finish', 'reverse-nexti', 'reverse-stepi', 'rni', 'rsi', 'run-for', 'set', 'si', 'stats', 'stepi', 'until', 'watch', 'x']],
     ['info re', 5, ['record', 'registers']],
     ['i ', 2, ['bookmarks', 'breakpoints', 'exits', 'hits', 'processes', 'record', 'registers', 'vcpu']],
     ['set o', 4, ['output']],

@@ -96,7 +96,7 @@ describe('parseLine: errors', () => {
     ['frobnicate', 'unknown-command', "unknown command 'frobnicate'", undefined],
     ['info', 'bad-args', "'info' needs one of: bookmarks, breakpoints, exits, hits, processes, record, registers, vcpu", undefined],
     ['info regsiters', 'unknown-command', "unknown command 'info regsiters'", "did you mean 'registers'?"],
-    ['r', 'ambiguous', "ambiguous command 'r': record, reset, reverse-continue, reverse-stepi, run-for", undefined],
+    ['r', 'ambiguous', "ambiguous command 'r': record, reset, reverse-continue, reverse-finish, reverse-nexti, reverse-stepi, run-for", undefined],
     ['dis 1', 'ambiguous', "ambiguous command 'dis': disable, disassemble", undefined],
     ['stepi x', 'bad-number', "bad count 'x'", undefined],
     ['stepi 0', 'bad-args', 'count must be at least 1', undefined],

@@ -35,6 +35,24 @@ export const reverseContinueCommand = defineCommand<void>({
   run: (session) => travel(session, () => travelOf(session).reverseContinue()),
 });
 
+export const reverseNextiCommand = defineCommand<{ n: number }>({
+  name: 'reverse-nexti',
+  aliases: ['rni'],
+  summary: 'go back N instructions (default 1), a call that returned here counting as one: back to the CALL',
+  usage: 'reverse-nexti [N]',
+  parse: (input) => ({ n: optionalCount(input, 'reverse-nexti [N]') }),
+  run: (session, { n }) => travel(session, () => travelOf(session).reverseNexti(n)),
+});
+
+export const reverseFinishCommand = defineCommand<void>({
+  name: 'reverse-finish',
+  aliases: [],
+  summary: 'go back to the CALL that called the current function, just before it ran',
+  usage: 'reverse-finish',
+  parse: (input) => noArgs(input, 'reverse-finish'),
+  run: (session) => travel(session, () => travelOf(session).reverseFinish()),
+});
+
 export const bookmarkCommand = defineCommand<{ name: string }>({
   name: 'bookmark',
   aliases: [],
