@@ -313,6 +313,7 @@ export class SessionTimeline {
 /** The time-travel commands as the command language calls them (SessionApi.travel). */
 export interface TimeTravelApi {
   readonly recording: boolean;
+  readonly icount: number | undefined;
   /** `record`: start recording here (emu only). */
   record(): RecordInfo;
   /** `record stop`: forget the recording. */
@@ -344,6 +345,11 @@ export class TimeTravelControl implements TimeTravelApi {
 
   get recording(): boolean {
     return this.tt !== null;
+  }
+
+  /** The instruction count now, while recording. */
+  get icount(): number | undefined {
+    return this.tt?.icount;
   }
 
   /** The machine was replaced (load, reset, backend): the recording ends with it. */
