@@ -142,7 +142,7 @@ export class SessionTimeline {
     const t = this.timeline;
     let to = now;
     while (to > t.start) {
-      const from = Math.max(t.start, [...t.snapshots].reverse().find((s) => s < to) ?? t.start);
+      const from = this.stretchStart(to);
       const found = await this.lastHitIn(from, to, now);
       if (found !== null) {
         await this.goto(found.icount);
@@ -197,7 +197,7 @@ export class SessionTimeline {
     const t = this.timeline;
     let to = before;
     while (to > t.start) {
-      const from = Math.max(t.start, [...t.snapshots].reverse().find((s) => s < to) ?? t.start);
+      const from = this.stretchStart(to);
       const points: TracePoint[] = [];
       this.quietly(() => {
         t.goto(from);
@@ -213,6 +213,12 @@ export class SessionTimeline {
       to = from;
     }
     return null;
+  }
+
+  /** The snapshot before `to` (the start of the stretch a backward search replays next). */
+  private stretchStart(to: number): number {
+    const t = this.timeline;
+    return Math.max(t.start, [...t.snapshots].reverse().find((s) => s < to) ?? t.start);
   }
 
   private point(): TracePoint {
