@@ -34,13 +34,14 @@ export type BackwardSearch = (p: TracePoint) => number | 'continue';
  * reverse-nexti's CALL: `now` is where the machine is, `prev` the point one
  * instruction earlier. Returns null when `prev` is not a RET returning to
  * `now` (then reverse-nexti is one step back), else a search for the CALL
- * whose return address is now's RIP at now's stack level.
+ * whose return address is now's RIP, pushed where the RET popped it.
  */
 export function callBeforeReturn(now: TracePoint, prev: TracePoint): BackwardSearch | null {
   if (prev.flow.kind !== 'ret' || prev.cr3 !== now.cr3 || prev.rsp >= now.rsp) return null;
   return (p) => {
     if (p.icount >= prev.icount || p.cr3 !== now.cr3 || p.flow.kind !== 'call') return 'continue';
-    return p.rsp === now.rsp && p.rip + BigInt(p.flow.len) === now.rip ? p.icount : 'continue';
+    // The CALL pushed the return address where the RET popped it (prev.rsp): its RSP was 8 above (a `ret imm16` frees more after).
+    return p.rsp === prev.rsp + 8n && p.rip + BigInt(p.flow.len) === now.rip ? p.icount : 'continue';
   };
 }
 
