@@ -24,6 +24,7 @@ import type { Packet, ThreadId, VContAction } from './packets.ts';
 import { PointTable } from './points.ts';
 import { encodeRegister, encodeRegisters, readOnlyReason, REGISTERS, vcpuRegisters, writeRegister, writeRegisters, type ThreadRegisters } from './registers.ts';
 import { Resumer, type Resume } from './resume.ts';
+import { offersReverse, REVERSE_FEATURES, runReverse, withReplayBegin } from './reverse.ts';
 import { stopReply, type StopReplyText } from './stop-reply.ts';
 import { readFeatures } from './target-xml.ts';
 import { describeThread, ThreadMap, type GdbThread } from './threads.ts';
@@ -103,7 +104,9 @@ export class GdbTarget {
     switch (p.type) {
       case 'supported':
         for (const f of p.features) this.gdbFeatures.add(f);
-        return reply(`PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+`);
+        return reply(
+          `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+${offersReverse(s) ? `;${REVERSE_FEATURES}` : ''}`,
+        );
       case 'no-ack-mode':
         return { reply: 'OK', noAck: true };
       case 'status':
@@ -193,7 +196,9 @@ export class GdbTarget {
       case 'kill':
         this.release();
         return { reply: p.packet === 'vKill' ? 'OK' : null, end: 'kill' };
-      case 'reverse': // reverse execution comes with time travel; not yet
+      case 'reverse':
+        if (!offersReverse(s)) return reply('');
+        return this.resume({ kind: 'reverse', op: p.op });
       case 'unsupported':
         return reply('');
       case 'malformed':
@@ -257,11 +262,15 @@ export class GdbTarget {
     throw new Refusal('E.vCont;t needs non-stop mode, which vdbg does not offer');
   }
 
-  private async resume(r: Resume): Promise<Outcome> {
+  private async resume(r: Resume | { kind: 'reverse'; op: 'bs' | 'bc' }): Promise<Outcome> {
     emitGdbActivity(this.session, { kind: 'running' });
     let stop: Stop;
+    let begin = false;
     try {
-      stop = await this.resumer.run(r);
+      if (r.kind === 'reverse') {
+        this.idle();
+        ({ stop, begin } = await runReverse(this.session, r.op));
+      } else stop = await this.resumer.run(r);
     } catch (e) {
       emitGdbActivity(this.session, { kind: 'stopped', stop: null });
       return { reply: errorReply(e) };
@@ -270,7 +279,7 @@ export class GdbTarget {
     emitGdbActivity(this.session, { kind: 'stopped', stop });
     const text = this.stopText(stop);
     if (text.console !== undefined) this.send(`O${textToHex(text.console)}`);
-    return { reply: text.reply };
+    return { reply: begin ? withReplayBegin(text.reply) : text.reply };
   }
 
   /** The stop reply for `stop` (null: the session has not run yet: a plain trap at the current thread). */

@@ -67,7 +67,9 @@ import { printCommand } from './commands/print.ts';
 import { quitCommand } from './commands/quit.ts';
 import { infoRecordCommand, recordCommand, recordStopCommand, setRecordMemoryCommand } from './commands/record.ts';
 import { resetCommand } from './commands/reset.ts';
-import { bookmarkCommand, gotoCommand, infoBookmarksCommand, reverseContinueCommand, reverseStepiCommand } from './commands/reverse.ts';
+import {
+  bookmarkCommand, gotoCommand, infoBookmarksCommand, reverseContinueCommand, reverseFinishCommand, reverseNextiCommand, reverseStepiCommand,
+} from './commands/reverse.ts';
 import { runForCommand } from './commands/run-for.ts';
 import { setCr3SourceCommand } from './commands/set-cr3-source.ts';
 import { setOutputCommand } from './commands/set-output.ts';
@@ -103,6 +105,8 @@ export const COMMANDS: readonly Command[] = [
   setRecordMemoryCommand,
   reverseStepiCommand,
   reverseContinueCommand,
+  reverseNextiCommand,
+  reverseFinishCommand,
   bookmarkCommand,
   gotoCommand,
   infoBookmarksCommand,

@@ -43,11 +43,16 @@ export class ProcessTable {
   }
 
   /** One debug event: a hit log entry, and its CR3 seen. */
+  /** The instruction count now while recording (the Session sets it; undefined otherwise, and always on kvm). */
+  icountNow: () => number | undefined = () => undefined;
+
   record(bp: number, cr3: bigint, e: DebugExit): void {
     const seq = this.log.total + 1;
     const process = this.nameOf(cr3);
     const hit: Hit = { seq, bp, cr3, rip: e.pc, exception: e.exception, dr6: e.dr6 };
     if (process !== undefined) hit.process = process;
+    const icount = this.icountNow();
+    if (icount !== undefined) hit.icount = icount;
     this.log.add(hit);
     const o = this.observed.get(cr3);
     if (o === undefined) this.observed.set(cr3, { firstSeen: seq, hits: 1, lastRip: e.pc });

@@ -96,6 +96,7 @@ export class Session implements SessionApi {
 
   private constructor(backend: BackendName, spec: LoadSpec, opts: SessionOptions) {
     this.procs = new ProcessTable(opts.hitLogSize ?? DEFAULT_HIT_LOG_SIZE);
+    this.procs.icountNow = () => this.travel.icount;
     this.spec = spec;
     this.m = this.openMachine(backend, spec);
     this.loop = this.runLoopFor(this.m);

@@ -21,6 +21,9 @@ import { TIME_TRAVEL_NEEDS_EMU } from '../../core/time-travel/history.ts';
 import { captureState, restoreState, type CapturedState } from '../../core/time-travel/state-walk.ts';
 import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_MEMORY, Timeline } from '../../core/time-travel/timeline.ts';
 import { SessionError } from '../errors.ts';
+import { classify } from './insn.ts';
+import { pagingOf, readVirtual } from './memory.ts';
+import { callBeforeReturn, callerOf, type BackwardSearch, type TracePoint } from './reverse-frames.ts';
 import type { Machine } from './machine.ts';
 import type { Stop } from './types.ts';
 
@@ -139,7 +142,7 @@ export class SessionTimeline {
     const t = this.timeline;
     let to = now;
     while (to > t.start) {
-      const from = Math.max(t.start, [...t.snapshots].reverse().find((s) => s < to) ?? t.start);
+      const from = this.stretchStart(to);
       const found = await this.lastHitIn(from, to, now);
       if (found !== null) {
         await this.goto(found.icount);
@@ -150,6 +153,85 @@ export class SessionTimeline {
     const stop = await this.goto(t.start);
     stop.detail = `no breakpoint or watchpoint hit before icount ${now}: at the start of the recording`;
     return stop;
+  }
+
+  /** reverse-nexti (reverse-frames.ts): one instruction back, or back over a call that returned here. */
+  async reverseNexti(n: number): Promise<Stop> {
+    let stop = await this.reverseNextOne();
+    for (let k = 1; k < n && this.icount > this.timeline.start; k++) stop = await this.reverseNextOne();
+    return stop;
+  }
+
+  private async reverseNextOne(): Promise<Stop> {
+    const t = this.timeline;
+    if (this.icount <= t.start) return this.reverseStepi(1);
+    const now = this.point();
+    await this.goto(now.icount - 1);
+    const search = callBeforeReturn(now, this.point());
+    if (search === null) return this.here();
+    const at = this.searchBack(now.icount - 1, search);
+    if (at !== null) return this.goto(at);
+    const stop = await this.goto(t.start);
+    stop.detail = `the call that returned at icount ${now.icount} is before the recording: at its start (icount ${t.start})`;
+    return stop;
+  }
+
+  /** reverse-finish (reverse-frames.ts): back to just before the CALL that called the current function. */
+  async reverseFinish(): Promise<Stop> {
+    const t = this.timeline;
+    const now = this.point();
+    const at = this.searchBack(now.icount, callerOf(now));
+    if (at !== null) return this.goto(at);
+    const stop = await this.goto(t.start);
+    stop.detail = `the call of the current function is before the recording: at its start (icount ${t.start})`;
+    return stop;
+  }
+
+  /**
+   * Feeds `search` the recorded points before `before`, latest first, by
+   * replaying each stretch between snapshots one instruction at a time;
+   * returns its answer, or null when the recording's start is reached. The
+   * machine is left anywhere: the caller goes where the answer says.
+   */
+  private searchBack(before: number, search: BackwardSearch): number | null {
+    const t = this.timeline;
+    let to = before;
+    while (to > t.start) {
+      const from = this.stretchStart(to);
+      const points: TracePoint[] = [];
+      this.quietly(() => {
+        t.goto(from);
+        while (this.icount < to) {
+          points.push(this.point());
+          if (t.forward(1) !== 1) break;
+        }
+      });
+      for (let k = points.length - 1; k >= 0; k--) {
+        const found = search(points[k]);
+        if (found !== 'continue') return found;
+      }
+      to = from;
+    }
+    return null;
+  }
+
+  /** The snapshot before `to` (the start of the stretch a backward search replays next). */
+  private stretchStart(to: number): number {
+    const t = this.timeline;
+    return Math.max(t.start, [...t.snapshots].reverse().find((s) => s < to) ?? t.start);
+  }
+
+  private point(): TracePoint {
+    const m = this.host.machine();
+    const r = m.vcpu.getRegs();
+    const paging = pagingOf(m.vcpu);
+    let flow: TracePoint['flow'];
+    try {
+      flow = classify(readVirtual(m.memory, paging, r.rip, 15));
+    } catch {
+      flow = { kind: 'other' };
+    }
+    return { icount: this.icount, rip: r.rip, rsp: r.rsp, cr3: paging.cr3, flow };
   }
 
   bookmark(name: string): number {
@@ -237,6 +319,7 @@ export class SessionTimeline {
 /** The time-travel commands as the command language calls them (SessionApi.travel). */
 export interface TimeTravelApi {
   readonly recording: boolean;
+  readonly icount: number | undefined;
   /** `record`: start recording here (emu only). */
   record(): RecordInfo;
   /** `record stop`: forget the recording. */
@@ -246,6 +329,8 @@ export interface TimeTravelApi {
   setMemoryCap(bytes: number): void;
   reverseStepi(n: number): Promise<Stop>;
   reverseContinue(): Promise<Stop>;
+  reverseNexti(n: number): Promise<Stop>;
+  reverseFinish(): Promise<Stop>;
   goto(icount: number): Promise<Stop>;
   bookmark(name: string): number;
   gotoBookmark(name: string): Promise<Stop>;
@@ -266,6 +351,11 @@ export class TimeTravelControl implements TimeTravelApi {
 
   get recording(): boolean {
     return this.tt !== null;
+  }
+
+  /** The instruction count now, while recording. */
+  get icount(): number | undefined {
+    return this.tt?.icount;
   }
 
   /** The machine was replaced (load, reset, backend): the recording ends with it. */
@@ -311,6 +401,15 @@ export class TimeTravelControl implements TimeTravelApi {
 
   reverseContinue(): Promise<Stop> {
     return this.travel((tt) => tt.reverseContinue());
+  }
+
+  reverseNexti(n: number): Promise<Stop> {
+    if (!Number.isSafeInteger(n) || n < 1) return Promise.reject(new SessionError('bad-args', `bad count ${n}`));
+    return this.travel((tt) => tt.reverseNexti(n));
+  }
+
+  reverseFinish(): Promise<Stop> {
+    return this.travel((tt) => tt.reverseFinish());
   }
 
   goto(icount: number): Promise<Stop> {

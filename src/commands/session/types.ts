@@ -92,6 +92,8 @@ export interface Hit {
   rip: bigint;
   exception: number;
   dr6: bigint;
+  /** Instructions retired when it happened: only for hits logged while recording (emu; `goto hit N`). */
+  icount?: number;
 }
 
 /** One row of the process table (commands.md `info processes`). */

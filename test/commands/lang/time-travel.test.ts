@@ -43,6 +43,21 @@ describe('time-travel commands', () => {
     expect((await run('goto nowhere')).text).toMatch(/no bookmark 'nowhere'/);
     expect((await run('set record memory 64M')).text).toBe('Record memory: 64.0 MiB.');
     expect((await run('set record memory lots')).text).toMatch(/usage: set record memory SIZE/);
+    // reverse-nexti / reverse-finish: over the CALL of new_address_space (test/commands/session/reverse-frames.test.ts has the rules)
+    s.addBreakpoint({ kind: 'break', addr: s.symbols.address('new_address_space'), location: 'new_address_space' });
+    await run('continue');
+    s.deleteBreakpoint();
+    const entry = s.travel.info()!.icount;
+    expect((await run('reverse-nexti')).kind).toBe('stop');
+    expect(s.travel.info()!.icount).toBe(entry - 1);
+    const callRip = s.registers().rip;
+    await run('nexti');
+    expect((await run('rni')).text).toMatch(/^Stepped: /);
+    expect(s.registers().rip).toBe(callRip);
+    await run('goto icount ' + (entry + 3));
+    await run('reverse-finish');
+    expect(s.travel.info()!.icount).toBe(entry - 1);
+    expect((await run('reverse-finish now')).text).toMatch(/'reverse-finish' takes no arguments/);
     expect((await run('record stop')).text).toMatch(/Recording stopped/);
     expect((await run('goto five')).text).toMatch(/not recording/);
   });

@@ -16,6 +16,8 @@ export const infoHitsCommand = defineCommand<{ last?: number }>({
   run(session, { last }) {
     const hits = session.hits(last);
     const total = session.hitCount();
+    // The instruction count of a hit exists only for hits logged while recording (emu; `goto hit N`): the column shows then.
+    const withIcount = hits.some((h) => h.icount !== undefined);
     const rows = hits.map((h) => ({
       seq: h.seq,
       bp: h.bp,
@@ -25,7 +27,9 @@ export const infoHitsCommand = defineCommand<{ last?: number }>({
       location: symbolOf(session, h.rip) ?? null,
       exception: h.exception,
       dr6: hex64(h.dr6),
+      ...(withIcount ? { icount: h.icount ?? null } : {}),
     }));
+    const icounts = withIcount ? [{ key: 'icount', header: 'Icount', align: 'right' as const }] : [];
     return {
       kind: 'table',
       table: 'hits',
@@ -38,6 +42,7 @@ export const infoHitsCommand = defineCommand<{ last?: number }>({
         { key: 'location', header: 'Where' },
         { key: 'exception', header: 'Exc', align: 'right' },
         { key: 'dr6', header: 'DR6' },
+        ...icounts,
       ],
       rows,
       empty: 'No debug events.',

@@ -35,6 +35,24 @@ export const reverseContinueCommand = defineCommand<void>({
   run: (session) => travel(session, () => travelOf(session).reverseContinue()),
 });
 
+export const reverseNextiCommand = defineCommand<{ n: number }>({
+  name: 'reverse-nexti',
+  aliases: ['rni'],
+  summary: 'go back N instructions (default 1), a call that returned here counting as one: back to the CALL',
+  usage: 'reverse-nexti [N]',
+  parse: (input) => ({ n: optionalCount(input, 'reverse-nexti [N]') }),
+  run: (session, { n }) => travel(session, () => travelOf(session).reverseNexti(n)),
+});
+
+export const reverseFinishCommand = defineCommand<void>({
+  name: 'reverse-finish',
+  aliases: [],
+  summary: 'go back to the CALL that called the current function, just before it ran',
+  usage: 'reverse-finish',
+  parse: (input) => noArgs(input, 'reverse-finish'),
+  run: (session) => travel(session, () => travelOf(session).reverseFinish()),
+});
+
 export const bookmarkCommand = defineCommand<{ name: string }>({
   name: 'bookmark',
   aliases: [],
@@ -50,20 +68,33 @@ export const bookmarkCommand = defineCommand<{ name: string }>({
   },
 });
 
-type GotoArgs = { kind: 'icount'; n: number } | { kind: 'bookmark'; name: string };
+type GotoArgs = { kind: 'icount'; n: number } | { kind: 'hit'; seq: number } | { kind: 'bookmark'; name: string };
+
+/** `goto hit N`: the hit log's row N (`info hits`), at the instruction count it was logged at; the stop is that hit again. */
+async function gotoHit(session: SessionApi, seq: number): Promise<Stop> {
+  const hit = session.hits().find((h) => h.seq === seq);
+  if (hit === undefined) throw new CommandError('bad-args', `no hit ${seq} in the hit log (info hits lists it)`);
+  if (hit.icount === undefined) {
+    throw new CommandError('bad-args', `hit ${seq} has no instruction count: it was logged while not recording (kvm has none)`);
+  }
+  const stop = await travelOf(session).goto(hit.icount);
+  return { ...stop, reason: 'breakpoint', bp: hit.bp };
+}
 
 export const gotoCommand = defineCommand<GotoArgs>({
   name: 'goto',
   aliases: [],
-  summary: 'go to a bookmark or an instruction count in the recording, back or forward',
-  usage: 'goto NAME | goto icount N',
+  summary: 'go to a bookmark, an instruction count or a hit of the hit log in the recording, back or forward',
+  usage: 'goto NAME | goto icount N | goto hit N',
   parse({ words }) {
     if (words.length === 2 && words[0] === 'icount') return { kind: 'icount', n: parseCount(words[1], 'icount') };
+    if (words.length === 2 && words[0] === 'hit') return { kind: 'hit', seq: parseCount(words[1], 'hit') };
     if (words.length === 1) return { kind: 'bookmark', name: words[0] };
-    throw new CommandError('bad-args', 'usage: goto NAME | goto icount N');
+    throw new CommandError('bad-args', 'usage: goto NAME | goto icount N | goto hit N');
   },
   run(session, a) {
     const tt = travelOf(session);
+    if (a.kind === 'hit') return travel(session, () => gotoHit(session, a.seq));
     return travel(session, () => (a.kind === 'icount' ? tt.goto(a.n) : tt.gotoBookmark(a.name)));
   },
 });
