@@ -96,9 +96,9 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(statusLine(screen)).toMatch(/^Breakpoint 1 hit: cr3=0x0000000000117000 .*rip=0x00000000400004a0/);
     expect(ripLine(screen)).toMatch(/→●0x400004a0 +<counter_main>/);
     const hits = pane(screen, 'Breakpoint hits');
-    // Seventeen steps before it (each a debug event), then the breakpoint.
-    expect(hits[0]).toMatch(/^#18 bp1 .*0x400004a0 #BP/);
-    expect(screen).toMatch(/Breakpoint hits \(18\)/);
+    // The steps before it are no hits (issue 10 item 14): the breakpoint is the first.
+    expect(hits[0]).toMatch(/^#1 bp1 .*0x400004a0 #BP/);
+    expect(screen).toMatch(/Breakpoint hits \(1\)/);
     const procs = pane(screen, 'Processes (CR3)');
     expect(procs.filter((l) => l.startsWith('▸'))).toHaveLength(1);
     expect(procs.find((l) => l.startsWith('▸'))).toMatch(/^▸0x117000 +2 counter/);
