@@ -52,7 +52,7 @@ export function App({ view: v, columns, rows, theme }: Props) {
         {v.overlay !== null && <OverlayView overlay={v.overlay} body={L.body} theme={theme} />}
       </Box>
       <CommandLine input={v.input} width={L.columns} theme={theme} />
-      <StatusLine state={v.state} backend={v.backend} filter={v.filter} message={v.message} width={L.columns} theme={theme} />
+      <StatusLine state={v.state} backend={v.backend} filter={v.filter} record={v.record} message={v.message} width={L.columns} theme={theme} />
     </Box>
   );
 }

@@ -1,18 +1,20 @@
 /**
  * The bottom line: the last message (a stop, a command's answer, or an
- * error in red) on the left; state · backend · filter · `? help` on the right.
+ * error in red) on the left; state · backend · icount (recording) · filter ·
+ * `? help` on the right.
  */
 import { Text } from 'ink';
 import type { Condition, SessionState } from '../commands/session/types.ts';
 import { conditionText } from '../commands/lang/format.ts';
 import { fit } from './format/text.ts';
-import type { StatusMessage } from './snapshot.ts';
+import type { StatusMessage, ViewState } from './snapshot.ts';
 import { paint, type Tone, type Theme } from './theme.ts';
 
 export interface Props {
   readonly state: SessionState;
   readonly backend: string;
   readonly filter: Condition | null;
+  readonly record: ViewState['record'];
   readonly message: StatusMessage | null;
   readonly width: number;
   readonly theme: Theme;
@@ -22,12 +24,17 @@ const STATE_TEXT: Record<SessionState, string> = {
   stopped: 'stopped', running: 'running', exited: 'exited', shutdown: 'shut down (triple fault)',
 };
 
-export function statusRight(state: SessionState, backend: string, filter: Condition | null): string {
-  return [STATE_TEXT[state], backend, filter ? `filter: ${conditionText(filter)}` : null, '? help'].filter((x) => x !== null).join(' · ');
+/** Recording: the instruction count now, and `replaying` while now is behind the recorded end. */
+function recordText(r: ViewState['record']): string | null {
+  return r === null ? null : `icount ${r.icount}${r.replaying ? ' replaying' : ''}`;
 }
 
-export function StatusLine({ state, backend, filter, message, width, theme }: Props) {
-  const right = fit(statusRight(state, backend, filter), width);
+export function statusRight(state: SessionState, backend: string, filter: Condition | null, record: ViewState['record'] = null): string {
+  return [STATE_TEXT[state], backend, recordText(record), filter ? `filter: ${conditionText(filter)}` : null, '? help'].filter((x) => x !== null).join(' · ');
+}
+
+export function StatusLine({ state, backend, filter, record, message, width, theme }: Props) {
+  const right = fit(statusRight(state, backend, filter, record), width);
   const room = width - right.length - 1;
   const left = room > 3 && message ? fit(message.text, room) : '';
   const stateTone: Tone | undefined = state === 'running' ? 'ok' : state === 'stopped' ? undefined : 'error';

@@ -16,7 +16,7 @@ const BEFORE = 12;
 const AFTER = 40;
 
 export type LiveParts = Pick<ViewState, 'hits' | 'hitCount' | 'processes' | 'counters' | 'state'>;
-export type StoppedParts = LiveParts & Pick<ViewState, 'regs' | 'vcpu' | 'disasm' | 'breakpoints' | 'stop' | 'filter' | 'backend' | 'image'>;
+export type StoppedParts = LiveParts & Pick<ViewState, 'regs' | 'vcpu' | 'record' | 'disasm' | 'breakpoints' | 'stop' | 'filter' | 'backend' | 'image'>;
 
 function attempt<T>(f: () => T, fallback: T): T {
   try {
@@ -44,6 +44,7 @@ export function stoppedParts(s: SessionApi): StoppedParts {
     ...liveParts(s),
     regs,
     vcpu: attempt(() => s.vcpuInfo(), null),
+    record: recordPart(s),
     disasm: disasmAround(s, rip, breakpoints),
     breakpoints,
     stop: s.lastStop,
@@ -51,6 +52,12 @@ export function stoppedParts(s: SessionApi): StoppedParts {
     backend: s.backend,
     image: s.imageName,
   };
+}
+
+/** What `info record` reads (session/timeline.ts), reduced to what the status line shows. */
+function recordPart(s: SessionApi): ViewState['record'] {
+  const i = s.travel?.info() ?? null;
+  return i === null ? null : { icount: i.icount, replaying: i.replaying };
 }
 
 /** The x87/SSE registers (SessionApi.fpu), read only while the registers pane shows them; null when unreadable. */

@@ -59,6 +59,8 @@ export type Action =
   | { type: 'toggle-registers-view' }
   | { type: 'watch' }
   | { type: 'select' }
+  /** The hits pane: `goto hit N` for the selected row. */
+  | { type: 'goto-hit' }
   | { type: 'open-command' }
   | { type: 'help'; show: boolean }
   /** Reopen the last command output's overlay. */
@@ -83,6 +85,9 @@ export function globalAction(k: Key): Action | null {
         case 's': return { type: 'run', line: 'stepi' };
         case 'n': return { type: 'run', line: 'nexti' };
         case 'c': return { type: 'continue-or-pause' };
+        // Time travel (emu, after `record`): the shifted step/continue keys go backwards, as gdb's rs / rc.
+        case 'S': return { type: 'run', line: 'reverse-stepi' };
+        case 'C': return { type: 'run', line: 'reverse-continue' };
         case 'f': return { type: 'run', line: 'finish' };
         case ' ': case 'p': return { type: 'pause' };
         case ':': return { type: 'open-command' };
@@ -102,7 +107,7 @@ export function paneAction(pane: PaneId, k: Key): Action | null {
     case 'down': return { type: 'move', delta: 1, page: false };
     case 'pageup': return { type: 'move', delta: -1, page: true };
     case 'pagedown': return { type: 'move', delta: 1, page: true };
-    case 'return': return pane === 'processes' ? { type: 'select' } : null;
+    case 'return': return pane === 'processes' ? { type: 'select' } : pane === 'hits' ? { type: 'goto-hit' } : null;
     case 'char':
       if (k.ch === 'b' && pane === 'disassembly') return { type: 'toggle-breakpoint' };
       if (k.ch === 'w' && (pane === 'disassembly' || pane === 'registers')) return { type: 'watch' };
@@ -142,9 +147,9 @@ export function overlayAction(k: Key): Action {
 
 /** Every key, as the help overlay lists it. */
 export const KEY_HELP: readonly [string, string][] = [
-  ['s  F7', 'stepi'],
+  ['s  F7  /  S', 'stepi / reverse-stepi (after record)'],
   ['n  F8', 'nexti'],
-  ['c  F5', 'continue (while running: pause)'],
+  ['c  F5  /  C', 'continue or pause / reverse-continue'],
   ['f', 'finish'],
   ['space  p  Ctrl-C', 'pause a running guest'],
   ['b', 'toggle a breakpoint at the selected disassembly line'],
@@ -152,7 +157,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['v', 'registers pane: general / FPU-SSE view'],
   ['Tab  Shift-Tab', 'move focus between panes'],
   ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
-  ['Enter', '(processes) filter on the selected process; again to clear'],
+  ['Enter', '(processes) filter on it, again clears; (hits) goto that hit'],
   [':', 'command line: every command, ↑ ↓ history, Tab completion, Esc closes'],
   ['o', "the last command's output again: output taller than the console opens in a box over the panes; Esc closes it"],
   ['?', 'this help'],

@@ -55,6 +55,8 @@ export interface ViewState {
   /** What the registers pane shows: the general registers, or the FPU/SSE view (`v`). */
   readonly regView: 'gpr' | 'fpu';
   readonly vcpu: VcpuInfo | null;
+  /** Time travel at the last stop (`info record`): instructions retired, and whether now is behind the recorded end; null when not recording. */
+  readonly record: { readonly icount: number; readonly replaying: boolean } | null;
   readonly disasm: readonly DisasmLine[];
   readonly breakpoints: readonly Breakpoint[];
   /** The newest hits, newest first. */

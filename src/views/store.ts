@@ -336,6 +336,10 @@ export class TuiStore {
       }
       case 'watch': return this.watch();
       case 'select': return this.selectProcess();
+      case 'goto-hit': {
+        const h = s.hits[s.sel.hits];
+        return h === undefined ? this.say('no hit selected', true) : this.start(`goto hit ${h.seq}`);
+      }
       case 'open-command':
         // ↑ starts from the newest line again, wherever the last ↑ ↓ left it.
         this.history.reset();

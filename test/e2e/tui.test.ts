@@ -156,7 +156,7 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     t.keys('?');
     screen = await t.waitFor('the help overlay', (s) => s.includes('═ Keys'));
     const help = pane(screen, 'Keys').join('\n');
-    for (const k of ['stepi', 'nexti', 'continue (while running: pause)', 'finish', 'toggle a breakpoint', 'move focus between panes', 'command line', 'quit']) {
+    for (const k of ['stepi', 'nexti', 'continue or pause', 'reverse-stepi', 'reverse-continue', 'finish', 'toggle a breakpoint', 'move focus between panes', 'command line', 'quit']) {
       expect(help).toContain(k);
     }
     expect(help).not.toContain('…');

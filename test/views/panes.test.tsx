@@ -92,8 +92,8 @@ describe('panes', () => {
     expect(frame(<ConsoleView lines={v.console} partial="" width={80} height={6} focused back={3} theme={theme} />)).toMatchSnapshot('console scrolled back');
     expect(frame(<CommandLine input={{ active: true, text: 'info re', cursor: 7, completions: [] }} width={40} theme={theme} />)).toBe('(vdbg) info re█');
     expect(frame(<CommandLine input={{ active: true, text: 'info ', cursor: 5, completions: ['breakpoints', 'exits', 'hits'] }} width={60} theme={theme} />)).toMatchSnapshot('completions');
-    expect(frame(<StatusLine state="running" backend="kvm" filter={{ kind: 'process', name: 'counter' }} message={{ text: "no symbol 'foo'", error: true }} width={80} theme={theme} />)).toMatchSnapshot('status');
-    expect(frame(<StatusLine state="shutdown" backend="emu" filter={null} message={null} width={80} theme={theme} />)).toContain('shut down (triple fault) · emu · ? help');
+    expect(frame(<StatusLine state="running" backend="kvm" filter={{ kind: 'process', name: 'counter' }} record={null} message={{ text: "no symbol 'foo'", error: true }} width={80} theme={theme} />)).toMatchSnapshot('status');
+    expect(frame(<StatusLine state="shutdown" backend="emu" filter={null} record={null} message={null} width={80} theme={theme} />)).toContain('shut down (triple fault) · emu · ? help');
     expect(frame(<OverlayView overlay={{ kind: 'help', title: '', lines: [], top: 0 }} body={{ width: 70, height: 30 }} theme={theme} />)).toMatchSnapshot('help');
   });
 });
