@@ -153,7 +153,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['b', 'toggle a breakpoint at the selected disassembly line'],
   ['w', 'watch the selected register value / disassembly address'],
   ['v', 'registers pane: general / FPU-SSE view'],
-  ['m', 'processes | hits ↔ memory (hexdump, last watchpoint access in [ ]; set tui memory ADDR) | stack (telescope from RSP)'],
+  ['m', 'processes | hits ↔ memory | stack panes'],
   ['Tab  Shift-Tab', 'move focus between panes'],
   ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
   ['Enter', '(processes) filter on the selected process; again to clear'],
