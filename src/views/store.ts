@@ -288,7 +288,8 @@ export class TuiStore {
       }
       return this.finish('gdb', { cmd: 'gdb', result: { kind: 'stop', stop: a.stop, symbol: this.session.symbols.format(a.stop.rip) } }, true, cmd);
     }
-    if (!this.busy) this.set(stoppedParts(this.session));
+    // gdb changed something while stopped (registers, memory): the memory and stack panes too, when shown.
+    if (!this.busy) this.set({ ...stoppedParts(this.session), ...(this.snap.lower === 'memory' ? this.memoryParts() : {}) });
   }
 
   private finishError(e: unknown, ran: boolean): void {
