@@ -10,9 +10,11 @@ import { DisassemblyView } from './DisassemblyView.tsx';
 import { HitsView } from './HitsView.tsx';
 import { HypervisorView } from './HypervisorView.tsx';
 import { viewLayout } from './layout.ts';
+import { MemoryView } from './MemoryView.tsx';
 import { OverlayView } from './OverlayView.tsx';
 import { ProcessesView } from './ProcessesView.tsx';
 import { RegistersView } from './RegistersView.tsx';
+import { StackView } from './StackView.tsx';
 import type { ViewState } from './snapshot.ts';
 import { StatusLine } from './StatusLine.tsx';
 import type { Theme } from './theme.ts';
@@ -30,8 +32,10 @@ export function App({ view: v, columns, rows, theme }: Props) {
   const common = { theme };
   const regs = <RegistersView regs={v.regs} prevRegs={v.prevRegs} vcpu={v.vcpu} view={v.regView} fpu={v.fpu} prevFpu={v.prevFpu} {...L.registers} focused={f('registers')} sel={v.sel.registers} {...common} />;
   const dis = <DisassemblyView lines={v.disasm} {...L.disassembly} focused={f('disassembly')} sel={v.sel.disassembly} running={v.state === 'running'} {...common} />;
-  const procs = <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
-  const hits = <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;
+  // `m`: the memory and stack panes take the processes and hits panes' places (and focus slots).
+  const mem = v.lower === 'memory';
+  const procs = mem ? <MemoryView memory={v.memory} {...L.processes} focused={f('processes')} {...common} /> : <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
+  const hits = mem ? <StackView stack={v.stack} {...L.hits} focused={f('hits')} {...common} /> : <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;
   const hv = <HypervisorView counters={v.counters} rates={v.rates} vcpu={v.vcpu} skipped={v.skipped} {...L.hypervisor} focused={f('hypervisor')} sel={v.sel.hypervisor} {...common} />;
   const con = <ConsoleView lines={v.console} partial={v.consolePartial} {...L.console} focused={f('console')} back={v.sel.console} {...common} />;
   let body;

@@ -6,7 +6,10 @@
  * from guest memory) — never a call that would wait for the vCPU.
  */
 import { disassemble, type DisasmLine } from '../commands/disasm.ts';
+import { symbolOf } from '../commands/lang/helpers.ts';
+import { langState } from '../commands/lang/state.ts';
 import type { Breakpoint, SessionApi } from '../commands/session/types.ts';
+import { ROW_BYTES, type MemoryDump, type StackSlot } from './format/memory.ts';
 import type { ViewState } from './snapshot.ts';
 
 /** Hits the pane can show (the log keeps more; the total stays exact). */
@@ -94,4 +97,56 @@ export function disasmAround(s: SessionApi, rip: bigint, breakpoints: readonly B
     if (k >= 0) return lines.slice(Math.max(0, k - BEFORE), k + AFTER);
   }
   return disassemble(readUpTo(s, rip, AFTER * 8), rip, { ...opts, count: AFTER });
+}
+
+/** Bytes at `addr`: a 16-byte row in one read, byte by byte where that fails (a row across an unmapped page); null: unreadable. */
+function readBytes(s: SessionApi, addr: bigint, len: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let i = 0; i < len; i += ROW_BYTES) {
+    const n = Math.min(ROW_BYTES, len - i);
+    const row = attempt(() => s.readVirtual(addr + BigInt(i), n), null);
+    if (row !== null) out.push(...row);
+    else for (let k = 0; k < n; k++) out.push(attempt(() => s.readVirtual(addr + BigInt(i + k), 1)[0], null));
+  }
+  return out;
+}
+
+/** The newest watchpoint hit's data address and length (the watchpoint's own: DR6 names the slot), or null. */
+export function lastAccess(s: SessionApi): { addr: bigint; len: number } | null {
+  const watches = new Map(s.breakpoints().filter((b) => b.kind === 'watch').map((b) => [b.number, b]));
+  const hit = [...s.hits(HITS_SHOWN)].reverse().find((h) => watches.has(h.bp));
+  const bp = hit === undefined ? undefined : watches.get(hit.bp);
+  return bp === undefined ? null : { addr: bp.addr, len: bp.len };
+}
+
+/**
+ * The memory pane's `rows` × 16 bytes: around `set tui memory`'s address,
+ * else the last watchpoint hit's, else RSP — the row holding it second
+ * from the top, so a little of what precedes it shows.
+ */
+export function memoryPart(s: SessionApi, rows: number): MemoryDump {
+  const mark = lastAccess(s);
+  const at = langState(s).tuiMemory ?? mark?.addr ?? attempt(() => s.registers().rsp, 0n);
+  const base = BigInt.asUintN(64, (at & ~BigInt(ROW_BYTES - 1)) - (rows > 1 ? BigInt(ROW_BYTES) : 0n));
+  return { base, bytes: readBytes(s, base, rows * ROW_BYTES), mark };
+}
+
+/** `count` qwords from RSP, each with the symbol it points into, else the qword it points to (one level; pwndbg's telescope). */
+export function stackPart(s: SessionApi, count: number): { rsp: bigint; slots: StackSlot[] } {
+  const rsp = attempt(() => s.registers().rsp, 0n);
+  const qword = (a: bigint) =>
+    attempt(() => {
+      const b = s.readVirtual(a, 8);
+      return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    }, null);
+  const slots = Array.from({ length: count }, (_, k): StackSlot => {
+    const addr = rsp + BigInt(8 * k);
+    const value = qword(addr);
+    if (value === null) return { addr, value };
+    const symbol = symbolOf(s, value);
+    if (symbol !== undefined) return { addr, value, symbol };
+    const deref = qword(value);
+    return deref === null ? { addr, value } : { addr, value, deref };
+  });
+  return { rsp, slots };
 }

@@ -57,6 +57,8 @@ export type Action =
   | { type: 'toggle-breakpoint' }
   /** The registers pane: general registers ↔ FPU/SSE view. */
   | { type: 'toggle-registers-view' }
+  /** The processes | hits row: those lists ↔ memory | stack. */
+  | { type: 'toggle-memory-view' }
   | { type: 'watch' }
   | { type: 'select' }
   /** The hits pane: `goto hit N` for the selected row. */
@@ -94,6 +96,7 @@ export function globalAction(k: Key): Action | null {
         case '?': return { type: 'help', show: true };
         case 'o': return { type: 'output' };
         case 'v': return { type: 'toggle-registers-view' };
+        case 'm': return { type: 'toggle-memory-view' };
         case 'q': return { type: 'quit' };
       }
   }
@@ -155,6 +158,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['b', 'toggle a breakpoint at the selected disassembly line'],
   ['w', 'watch the selected register value / disassembly address'],
   ['v', 'registers pane: general / FPU-SSE view'],
+  ['m', 'processes | hits ↔ memory | stack panes'],
   ['Tab  Shift-Tab', 'move focus between panes'],
   ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
   ['Enter', '(processes) filter on it, again clears; (hits) goto that hit'],

@@ -4,6 +4,7 @@
  * (store.ts) makes a new one on every change; components only read it.
  */
 import type { DisasmLine } from '../commands/disasm.ts';
+import type { MemoryDump, StackSlot } from './format/memory.ts';
 import type { Breakpoint, Condition, FpuRegisters, Hit, ProcessRow, RegisterSet, SessionState, Stop, VcpuInfo } from '../commands/session/types.ts';
 
 /** Panes that take focus, in Tab order. */
@@ -57,6 +58,11 @@ export interface ViewState {
   readonly vcpu: VcpuInfo | null;
   /** Time travel at the last stop (`info record`): instructions retired, and whether now is behind the recorded end; null when not recording. */
   readonly record: { readonly icount: number; readonly replaying: boolean } | null;
+  /** What the processes | hits row shows: those lists, or memory | stack (`m`). */
+  readonly lower: 'lists' | 'memory';
+  /** The memory and stack panes' contents, read only while they are shown (null otherwise, or while running). */
+  readonly memory: MemoryDump | null;
+  readonly stack: { readonly rsp: bigint; readonly slots: readonly StackSlot[] } | null;
   readonly disasm: readonly DisasmLine[];
   readonly breakpoints: readonly Breakpoint[];
   /** The newest hits, newest first. */

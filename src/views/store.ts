@@ -16,7 +16,7 @@ import { parse, runLine, completeLine } from '../commands/lang/registry.ts';
 import { formatText, stopLine } from '../commands/lang/format.ts';
 import type { SessionApi } from '../commands/session/types.ts';
 import { quoted } from '../core/printable.ts';
-import { fpuPart, liveParts, stoppedParts, type StoppedParts } from './collect.ts';
+import { fpuPart, liveParts, memoryPart, stackPart, stoppedParts, type StoppedParts } from './collect.ts';
 import { ConsoleBuffer } from './consoleBuffer.ts';
 import { History } from './history.ts';
 import { applyCompletion, edit, insert } from './format/input.ts';
@@ -85,7 +85,7 @@ export class TuiStore {
     this.out = new ConsoleBuffer(opts.consoleLines ?? 1000);
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
-      ...stoppedParts(session), fpu: null, prevRegs: null, prevFpu: null, regView: 'gpr', rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
+      ...stoppedParts(session), fpu: null, prevRegs: null, prevFpu: null, regView: 'gpr', lower: 'lists', memory: null, stack: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
       input: EMPTY_INPUT, overlay: null, message: null, quit: false,
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
@@ -252,6 +252,7 @@ export class TuiStore {
     // The FPU/SSE registers cost an ioctl: read only while the pane shows them.
     const fpu = stopped && this.snap.regView === 'fpu' ? fpuPart(this.session) : {};
     this.snap = { ...this.snap, ...parts, ...fpu, ...newStop };
+    if (this.snap.lower === 'memory') this.snap = { ...this.snap, ...this.memoryParts() };
     const sel = moved ? { ...this.snap.sel, disassembly: this.ripIndex() } : this.snap.sel;
     // Output taller than the console opens over the panes (it is in the console too, for scrolling back).
     const out = text.split('\n');
@@ -287,7 +288,8 @@ export class TuiStore {
       }
       return this.finish('gdb', { cmd: 'gdb', result: { kind: 'stop', stop: a.stop, symbol: this.session.symbols.format(a.stop.rip) } }, true, cmd);
     }
-    if (!this.busy) this.set(stoppedParts(this.session));
+    // gdb changed something while stopped (registers, memory): the memory and stack panes too, when shown.
+    if (!this.busy) this.set({ ...stoppedParts(this.session), ...(this.snap.lower === 'memory' ? this.memoryParts() : {}) });
   }
 
   private finishError(e: unknown, ran: boolean): void {
@@ -334,6 +336,11 @@ export class TuiStore {
         const fpu = on && this.session.state !== 'running' ? fpuPart(this.session).fpu : null;
         return this.set({ regView: on ? 'fpu' : 'gpr', fpu, prevFpu: null, sel: { ...this.snap.sel, registers: 0 } });
       }
+      case 'toggle-memory-view': {
+        const on = this.snap.lower === 'lists';
+        this.snap = { ...this.snap, lower: on ? 'memory' : 'lists' };
+        return this.set(on ? this.memoryParts() : { memory: null, stack: null });
+      }
       case 'watch': return this.watch();
       case 'select': return this.selectProcess();
       case 'goto-hit': {
@@ -363,6 +370,12 @@ export class TuiStore {
   /** Content rows of pane `p` on the screen (resize). */
   private shownRows(p: PaneId): number {
     return innerRows(viewLayout(this.snap, this.size.columns, this.size.rows)[p].height);
+  }
+
+  /** The memory and stack panes' rows, read while stopped (memory reads go through the vCPU's page walk). */
+  private memoryParts(): Pick<ViewState, 'memory' | 'stack'> {
+    if (this.session.state === 'running') return { memory: null, stack: null };
+    return { memory: memoryPart(this.session, this.shownRows('processes')), stack: stackPart(this.session, Math.max(8, this.shownRows('hits'))) };
   }
 
   /** The rows above the command line, which overlays go over. */

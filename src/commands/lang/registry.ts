@@ -73,6 +73,7 @@ import {
 import { runForCommand } from './commands/run-for.ts';
 import { setCr3SourceCommand } from './commands/set-cr3-source.ts';
 import { setOutputCommand } from './commands/set-output.ts';
+import { setTuiMemoryCommand } from './commands/set-tui-memory.ts';
 import { setRegisterCommand } from './commands/set-register.ts';
 import { stepiCommand } from './commands/stepi.ts';
 import { untilCommand } from './commands/until.ts';
@@ -154,6 +155,7 @@ export const COMMANDS: readonly Command[] = [
   // settings
   setCr3SourceCommand,
   setOutputCommand,
+  setTuiMemoryCommand,
   gdbserverCommand,
   setLoggingCommand,
   sourceCommand,

@@ -50,6 +50,8 @@ export class LangState {
   commandNesting = 0;
   /** Lines running inside source / a user-defined command (only top-level lines are logged). */
   depth = 0;
+  /** The TUI memory pane's address (`set tui memory`); null: the last watchpoint hit's address, else RSP. */
+  tuiMemory: bigint | null = null;
   readonly logging: Logging = { enabled: false, file: 'vdbg.txt', overwrite: false, redirect: false, started: false };
 
   /** Append to the value history; returns its number (`$N`). */
