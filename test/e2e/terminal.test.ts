@@ -36,8 +36,8 @@ describe.skipIf(!TMUX)('vdbg TUI leaves the terminal as it found it', () => {
     const t = TmuxTerm.start({ columns: 100, rows: 30 });
     try {
       await t.ready();
-      // the pane's process is vdbg itself (tmux.ts starts it with exec)
-      process.kill(Number(t.query('#{pane_pid}')), signal);
+      // vdbg is the pane's shell's only child (tmux.ts: the shell records its exit status)
+      process.kill(t.programPid(), signal);
       expect(await t.exitStatus()).toBe(status);
       const screen = t.screen();
       expect(noFrame(screen), screen).toBe(true);

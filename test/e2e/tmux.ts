@@ -9,7 +9,8 @@
  * stack.md) and with the colour setting the test asks for.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +46,7 @@ export class TmuxTerm {
   private static next = 0;
   readonly socket = `vdbg-e2e-${process.pid}`;
   readonly name: string;
+  statusFile = '';
 
   private constructor(name: string) {
     this.name = name;
@@ -55,7 +57,10 @@ export class TmuxTerm {
     const t = new TmuxTerm(`vdbg${TmuxTerm.next++}`);
     const envs = Object.entries({ ...opts.env }).map(([k, v]) => `${k}=${sh(v)}`).join(' ');
     // `env -u CI` again (a tmux server started earlier keeps the environment it started with); NO_COLOR only when the test sets it.
-    const cmd = `cd ${sh(ROOT)} && exec env -u CI -u NO_COLOR ${envs} node bin/vdbg.js ${(opts.args ?? []).map(sh).join(' ')}`;
+    // tmux 3.3a does not reliably report #{pane_dead_status}: a shell writes vdbg's status to a file (128 + N after a signal).
+    t.statusFile = join(tmpdir(), `vdbg-e2e-${process.pid}-${t.name}.status`);
+    rmSync(t.statusFile, { force: true });
+    const cmd = `cd ${sh(ROOT)} && env -u CI -u NO_COLOR ${envs} node bin/vdbg.js ${(opts.args ?? []).map(sh).join(' ')}; echo $? > ${sh(t.statusFile)}`;
     t.tmux(
       '-f', '/dev/null', 'new-session', '-d', '-s', t.name, '-x', String(opts.columns ?? 120), '-y', String(opts.rows ?? 40), cmd,
       ';', 'set-option', '-t', t.name, 'remain-on-exit', 'on',
@@ -120,8 +125,14 @@ export class TmuxTerm {
 
   /** Waits for the program to end; its exit status. */
   async exitStatus(timeoutMs = 10_000): Promise<number> {
-    await this.waitFor('the program to exit', () => this.query('#{pane_dead}') === '1', timeoutMs, () => '');
-    return Number(this.query('#{pane_dead_status}'));
+    await this.waitFor('the program to exit', () => this.query('#{pane_dead}') === '1' && existsSync(this.statusFile), timeoutMs, () => '');
+    return Number(readFileSync(this.statusFile, 'utf8').trim());
+  }
+
+  /** vdbg's pid: the child of the pane's shell. */
+  programPid(): number {
+    const shell = this.query('#{pane_pid}');
+    return Number(execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]);
   }
 
   /** Ends the session (and the server with its last session). */
