@@ -5,6 +5,8 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { GdbServer } from '../../../src/commands/gdb/server.ts';
+import { Session } from '../../../src/commands/session/index.ts';
 
 function findGdb(): string | null {
   for (const p of ['/usr/bin/gdb', '/usr/local/bin/gdb']) if (existsSync(p)) return p;
@@ -58,4 +60,16 @@ export function runGdb(port: number, commands: readonly string[], opts: { symbol
       else resolve(out);
     });
   });
+}
+
+/** An emulated session on the bundled vmos with a gdb server on a free port (a suite's beforeAll). */
+export async function openEmuServer(): Promise<{ s: Session; server: GdbServer }> {
+  const s = await Session.open({ backend: 'emu' });
+  return { s, server: await GdbServer.start(s, { port: 0 }) };
+}
+
+/** The server, then the session (a suite's afterAll; either may be missing when beforeAll failed). */
+export async function closeEmuServer(s: Session | undefined, server: GdbServer | undefined): Promise<void> {
+  await server?.close();
+  await s?.close();
 }

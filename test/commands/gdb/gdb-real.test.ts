@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GdbServer } from '../../../src/commands/gdb/server.ts';
 import { Session } from '../../../src/commands/session/index.ts';
-import { gdbSkipReason, runGdb } from './gdb-binary.ts';
+import { closeEmuServer, gdbSkipReason, openEmuServer, runGdb } from './gdb-binary.ts';
 
 /** gdb python: switch to the gdb thread whose remote thread id (pid + 1) is `tid`. */
 const selectTid = (tid: number) =>
@@ -23,14 +23,10 @@ describe.skipIf(gdbSkipReason !== null)('the real gdb against vdbg (emu, vmos)',
   let count: bigint;
 
   beforeAll(async () => {
-    s = await Session.open({ backend: 'emu' });
-    server = await GdbServer.start(s, { port: 0 });
+    ({ s, server } = await openEmuServer());
     count = s.symbols.address('count');
   });
-  afterAll(async () => {
-    await server?.close();
-    await s?.close();
-  });
+  afterAll(() => closeEmuServer(s, server));
 
   it('attaches at the entry point and shows the register file with segment and control registers', async () => {
     const out = await runGdb(server.port, ['info registers', 'p/x $xmm0.uint128', 'p/x $fctrl', 'p/x $ftag', 'p/x (int)$mxcsr', 'info threads', 'p $pc']);
@@ -143,14 +139,8 @@ describe.skipIf(gdbSkipReason !== null)('per-process breakpoints with the real g
   let s: Session;
   let server: GdbServer;
 
-  beforeAll(async () => {
-    s = await Session.open({ backend: 'emu' });
-    server = await GdbServer.start(s, { port: 0 });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await s?.close();
-  });
+  beforeAll(async () => ({ s, server } = await openEmuServer()));
+  afterAll(() => closeEmuServer(s, server));
 
   it('narrows gdb\'s breakpoints to one process: vdbg\'s filter (in the server) or gdb\'s `thread N` (in gdb)', async () => {
     // syscall(): the kernel's handler, run by every process. First run to the second counter, so all processes exist.

@@ -8,20 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GdbServer } from '../../../src/commands/gdb/server.ts';
 import { Session } from '../../../src/commands/session/index.ts';
-import { gdbSkipReason, runGdb } from './gdb-binary.ts';
+import { closeEmuServer, gdbSkipReason, openEmuServer, runGdb } from './gdb-binary.ts';
 
 describe.skipIf(gdbSkipReason !== null)('the real gdb going back in time (emu, vmos)', () => {
   let s: Session;
   let server: GdbServer;
 
-  beforeAll(async () => {
-    s = await Session.open({ backend: 'emu' });
-    server = await GdbServer.start(s, { port: 0 });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await s?.close();
-  });
+  beforeAll(async () => ({ s, server } = await openEmuServer()));
+  afterAll(() => closeEmuServer(s, server));
 
   it('is refused in words before recording', async () => {
     const out = await runGdb(server.port, ['reverse-stepi']);
