@@ -103,15 +103,23 @@ export class TmuxTerm {
   }
 
   /**
-   * Polls `check` on the screen every 25 ms until it holds (returns that
-   * screen) or `timeoutMs` passes (throws with the last screen).
+   * Polls `check` on the screen every 25 ms until it holds on a settled
+   * frame (returns that screen) or `timeoutMs` passes (throws with the last
+   * screen). Settled: the same screen read twice 10 ms apart, because tmux
+   * can be captured while Ink is halfway through writing a frame (the RIP
+   * marker moved, the status line not yet redrawn).
    */
   async waitFor(what: string, check: Check, timeoutMs = 10_000, read: () => string = () => this.screen()): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
       last = read();
-      if (check(last)) return last;
+      if (check(last)) {
+        await new Promise((r) => setTimeout(r, 10));
+        const again = read();
+        if (again === last) return last;
+        last = again;
+      }
       if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen:\n${last}`);
       await new Promise((r) => setTimeout(r, 25));
     }
