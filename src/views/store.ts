@@ -244,7 +244,7 @@ export class TuiStore {
     const parts: Partial<StoppedParts> = stopped ? stoppedParts(this.session) : liveParts(this.session);
     let message: ViewState['message'] = text ? { text: text.split('\n')[0], error: false } : null;
     if (r?.kind === 'error') message = { text: r.error.line, error: true };
-    else if (r?.kind === 'stop') message = { text: stopLine(r.stop, r.symbol), error: false };
+    else if (r?.kind === 'stop') message = { text: stopLine(r.stop, r.symbol, r.temporary), error: false };
     // A new stop: the registers before it are the ones to diff against; the selection goes back to RIP.
     const newStop = stopped && ran ? { prevRegs, prevFpu, skipped: this.snap.skipped + (parts.stop?.skipped ?? 0) } : {};
     // The stop the session stands at changed without a run (reset, load, set $rip): the selection follows RIP too.

@@ -30,7 +30,7 @@ function where(stop: Stop, symbol: string | undefined): string {
 
 /**
  * The one line every stop prints (commands.md "Execution"):
- * - breakpoint  `Breakpoint 2 hit: cr3=… (counter) rip=… <counter_loop+8>`
+ * - breakpoint  `Breakpoint 2 hit: cr3=… (counter) rip=… <counter_loop+8>` (`Temporary breakpoint 2 hit: …` for a tbreak)
  * - watchpoint  `Watchpoint 3 hit: cr3=… rip=… <…> dr6=0x…`
  * - step        `Stepped: cr3=… rip=… <…>`
  * - finish      `Returned: cr3=… rip=… <…>`
@@ -43,12 +43,13 @@ function where(stop: Stop, symbol: string | undefined): string {
  * - error       `Stopped on error: DETAIL: cr3=… rip=…`
  * (the JSON object keeps every detail) followed by ` (N events skipped)` when a filter or condition skipped some.
  */
-export function stopLine(stop: Stop, symbol?: string): string {
+export function stopLine(stop: Stop, symbol?: string, temporary = false): string {
   const w = where(stop, symbol);
   let s: string;
   switch (stop.reason) {
     case 'breakpoint':
-      s = `Breakpoint ${stop.bp ?? '?'} hit: ${w}`;
+      // gdb's words for a tbreak: "Temporary breakpoint N, …".
+      s = `${temporary ? 'Temporary breakpoint' : 'Breakpoint'} ${stop.bp ?? '?'} hit: ${w}`;
       break;
     case 'watchpoint':
       s = `Watchpoint ${stop.bp ?? '?'} hit: ${w}${stop.dr6 !== undefined ? ` dr6=${hex64(stop.dr6)}` : ''}`;
@@ -187,7 +188,7 @@ export function formatText(r: Result): string {
     case 'error':
       return r.error.line;
     case 'stop':
-      return [r.silent ? '' : stopLine(r.stop, r.symbol), ...(r.after ?? []).map(outcomeText)].filter((t) => t !== '').join('\n');
+      return [r.silent ? '' : stopLine(r.stop, r.symbol, r.temporary), ...(r.after ?? []).map(outcomeText)].filter((t) => t !== '').join('\n');
     case 'value':
       return valueText(r);
     case 'sequence':
@@ -271,6 +272,7 @@ export function resultJson(r: Result): Record<string, unknown> {
     case 'stop': {
       const o = stopJson(r.stop, r.symbol);
       if (r.silent) o.silent = true;
+      if (r.temporary) o.temporary = true;
       if (r.after !== undefined && r.after.length > 0) o.after = r.after.map(outcomeJson);
       return o;
     }

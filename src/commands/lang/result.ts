@@ -29,7 +29,7 @@ export type Result =
   /** A table (info breakpoints / processes / hits / exits / vcpu). JSON: `{"rows":[{key:cell}],…}`. */
   | { kind: 'table'; table: string; columns: Column[]; rows: Record<string, Cell>[]; empty: string; footer?: string; extra?: Record<string, Cell> }
   /** Where an execution command stopped; `symbol` is rip as `name+off`; `after`: the auto-displays and the breakpoint's commands run at the stop; `silent`: the commands began with `silent` (no stop line). */
-  | { kind: 'stop'; stop: Stop; symbol?: string; after?: Outcome[]; silent?: boolean }
+  | { kind: 'stop'; stop: Stop; symbol?: string; after?: Outcome[]; silent?: boolean; temporary?: boolean }
   /**
    * `print`: the value of an expression; `history` its number in the value history (`$N`);
    * `format` a /FMT, shown at the size and signedness of the value's type.

@@ -61,6 +61,7 @@ export async function afterStop(
   const bp = stop.reason === 'breakpoint' || stop.reason === 'watchpoint' ? stop.bp : undefined;
   const commands = bp !== undefined ? st.bpCommands.get(bp) : undefined;
   if (bp !== undefined && st.temporary.has(bp)) {
+    if (stop.reason === 'breakpoint') r.temporary = true;
     session.deleteBreakpoint(bp);
     st.forgetBreakpoint(bp);
   }

@@ -82,7 +82,7 @@ describe('gdb habits that failed before (issue 14)', () => {
 describe('gdb breakpoint commands (issue 14)', () => {
   it('tbreak stops once and is deleted', async () => {
     expect(await ok('tbreak counter_main')).toBe('Temporary breakpoint 1 at 0x00000000400004a0 <counter_main>');
-    expect(await ok('continue')).toMatch(/^Breakpoint 1 hit: .*<counter_main>$/);
+    expect(await ok('continue')).toMatch(/^Temporary breakpoint 1 hit: .*<counter_main>$/);
     expect(await ok('info breakpoints')).toBe('No breakpoints or watchpoints.');
   });
 
