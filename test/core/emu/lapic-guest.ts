@@ -3,8 +3,8 @@
  * drives the local APIC the way a kernel does, through its MMIO page at
  * 0xFEE00000, and leaves what it saw at DATA for the test:
  *
- *  1. maps 3–4 GiB with one 1 GiB page (PDPT[3]) so the APIC page is
- *     reachable; IDT gates 0x40 (APIC timer), 0x41 (self-IPI), 0x20 (PIC
+ *  1. maps the APIC page (a 2 MiB page in a page directory for 3–4 GiB);
+ *     IDT gates 0x40 (APIC timer), 0x41 (self-IPI), 0x20 (PIC
  *     IRQ 0), 0xFF (spurious);
  *  2. reads IA32_APIC_BASE and the version register, software-enables the
  *     APIC (SVR = 0x1FF);
@@ -26,6 +26,8 @@ import { BOOT_IDT_ADDR, BOOT_PDPT_ADDR, SEL_KERNEL_CODE } from '../../../src/cor
 
 export const LOAD = 0x100000;
 export const DATA = 0x30000;
+/** The page directory for 3–4 GiB the guest builds (zeroed RAM below the image). */
+const APIC_PD = 0x40000;
 /** Offsets in DATA. */
 export const D = {
   apicBase: 0x00, version: 0x04, count1: 0x08, count2: 0x0c, countAfter: 0x10, tprViaCr8: 0x14, tscAtPeriodicLoad: 0x18,
@@ -48,7 +50,11 @@ export const LAPIC_GUEST_SOURCE = `
   .set DATA, ${DATA}
 start:
   mov $0x80000, %rsp
-  mov $0xc0000083, %eax                          # PDPT[3]: 3-4 GiB, one 1 GiB page (the APIC page is in it)
+  # The APIC page: PDPT[3] -> a page directory at APIC_PD whose entry for 0xFEE00000 is a 2 MiB
+  # page, uncached (PCD|PWT). (kvm_pvm triple-faults on a 1 GiB page there.)
+  mov $0xfee0009b, %eax
+  mov %rax, ${APIC_PD + ((0xfee00000 - 0xc0000000) >> 21) * 8}
+  mov $${APIC_PD | 3}, %eax
   mov %rax, ${BOOT_PDPT_ADDR + 3 * 8}
   mov %cr3, %rax
   mov %rax, %cr3
