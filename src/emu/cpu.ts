@@ -40,8 +40,8 @@ export interface ApicLink {
   readCr8(): number;
   /** TPR = v << 4 (v in 0–15). */
   writeCr8(v: number): void;
-  /** IA32_APIC_BASE changed (`cpu.apicBase` holds the new value). */
-  baseWritten(): void;
+  /** IA32_APIC_BASE written (`cpu.apicBase` holds the new value, `old` the previous one). */
+  baseWritten(old: number): void;
 }
 
 const NO_IO: IoBus = { in: () => -1, out: () => {} };
@@ -262,8 +262,9 @@ export class Cpu implements MmuHost {
 
   /** IA32_APIC_BASE written (WRMSR, KVM_SET_SREGS / KVM_SET_MSRS). */
   setApicBase(v: number): void {
+    const old = this.apicBase;
     this.apicBase = v;
-    this.apic?.baseWritten();
+    this.apic?.baseWritten(old);
   }
 
   /** Raise the INTR line; the vector is taken from `intAck` when delivered. */

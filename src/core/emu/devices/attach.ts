@@ -150,7 +150,10 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
         lapic.cr8 = v;
         syncIntr();
       },
-      baseWritten: syncIntr,
+      baseWritten: (old) => {
+        lapic.baseWritten(old);
+        syncIntr();
+      },
     };
   }
 

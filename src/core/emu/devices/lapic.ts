@@ -207,6 +207,11 @@ export class Lapic {
     return pa >= page && pa < page + 4096;
   }
 
+  /** kvm_lapic_set_base: hardware re-enabled (EN 0 → 1): the xAPIC ID is the vCPU id again. */
+  baseWritten(old: number): void {
+    if ((old & APIC_BASE_ENABLE) === 0 && this.hwEnabled) this.setReg(APIC_ID, this.vcpuId << 24);
+  }
+
   /** The PIC's INTR is passed to the CPU (kvm_apic_accept_pic_intr). */
   acceptsPicIntr(): boolean {
     if (!this.hwEnabled) return true;

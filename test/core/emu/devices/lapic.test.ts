@@ -323,3 +323,18 @@ describe('KVM_GET/SET_LAPIC state', () => {
     expect(Buffer.from(s2)).toEqual(Buffer.from(s));
   });
 });
+
+describe('IA32_APIC_BASE', () => {
+  it('re-enabling the APIC (EN 0 → 1) gives back the vCPU id as xAPIC ID (kvm_lapic_set_base)', () => {
+    const { a, state } = lapic({ id: 0 });
+    a.write(APIC_ID, 4, 7 << 24);
+    state.base = 0xfee00100;
+    a.baseWritten(EN);
+    state.base = EN;
+    a.baseWritten(0xfee00100);
+    expect(a.read(APIC_ID, 4)).toBe(0);
+    a.write(APIC_ID, 4, 7 << 24);
+    a.baseWritten(EN); // no transition: kept
+    expect(a.read(APIC_ID, 4)).toBe(7 << 24);
+  });
+});
