@@ -20,15 +20,15 @@ export const BUNDLED_LINUX = {
 } as const;
 
 /**
- * The kernel command line (docs/guest.md lists why each option is there):
+ * The kernel command line (docs/guest.md lists why each option is there).
+ * No `nolapic`: the in-kernel local APIC (virtual wire, TSC-deadline timer)
+ * is what Linux finds without MP/ACPI tables.
  * console=ttyS0  the console is COM1 (the kernel has no VT);
- * nolapic        the emulated machine has no local APIC yet: Linux keeps the
- *                8259 PIC and PIT for interrupts and its tick;
  * quiet          no boot log below warnings: the log is ~8,000 port exits
  *                (LSR poll + THR per character), a quarter of the boot's host
  *                time on emu; `--append loglevel=7` brings it back.
  */
-export const BUNDLED_LINUX_CMDLINE = 'console=ttyS0 nolapic quiet';
+export const BUNDLED_LINUX_CMDLINE = 'console=ttyS0 quiet';
 
 /** Guest RAM for the bundled guest: its initramfs unpacks into RAM; 128 MiB leaves room for what a user runs. */
 export const BUNDLED_LINUX_MEM = 128 << 20;
