@@ -40,8 +40,7 @@ export interface LinuxOptions {
  * their command line (`append` is added to it). A missing artifact is a
  * 'no-file' error that says how to make it.
  */
-export function bundledLinuxOptions(append?: string): LinuxOptions {
-  const missing = missingLinuxArtifacts();
+export function bundledLinuxOptions(append?: string, missing = missingLinuxArtifacts()): LinuxOptions {
   if (missing.length > 0) {
     throw new SessionError('no-file', `the bundled Linux guest is not built (${missing.map((p) => basename(p)).join(', ')} missing in guests/linux): run npm run build:guests`);
   }
