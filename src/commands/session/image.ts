@@ -10,6 +10,7 @@ import { hasElfMagic, ImageError, parseElf64, readElfFile, readImageBytes, type 
 import { LINUX_GUEST_MEM, RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
 import type { LinuxKernel } from '../../core/loader/linux-boot.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
+import { BUNDLED_LINUX, BUNDLED_LINUX_CMDLINE, missingLinuxArtifacts } from '../../core/vmm/bundled-linux.ts';
 import { SessionError } from '../errors.ts';
 
 const GUESTS = fileURLToPath(new URL('../../../guests/', import.meta.url));
@@ -32,6 +33,18 @@ export interface LinuxOptions {
   kernel: string;
   initrd?: string;
   append?: string;
+}
+
+/**
+ * `--guest linux`: the committed kernel and initramfs of guests/linux with
+ * their command line (`append` is added to it). A missing artifact is a
+ * 'no-file' error that says how to make it.
+ */
+export function bundledLinuxOptions(append?: string, missing = missingLinuxArtifacts()): LinuxOptions {
+  if (missing.length > 0) {
+    throw new SessionError('no-file', `the bundled Linux guest is not built (${missing.map((p) => basename(p)).join(', ')} missing in guests/linux): run npm run build:guests`);
+  }
+  return { kernel: BUNDLED_LINUX.kernel, initrd: BUNDLED_LINUX.initrd, append: append ? `${BUNDLED_LINUX_CMDLINE} ${append}` : BUNDLED_LINUX_CMDLINE };
 }
 
 /**
