@@ -4,13 +4,10 @@
  * kernel (it echoes COM1's input, and exits on a newline), under
  * ink-testing-library.
  */
-import { render } from 'ink-testing-library';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../src/commands/session/index.ts';
-import { Root } from '../../src/views/Root.tsx';
-import { TuiStore } from '../../src/views/store.ts';
-import { MONO } from '../../src/views/theme.ts';
 import { echoKernelMissing, writeEchoKernel } from '../support/echo-kernel.ts';
+import { mountRoot } from './helpers.ts';
 
 if (echoKernelMissing) console.warn(`[skip] TUI console input: ${echoKernelMissing}`);
 const kernel = echoKernelMissing ? null : writeEchoKernel();
@@ -25,15 +22,8 @@ afterEach(async () => {
 
 async function start() {
   const session = await Session.open({ backend: 'emu', linux: { kernel: kernel!.file }, memSize: 16 << 20 });
-  const store = new TuiStore(session, { frameMs: 20, clock: () => 0 });
-  const ui = render(<Root store={store} theme={MONO} size={{ columns: 100, rows: 30 }} />);
-  cleanup = async () => {
-    ui.unmount();
-    session.interrupt();
-    await store.idle();
-    store.dispose();
-    await session.close();
-  };
+  const { store, ui, close } = mountRoot(session, { frameMs: 20 });
+  cleanup = close;
   await tick();
   const type = async (keys: string) => {
     ui.stdin.write(keys);
