@@ -17,18 +17,21 @@ export interface Props {
   readonly width: number;
   readonly height: number;
   readonly focused: boolean;
+  /** Console input is on (`i`): the title says so. */
+  readonly input?: boolean;
   /** Lines scrolled back from the tail (0: following it). */
   readonly back: number;
   readonly theme: Theme;
 }
 
-export function ConsoleView({ lines: complete, partial, width, height, focused, back, theme }: Props) {
+export function ConsoleView({ lines: complete, partial, width, height, focused, input = false, back, theme }: Props) {
   const lines = partial === '' ? complete : [...complete, { kind: 'guest' as const, text: partial }];
   const cols = innerCols(width);
   const rows = innerRows(height);
   const end = Math.max(Math.min(lines.length, rows), lines.length - back);
   const shown = lines.slice(Math.max(0, end - rows), end);
-  const title = back > 0 && lines.length > rows ? `Console (guest serial) ↑${lines.length - end}` : 'Console (guest serial)';
+  const name = input ? 'Console (guest serial) · input — Ctrl-] to leave' : 'Console (guest serial)';
+  const title = back > 0 && lines.length > rows ? `${name} ↑${lines.length - end}` : name;
   const text = shown.map((l) => paint(theme, fit(l.text.replace(/\t/g, '    '), cols), { tone: l.kind === 'cmd' ? 'cmd' : l.kind === 'err' ? 'error' : undefined }));
   return <Pane title={title} width={width} height={height} focused={focused} theme={theme} lines={text} />;
 }

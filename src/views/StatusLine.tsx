@@ -16,6 +16,8 @@ export interface Props {
   readonly filter: Condition | null;
   readonly record: ViewState['record'];
   readonly message: StatusMessage | null;
+  /** Console input is on: the left side says so, and how to leave. */
+  readonly consoleInput?: boolean;
   readonly width: number;
   readonly theme: Theme;
 }
@@ -33,11 +35,15 @@ export function statusRight(state: SessionState, backend: string, filter: Condit
   return [STATE_TEXT[state], backend, recordText(record), filter ? `filter: ${conditionText(filter)}` : null, '? help'].filter((x) => x !== null).join(' · ');
 }
 
-export function StatusLine({ state, backend, filter, record, message, width, theme }: Props) {
+/** The left side while console input is on. */
+export const CONSOLE_INPUT_TEXT = 'console input — Ctrl-] to leave';
+
+export function StatusLine({ state, backend, filter, record, message, consoleInput = false, width, theme }: Props) {
   const right = fit(statusRight(state, backend, filter, record), width);
   const room = width - right.length - 1;
-  const left = room > 3 && message ? fit(message.text, room) : '';
+  const text = consoleInput ? CONSOLE_INPUT_TEXT : message?.text;
+  const left = room > 3 && text ? fit(text, room) : '';
   const stateTone: Tone | undefined = state === 'running' ? 'ok' : state === 'stopped' ? undefined : 'error';
-  const l = paint(theme, left.padEnd(Math.max(0, width - right.length)), { tone: message?.error ? 'error' : undefined });
+  const l = paint(theme, left.padEnd(Math.max(0, width - right.length)), { tone: consoleInput ? 'ok' : message?.error ? 'error' : undefined, bold: consoleInput });
   return <Text>{l + paint(theme, right, { tone: stateTone, bold: true })}</Text>;
 }

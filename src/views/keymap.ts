@@ -9,11 +9,13 @@ import type { PaneId, ViewState } from './snapshot.ts';
 
 export type KeyName =
   | 'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end'
-  | 'return' | 'escape' | 'tab' | 'backtab' | 'backspace' | 'delete' | 'f5' | 'f7' | 'f8' | 'ctrl-c' | 'ctrl-u' | 'char';
+  | 'return' | 'escape' | 'tab' | 'backtab' | 'backspace' | 'delete' | 'f5' | 'f7' | 'f8' | 'ctrl-c' | 'ctrl-u' | 'char'
+  /** Any other control character (Ctrl-A … Ctrl-_), `ch` the byte: only console input uses them. */
+  | 'ctrl';
 
 export interface Key {
   readonly name: KeyName;
-  /** The character for 'char'. */
+  /** The character for 'char' and 'ctrl'; for 'return' the byte (CR, or LF for Ctrl-J). */
   readonly ch: string;
 }
 
@@ -24,10 +26,15 @@ const SEQ: Record<string, KeyName> = {
   '\x1b[15~': 'f5', '\x1b[18~': 'f7', '\x1b[19~': 'f8', '\x1b[[E': 'f5', '\x03': 'ctrl-c', '\x15': 'ctrl-u',
 };
 
+/** Ctrl-]: leaves console input, as telnet's escape character. */
+export const CONSOLE_ESCAPE = '\x1d';
+
 /** One key press from the raw bytes of one input event; null for sequences vdbg does not use. */
 export function parseKey(data: string): Key | null {
   const name = SEQ[data];
-  if (name !== undefined) return { name, ch: '' };
+  // Enter is CR; Ctrl-J (LF) is told apart for console input only.
+  if (name !== undefined) return { name, ch: name === 'return' ? data : '' };
+  if (data.length === 1 && data < ' ') return { name: 'ctrl', ch: data };
   if (data.length >= 1 && !data.startsWith('\x1b') && [...data].every((c) => c >= ' ')) return { name: 'char', ch: data };
   return null;
 }
@@ -70,6 +77,10 @@ export type Action =
   | { type: 'scroll'; to: ScrollTo }
   | { type: 'close-overlay' }
   | { type: 'quit' }
+  /** `i`: console input on (the guest runs); Ctrl-] off (the guest stops). */
+  | { type: 'console-input'; on: boolean }
+  /** A key in console input: its bytes, for the guest's serial input. */
+  | { type: 'console-key'; bytes: string }
   | { type: 'edit'; op: 'insert'; text: string }
   | { type: 'edit'; op: 'backspace' | 'delete' | 'left' | 'right' | 'home' | 'end' | 'kill' | 'submit' | 'cancel' | 'complete' | 'history-up' | 'history-down' };
 
@@ -97,6 +108,7 @@ export function globalAction(k: Key): Action | null {
         case 'o': return { type: 'output' };
         case 'v': return { type: 'toggle-registers-view' };
         case 'm': return { type: 'toggle-memory-view' };
+        case 'i': return { type: 'console-input', on: true };
         case 'q': return { type: 'quit' };
       }
   }
@@ -139,6 +151,27 @@ export function commandLineAction(k: Key): Action | null {
   return null;
 }
 
+/**
+ * What a serial terminal sends for a key (xterm's bytes, as picocom or
+ * screen pass them on): Enter is CR (the guest's tty maps it, ICRNL), Ctrl-J LF,
+ * Backspace DEL (0x7f), Ctrl-C 0x03 — every key goes to the guest but
+ * Ctrl-], which leaves. F-keys send nothing.
+ */
+const TERMINAL_BYTES: Partial<Record<KeyName, string>> = {
+  return: '\r', backspace: '\x7f', tab: '\t', escape: '\x1b', 'ctrl-c': '\x03', 'ctrl-u': '\x15',
+  up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', home: '\x1b[H', end: '\x1b[F',
+  pageup: '\x1b[5~', pagedown: '\x1b[6~', delete: '\x1b[3~', backtab: '\x1b[Z',
+};
+
+/** Keys in console input. */
+export function consoleInputAction(k: Key): Action | null {
+  if (k.name === 'ctrl' && k.ch === CONSOLE_ESCAPE) return { type: 'console-input', on: false };
+  if (k.name === 'char' || k.name === 'ctrl') return { type: 'console-key', bytes: k.ch };
+  if (k.name === 'return' && k.ch === '\n') return { type: 'console-key', bytes: '\n' }; // Ctrl-J
+  const bytes = TERMINAL_BYTES[k.name];
+  return bytes === undefined ? null : { type: 'console-key', bytes };
+}
+
 /** Keys while an overlay (help, output) is up: the scroll keys scroll it, any other key closes it. */
 export function overlayAction(k: Key): Action {
   switch (k.name) {
@@ -159,6 +192,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['w', 'watch the selected register value / disassembly address'],
   ['v', 'registers pane: general / FPU-SSE view'],
   ['m', 'processes | hits ↔ memory | stack panes'],
+  ['i', "type to the guest's serial input (it runs); Ctrl-] leaves"],
   ['Tab  Shift-Tab', 'move focus between panes'],
   ['↑ ↓ PgUp PgDn', 'move the selection or scroll in the focused pane; scroll this help and the output box'],
   ['Enter', '(processes) filter on it, again clears; (hits) goto that hit'],
@@ -171,10 +205,12 @@ export const KEY_HELP: readonly [string, string][] = [
 /**
  * The one routing decision per key, from the state as it is when the key
  * arrives (keys typed fast or pasted arrive in one chunk; `:` then `b`
- * must put the `b` on the command line): an overlay, else the command line,
- * else global keys, else the focused pane's keys.
+ * must put the `b` on the command line): console input (`i`) takes every
+ * key, else an overlay, else the command line, else global keys, else the
+ * focused pane's keys.
  */
-export function routeKey(s: Pick<ViewState, 'overlay' | 'input' | 'focus'>, k: Key): Action | null {
+export function routeKey(s: Pick<ViewState, 'overlay' | 'input' | 'focus' | 'consoleInput'>, k: Key): Action | null {
+  if (s.consoleInput) return consoleInputAction(k);
   if (s.overlay !== null) return overlayAction(k);
   if (s.input.active) return commandLineAction(k);
   return globalAction(k) ?? paneAction(s.focus, k);

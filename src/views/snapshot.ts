@@ -79,6 +79,8 @@ export interface ViewState {
   /** The guest's unfinished last line ('' when none): drawn as the console's last row, in place, until it completes. */
   readonly consolePartial: string;
   readonly focus: PaneId;
+  /** Console input (`i`): keys go to the guest's serial input while the guest runs, until Ctrl-] (tui.md). */
+  readonly consoleInput: boolean;
   /** Selected row per pane (the scroll position for panes without a selection). */
   readonly sel: Readonly<Record<PaneId, number>>;
   readonly input: CommandInput;

@@ -46,7 +46,7 @@ export interface StoreOptions {
 }
 
 /** Commands the command line accepts while the guest runs: they read nothing from the vCPU. */
-const WHILE_RUNNING = new Set(['info hits', 'info exits', 'info breakpoints', 'echo', 'help']);
+const WHILE_RUNNING = new Set(['info hits', 'info exits', 'info breakpoints', 'echo', 'help', 'console-send']);
 /** Commands that are meant to run the guest for a while: shown running at once. */
 const RUN_AT_ONCE = new Set(['continue', 'run-for']);
 
@@ -85,7 +85,7 @@ export class TuiStore {
     this.out = new ConsoleBuffer(opts.consoleLines ?? 1000);
     const sel = Object.fromEntries(PANES.map((p) => [p, 0])) as Record<PaneId, number>;
     this.snap = {
-      ...stoppedParts(session), fpu: null, prevRegs: null, prevFpu: null, regView: 'gpr', lower: 'lists', memory: null, stack: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', sel,
+      ...stoppedParts(session), fpu: null, prevRegs: null, prevFpu: null, regView: 'gpr', lower: 'lists', memory: null, stack: null, rates: null, skipped: 0, console: [], consolePartial: '', focus: 'disassembly', consoleInput: false, sel,
       input: EMPTY_INPUT, overlay: null, message: null, quit: false,
     };
     this.snap = { ...this.snap, sel: { ...sel, disassembly: this.ripIndex() } };
@@ -261,7 +261,9 @@ export class TuiStore {
       overlay = this.lastOutput = { kind: 'output', title: line, lines: out, top: 0 };
       message = { text: `${line}: ${out.length} lines (Esc closes them, o shows them again)`, error: message?.error ?? false };
     }
-    this.set({ overlay, ...this.consoleParts(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel });
+    // The run console input kept going has stopped (Ctrl-], a breakpoint, the guest exited): keys are the debugger's again.
+    const consoleInput = this.snap.consoleInput && !ran;
+    this.set({ overlay, ...this.consoleParts(lines), rates: ran ? null : this.snap.rates, message, quit: r?.kind === 'quit' || this.snap.quit, sel, consoleInput });
   }
 
   /**
@@ -363,9 +365,39 @@ export class TuiStore {
       case 'quit':
         if (this.busy) this.session.interrupt();
         return this.set({ quit: true });
+      case 'console-input': return a.on ? this.consoleInputOn() : this.consoleInputOff();
+      case 'console-key': return this.sendKey(a.bytes);
       case 'edit': return this.editLine(a);
     }
   };
+
+  /**
+   * `i`: keys go to the guest's serial input, and the guest runs so it reads
+   * them — a `continue` (no echo: the console shows the guest), or the run
+   * already going on.
+   */
+  private consoleInputOn(): Promise<void> | void {
+    const st = this.session.state;
+    if (st === 'exited' || st === 'shutdown') return this.say(`the guest has ${st === 'exited' ? 'exited' : 'shut down'}: nothing reads console input (reset first)`, true);
+    if (this.gdbRun) return this.say('gdb is running the guest: console input from here would race it', true);
+    this.set({ consoleInput: true, focus: 'console', overlay: null, sel: { ...this.snap.sel, console: 0 }, message: null });
+    if (this.busy) return;
+    return this.launch('continue', false).settled;
+  }
+
+  /** Ctrl-]: back to the debugger's keys; a run is interrupted (its stop ends console input, in finish). */
+  private consoleInputOff(): void {
+    if (this.busy) return this.session.interrupt();
+    this.set({ consoleInput: false });
+  }
+
+  private sendKey(bytes: string): void {
+    try {
+      this.session.consoleSend(Uint8Array.from(Buffer.from(bytes, 'utf8')));
+    } catch (e) {
+      this.say(e instanceof Error ? e.message : String(e), true);
+    }
+  }
 
   /** Content rows of pane `p` on the screen (resize). */
   private shownRows(p: PaneId): number {

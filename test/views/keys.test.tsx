@@ -3,12 +3,9 @@
  * real emulated session: every key of tui.md, the command line with history
  * and completion, continue/pause on a running guest, quit.
  */
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../src/commands/session/index.ts';
-import { Root } from '../../src/views/Root.tsx';
-import { TuiStore } from '../../src/views/store.ts';
-import { MONO } from '../../src/views/theme.ts';
+import { mountRoot } from './helpers.ts';
 
 const KEY = { f5: '\x1b[15~', f7: '\x1b[18~', f8: '\x1b[19~', tab: '\t', backtab: '\x1b[Z', up: '\x1b[A', down: '\x1b[B', enter: '\r', esc: '\x1b', ctrlC: '\x03' };
 const tick = () => new Promise<void>((r) => setTimeout(r, 30));
@@ -21,16 +18,9 @@ afterEach(async () => {
 
 async function start(frameMs = 0, columns = 100, rows = 30, settleMs?: number) {
   const session = await Session.open({ backend: 'emu' });
-  const store = new TuiStore(session, { frameMs, clock: () => 0, settleMs });
   let ready = 0;
-  const ui = render(<Root store={store} theme={MONO} size={{ columns, rows }} onReady={() => ready++} />);
-  cleanup = async () => {
-    ui.unmount();
-    session.interrupt();
-    await store.idle();
-    store.dispose();
-    await session.close();
-  };
+  const { store, ui, close } = mountRoot(session, { frameMs, settleMs, columns, rows, onReady: () => ready++ });
+  cleanup = close;
   await tick();
   const press = async (...keys: string[]) => {
     for (const k of keys) {

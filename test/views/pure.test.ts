@@ -38,7 +38,7 @@ describe('keymap', () => {
     expect(overlayAction(parseKey('q')!)).toEqual({ type: 'close-overlay' });
     expect(overlayAction(parseKey('\x1b[6~')!)).toEqual({ type: 'scroll', to: 'pagedown' });
     expect(parseKey('\x1b[99~')).toBeNull();
-    expect(parseKeys(':b x\r').map((k) => k.name + k.ch)).toEqual(['char:', 'charb', 'char ', 'charx', 'return']);
+    expect(parseKeys(':b x\r').map((k) => k.name + k.ch)).toEqual(['char:', 'charb', 'char ', 'charx', 'return\r']);
     expect(parseKeys('\x1b[15~')).toEqual([{ name: 'f5', ch: '' }]);
     expect(parseKeys('\x1bs')).toEqual([{ name: 'escape', ch: '' }, { name: 'char', ch: 's' }]);
   });
@@ -141,11 +141,28 @@ describe('format', () => {
 describe('routeKey', () => {
   it('sends each key to exactly one place, by the state when it arrives', async () => {
     const { routeKey } = await import('../../src/views/keymap.ts');
-    const base = { overlay: null, input: EMPTY_INPUT, focus: 'disassembly' as const };
+    const base = { overlay: null, input: EMPTY_INPUT, focus: 'disassembly' as const, consoleInput: false };
     expect(routeKey(base, parseKey(':')!)).toEqual({ type: 'open-command' });
     expect(routeKey({ ...base, input: { ...EMPTY_INPUT, active: true } }, parseKey('b')!)).toEqual({ type: 'edit', op: 'insert', text: 'b' });
     expect(routeKey(base, parseKey('b')!)).toEqual({ type: 'toggle-breakpoint' });
     expect(routeKey({ ...base, focus: 'hits' }, parseKey('b')!)).toBeNull();
     expect(routeKey({ ...base, overlay: { kind: 'help', title: '', lines: [], top: 0 } }, parseKey('s')!)).toEqual({ type: 'close-overlay' });
+    expect(routeKey(base, parseKey('i')!)).toEqual({ type: 'console-input', on: true });
+  });
+
+  it('console input: every key goes to the guest as a serial terminal sends it, but Ctrl-] (telnet\'s escape), which leaves', async () => {
+    const { routeKey, parseKeys } = await import('../../src/views/keymap.ts');
+    const on = { overlay: null, input: EMPTY_INPUT, focus: 'console' as const, consoleInput: true };
+    const sent = (data: string) => parseKeys(data).map((k) => routeKey(on, k));
+    expect(sent('ls -l\r')).toEqual([...'ls -l'].map((c) => ({ type: 'console-key', bytes: c })).concat([{ type: 'console-key', bytes: '\r' }]));
+    expect(sent('\x7f')).toEqual([{ type: 'console-key', bytes: '\x7f' }]); // Backspace: DEL
+    expect(sent('\x03')).toEqual([{ type: 'console-key', bytes: '\x03' }]); // Ctrl-C: to the guest, not an interrupt
+    expect(sent('\x04')).toEqual([{ type: 'console-key', bytes: '\x04' }]); // Ctrl-D
+    expect(sent('\x1b[A')).toEqual([{ type: 'console-key', bytes: '\x1b[A' }]);
+    expect(sent('q:s')).toEqual([...'q:s'].map((c) => ({ type: 'console-key', bytes: c })));
+    expect(sent('\x1b[15~')).toEqual([null]); // F5 sends nothing
+    expect(sent('\x1d')).toEqual([{ type: 'console-input', on: false }]);
+    // Off again: Ctrl-] is nothing to the debugger's keys.
+    expect(routeKey({ ...on, consoleInput: false }, parseKeys('\x1d')[0])).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  * `"0x%016x"` strings, never JS numbers. Deterministic: no clocks, and
  * every ordering comes from the data.
  */
-import { HALTED_FOR_GOOD } from '../session/halt-watch.ts';
+import { HALTED_FOR_GOOD, WAITING_FOR_INPUT } from '../session/halt-watch.ts';
 import type { Breakpoint, Condition, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
@@ -40,6 +40,7 @@ function where(stop: Stop, symbol: string | undefined): string {
  * - shutdown    `Guest shut down (triple fault): cr3=… rip=…`
  * - budget      `Stopped: instruction budget of N reached: cr3=… rip=…` (the session's detail verbatim)
  * - interrupted `Interrupted: cr3=… rip=…`
+ * - console     `Console: the guest printed "TEXT": cr3=… rip=…` (continue-until-console)
  * - error       `Stopped on error: DETAIL: cr3=… rip=…`
  * (the JSON object keeps every detail) followed by ` (N events skipped)` when a filter or condition skipped some.
  */
@@ -64,7 +65,8 @@ export function stopLine(stop: Stop, symbol?: string, temporary = false): string
       s = `Reached: ${w}`;
       break;
     case 'halt':
-      s = stop.detail === HALTED_FOR_GOOD ? `Halted with interrupts off (RFLAGS.IF=0), nothing can wake it: ${w}` : `Halted: ${w}`;
+      s = stop.detail === HALTED_FOR_GOOD ? `Halted with interrupts off (RFLAGS.IF=0), nothing can wake it: ${w}`
+        : stop.detail === WAITING_FOR_INPUT ? `Halted waiting for input (HLT, no timer or device interrupt to come): ${w}` : `Halted: ${w}`;
       break;
     case 'exit':
       s = `Guest exited with status ${stop.status ?? 0}`;
@@ -77,6 +79,9 @@ export function stopLine(stop: Stop, symbol?: string, temporary = false): string
       break;
     case 'interrupted':
       s = `Interrupted: ${w}`;
+      break;
+    case 'console':
+      s = `Console: ${stop.detail ?? 'the text appeared'}: ${w}`;
       break;
     case 'error':
       s = `Stopped on error: ${stop.detail ?? 'unexpected exit'}: ${w}`;

@@ -40,6 +40,7 @@ import { infoGdtCommand, infoIdtCommand } from './commands/info-tables.ts';
 import { backtraceCommand } from './commands/backtrace.ts';
 import { infoFrameCommand } from './commands/info-frame.ts';
 import { breakCommand } from './commands/break.ts';
+import { consoleSendCommand, continueUntilConsoleCommand } from './commands/console.ts';
 import { continueCommand } from './commands/continue.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { disableCommand } from './commands/disable.ts';
@@ -99,6 +100,9 @@ export const COMMANDS: readonly Command[] = [
   advanceCommand,
   jumpCommand,
   runForCommand,
+  // guest console
+  consoleSendCommand,
+  continueUntilConsoleCommand,
   // time travel
   recordCommand,
   recordStopCommand,

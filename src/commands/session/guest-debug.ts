@@ -147,6 +147,11 @@ export class GuestDebug {
     }
   }
 
+  /** The vCPU's guest-debug settings were replaced (a time-travel restore): the next program() sets them again. */
+  forget(): void {
+    this.lastKey = '';
+  }
+
   /** Every INT3 out of guest memory, the original bytes back. */
   removeInt3s(): void {
     for (const [pa, orig] of this.inserted) this.m.memory[pa] = orig;

@@ -24,6 +24,8 @@ const IF = 1n << 9n;
 const IDLE = 'vmexit.idle';
 
 export const HALTED_FOR_GOOD = 'the vCPU is halted with interrupts off (HLT with RFLAGS.IF=0): nothing can wake it';
+/** Why continue-until-console stops at a vCPU emu reports idle (HLT, interrupts on, no timer or device event to come). */
+export const WAITING_FOR_INPUT = 'the vCPU is halted waiting for an interrupt no device will raise: only console input can wake it';
 
 export class HaltWatch {
   /** The watch kicked the KVM_RUN that just returned. */

@@ -12,10 +12,11 @@
  */
 import { handleExit, type DebugExit } from '../../core/vmm/handle-exit.ts';
 import { learnCr3 } from './cr3-source.ts';
-import { HALTED_FOR_GOOD, HaltWatch, haltedForGood } from './halt-watch.ts';
+import { HALTED_FOR_GOOD, HaltWatch, haltedForGood, isHalted, WAITING_FOR_INPUT } from './halt-watch.ts';
 import { DR6_ACTIVE_LOW, DR6_B, DR6_BS, type GuestDebug, type Mode } from './guest-debug.ts';
 import type { Machine } from './machine.ts';
 import { pagingOf, translate } from './memory.ts';
+import type { ReplayInputs } from './timeline.ts';
 import type { Cr3Source } from './types.ts';
 
 /**
@@ -34,14 +35,32 @@ export type RunEvent =
   | { kind: 'halt' | 'shutdown'; detail: string }
   | { kind: 'error'; detail: string }
   | { kind: 'budget' }
-  | { kind: 'interrupted' };
+  | { kind: 'interrupted' }
+  /** continue-until-console: the console watch saw its text. */
+  | { kind: 'console' };
 
 export type DebugEvent = Extract<RunEvent, { kind: 'debug' }>;
+
+/** The console input the session holds for the guest while a command runs (delivered between KVM_RUNs). */
+export interface InputSource {
+  readonly pending: boolean;
+  /** Into the UART now (the session logs it for time travel). */
+  deliver(): void;
+}
 
 export class RunLoop {
   /** Instructions the current command may still retire (null: no budget). */
   budgetLeft: number | null = null;
+  /**
+   * continue-until-console: an emu vCPU blocked in HLT with interrupts on
+   * (emu's EXIT_IDLE: no timer or device event to come) ends the entry as a
+   * halt — only host input could wake it, so the text cannot come.
+   */
+  idleEnds = false;
   private interruptRequested = false;
+  private consoleSeen = false;
+  /** The icount of the recorded input this command is running up to (replaying after going back), or null. */
+  private inputAt: number | null = null;
   private readonly haltWatch: HaltWatch;
   private lastYield = 0;
 
@@ -49,6 +68,9 @@ export class RunLoop {
     private readonly m: Machine,
     readonly debug: GuestDebug,
     private readonly cr3Source: () => Cr3Source,
+    private readonly input: InputSource | null = null,
+    /** Time travel's inputs on the recorded future, while recording (timeline.ts ReplayInputs). */
+    private readonly replay: () => ReplayInputs | null = () => null,
   ) {
     this.haltWatch = new HaltWatch(m);
   }
@@ -56,6 +78,9 @@ export class RunLoop {
   /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit). */
   begin(budget: number | null): void {
     this.interruptRequested = false;
+    this.consoleSeen = false;
+    this.idleEnds = false;
+    this.inputAt = null;
     this.budgetLeft = budget;
   }
 
@@ -72,6 +97,16 @@ export class RunLoop {
     this.m.vcpu.kick();
   }
 
+  /** Console input is waiting: the KVM_RUN in flight returns so it is delivered (the run goes on). */
+  wake(): void {
+    this.m.vcpu.kick();
+  }
+
+  /** continue-until-console's text appeared (called from the console output, inside an exit): the entry returns 'console'. */
+  consoleMatched(): void {
+    this.consoleSeen = true;
+  }
+
   /** Program guest debug for `mode`, KVM_RUN until an event the debugger must see. */
   async enter(mode: Mode): Promise<RunEvent> {
     const { vcpu, devices, caps } = this.m;
@@ -83,11 +118,23 @@ export class RunLoop {
           await new Promise<void>((resolve) => setImmediate(resolve));
           this.lastYield = performance.now();
         }
+        if (this.consoleSeen) {
+          this.consoleSeen = false;
+          return { kind: 'console' };
+        }
         if (this.takeInterrupt()) return { kind: 'interrupted' };
-        if (caps.budget) vcpu.insnBudget = BigInt(this.budgetLeft ?? 0);
+        if (this.arriveAtInput()) debug.program(mode);
+        if (this.input?.pending) {
+          // Between two KVM_RUNs: the INT3s out, so a time-travel snapshot of the input is of the guest's own memory.
+          debug.removeInt3s();
+          this.input.deliver();
+          debug.program(mode);
+        }
+        const budget = this.entryBudget(mode.step);
+        if (caps.budget) vcpu.insnBudget = BigInt(budget);
         if (this.budgetLeft !== null && this.budgetLeft <= 0) return { kind: 'budget' };
         const exit = await this.haltWatch.around(() => vcpu.runAsync());
-        if (caps.budget && this.budgetLeft !== null) this.budgetLeft = Number(vcpu.insnBudget);
+        if (caps.budget && this.budgetLeft !== null) this.budgetLeft -= budget - Number(vcpu.insnBudget);
         // Exits by reason are counted by the backend (`exit.*`), merged in counters().
         const outcome = handleExit(exit, devices);
         switch (outcome.kind) {
@@ -98,6 +145,10 @@ export class RunLoop {
             if (this.budgetLeft === 0) return { kind: 'budget' };
             if (this.takeInterrupt()) return { kind: 'interrupted' };
             if (this.haltWatch.kicked && haltedForGood(vcpu)) return { kind: 'halt', detail: HALTED_FOR_GOOD };
+            // On emu the watch kicks only a vCPU blocked with nothing to come (halt-watch.ts); on kvm it cannot tell.
+            if (this.idleEnds && this.haltWatch.kicked && this.m.name === 'emu' && !this.input?.pending && isHalted(vcpu)) {
+              return { kind: 'halt', detail: WAITING_FOR_INPUT };
+            }
             continue;
           case 'exit-port':
             return { kind: 'exit', status: outcome.status };
@@ -122,7 +173,43 @@ export class RunLoop {
       }
     } finally {
       debug.removeInt3s();
+      // A stop exactly at a recorded input (a step, a breakpoint there): the input happens before the stop is seen.
+      this.arriveAtInput();
     }
+  }
+
+  /**
+   * KVM_RUN's instruction budget: the command's (0: none), or less when
+   * replaying the recorded future — only up to its next input, which must
+   * happen at its exact icount.
+   */
+  private entryBudget(step: boolean): number {
+    const own = this.budgetLeft ?? 0;
+    const r = this.m.caps.budget ? this.replay() : null;
+    const at = r?.next() ?? null;
+    this.inputAt = null;
+    if (r === null || at === null) return own;
+    const to = at - r.icount();
+    if (own !== 0 && own < to) return own;
+    this.inputAt = at;
+    // A single-step whose one instruction reaches the input ends there by its own trap (a budget cut would come first and lose it).
+    if (step && to === 1) return own;
+    return to;
+  }
+
+  /**
+   * Reached the recorded input this run was going to: it happens now (time
+   * travel restores its snapshot, with the vCPU's guest-debug settings of
+   * then: the debugger's must be programmed again). Call with no INT3s in.
+   */
+  private arriveAtInput(): boolean {
+    const r = this.replay();
+    if (r === null || this.inputAt === null || r.icount() !== this.inputAt) return false;
+    this.inputAt = null;
+    this.debug.removeInt3s();
+    r.arrive();
+    this.debug.forget();
+    return true;
   }
 
   /** Why KVM's emulator may have failed: RIP in no guest RAM (a jump into MMIO space), said after the exit. */

@@ -12,7 +12,10 @@
  *   counters; segment selectors and bases; x87/SSE; processes and hits;
  * - execution.ts, stepping.ts — the execution commands, and when they stop;
  * - guest-debug.ts, run-loop.ts — KVM_SET_GUEST_DEBUG and INT3s; KVM_RUN;
- * - stops.ts — the stop a command returns.
+ * - stops.ts — the stop a command returns;
+ * - console-watch.ts — continue-until-console's matcher (console input is
+ *   the UART's, delivered here: at once when stopped, between KVM_RUNs
+ *   while a command runs, and logged for time travel either way).
  *
  * A command runs in one frame (`command`): the state checks, the INT3s
  * placed, the running state, the stop recorded, INT3s out whatever happens.
@@ -24,6 +27,7 @@ import { KvmError } from '../../core/uapi/errors.ts';
 import { SessionError } from '../errors.ts';
 import { checkCondition, checkKind, checkSwAllowed, checkWatchAllowed } from './breakpoint-rules.ts';
 import { BreakpointTable } from './breakpoints.ts';
+import { ConsoleWatch } from './console-watch.ts';
 import { configureCr3Source, cr3SourceMissing, defaultCr3Source } from './cr3-source.ts';
 import * as exec from './execution.ts';
 import { GuestDebug, int3Address } from './guest-debug.ts';
@@ -34,7 +38,7 @@ import { fpuRegisterSet, readFpu, writeFpu } from './fpu.ts';
 import * as sys from './system-state.ts';
 import { openMachine, type Machine } from './machine.ts';
 import { ProcessTable } from './processes.ts';
-import { RunLoop } from './run-loop.ts';
+import { RunLoop, type InputSource } from './run-loop.ts';
 import { readSegments } from './segments.ts';
 import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
@@ -77,6 +81,14 @@ export class Session implements SessionApi {
   private _lastStop: Stop | null = null;
   private running: Promise<Stop> | null = null;
   private _budget: number | null = null;
+  /** Console input sent while a command runs, for the run loop to deliver at its next return from KVM_RUN. */
+  private readonly inputQueue: number[] = [];
+  /** A recorded future that input delivered during the command discarded (the stop says so). */
+  private inputNote: string | null = null;
+  /** What the run loop delivers the queue through (runLoopFor). */
+  private input!: InputSource;
+  /** continue-until-console's text, while that command runs. */
+  private consoleWatch: ConsoleWatch | null = null;
   onConsole: ((text: string) => void) | null = null;
   /** Time travel (timeline.ts): record, reverse-stepi, reverse-continue, bookmarks, goto. */
   readonly travel: TimeTravelControl = new TimeTravelControl({
@@ -117,11 +129,41 @@ export class Session implements SessionApi {
 
   // ================================================================ machine
   private openMachine(name: BackendName, spec: LoadSpec): Machine {
-    return openMachine(name, spec, (t) => this.onConsole?.(t));
+    return openMachine(name, spec, (t) => {
+      if (this.consoleWatch?.feed(t)) this.loop.consoleMatched();
+      this.onConsole?.(t);
+    });
   }
 
   private runLoopFor(m: Machine): RunLoop {
-    return new RunLoop(m, new GuestDebug(m, this.table), () => this._cr3Source);
+    const queue = this.inputQueue;
+    const travel = this.travel;
+    const input = this.input = {
+      // Not inside a time-travel replay (reverse-continue scans with forward commands): the input waits for a real one.
+      get pending() {
+        return queue.length > 0 && !travel.scanning;
+      },
+      deliver: () => {
+        const note = this.deliverInput(Uint8Array.from(queue.splice(0)));
+        if (note !== null) this.inputNote = note;
+      },
+    };
+    return new RunLoop(m, new GuestDebug(m, this.table), () => this._cr3Source, input, () => travel.replay);
+  }
+
+  /** Into COM1's receiver, and into the time-travel log as an input. */
+  private deliverInput(bytes: Uint8Array): string | null {
+    this.m.devices.serial.uart.pushInput(bytes);
+    return this.travel.consoleInput();
+  }
+
+  consoleSend(bytes: Uint8Array): string | null {
+    if (this.running !== null) {
+      this.inputQueue.push(...bytes);
+      this.loop.wake();
+      return null;
+    }
+    return this.deliverInput(bytes);
   }
 
   /** Replaces the machine (load, reset, backend): the new one is built first, so a failure changes nothing. */
@@ -134,6 +176,7 @@ export class Session implements SessionApi {
       if (live.some((b) => b.kind === 'watch')) checkWatchAllowed(pvm);
     }
     const m = this.openMachine(name, spec);
+    this.inputQueue.length = 0; // typed for the old machine
     const old = this.m;
     this.m = m;
     this.travel.machineReplaced();
@@ -368,6 +411,20 @@ export class Session implements SessionApi {
     return this.command((st) => exec.runFor(st, instructions), false);
   }
 
+  async contUntilConsole(text: string): Promise<Stop> {
+    if (text.length === 0) throw new SessionError('bad-args', 'continue-until-console: no text to wait for');
+    return this.command(async (st) => {
+      this.consoleWatch = new ConsoleWatch(text);
+      this.loop.idleEnds = true;
+      try {
+        const stop = await exec.cont(st, 1);
+        return stop.reason === 'console' ? { ...stop, detail: `the guest printed ${JSON.stringify(text)}` } : stop;
+      } finally {
+        this.consoleWatch = null;
+      }
+    }, true);
+  }
+
   /** Forward `continue` that stops after at most `n` instructions (time travel's replay of a stretch). */
   private async continueWithin(n: number): Promise<Stop> {
     const budget = this._budget;
@@ -402,8 +459,11 @@ export class Session implements SessionApi {
     const p = (async () => {
       try {
         const stop = await body(st);
+        // Input sent as the command ended, after the run loop's last look: in the UART before the next command.
+        if (this.input.pending) this.input.deliver();
         this.travel.afterForward();
-        if (forked !== null && stop.detail === undefined) stop.detail = forked;
+        const note = forked ?? this.inputNote;
+        if (note !== null && stop.detail === undefined) stop.detail = note;
         this._lastStop = stop;
         this._state = stop.reason === 'exit' ? 'exited' : stop.reason === 'shutdown' ? 'shutdown' : 'stopped';
         return stop;
@@ -412,6 +472,7 @@ export class Session implements SessionApi {
         throw e;
       } finally {
         loop.end();
+        this.inputNote = null;
         this.running = null;
       }
     })();

@@ -50,6 +50,8 @@ export function finalStop(c: StopContext, ev: Exclude<RunEvent, DebugEvent>): St
       return { ...base, reason: 'budget', detail: `instruction budget of ${c.budget ?? '?'} reached` };
     case 'interrupted':
       return { ...base, reason: 'interrupted' };
+    case 'console':
+      return { ...base, reason: 'console' };
     case 'error':
       return { ...base, reason: 'error', detail: ev.detail };
   }

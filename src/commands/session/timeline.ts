@@ -6,11 +6,12 @@
  * replaying forward with the instruction budget to the exact count.
  *
  * Forward commands after going back re-run the recorded future (the machine
- * is deterministic: the same instructions give the same state). The only
- * input the debugger can give the guest is a register write (`set $reg`):
- * it is noticed at the next command (the registers differ from where the
- * last one left them), and forks a new future — the recorded one after now
- * is discarded, and the command says so.
+ * is deterministic: the same instructions give the same state). The inputs
+ * the debugger can give the guest are a register write (`set $reg`),
+ * noticed at the next command (the registers differ from where the last
+ * one left them), and console input (`console-send`, the TUI's console
+ * focus), logged as it is delivered. Each forks a new future — the recorded
+ * one after now is discarded, and the command says so.
  *
  * Snapshots are taken at command boundaries, when the interval has passed
  * (never with the debugger's INT3s in memory). The Session drives this
@@ -94,6 +95,19 @@ export class SessionTimeline {
       recording: true, start: t.start, end: t.end, icount: t.icount, replaying: t.replaying, snapshots: t.snapshots.length,
       interval: t.interval, memoryBytes: t.memoryBytes(), memoryCap: t.memoryCap, thinned: t.thinned,
     };
+  }
+
+  /**
+   * The host gave the guest input now (console bytes, already in the UART):
+   * an input like a register write — the recorded future after now is
+   * discarded and a snapshot of the state with the input is taken, which
+   * replays restore when they reach this count. Returns a note when a
+   * recorded future was discarded, else null.
+   */
+  input(): string | null {
+    const forked = this.timeline.input();
+    this.regsSeen = this.regs();
+    return forked ? FORKED_NOTE : null;
   }
 
   /** Before a forward command: a register the user set is an input (forks the future). Returns a note to show, or null. */
@@ -316,6 +330,20 @@ export class SessionTimeline {
   }
 }
 
+/**
+ * Inputs on the recorded future (console input, `set $reg`): a forward
+ * command that replays it runs exactly up to each one's icount (the
+ * instruction budget) and restores the input's snapshot there, so the
+ * future it replays is the recorded one, inputs included.
+ */
+export interface ReplayInputs {
+  icount(): number;
+  /** The next input's icount after now, or null. */
+  next(): number | null;
+  /** At an input's icount: restore its snapshot (the machine's guest-debug settings with it). */
+  arrive(): boolean;
+}
+
 /** The time-travel commands as the command language calls them (SessionApi.travel). */
 export interface TimeTravelApi {
   readonly recording: boolean;
@@ -365,6 +393,24 @@ export class TimeTravelControl implements TimeTravelApi {
 
   beforeForward(): string | null {
     return this.tt?.beforeForward() ?? null;
+  }
+
+  /** A reverse-continue is replaying stretches with forward commands (no input may enter them). */
+  get scanning(): boolean {
+    return this.tt?.scanning ?? false;
+  }
+
+  /** What a forward command replaying the recorded future needs: where the next input is, and to make it happen there. */
+  get replay(): ReplayInputs | null {
+    const tt = this.tt;
+    if (tt === null) return null;
+    const t = tt.timeline;
+    return { icount: () => t.icount, next: () => t.nextInput(), arrive: () => t.arriveAtInput() };
+  }
+
+  /** Console input went into the UART now: logged as an input while recording (a note when it forked the future). */
+  consoleInput(): string | null {
+    return this.tt?.input() ?? null;
   }
 
   afterForward(): void {

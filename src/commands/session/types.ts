@@ -59,6 +59,7 @@ export type StopReason =
   | 'shutdown' // triple fault
   | 'budget' // an instruction budget (run-for N, or the session's limit) ran out
   | 'interrupted' // Ctrl-C / interrupt()
+  | 'console' // continue-until-console: the guest printed the text (detail: what it waited for)
   | 'error'; // KVM_EXIT_INTERNAL_ERROR / FAIL_ENTRY / unexpected exit
 
 /** One stop: what `continue`/`stepi`/… return; commands.md gives its text and JSON forms. */
@@ -203,6 +204,20 @@ export interface SessionApi {
   runFor(instructions: number): Promise<Stop>;
   /** Stop a running execution command as soon as possible (Ctrl-C): it resolves with reason 'interrupted'. */
   interrupt(): void;
+  /**
+   * Additive (issue 12): `continue` that also stops, with reason 'console',
+   * once the guest's serial output since the command started contains
+   * `text` (Latin-1, as the console's bytes); on emu it stops with reason
+   * 'halt' when the guest blocks in HLT with nothing but input to wake it.
+   */
+  contUntilConsole(text: string): Promise<Stop>;
+  /**
+   * Additive (issue 12): bytes for the guest's serial input (COM1's
+   * receiver, IRQ 4). Stopped: into the UART now; while a command runs: at
+   * the next return from KVM_RUN, the run going on. Logged for time travel
+   * as an input. Returns a note when it forked a recorded future, else null.
+   */
+  consoleSend(bytes: Uint8Array): string | null;
 
   // breakpoints
   addBreakpoint(spec: BreakpointSpec): Breakpoint;

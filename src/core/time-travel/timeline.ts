@@ -9,8 +9,10 @@
  * Nondeterministic inputs (the host setting registers or memory, injecting
  * an interrupt, console input) are recorded as snapshots: `input()` after
  * the change forks the future — the snapshots after now are discarded and
- * one is taken of the changed state — so no replay ever crosses an input;
- * replaying from the snapshot at an input's icount is replaying the input.
+ * one is taken of the changed state. Replaying is restoring that snapshot:
+ * a replay from before an input runs up to the input's icount and restores
+ * it there (`forward`), so the input is in the replayed future exactly
+ * where it was given.
  *
  * `extra` carries state outside the backend that the guest's future also
  * depends on (the VMM's devices: the console's transcript, the exit port,
@@ -38,6 +40,8 @@ interface Point {
   readonly icount: number;
   readonly machine: MachineSnapshot;
   readonly extra: unknown;
+  /** Taken by input(): the state with the host's input in it, which running up to this count from before cannot make. */
+  readonly input: boolean;
 }
 
 export const DEFAULT_RECORD_INTERVAL = 50_000;
@@ -123,10 +127,31 @@ export class Timeline {
       const step = Math.min(n - done, Math.max(1, stop - this.icount));
       const ran = this.advance(step);
       done += ran;
+      // Arrived at an input from before it: the input happens here.
+      if (after !== undefined && this.icount === after.icount) this.arriveAtInput();
       this.reached();
       if (ran < step) break;
     }
     return done;
+  }
+
+  /** The icount of the next input on the recorded future after now (a replay must stop there for it), or null. */
+  nextInput(): number | null {
+    const now = this.icount;
+    return this.points.find((q) => q.input && q.icount > now)?.icount ?? null;
+  }
+
+  /**
+   * Having run up to an input's icount from before it: the input happens —
+   * its snapshot (the state with the input in it) is restored. Returns
+   * whether there was one here.
+   */
+  arriveAtInput(): boolean {
+    const now = this.icount;
+    const p = this.points.find((q) => q.input && q.icount === now);
+    if (p === undefined) return false;
+    this.restorePoint(p);
+    return true;
   }
 
   /** Go to instruction count `target` (start ≤ target); forward of the recorded end records on. */
@@ -159,7 +184,7 @@ export class Timeline {
       this.history.discard(this.points.pop()!.machine);
     }
     this.frontier = now;
-    this.take();
+    this.take(true);
     return forked;
   }
 
@@ -174,20 +199,21 @@ export class Timeline {
     this.extra.restore(p.extra);
   }
 
-  private take(): void {
+  private take(input = false): void {
     const machine = this.history.snapshot();
-    const p = { icount: machine.icount, machine, extra: this.extra.capture() };
+    const p = { icount: machine.icount, machine, extra: this.extra.capture(), input };
     const k = this.points.findIndex((q) => q.icount > p.icount);
     this.points.splice(k < 0 ? this.points.length : k, 0, p);
     if (this.points.length === 1) this.frontier = machine.icount;
     if (this.history.memoryBytes() > this.memoryCap) this.thin();
   }
 
-  /** Over the cap: drop every other snapshot but the first and the last, and space them twice as far. */
+  /** Over the cap: drop every other snapshot but the first, the last and the inputs', and space them twice as far. */
   private thin(): void {
     const keep: Point[] = [];
     this.points.forEach((p, i) => {
-      if (i === 0 || i === this.points.length - 1 || i % 2 === 0) keep.push(p);
+      // An input's snapshot is the only record of that input: never dropped.
+      if (i === 0 || i === this.points.length - 1 || i % 2 === 0 || p.input) keep.push(p);
       else {
         this.history.discard(p.machine);
         this.thinned++;

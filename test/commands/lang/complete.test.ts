@@ -7,7 +7,7 @@ const c = (line: string, cursor = line.length) => complete(line, cursor, null, C
 describe('complete (no session)', () => {
   it.each<[string, number, string[]]>([
     ['st', 0, ['stats', 'step', 'stepi']],
-    ['', 0, ['advance', 'awatch', 'b', 'backend', 'backtrace', 'bookmark', 'break', 'bt', 'c', 'commands', 'condition', 'continue', 'd', 'define', 'delete', 'dis', 'disable', 'disas', 'disassemble', 'display', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'ignore', 'info', 'inspect', 'j', 'jump', 'load', 'n', 'next', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'r', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-finish', 'reverse-nexti', 'reverse-stepi', 'rni', 'rsi', 'run', 'run-for', 'rwatch', 's', 'set', 'si', 'source', 'stats', 'step', 'stepi', 'tbreak', 'translate', 'u', 'undisplay', 'until', 'watch', 'where', 'x']],
+    ['', 0, ['advance', 'awatch', 'b', 'backend', 'backtrace', 'bookmark', 'break', 'bt', 'c', 'commands', 'condition', 'console-send', 'cont', 'continue', 'continue-until-console', 'd', 'define', 'delete', 'dis', 'disable', 'disas', 'disassemble', 'display', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'ignore', 'info', 'inspect', 'j', 'jump', 'load', 'n', 'next', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'r', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-finish', 'reverse-nexti', 'reverse-stepi', 'rni', 'rsi', 'run', 'run-for', 'rwatch', 's', 'set', 'si', 'source', 'stats', 'step', 'stepi', 'tbreak', 'translate', 'u', 'undisplay', 'until', 'watch', 'where', 'x']],
     ['info re', 5, ['record', 'registers']],
     ['i ', 2, ['all-registers', 'bookmarks', 'breakpoints', 'display', 'exits', 'float', 'frame', 'gdt', 'hits', 'idt', 'mem', 'msr', 'processes', 'record', 'registers', 'segments', 'symbol', 'tlb', 'vcpu', 'vector']],
     ['set o', 4, ['output']],
@@ -29,6 +29,7 @@ describe('complete (no session)', () => {
   });
 
   it('completes the word under the cursor, not the end of the line', () => {
-    expect(c('conti 5', 5)).toEqual({ start: 0, candidates: ['continue'] });
+    expect(c('conti 5', 5)).toEqual({ start: 0, candidates: ['continue', 'continue-until-console'] });
+    expect(c('console-', 8)).toEqual({ start: 0, candidates: ['console-send'] });
   });
 });

@@ -16,6 +16,22 @@ async function vmos() {
 }
 
 describe('time travel in the session (emu, vmos)', () => {
+  it('a forward command after going back replays a recorded `set $reg` at its icount (it was lost before: the run crossed it)', async () => {
+    const { s } = await vmos();
+    const text = () => JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    s.travel.record();
+    await s.runFor(1000);
+    s.setRegister('r15', 0x1234n);
+    await s.runFor(1000);
+    const recorded = text();
+    expect(s.registers().r15).toBe(0x1234n);
+    await s.travel.goto(500);
+    await s.runFor(1500); // crosses icount 1000, where the register was set
+    expect(s.travel.icount).toBe(2000);
+    expect(text()).toBe(recorded);
+    await s.close();
+  });
+
   it('needs `record` first, and reaches back to where recording started', async () => {
     const { s } = await vmos();
     await expect(s.travel.reverseStepi(1)).rejects.toThrow(/not recording/);
