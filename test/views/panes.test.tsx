@@ -85,6 +85,12 @@ describe('panes', () => {
     for (const t of ['DR:', 'DR intercepts', 'DR loads', 'XCR0 writes', 'R16–R31 swaps', 'ioctls', 'skipped']) expect(hv).toContain(t);
     expect(hv).toMatchSnapshot('hypervisor while running');
     expect(frame(<HypervisorView counters={v.counters} rates={null} vcpu={v.vcpu} skipped={v.skipped} width={60} height={8} focused sel={0} theme={theme} />)).toMatchSnapshot('hypervisor stopped, narrow');
+    // The emulated hypervisor's local APIC shows once the guest made it work (vmos never does: no line then).
+    expect(hv).not.toContain('lapic');
+    const withApic = { ...v.counters, 'lapic.timer': 6, 'lapic.injected': 7, 'lapic.eoi': 7 };
+    const rated = { ...(ratesView.rates ?? {}), 'lapic.timer': 1000 };
+    const hvApic = frame(<HypervisorView counters={withApic} rates={rated} vcpu={v.vcpu} skipped={v.skipped} width={100} height={9} focused={false} sel={0} theme={theme} />, 100);
+    expect(hvApic).toMatch(/lapic +eoi 7 {2}injected 7 {2}timer 6 \(1000\/s\)/);
   });
 
   it('console, command line, status line, help', () => {

@@ -1,6 +1,7 @@
 /**
  * The hypervisor pane's content: exits to vdbg by reason (with per-second
- * rates while running), the emulated hypervisor's own exits, DR ownership
+ * rates while running), the emulated hypervisor's own exits, its local
+ * APIC's work once the guest uses it (`lapic.*`), DR ownership
  * and the lazy-DR/XCR0/APX counters, ioctls, and events skipped by a filter.
  */
 import type { VcpuInfo } from '../../commands/session/types.ts';
@@ -44,6 +45,7 @@ export function hypervisorGroups(h: HypervisorInput): { label: string; tokens: s
   const { counters: c, rates: r } = h;
   const exits = withPrefix(c, 'exit.').map(([k]) => rated(k.toUpperCase(), `exit.${k}`, c, r));
   const vmexits = withPrefix(c, 'vmexit.').map(([k]) => rated(k, `vmexit.${k}`, c, r));
+  const lapic = withPrefix(c, 'lapic.').map(([k]) => rated(k, `lapic.${k}`, c, r));
   const ioctls = withPrefix(c, 'ioctl.').reduce((s, [, v]) => s + v, 0);
   const dr = [
     `DR: ${h.vcpu?.drOwnership ?? (h.vcpu ? 'host-owned' : '?')}`,
@@ -56,6 +58,7 @@ export function hypervisorGroups(h: HypervisorInput): { label: string; tokens: s
   const misc = [`ioctls ${count(ioctls)}`, rated('KVM_RUN', 'ioctl.KVM_RUN', c, r).replace(/^KVM_RUN/, 'runs'), `skipped ${count(h.skipped)}`];
   const groups = [{ label: 'exits', tokens: exits.length ? exits : ['none yet'] }];
   if (vmexits.length) groups.push({ label: 'vmexits', tokens: vmexits });
+  if (lapic.length) groups.push({ label: 'lapic', tokens: lapic });
   groups.push({ label: 'debug', tokens: dr }, { label: 'vdbg', tokens: misc });
   return groups;
 }

@@ -561,7 +561,10 @@ export class Lapic {
     this.updateDivide();
     const tmcct = this.reg(APIC_TMCCT);
     this.setReg(APIC_TMCCT, 0);
-    if (this.timerMode !== APIC_LVT_TIMER_TSCDEADLINE) {
+    if (this.timerMode === APIC_LVT_TIMER_TSCDEADLINE) {
+      // start_sw_tscdeadline: the deadline the vCPU holds (IA32_TSC_DEADLINE is not in the page) is re-armed.
+      this.tscDeadlineMsr = this.tscDeadline;
+    } else {
       // __start_apic_timer(apic, APIC_TMCCT): a one-shot with nothing left stays stopped.
       const left = tmcct * this.divide;
       if (left > 0 || this.timerMode === APIC_LVT_TIMER_PERIODIC) this.startTimer(left > 0 ? left : undefined);

@@ -322,6 +322,19 @@ describe('KVM_GET/SET_LAPIC state', () => {
     b.getState(s2);
     expect(Buffer.from(s2)).toEqual(Buffer.from(s));
   });
+
+  it('in TSC-deadline mode KVM_SET_LAPIC keeps the armed deadline (it is an MSR, not in the page)', () => {
+    const { a } = lapic({ tsc: () => 1000n });
+    a.write(APIC_SPIV, 4, 0x1ff);
+    a.setTscDeadlineSupported(true);
+    a.write(APIC_LVTT, 4, 0x40040);
+    a.tscDeadlineMsr = 1500n;
+    const s = new Uint8Array(1024);
+    a.getState(s);
+    a.setState(s);
+    expect(a.tscDeadlineMsr).toBe(1500n);
+    expect(a.instructionsUntilNextEvent()).toBe(500);
+  });
 });
 
 describe('IA32_APIC_BASE', () => {
