@@ -78,3 +78,35 @@ export function diff(v: Vec, s: X87State, x: Extra): string {
   if (x.eflags !== v.eflags) out.push(`eflags ${hex(x.eflags, 4)} != ${hex(v.eflags, 4)}`);
   return out.join(', ');
 }
+
+/** Order key of a finite 80-bit value's magnitude: adjacent representable values differ by 1 (J = 1 for normals). */
+function magKey(v: F80): bigint {
+  const e = BigInt(v.se & 0x7fff), sig = (BigInt(v.hi) << 32n) | BigInt(v.lo);
+  return e === 0n ? sig : (e << 63n) + sig - (1n << 63n);
+}
+
+/**
+ * Whether the state after replay is the vector's within one ulp: equal but
+ * for at most one stack register holding the neighbour of the hardware's
+ * value (same sign) and FSW.C1 (the rounded-up flag) — the x87
+ * transcendentals' documented accuracy (SDM Vol. 1 8.3.10: ≤ 1 ulp).
+ */
+export function within1Ulp(v: Vec, s: X87State, x: Extra): boolean {
+  if ((s.statusWord() ^ v.fsw) & ~0x0200) return false;
+  if (s.tagWord() !== v.ftw || diffMemAndFlags(v, x)) return false;
+  let off = 0;
+  for (let i = 0; i < 8; i++) {
+    const want = v.st.get(i);
+    if (!want || s.isEmpty(i)) continue;
+    const got = { se: s.stSe(i), hi: s.stHi(i), lo: s.stLo(i) };
+    if (fmt(got) === fmt(want)) continue;
+    const d = magKey(got) - magKey(want);
+    if ((got.se ^ want.se) & 0x8000 || (d !== 1n && d !== -1n) || ++off > 1) return false;
+  }
+  return true;
+}
+
+function diffMemAndFlags(v: Vec, x: Extra): boolean {
+  const wantMem = v.memOut ?? new Uint8Array(10).fill(0xa5);
+  return Buffer.compare(Buffer.from(x.mem.subarray(0, 10)), Buffer.from(wantMem)) !== 0 || x.eflags !== v.eflags;
+}
