@@ -12,7 +12,11 @@ import type { F80Ctx } from './f80.ts';
 
 /** FSIN (f = SIN) / FCOS (f = COS): ST(0) ← f(ST(0)); |ST(0)| ≥ 2^63: C2 = 1, C1 = 0, ST(0) unchanged. */
 export function ftrigSt(s: X87State, f: number): void {
-  if (s.isEmpty(0) && underflow(s, 0, false)) return;
+  if (s.isEmpty(0)) {
+    s.fsw &= ~C2; // C2 = 0 with the stack fault (host)
+    underflow(s, 0, false);
+    return;
+  }
   const c = s.ctx;
   c.cw = s.fcw;
   ftrig(c, f, s.stSe(0), s.stHi(0), s.stLo(0));
@@ -39,6 +43,7 @@ function outOfRange(s: X87State, c: F80Ctx): boolean {
 function pushFault(s: X87State): boolean {
   const empty = s.isEmpty(0);
   if (!empty && s.isEmpty(7)) return false;
+  s.fsw &= ~C2; // C2 = 0 with the stack fault (host)
   if (s.stackFault(empty ? 0 : C1)) return true;
   s.setSt(0, INDEF_SE, INDEF_HI, 0);
   s.top = (s.top - 1) & 7;

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { X87State } from '../../../src/emu/fpu/x87-state.ts';
+import { f80Adjacent } from './f80-ulp.ts';
 
 export interface Vec {
   line: string;
@@ -79,12 +80,6 @@ export function diff(v: Vec, s: X87State, x: Extra): string {
   return out.join(', ');
 }
 
-/** Order key of a finite 80-bit value's magnitude: adjacent representable values differ by 1 (J = 1 for normals). */
-function magKey(v: F80): bigint {
-  const e = BigInt(v.se & 0x7fff), sig = (BigInt(v.hi) << 32n) | BigInt(v.lo);
-  return e === 0n ? sig : (e << 63n) + sig - (1n << 63n);
-}
-
 /**
  * Whether the state after replay is the vector's within one ulp: equal but
  * for at most one stack register holding the neighbour of the hardware's
@@ -100,8 +95,7 @@ export function within1Ulp(v: Vec, s: X87State, x: Extra): boolean {
     if (!want || s.isEmpty(i)) continue;
     const got = { se: s.stSe(i), hi: s.stHi(i), lo: s.stLo(i) };
     if (fmt(got) === fmt(want)) continue;
-    const d = magKey(got) - magKey(want);
-    if ((got.se ^ want.se) & 0x8000 || (d !== 1n && d !== -1n) || ++off > 1) return false;
+    if (!f80Adjacent([got.se, got.hi, got.lo], [want.se, want.hi, want.lo]) || ++off > 1) return false;
   }
   return true;
 }
