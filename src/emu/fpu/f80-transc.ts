@@ -236,25 +236,21 @@ export function fyl2x(c: F80Ctx, ySe: number, yHi: number, yLo: number, xSe: num
   if (ky === UNSUPPORTED || kx === UNSUPPORTED) return invalid(c);
   if (isNaNClass(ky) || isNaNClass(kx)) return propagateNaN2(c, ySe, yHi, yLo, ky, xSe, xHi, xLo, kx);
   const sy = ySe >>> 15;
+  // #IA and #Z outrank #D (SDM Vol. 1 8.7's priorities; a denormal y with x = 0 gives #Z alone on the host).
   if (xSe & 0x8000 && kx !== ZERO) return invalid(c);
-  if ((ky === DENORMAL || kx === DENORMAL) && raise(c, DE)) return;
   if (kx === ZERO) {
     if (ky === ZERO) return invalid(c);
-    if (ky === INF) return setInf(c, sy ^ 1);
-    if (raise(c, ZE)) return;
+    if (ky !== INF && raise(c, ZE)) return;
     return setInf(c, sy ^ 1);
   }
-  if (kx === INF) {
-    if (ky === ZERO) return invalid(c);
-    return setInf(c, sy);
-  }
+  const xIsOne = (xSe & EXP_MAX) === BIAS && xHi === 0x80000000 && xLo === 0;
+  if ((kx === INF && ky === ZERO) || (ky === INF && xIsOne)) return invalid(c); // ∞ × 0
+  if ((ky === DENORMAL || kx === DENORMAL) && raise(c, DE)) return;
+  if (kx === INF) return setInf(c, sy);
   const x = toBF(xSe, xHi, xLo);
   const lx = B.ilog2(x);
   const pow2 = x.m === 1n << BigInt(lx - x.e);
-  if (ky === INF) {
-    if (pow2 && lx === 0) return invalid(c); // ∞ × log2 1 = ∞ × 0
-    return setInf(c, sy ^ (lx < 0 ? 1 : 0));
-  }
+  if (ky === INF) return setInf(c, sy ^ (lx < 0 ? 1 : 0));
   if (ky === ZERO) return setZero(c, sy ^ (lx < 0 ? 1 : 0));
   const y = toBF(ySe, yHi, yLo);
   if (pow2) {
@@ -277,16 +273,12 @@ export function fyl2xp1(c: F80Ctx, ySe: number, yHi: number, yLo: number, xSe: n
   const ky = classify(ySe, yHi, yLo), kx = classify(xSe, xHi, xLo);
   if (ky === UNSUPPORTED || kx === UNSUPPORTED) return invalid(c);
   if (isNaNClass(ky) || isNaNClass(kx)) return propagateNaN2(c, ySe, yHi, yLo, ky, xSe, xHi, xLo, kx);
-  if ((ky === DENORMAL || kx === DENORMAL) && raise(c, DE)) return;
   const sy = ySe >>> 15, sx = xSe >>> 15;
-  if (kx === ZERO) {
-    if (ky === INF) return invalid(c);
-    return setZero(c, sy ^ sx);
-  }
-  if (kx === INF) {
-    // Outside the SDM's range; the host: +∞ gives ∞ of y's sign, −∞ is invalid.
-    return sx || ky === ZERO ? invalid(c) : setInf(c, sy);
-  }
+  // #IA before #D (as FYL2X). x = ±∞ is outside the SDM's range; the host: −∞ is invalid, +∞ gives ∞ of y's sign.
+  if ((kx === ZERO && ky === INF) || (kx === INF && (sx || ky === ZERO))) return invalid(c);
+  if ((ky === DENORMAL || kx === DENORMAL) && raise(c, DE)) return;
+  if (kx === ZERO) return setZero(c, sy ^ sx);
+  if (kx === INF) return setInf(c, sy);
   if (ky === INF) return setInf(c, sy ^ sx);
   if (ky === ZERO) return setZero(c, sy ^ sx);
   const x = toBF(xSe, xHi, xLo), y = toBF(ySe, yHi, yLo);

@@ -172,13 +172,17 @@ function insn(r: Rng, d: Data): number[] {
       return memForm(0xd9, 5, off);
     }
     case 18: return memForm(r.pick([0xd9, 0xdd]), 7, d.slot(r, 2)); // fnstcw / fnstsw m16
-    case 19: { // fnstenv / fnsave, or fldenv / frstor of an image planted from a random state
-      const off = d.slot(r, 108), save = r.chance(0.5), env = r.chance(0.5);
-      if (!save) {
+    case 19: { // fnstenv / fnsave, or fldenv / frstor of an image planted from a random state; 66: the 16-bit formats
+      const off = d.slot(r, 108), save = r.chance(0.5), env = r.chance(0.5), b16 = r.chance(0.3);
+      if (!save && b16) {
+        d.put(off, [controlWord(r), r.u32() & 0x7f00, r.u32(), r.u32(), r.u32(), r.u32(), r.u32()], 2);
+        for (let k = 0; k < 8; k++) plantF80(d, off + 14 + 10 * k, f80(r));
+      } else if (!save) {
         d.put(off, [controlWord(r) | 0xffff0000, (r.u32() & 0x7f00) | 0xffff0000, r.u32() | 0xffff0000, r.u32(), r.u32() & 0x7ffffff, r.u32(), 0xffff0000], 4);
         for (let k = 0; k < 8; k++) plantF80(d, off + 28 + 10 * k, f80(r));
       }
-      return memForm(env ? 0xd9 : 0xdd, save ? 6 : 4, off);
+      const bytes = memForm(env ? 0xd9 : 0xdd, save ? 6 : 4, off);
+      return b16 ? [0x66, ...bytes] : bytes;
     }
     default: return [0xd9, 0xc0 | i]; // fld st(i) again: keeps the stack busy
   }
