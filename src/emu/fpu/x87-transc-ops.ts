@@ -4,11 +4,10 @@
  * C2 (out of range), the push of FSINCOS/FPTAN and the pop of FPATAN/FYL2X/
  * FYL2XP1; the values come from f80-transc.ts.
  */
-import { C1, C2, INDEF_HI, INDEF_SE, classify, isNaNClass } from './f80.ts';
+import { type F80Ctx, C1, C2, INDEF_HI, INDEF_SE, classify, isNaNClass } from './f80.ts';
 import { COS, SIN, TAN, f2xm1, fpatan, ftrig, fyl2x, fyl2xp1 } from './f80-transc.ts';
-import { commit, underflow } from './x87-arith-ops.ts';
+import { commit, unarySt, underflow } from './x87-arith-ops.ts';
 import type { X87State } from './x87-state.ts';
-import type { F80Ctx } from './f80.ts';
 
 /** FSIN (f = SIN) / FCOS (f = COS): ST(0) ← f(ST(0)); |ST(0)| ≥ 2^63: C2 = 1, C1 = 0, ST(0) unchanged. */
 export function ftrigSt(s: X87State, f: number): void {
@@ -93,11 +92,7 @@ export function fsincosSt(s: X87State): void {
 
 /** F2XM1: ST(0) ← 2^ST(0) − 1. */
 export function f2xm1St(s: X87State): void {
-  if (s.isEmpty(0) && underflow(s, 0, false)) return;
-  const c = s.ctx;
-  c.cw = s.fcw;
-  f2xm1(c, s.stSe(0), s.stHi(0), s.stLo(0));
-  commit(s, 0, false);
+  unarySt(s, f2xm1);
 }
 
 export const OP_PATAN = 0, OP_YL2X = 1, OP_YL2XP1 = 2;
