@@ -107,14 +107,17 @@ function trig(c: F80Ctx, f: number, se: number, hi: number, lo: number): void {
   }
   let v: B.BF, how = INEXACT;
   if (B.ilog2(r) < TINY_LOG2) {
-    // sin r = r and cos r = 1, each just below in magnitude; tan r (even q) the same as sin r.
+    // sin r = r − r³/6 and cos r = 1 − r²/2: just below r and 1 in magnitude; tan r = r + r³/3: just
+    // above r (the sticky bit says so); −cot r = −(1/r − r/3): just below 1/r, which is exact only for r = 2^k.
     const sinTiny = f === TAN ? (q & 1) === 0 : ((f === COS ? q + 1 : q) & 1) === 0;
     if (sinTiny) {
-      // tan r = r + r³/3: just above r (the sticky bit says so); sin r = r − r³/6: just below.
       v = f !== TAN && (f === COS ? q === 1 : q === 2) ? B.neg(r) : r;
       how = f === TAN ? INEXACT : BELOW;
-    } else if (f === TAN) v = B.neg(B.div(B.fromInt(1), r));
-    else {
+    } else if (f === TAN) {
+      const one = B.fromInt(1);
+      v = B.neg(B.div(one, r));
+      how = isExactQuotient(one, r) ? BELOW : INEXACT;
+    } else {
       v = (f === COS ? q === 2 : q === 3) ? B.fromInt(-1) : B.fromInt(1);
       how = BELOW;
     }
