@@ -220,8 +220,13 @@ export function f2xm1(c: F80Ctx, se: number, hi: number, lo: number): void {
     c.flags |= PE;
     return setResult(c, se, hi, lo);
   }
-  // 2^1 − 1: the host's value is just below 1 (1 − 1 ulp under RZ/RD, 1 with C1 under RN/RU).
+  // 2^1 − 1: the host's value is just below 1 (1 − 1 ulp under RZ/RD, 1 with C1 under RN/RU);
+  // 2^-1 − 1: exactly −1/2 under every RC, yet flagged #P.
   if (x.m === 1n << 63n && B.ilog2(x) === 0) return packBF(c, B.fromInt(1), BELOW);
+  if (x.m === -(1n << 63n) && B.ilog2(B.abs(x)) === 0) {
+    packBF(c, B.bf(-1n, -1), EXACT);
+    return flagApproximate(c);
+  }
   packBF(c, B.expm1(B.mul(x, B.ln2())), INEXACT);
 }
 

@@ -96,6 +96,20 @@ describe('F2XM1, FYL2X, FYL2XP1', () => {
     expect([flags(p), ...st(p, 0)]).toEqual([0, ...POS_INF]);
   });
 
+  it('F2XM1(1) is taken as just below 1 (RN: 1 with C1, RZ: 1 − 2^-64); F2XM1(−1) = −1/2 exactly, yet #P (host)', () => {
+    const up = stack(0x037f, ONE);
+    f2xm1St(up);
+    expect([flags(up), ...st(up, 0)]).toEqual([C1 | PE, ...ONE]);
+    const z = stack(0x037f | (RC_ZERO << RC_SHIFT), ONE);
+    f2xm1St(z);
+    expect([flags(z), ...st(z, 0)]).toEqual([PE, 0x3ffe, 0xffffffff, 0xffffffff]);
+    for (let rc = 0; rc < 4; rc++) {
+      const m = stack(0x037f | (rc << RC_SHIFT), [0xbfff, 0x80000000, 0]);
+      f2xm1St(m);
+      expect([flags(m), ...st(m, 0)]).toEqual([PE, 0xbffe, 0x80000000, 0]);
+    }
+  });
+
   it('FYL2XP1 with x ≤ −1 (outside the SDM range) returns x with #P', () => {
     const s = stack(0x037f, ONE, [0xc000, 0x80000000, 0]);
     fbinTranscSt(s, OP_YL2XP1);
