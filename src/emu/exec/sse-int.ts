@@ -2,7 +2,7 @@
  * SSE2 … SSE4.1 integer handlers on XMM registers (66-prefixed forms): the
  * per-element one-liners — PADD/PSUB (wrapping and saturating), PMIN/PMAX,
  * PCMPEQ/PCMPGT, PMULLW, PAND/PANDN/POR/PXOR and ANDPS … XORPD — and the
- * src/emu/sse integer helpers (PMADDWD … PCMPGTQ, PTEST), plus the shifts
+ * src/emu/sse integer helpers (PMADDWD … PCMPGTQ, PTEST, PCLMULQDQ), plus the shifts
  * (SDM Vol. 2, each instruction's page). No exceptions beyond the
  * availability checks and the aligned m128 #GP.
  */
@@ -15,6 +15,7 @@ import {
 } from '../sse/int-arith.ts';
 import { SHIFT_ARITH, SHIFT_LEFT, SHIFT_RIGHT, pbyteShift, pshift, xmmCount } from '../sse/int-shift.ts';
 import { ptest } from '../sse/int-shuffle.ts';
+import { pclmulqdq } from '../sse/clmul.ts';
 import type { XmmFile } from '../sse/xmm.ts';
 import { M128A, type SseEntry, at, src, sseCheck, xreg, xrm } from './sse-access.ts';
 
@@ -157,6 +158,13 @@ const mpsadbwH: Handler = (cpu, i) => {
   mpsadbw(cpu.sse.x, xreg(i), s, i.imm & 0xff);
 };
 
+/** PCLMULQDQ xmm, xmm/m128, imm8 (66 0F 3A 44; CPUID.1:ECX.PCLMULQDQ[1]). */
+const pclmulqdqH: Handler = (cpu, i) => {
+  sseCheck(cpu);
+  const s = src(cpu, i, M128A);
+  pclmulqdq(cpu.sse.x, xreg(i), s, i.imm & 0xff);
+};
+
 export const INT_HANDLERS: readonly SseEntry[] = [
   // ANDPS ANDNPS ORPS XORPS and their PD forms share the bitwise operations with PAND PANDN POR PXOR.
   ...([[0x54, and], [0x55, andn], [0x56, or], [0x57, xor]] as const).flatMap(([op, f]) => [at(1, PC_NONE, op, helper(f)), at(1, PC_66, op, helper(f))]),
@@ -165,4 +173,5 @@ export const INT_HANDLERS: readonly SseEntry[] = [
   ...[...MAP2_ELEMENTWISE, ...MAP2_HORIZONTAL, ...MAP2_SSE41].map(([op, f]) => at(2, PC_66, op, helper(f))),
   at(2, PC_66, 0x17, ptestH),
   at(3, PC_66, 0x42, mpsadbwH),
+  at(3, PC_66, 0x44, pclmulqdqH),
 ];

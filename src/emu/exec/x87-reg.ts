@@ -5,7 +5,6 @@
  * DC D0+i FCOM2, DC D8+i FCOMP3, DD C8+i FXCH4, DE D0+i FCOMP5, DF C0+i
  * FFREEP, DF C8+i FXCH7, DF D0+i FSTP8, DF D8+i FSTP9. The 8087/287
  * leftovers FNENI, FNDISI (DB E0/E1) and FNSETPM (DB E4) are no-ops.
- * FSIN/FCOS/FSINCOS/FPTAN/FPATAN/F2XM1/FYL2X/FYL2XP1 are not implemented (#UD).
  */
 import type { Cpu } from '../cpu.ts';
 import { arithFlags, setArithFlags } from '../flags.ts';
@@ -15,6 +14,9 @@ import {
   fchsAbs, fcomSt, fcomi, ffree, fincDecStp, fpremSt, frndintSt, fscaleSt, ftst, fxam, fxch, fxtractSt,
 } from '../fpu/x87-misc-ops.ts';
 import { C1 } from '../fpu/f80.ts';
+import {
+  COS, OP_PATAN, OP_YL2X, OP_YL2XP1, SIN, f2xm1St, fbinTranscSt, fptanSt, fsincosSt, ftrigSt,
+} from '../fpu/x87-transc-ops.ts';
 import type { X87State } from '../fpu/x87-state.ts';
 import type { Handler, Insn } from '../insn.ts';
 import { setReg16 } from '../operands.ts';
@@ -70,7 +72,7 @@ const ffreep = waiting((s, i) => { ffree(s, i); s.pop(); s.fsw &= ~C1; }, false)
 const nop: Handler = (cpu) => x87Available(cpu);
 const fnop = waiting(() => {}, false);
 
-/** D9 E0–FF: one-register operations, constants, FXTRACT/FPREM/FSCALE…; undefined: #UD. */
+/** D9 E0–FF: one-register operations, constants, transcendentals, FXTRACT/FPREM/FSCALE…; undefined: #UD. */
 function d9Misc(rm: number): Handler | undefined {
   switch (rm) {
     case 0: return waiting((s) => fchsAbs(s, true));
@@ -79,15 +81,23 @@ function d9Misc(rm: number): Handler | undefined {
     case 5: return waiting((s) => fxam(s));
     case 8: case 9: case 10: case 11: case 12: case 13: case 14:
       return waiting((s) => fldConst(s, rm - 8));
+    case 0x10: return waiting((s) => f2xm1St(s));
+    case 0x11: return waiting((s) => fbinTranscSt(s, OP_YL2X));
+    case 0x12: return waiting((s) => fptanSt(s));
+    case 0x13: return waiting((s) => fbinTranscSt(s, OP_PATAN));
     case 0x14: return waiting((s) => fxtractSt(s));
     case 0x15: return waiting((s) => fpremSt(s, true));
     case 0x16: return waiting((s) => fincDecStp(s, -1), false);
     case 0x17: return waiting((s) => fincDecStp(s, 1), false);
     case 0x18: return waiting((s) => fpremSt(s, false));
+    case 0x19: return waiting((s) => fbinTranscSt(s, OP_YL2XP1));
     case 0x1a: return waiting((s) => sqrtSt(s));
+    case 0x1b: return waiting((s) => fsincosSt(s));
     case 0x1c: return waiting((s) => frndintSt(s));
     case 0x1d: return waiting((s) => fscaleSt(s));
-    default: return undefined; // transcendentals and reserved encodings
+    case 0x1e: return waiting((s) => ftrigSt(s, SIN));
+    case 0x1f: return waiting((s) => ftrigSt(s, COS));
+    default: return undefined; // reserved encodings
   }
 }
 

@@ -99,11 +99,16 @@ export function arithMInt(s: X87State, op: number, lo: number, hi: number): void
   arithMem(s, op, NORMAL);
 }
 
+/** ST(0) ← op(ST(0)) for a one-operand f80 operation (FSQRT, FRNDINT, F2XM1): stack underflow, then the commit rule. */
+export function unarySt(s: X87State, op: (c: F80Ctx, se: number, hi: number, lo: number) => void): void {
+  if (s.isEmpty(0) && underflow(s, 0, false)) return;
+  const c = s.ctx;
+  c.cw = s.fcw;
+  op(c, s.stSe(0), s.stHi(0), s.stLo(0));
+  commit(s, 0, false);
+}
+
 /** FSQRT: ST(0) ← √ST(0). */
 export function sqrtSt(s: X87State): void {
-  if (s.isEmpty(0) && underflow(s, 0, false)) return;
-  const c = s.ctx, p = s.top;
-  c.cw = s.fcw;
-  fsqrt(c, s.se[p], s.sig[2 * p], s.sig[2 * p + 1]);
-  commit(s, 0, false);
+  unarySt(s, fsqrt);
 }

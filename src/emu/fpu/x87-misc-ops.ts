@@ -6,7 +6,7 @@
 import { C1, C2, DENORMAL, INDEF_HI, INDEF_SE, FXAM_EMPTY, classify, fabs, fchs, fxamFlags, isNaNClass } from './f80.ts';
 import { CMP_CC, CMP_EFLAGS, CMP_UNORDERED, fcompare } from './f80-compare.ts';
 import { fprem, frndint, fscale, fxtract } from './f80-misc.ts';
-import { commit, underflow } from './x87-arith-ops.ts';
+import { commit, unarySt, underflow } from './x87-arith-ops.ts';
 import type { X87State } from './x87-state.ts';
 
 /**
@@ -102,11 +102,7 @@ export function fchsAbs(s: X87State, neg: boolean): void {
 
 /** FRNDINT */
 export function frndintSt(s: X87State): void {
-  if (s.isEmpty(0) && underflow(s, 0, false)) return;
-  const c = s.ctx;
-  c.cw = s.fcw;
-  frndint(c, s.stSe(0), s.stHi(0), s.stLo(0));
-  commit(s, 0, false);
+  unarySt(s, frndint);
 }
 
 /** FSCALE: ST(0) ← ST(0) × 2^trunc(ST(1)). */

@@ -4,7 +4,9 @@
  *    Table 10-2; bytes 0–23 and 32–159; MXCSR at 24–31 belongs to SSE and is
  *    left untouched), in the REX.W (64-bit FIP/FDP) and the non-REX.W layout;
  *  - the FSTENV/FSAVE images in the 32-bit protected-mode format (SDM Vol. 1
- *    8.1.10, Figures 8-9 and 8-10), which is also what 64-bit mode uses;
+ *    8.1.10, Figures 8-9 and 8-10), which is also what 64-bit mode uses, and
+ *    the 16-bit protected-mode format a 66 prefix selects (Figure 8-10's
+ *    16-bit layout: 14-byte environment, 94-byte state);
  *  - the x87 fields of struct kvm_fpu (Linux arch/x86/include/uapi/asm/kvm.h),
  *    whose xmm[] and mxcsr bytes are passed through untouched.
  * Register images hold ST(0)…ST(7) in stack order; FXSAVE's abridged tag and
@@ -30,6 +32,8 @@ export const FXSAVE_X87_END = 160;
 export const FXSAVE_ST_OFFSET = 32;
 export const FSTENV_SIZE = 28;
 export const FSAVE_SIZE = 108;
+export const FSTENV16_SIZE = 14;
+export const FSAVE16_SIZE = 94;
 
 /** struct kvm_fpu: size and field offsets (checked against <asm/kvm.h> in the tests). */
 export const KVM_FPU_SIZE = 416;
@@ -144,16 +148,49 @@ export function readFldenv(s: X87State, buf: Uint8Array, off: number): void {
   s.updateES();
 }
 
-/** FNSAVE image (108 bytes): the environment then ST(0)…ST(7). FNSAVE then does FNINIT — the caller's job. */
-export function writeFsave(s: X87State, buf: Uint8Array, off: number): void {
-  writeFstenv(s, buf, off);
-  writeRegs(s, view(buf), off + FSTENV_SIZE, 10);
+/**
+ * FNSTENV with a 66 prefix (14 bytes, 16-bit protected-mode format): FCW,
+ * FSW, tag word, FIP[15:0], FCS, FDP[15:0], FDS — no FOP. The pointers follow
+ * the same rule as the 32-bit image (pointersSaved).
+ */
+export function writeFstenv16(s: X87State, buf: Uint8Array, off: number): void {
+  const v = view(buf);
+  const p = pointersSaved(s, false);
+  v.setUint16(off, s.fcw, true);
+  v.setUint16(off + 2, s.statusWord(), true);
+  v.setUint16(off + 4, s.tagWord(), true);
+  v.setUint16(off + 6, p ? s.fip & 0xffff : 0, true);
+  v.setUint16(off + 8, p ? s.fcs & 0xffff : 0, true);
+  v.setUint16(off + 10, p ? s.fdp & 0xffff : 0, true);
+  v.setUint16(off + 12, p ? s.fds & 0xffff : 0, true);
 }
 
-/** FRSTOR (108 bytes). */
-export function readFsave(s: X87State, buf: Uint8Array, off: number): void {
-  readFldenv(s, buf, off);
-  readRegs(s, view(buf), off + FSTENV_SIZE, 10);
+/** FLDENV with a 66 prefix (14 bytes): FIP/FDP become the 16-bit offsets, FOP 0 (as the host does). */
+export function readFldenv16(s: X87State, buf: Uint8Array, off: number): void {
+  const v = view(buf);
+  s.setControlWord(v.getUint16(off, true));
+  s.setStatusWord(v.getUint16(off + 2, true));
+  s.setTagWord(v.getUint16(off + 4, true));
+  s.fip = v.getUint16(off + 6, true);
+  s.fcs = v.getUint16(off + 8, true);
+  s.fop = 0;
+  s.fdp = v.getUint16(off + 10, true);
+  s.fds = v.getUint16(off + 12, true);
+  s.updateES();
+}
+
+/** FNSAVE image (108 bytes; 94 in the 16-bit format): the environment then ST(0)…ST(7). FNSAVE then does FNINIT — the caller's job. */
+export function writeFsave(s: X87State, buf: Uint8Array, off: number, bits16 = false): void {
+  if (bits16) writeFstenv16(s, buf, off);
+  else writeFstenv(s, buf, off);
+  writeRegs(s, view(buf), off + (bits16 ? FSTENV16_SIZE : FSTENV_SIZE), 10);
+}
+
+/** FRSTOR (108 bytes; 94 in the 16-bit format). */
+export function readFsave(s: X87State, buf: Uint8Array, off: number, bits16 = false): void {
+  if (bits16) readFldenv16(s, buf, off);
+  else readFldenv(s, buf, off);
+  readRegs(s, view(buf), off + (bits16 ? FSTENV16_SIZE : FSTENV_SIZE), 10);
 }
 
 /** KVM_GET_FPU: fill the x87 fields of a struct kvm_fpu at buf[off…]; xmm[] and mxcsr are not touched. */

@@ -30,6 +30,7 @@ export const MAP3: readonly RowSpec[] = [
   { op: 0x40, pfx: P_66, mnemonic: 'dpps', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x41, pfx: P_66, mnemonic: 'dppd', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x42, pfx: P_66, mnemonic: 'mpsadbw', modrm: M_RM, imm: I_UB, exec: 'sse' },
+  { op: 0x44, pfx: P_66, mnemonic: 'pclmulqdq', modrm: M_RM, imm: I_UB, exec: 'sse' }, // PCLMULQDQ, not SSE4 but the same shape
   { op: 0x60, pfx: P_66, mnemonic: 'pcmpestrm', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x61, pfx: P_66, mnemonic: 'pcmpestri', modrm: M_RM, imm: I_UB, exec: 'sse' },
   { op: 0x62, pfx: P_66, mnemonic: 'pcmpistrm', modrm: M_RM, imm: I_UB, exec: 'sse' },

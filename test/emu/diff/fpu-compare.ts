@@ -10,6 +10,7 @@
  * memory. MXCSR and XMM come from XSAVE, not KVM_GET_FPU, which reads MXCSR
  * as 0 on this host (KVM copies its mxcsr field neither way).
  */
+import { f80Adjacent } from '../fpu/f80-ulp.ts';
 import type { FpuState } from './machine.ts';
 
 const hexOf = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.subarray(from, to)).reverse().toString('hex');
@@ -60,4 +61,28 @@ export function approxLanes(hw: Uint8Array, em: Uint8Array, reg: number, lanes: 
     return `lane ${k}: hw 0x${x.toString(16)} emu 0x${y.toString(16)}`;
   }
   return '';
+}
+
+/** ST(i) of an FXSAVE-layout x87 image as (se, hi, lo). */
+function stOf(x87: Uint8Array, i: number): [number, number, number] {
+  const d = new DataView(x87.buffer, x87.byteOffset);
+  return [d.getUint16(40 + 16 * i, true), d.getUint32(36 + 16 * i, true), d.getUint32(32 + 16 * i, true)];
+}
+
+/**
+ * After an x87 transcendental: the ST(i) that differ by one ulp (at most one
+ * register, with FSW differing in C1 at most), or undefined when the states
+ * differ otherwise. An empty list means equal.
+ */
+export function x87UlpOff(hw: FpuState, em: FpuState): number[] | undefined {
+  const fsw = (b: Uint8Array) => b[2] | (b[3] << 8);
+  if ((fsw(hw.x87) ^ fsw(em.x87)) & ~0x0200) return undefined;
+  const off: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const a = stOf(hw.x87, i), b = stOf(em.x87, i);
+    if (a[0] === b[0] && a[1] === b[1] && a[2] === b[2]) continue;
+    if (!f80Adjacent(a, b)) return undefined;
+    off.push(i);
+  }
+  return off.length > 1 ? undefined : off;
 }

@@ -38,6 +38,11 @@ export interface GenInsn {
    * lanes (`lanes` of XMM `reg`) are compared within that bound, then the hardware's bits are copied.
    */
   approx?: { reg: number; lanes: number };
+  /**
+   * x87 transcendentals: the SDM allows 1 ulp (Vol. 1 8.3.10) and the host misrounds a few %, so
+   * a result one ulp off with C1 to match is accepted, then the hardware's register and FSW copied.
+   */
+  x87Approx?: boolean;
 }
 
 /** sfc32 (the emulator's own DetRng, src/emu/rng.ts): small, fast, deterministic. */

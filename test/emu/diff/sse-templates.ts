@@ -119,7 +119,7 @@ const INT: Spec[] = [
   s(0x66, O1(0x73), SH, 0, { digits: [2, 3, 6, 7], imm: true }),
   s(0, O1(0xc6), X, 16, { ...A, imm: true }), s(0x66, O1(0xc6), X, 16, { ...A, imm: true }),
   s(0x66, O1(0xc4), XG, 2, { imm: true }), s(0x66, O1(0xc5), GX, 0, { imm: true }),
-  ...[0x0c, 0x0d, 0x0e, 0x0f, 0x42].map((b) => s(0x66, O3(b), X, 16, { ...A, imm: true })),
+  ...[0x0c, 0x0d, 0x0e, 0x0f, 0x42, 0x44].map((b) => s(0x66, O3(b), X, 16, { ...A, imm: true })), // 44: PCLMULQDQ
   s(0x66, O3(0x14), GS, 1, { imm: true }), s(0x66, O3(0x15), GS, 2, { imm: true }),
   s(0x66, O3(0x16), GS, 4, { imm: true, w: true }), s(0x66, O3(0x17), GS, 4, { imm: true, w: true }),
   s(0x66, O3(0x20), XG, 1, { imm: true }), s(0x66, O3(0x21), X, 4, { imm: true }), s(0x66, O3(0x22), XG, 4, { imm: true, w: true }),

@@ -5,7 +5,7 @@
  * overflow/underflow thresholds —, random TOP and tags, every PC/RC, mostly
  * masked exceptions, sometimes unmasked ones), loaded with KVM_SET_FPU on
  * the hardware and into the emulator, then a random sequence of x87
- * instructions (every form exec/x87*.ts implements, no transcendentals)
+ * instructions (every form exec/x87*.ts implements, transcendentals included)
  * whose memory operands hold values of the same classes in every format.
  * Deterministic per (seed, case index).
  */
@@ -108,10 +108,19 @@ function plantBcd(r: Rng, d: Data, off: number): void {
   d.bytes[off + 9] = r.chance(0.5) ? 0x80 : 0;
 }
 
+/** FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1 (D9 F0–FF). */
+const TRANSCENDENTAL = [0xf0, 0xf1, 0xf2, 0xf3, 0xf9, 0xfb, 0xfe, 0xff];
+
+/** Whether the bytes are a transcendental (compared within 1 ulp: GenInsn.x87Approx). */
+function transcendental(bytes: number[]): boolean {
+  return bytes.length === 2 && bytes[0] === 0xd9 && TRANSCENDENTAL.includes(bytes[1]);
+}
+
 /** One random x87 instruction (with its memory operand planted). */
 function insn(r: Rng, d: Data): number[] {
   const i = r.int(8);
-  switch (r.int(24)) {
+  switch (r.int(26)) {
+    case 24: case 25: return [0xd9, r.pick(TRANSCENDENTAL)];
     case 0: case 1: { // D8/DC register arithmetic and compares
       return [r.chance(0.5) ? 0xd8 : 0xdc, 0xc0 | (r.int(8) << 3) | i];
     }
@@ -163,13 +172,17 @@ function insn(r: Rng, d: Data): number[] {
       return memForm(0xd9, 5, off);
     }
     case 18: return memForm(r.pick([0xd9, 0xdd]), 7, d.slot(r, 2)); // fnstcw / fnstsw m16
-    case 19: { // fnstenv / fnsave, or fldenv / frstor of an image planted from a random state
-      const off = d.slot(r, 108), save = r.chance(0.5), env = r.chance(0.5);
-      if (!save) {
+    case 19: { // fnstenv / fnsave, or fldenv / frstor of an image planted from a random state; 66: the 16-bit formats
+      const off = d.slot(r, 108), save = r.chance(0.5), env = r.chance(0.5), b16 = r.chance(0.3);
+      if (!save && b16) {
+        d.put(off, [controlWord(r), r.u32() & 0x7f00, r.u32(), r.u32(), r.u32(), r.u32(), r.u32()], 2);
+        for (let k = 0; k < 8; k++) plantF80(d, off + 14 + 10 * k, f80(r));
+      } else if (!save) {
         d.put(off, [controlWord(r) | 0xffff0000, (r.u32() & 0x7f00) | 0xffff0000, r.u32() | 0xffff0000, r.u32(), r.u32() & 0x7ffffff, r.u32(), 0xffff0000], 4);
         for (let k = 0; k < 8; k++) plantF80(d, off + 28 + 10 * k, f80(r));
       }
-      return memForm(env ? 0xd9 : 0xdd, save ? 6 : 4, off);
+      const bytes = memForm(env ? 0xd9 : 0xdd, save ? 6 : 4, off);
+      return b16 ? [0x66, ...bytes] : bytes;
     }
     default: return [0xd9, 0xc0 | i]; // fld st(i) again: keeps the stack busy
   }
@@ -204,7 +217,9 @@ export function generateX87Case(seed: number, index: number, n = 16): Case {
   const data = new Data(r);
   for (let k = 0; k < n; k++) {
     ctx.beginUnit();
-    ctx.emit(insn(r, data));
+    const bytes = insn(r, data);
+    if (transcendental(bytes)) ctx.emit(bytes).x87Approx = true;
+    else ctx.emit(bytes);
   }
   const code = sealCode(ctx, r, index);
   return { index, seed, ...code, data: data.bytes, stack: new Uint8Array(USTACK_HI - USTACK_LO), fpu: startState(r) };

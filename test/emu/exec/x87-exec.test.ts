@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_EXCEPTION, EXIT_HLT } from '../../../src/emu/exits.ts';
-import { MF, NM, UD } from '../../../src/emu/fault.ts';
+import { MF, NM } from '../../../src/emu/fault.ts';
 import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, RAX } from '../../../src/emu/regs.ts';
 import { CODE, DATA, makeMachine } from '../machine.ts';
 
@@ -190,8 +190,63 @@ describe('x87 last-instruction pointers and environment', () => {
     expect(cpu.x87.top).toBe(7);
   });
 
-  it('16-bit environment forms (66 prefix) and the transcendentals are #UD here', () => {
-    expect(exec([0x66, ...m(0xd9, 6, 0x100)]).vector).toBe(UD);
-    expect(exec([...FNINIT, ...FLD1, 0xd9, 0xfe]).vector).toBe(UD); // fsin
+  // Layouts and host behaviour measured natively (66 d9 /6 fnstenvs, 66 dd /6 fnsaves …; SDM Vol. 1 Figure 8-10, 16-bit).
+  it('66 FNSTENV stores the 14-byte 16-bit image (FCW, FSW, tags, FIP, FCS, FDP, FDS) and masks the exceptions', () => {
+    const cpu = done([...FNINIT, ...m(0xd9, 5, 0x10), ...FLD1, 0x66, ...m(0xd9, 6, 0x100)], (c) => {
+      c.mem.dv.setUint16(DATA + 0x10, 0x0360, true);
+      c.mem.u8.fill(0xa5, DATA + 0x100, DATA + 0x120);
+    });
+    expect(u16At(cpu, 0x100)).toBe(0x0360);
+    expect(u16At(cpu, 0x102)).toBe(0x3800); // TOP 7
+    expect(u16At(cpu, 0x104)).toBe(0x3fff); // R7 valid
+    expect(u16At(cpu, 0x106)).toBe(0); // pointers: none pending (FSW.ES = 0), as the 32-bit image
+    expect(cpu.mem.u8[DATA + 0x10e]).toBe(0xa5); // 14 bytes, not 28
+    expect(cpu.x87.fcw).toBe(0x037f);
+  });
+
+  it('66 FLDENV loads the 16-bit image: FIP/FDP zero-extended, FOP cleared (seen through a 32-bit FNSTENV)', () => {
+    const img = [0x70, 0x03, 0x84, 0x30, 0xff, 0x3f, 0x34, 0x12, 0x56, 0x78, 0xbc, 0x9a, 0xde, 0xf0];
+    const cpu = done([...FNINIT, ...FLD1, 0x66, ...m(0xd9, 4, 0x40), ...m(0xd9, 6, 0x100)], (c) => c.mem.u8.set(img, DATA + 0x40));
+    expect([...cpu.mem.u8.subarray(DATA + 0x100, DATA + 0x11c)]).toEqual([
+      0x70, 0x03, 0xff, 0xff, 0x84, 0xb0, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0x34, 0x12, 0, 0, 0x56, 0x78, 0, 0, 0xbc, 0x9a, 0, 0, 0xde, 0xf0, 0xff, 0xff,
+    ]); // the host's bytes for this program
+  });
+
+  it('66 FNSAVE stores 94 bytes and reinitializes; 66 FRSTOR reads them back', () => {
+    const cpu = done([...FNINIT, ...FLDPI, ...FLD1, 0x66, ...m(0xdd, 6, 0x100), ...FNSTSW_AX, 0x66, ...m(0xdd, 4, 0x100), ...m(0xdd, 3, 0), ...m(0xdd, 3, 8)], (c) => {
+      c.mem.u8.fill(0xa5, DATA + 0x100, DATA + 0x170);
+    });
+    expect(cpu.r[2 * RAX] & 0x3800).toBe(0); // TOP 0 after the FNSAVE
+    expect(cpu.mem.u8[DATA + 0x100 + 94]).toBe(0xa5);
+    expect(cpu.mem.dv.getUint16(DATA + 0x100 + 14 + 8, true)).toBe(0x3fff); // ST(0) = 1.0 right after the environment
+    expect(f64At(cpu, 0)).toBe(1);
+    expect(f64At(cpu, 8)).toBe(Math.PI);
+  });
+
+  it('66 with REX.W is the 32-bit format (REX.W wins, as on the host)', () => {
+    const cpu = done([...FNINIT, ...FLD1, 0x66, 0x48, ...m(0xd9, 6, 0x100)], (c) => c.mem.u8.fill(0xa5, DATA + 0x100, DATA + 0x120));
+    expect(cpu.mem.dv.getUint32(DATA + 0x104, true)).toBe(0xffff3800);
+    expect(cpu.mem.u8[DATA + 0x11b]).toBe(0xff); // 28 bytes
+  });
+});
+
+describe('x87 transcendentals (values: test/emu/fpu/x87-trans-vectors.test.ts)', () => {
+  const FPATAN = [0xd9, 0xf3], FCOS = [0xd9, 0xff], FSIN = [0xd9, 0xfe], FPTAN = [0xd9, 0xf2];
+  it('FLD1; FLD1; FPATAN → π/4 (ST(1) replaced, one pop); FLDZ; FCOS → 1 exactly', () => {
+    const FNCLEX = [0xdb, 0xe2];
+    const cpu = done([...FNINIT, ...FLD1, ...FLD1, ...FPATAN, ...m(0xdd, 3, 0), ...FNCLEX, ...FLDZ, ...FCOS, ...FNSTSW_AX, ...m(0xdd, 3, 8)]);
+    expect(f64At(cpu, 0)).toBe(Math.PI / 4);
+    expect(f64At(cpu, 8)).toBe(1);
+    expect(cpu.r[2 * RAX] & 0x20).toBe(0); // cos 0 is exact: no #P
+    expect(cpu.x87.full).toBe(0);
+  });
+
+  it('FPTAN pushes 1.0; FSIN of 2^63 sets C2 and leaves ST(0) as it was', () => {
+    const cpu = done([...FNINIT, ...FLDZ, ...FPTAN, ...m(0xdd, 3, 0), ...m(0xdb, 5, 0x10), ...FSIN, ...FNSTSW_AX, ...m(0xdb, 7, 0x20)], (c) => {
+      c.mem.u8.set([0, 0, 0, 0, 0, 0, 0, 0x80, 0x3e, 0x40], DATA + 0x10); // 2^63
+    });
+    expect(f64At(cpu, 0)).toBe(1);
+    expect(cpu.r[2 * RAX] & 0x0400).toBe(0x0400); // C2
+    expect([...cpu.mem.u8.subarray(DATA + 0x20, DATA + 0x2a)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0x80, 0x3e, 0x40]);
   });
 });

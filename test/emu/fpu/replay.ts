@@ -13,6 +13,9 @@ import { fbld, fbstp, fild, fist, fldConst, fldF32, fldF64, fldF80, fldSt, fstF3
 import {
   fchsAbs, fcomMem, fcomSt, fcomi, ffree, fincDecStp, fpremSt, frndintSt, fscaleSt, ftst, fxam, fxch, fxtractSt,
 } from '../../../src/emu/fpu/x87-misc-ops.ts';
+import {
+  COS, OP_PATAN, OP_YL2X, OP_YL2XP1, SIN, f2xm1St, fbinTranscSt, fptanSt, fsincosSt, ftrigSt,
+} from '../../../src/emu/fpu/x87-transc-ops.ts';
 import { K_L2E, K_L2T, K_LG2, K_LN2, K_ONE, K_PI, K_ZERO } from '../../../src/emu/fpu/f80-int.ts';
 import { type Extra, type Vec, diff } from './vectors.ts';
 
@@ -118,6 +121,26 @@ export const OPS: Record<string, [Load, Run]> = {
   fprem_under: ['L1', (s) => fpremSt(s, false)],
   fxtract_under: ['L0', (s) => fxtractSt(s)],
   ficom_m16: ['L1', (s, _v, x) => { const v = i16(x.mem); intToF80(s.ctx, v >>> 0, v < 0 ? 0xffffffff : 0); fcomMem(s, 2, 0); }],
+};
+
+/** The transcendentals' sets (gen-f80.c's "trans" table, fixtures/trans-vectors.json). */
+export const TRANS_OPS: Record<string, [Load, Run]> = {
+  fsin: ['L2', (s) => ftrigSt(s, SIN)],
+  fcos: ['L2', (s) => ftrigSt(s, COS)],
+  fsincos: ['L2', (s) => fsincosSt(s)],
+  fptan: ['L2', (s) => fptanSt(s)],
+  fpatan: ['L2', (s) => fbinTranscSt(s, OP_PATAN)],
+  f2xm1: ['L2', (s) => f2xm1St(s)],
+  fyl2x: ['L2', (s) => fbinTranscSt(s, OP_YL2X)],
+  fyl2xp1: ['L2', (s) => fbinTranscSt(s, OP_YL2XP1)],
+  fsin_under: ['L0', (s) => ftrigSt(s, SIN)],
+  fptan_under: ['L0', (s) => fptanSt(s)],
+  fsincos_under: ['L0', (s) => fsincosSt(s)],
+  fptan_over: ['LF', (s) => fptanSt(s)],
+  fsincos_over: ['LF', (s) => fsincosSt(s)],
+  fpatan_under: ['L1', (s) => fbinTranscSt(s, OP_PATAN)],
+  fyl2x_under: ['L1', (s) => fbinTranscSt(s, OP_YL2X)],
+  f2xm1_under: ['L0', (s) => f2xm1St(s)],
 };
 
 /** Replay one vector; returns the differences ('' when none). */

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { X87State } from '../../../src/emu/fpu/x87-state.ts';
+import { f80Adjacent } from './f80-ulp.ts';
 
 export interface Vec {
   line: string;
@@ -77,4 +78,29 @@ export function diff(v: Vec, s: X87State, x: Extra): string {
     out.push(`mem ${Buffer.from(x.mem.subarray(0, 10)).reverse().toString('hex')} != ${Buffer.from(wantMem).reverse().toString('hex')}`);
   if (x.eflags !== v.eflags) out.push(`eflags ${hex(x.eflags, 4)} != ${hex(v.eflags, 4)}`);
   return out.join(', ');
+}
+
+/**
+ * Whether the state after replay is the vector's within one ulp: equal but
+ * for at most one stack register holding the neighbour of the hardware's
+ * value (same sign) and FSW.C1 (the rounded-up flag) — the x87
+ * transcendentals' documented accuracy (SDM Vol. 1 8.3.10: ≤ 1 ulp).
+ */
+export function within1Ulp(v: Vec, s: X87State, x: Extra): boolean {
+  if ((s.statusWord() ^ v.fsw) & ~0x0200) return false;
+  if (s.tagWord() !== v.ftw || diffMemAndFlags(v, x)) return false;
+  let off = 0;
+  for (let i = 0; i < 8; i++) {
+    const want = v.st.get(i);
+    if (!want || s.isEmpty(i)) continue;
+    const got = { se: s.stSe(i), hi: s.stHi(i), lo: s.stLo(i) };
+    if (fmt(got) === fmt(want)) continue;
+    if (!f80Adjacent([got.se, got.hi, got.lo], [want.se, want.hi, want.lo]) || ++off > 1) return false;
+  }
+  return true;
+}
+
+function diffMemAndFlags(v: Vec, x: Extra): boolean {
+  const wantMem = v.memOut ?? new Uint8Array(10).fill(0xa5);
+  return Buffer.compare(Buffer.from(x.mem.subarray(0, 10)), Buffer.from(wantMem)) !== 0 || x.eflags !== v.eflags;
 }

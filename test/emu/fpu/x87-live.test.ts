@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostGccMissing } from '../../support/host-gcc.ts';
 import { OPS, replay } from './replay.ts';
+import { checkTrans, minExactShare, statsLine } from './trans-check.ts';
 import { type Vec, loadVectors } from './vectors.ts';
 
 const SEED = process.env.F80_LIVE_SEED ?? '5eed0f80';
@@ -23,17 +24,18 @@ if (reason) console.warn(`x87-live.test.ts: skipping the live x87 comparison: ${
 const dir = reason ? '' : mkdtempSync(join(tmpdir(), 'f80-live-'));
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-function generate(): Record<string, Vec[]> {
+/** Runs gen-f80.c with `args` (seed, scale[, "trans"]) and loads its vectors. */
+function generate(...args: string[]): Record<string, Vec[]> {
   const bin = join(dir, 'gen-f80'), out = join(dir, 'live.json');
   const src = fileURLToPath(new URL('./fixtures/gen-f80.c', import.meta.url));
   execFileSync('gcc', ['-O1', '-mno-red-zone', '-o', bin, src]);
-  writeFileSync(out, execFileSync(bin, [SEED, SCALE], { maxBuffer: 1 << 30 }));
+  writeFileSync(out, execFileSync(bin, args, { maxBuffer: 1 << 30 }));
   return loadVectors(out);
 }
 
 describe.skipIf(reason !== undefined)(`x87 against this host's FPU, seed ${SEED}, scale ${SCALE}`, () => {
   it('every op set agrees bit-exactly', () => {
-    const vectors = generate();
+    const vectors = generate(SEED, SCALE);
     const bad: string[] = [];
     let n = 0;
     for (const [name, vs] of Object.entries(vectors)) {
@@ -48,4 +50,14 @@ describe.skipIf(reason !== undefined)(`x87 against this host's FPU, seed ${SEED}
     expect(n).toBeGreaterThan(50_000);
     expect(bad.slice(0, 15).join('\n'), `${bad.length} of ${n} differ`).toBe('');
   });
+
+  // F80_LIVE_TRANS_SCALE (default 5: 3000 vectors per transcendental, ~5 s) sizes the transcendentals' sample.
+  it('the transcendentals agree within 1 ulp, mostly bit-exactly', () => {
+    const stats = checkTrans(generate(SEED, process.env.F80_LIVE_TRANS_SCALE ?? '5', 'trans'));
+    for (const s of stats) console.log(`x87-live.test.ts: ${statsLine(s)}`);
+    for (const s of stats) {
+      expect(s.bad.slice(0, 10).join('\n'), `${s.name}: ${s.bad.length} of ${s.n} differ by more than 1 ulp`).toBe('');
+      expect(s.exact / s.n, s.name).toBeGreaterThanOrEqual(minExactShare(s.name));
+    }
+  }, 60_000);
 });
