@@ -1,20 +1,20 @@
 import { defineCommand } from '../command.ts';
 import { symbolOf } from '../helpers.ts';
-import { hex64 } from '../format.ts';
+import { hex64, processName } from '../format.ts';
 import { noArgs } from '../parse.ts';
 
 export const infoProcessesCommand = defineCommand<void>({
   name: 'info processes',
   aliases: ['ps'],
-  summary: 'processes keyed by CR3: cr3, pid, name, state, hits, first seen, last rip',
+  summary: 'processes keyed by CR3: cr3, pid, name ([kernel thread]), state, hits, first seen, last rip',
   usage: 'info processes',
   parse: (input) => noArgs(input, 'info processes'),
   run(session) {
     const rows = session.processes().map((p) => ({
       current: p.current ? '*' : '',
-      cr3: hex64(p.cr3),
+      cr3: p.cr3 === undefined ? null : hex64(p.cr3),
       pid: p.pid ?? null,
-      name: p.name ?? null,
+      name: processName(p) ?? null,
       state: p.state ?? null,
       hits: p.hits,
       firstSeen: p.firstSeen,
