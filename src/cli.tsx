@@ -47,6 +47,10 @@ const HELP = `
                           instead of IMAGE
     --initrd FILE         with --kernel: the initrd/initramfs, placed at the top of RAM
     --append CMDLINE      with --kernel: the kernel command line (e.g. "console=ttyS0")
+    --system-map FILE     with --kernel: its System.map (default KERNEL.map or System.map
+                          beside the kernel), for symbols and Linux awareness
+    --os-offsets FILE     with --kernel: its task_struct offsets for the process table
+                          (default KERNEL.offsets.json or linux-offsets.json beside it)
     --mem SIZE            guest RAM, e.g. 256M, 1G (default 64M for an ELF image,
                           256M for --kernel)
     --gdb [HOST:]PORT     serve gdb's remote protocol (host 127.0.0.1 unless given; docs/gdb.md):
@@ -88,6 +92,8 @@ const cli = meow(HELP, {
     kernel: { type: 'string' },
     initrd: { type: 'string' },
     append: { type: 'string' },
+    systemMap: { type: 'string' },
+    osOffsets: { type: 'string' },
     mem: { type: 'string' },
     color: { type: 'boolean', default: true },
   },
@@ -109,8 +115,9 @@ if (flags.gdb !== undefined) {
 }
 const image = cli.input[0] ?? 'vmos';
 if (flags.kernel !== undefined && cli.input.length > 0) usage(`--kernel boots a Linux kernel instead of IMAGE; got both (${quoted(cli.input[0])})`);
-if (flags.kernel === undefined && (flags.initrd !== undefined || flags.append !== undefined)) {
-  usage(`${flags.initrd !== undefined ? '--initrd' : '--append'} needs --kernel`);
+if (flags.kernel === undefined) {
+  const withKernel = ([['--initrd', flags.initrd], ['--append', flags.append], ['--system-map', flags.systemMap], ['--os-offsets', flags.osOffsets]] as const).find(([, v]) => v !== undefined);
+  if (withKernel !== undefined) usage(`${withKernel[0]} needs --kernel`);
 }
 let memSize: number | undefined;
 try {
@@ -118,7 +125,7 @@ try {
 } catch (e) {
   usage((e as Error).message);
 }
-const linux = flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append };
+const linux = flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append, systemMap: flags.systemMap, osOffsets: flags.osOffsets };
 const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 // --tui: the -x/-ex commands set the session up, then the TUI opens (gdb runs -ex before its prompt).

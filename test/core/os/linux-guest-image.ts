@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GuestMemory } from '../../../src/core/os/awareness.ts';
 import { parseLinuxOffsets, type LinuxOffsets } from '../../../src/core/os/linux-offsets.ts';
+import { physReader } from '../../../src/core/os/vmos.ts';
 import { readVirtual, translate } from '../../../src/commands/session/memory.ts';
 
 export const OFFSETS: LinuxOffsets = parseLinuxOffsets(readFileSync(fileURLToPath(new URL('../../../guests/linux/linux-offsets.json', import.meta.url)), 'utf8'));
@@ -124,7 +125,7 @@ export class LinuxImage {
   memory(cr3s: bigint[] = [this.cr3]): GuestMemory {
     const paging = (cr3: bigint) => ({ cr3, enabled: true });
     return {
-      physical: (a, n) => this.mem.subarray(Number(a), Number(a) + n),
+      physical: physReader(this.mem),
       translate: (cr3, va) => translate(this.mem, paging(cr3), va),
       virtual: (cr3, va, n) => readVirtual(this.mem, paging(cr3), va, n),
       kernelCr3s: cr3s,
