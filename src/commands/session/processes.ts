@@ -128,8 +128,7 @@ export class ProcessTable {
 
   private guestMemory(memory: Uint8Array): GuestMemory {
     const paging = (cr3: bigint) => ({ cr3, enabled: true });
-    const now = this.currentCr3();
-    const kernelCr3s = [...new Set([now, this.lastVia].filter((c): c is bigint => c !== undefined))];
+    const kernelCr3s = () => [...new Set([this.currentCr3(), this.lastVia].filter((c): c is bigint => c !== undefined))];
     return {
       physical: physReader(memory),
       translate: (cr3, va) => translate(memory, paging(cr3), va),

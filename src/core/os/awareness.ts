@@ -43,8 +43,8 @@ export interface GuestMemory {
   translate(cr3: bigint, va: bigint): bigint;
   /** `len` bytes at virtual `va` through `cr3`'s page tables; throws when a page is unmapped. */
   virtual(cr3: bigint, va: bigint, len: number): Uint8Array;
-  /** CR3s to read kernel addresses through, best first (the vCPU's now, then the last one that worked). */
-  kernelCr3s: readonly bigint[];
+  /** CR3s to read kernel addresses through, best first (the vCPU's now, then the last one that worked); asked only by a module that reads virtual memory (learning the vCPU's CR3 is an ioctl). */
+  kernelCr3s(): readonly bigint[];
 }
 
 export interface OsAwareness {

@@ -53,7 +53,8 @@ export class LinuxAwareness implements OsAwareness {
 
   read(mem: GuestMemory): TaskList & { via?: bigint } {
     const initTask = this.symbols.address('init_task');
-    const via = mem.kernelCr3s.find((c) => {
+    const candidates = mem.kernelCr3s();
+    const via = candidates.find((c) => {
       try {
         mem.translate(c, initTask);
         return true;
@@ -62,7 +63,7 @@ export class LinuxAwareness implements OsAwareness {
       }
     });
     if (via === undefined) {
-      const tried = mem.kernelCr3s.map(hex).join(', ') || 'none';
+      const tried = candidates.map(hex).join(', ') || 'none';
       return { tasks: [], partial: `init_task (${hex(initTask)}) is not mapped under CR3 ${tried}: the kernel has not set up its page tables yet` };
     }
     const read = (va: bigint, len: number): DataView => {

@@ -128,7 +128,7 @@ export class LinuxImage {
       physical: physReader(this.mem),
       translate: (cr3, va) => translate(this.mem, paging(cr3), va),
       virtual: (cr3, va, n) => readVirtual(this.mem, paging(cr3), va, n),
-      kernelCr3s: cr3s,
+      kernelCr3s: () => cr3s,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.ts';
+import { fieldTable } from '../field-table.ts';
 import { hex64 } from '../format.ts';
 import { noArgs } from '../parse.ts';
-import type { Cell } from '../result.ts';
 
 /** `info os`: which OS-awareness module names the processes (src/core/os), why, and how its last read of the task list went. */
 export const infoOsCommand = defineCommand<void>({
@@ -12,23 +12,12 @@ export const infoOsCommand = defineCommand<void>({
   parse: (input) => noArgs(input, 'info os'),
   run(session) {
     const o = session.osInfo();
-    const fields: [string, string, Cell][] = [
+    return fieldTable('os', [
       ['module', 'Module', o.module],
       ['why', 'Why', o.why],
       ['tasks', 'Tasks', o.tasks ?? null],
       ['partial', 'Stopped short', o.partial ?? null],
       ['readThrough', 'Read through CR3', o.readThrough === undefined ? null : hex64(o.readThrough)],
-    ];
-    return {
-      kind: 'table',
-      table: 'os',
-      columns: [
-        { key: 'field', header: 'Field' },
-        { key: 'value', header: 'Value' },
-      ],
-      rows: fields.map(([, label, value]) => ({ field: label, value: value ?? '-' })),
-      empty: '',
-      extra: Object.fromEntries(fields.map(([k, , value]) => [k, value])),
-    };
+    ]);
   },
 });
