@@ -75,13 +75,13 @@ export class LinuxAwareness implements OsAwareness {
 
     const tasks: OsTask[] = [];
     const seen = new Set<bigint>();
-    const o = this.off.task;
     let t = initTask;
     for (;;) {
       let next: bigint;
       try {
-        tasks.push(this.task(t, read, mem, via));
-        next = read(t + BigInt(o.tasks), 8).getBigUint64(0, true) - BigInt(o.tasks);
+        const r = this.task(t, read, mem, via);
+        tasks.push(r.task);
+        next = r.next;
       } catch (e) {
         return { tasks, partial: `task_struct at ${hex(t)} unreadable after ${tasks.length} tasks: ${message(e)}`, via };
       }
@@ -92,7 +92,6 @@ export class LinuxAwareness implements OsAwareness {
         }
       }
       seen.add(t);
-      next = BigInt.asUintN(64, next);
       if (next === initTask) return { tasks, via };
       if (seen.has(next)) return { tasks, partial: `the task list loops back to ${hex(next)} after ${tasks.length} tasks without reaching init_task`, via };
       if (tasks.length >= this.maxTasks) return { tasks, partial: `stopped at ${this.maxTasks} tasks`, via };
@@ -119,19 +118,23 @@ export class LinuxAwareness implements OsAwareness {
     return `the offsets are for kernel ${wanted} but linux_banner says ${release === undefined ? JSON.stringify(text.slice(0, 40)) : release}`;
   }
 
-  /** One task_struct at `t`. */
-  private task(t: bigint, read: (va: bigint, len: number) => DataView, mem: GuestMemory, via: bigint): OsTask {
+  /** The task_struct's bytes the walk reads, from offset 0 to the end of the last field: one read per task (a page walk per page, not per field). */
+  private span(): number {
     const o = this.off.task;
-    const u32 = (off: number) => read(t + BigInt(off), 4).getUint32(0, true);
-    const i32 = (off: number) => read(t + BigInt(off), 4).getInt32(0, true);
-    const ptr = (at: bigint) => read(at, 8).getBigUint64(0, true);
-    const commView = read(t + BigInt(o.comm), this.off.commLen);
-    const comm = new Uint8Array(commView.buffer, commView.byteOffset, commView.byteLength);
+    return Math.max(o.tasks + 8, o.pid + 4, o.tgid + 4, o.comm + this.off.commLen, o.state + 4, o.mm + 8, o.flags + 4, (o.realParent ?? 0) + 8, (o.exitState ?? 0) + 4);
+  }
+
+  /** One task_struct at `t`, and the address of the next one on the list. */
+  private task(t: bigint, read: (va: bigint, len: number) => DataView, mem: GuestMemory, via: bigint): { task: OsTask; next: bigint } {
+    const o = this.off.task;
+    const v = read(t, this.span());
+    const u32 = (off: number) => v.getUint32(off, true);
+    const i32 = (off: number) => v.getInt32(off, true);
+    const u64 = (off: number) => v.getBigUint64(off, true);
+    const comm = new Uint8Array(v.buffer, v.byteOffset + o.comm, this.off.commLen);
     const end = comm.indexOf(0);
-    const exitState = o.exitState === undefined ? 0 : u32(o.exitState);
-    const state = linuxStateLetter(u32(o.state), exitState);
-    const flags = u32(o.flags);
-    const mm = ptr(t + BigInt(o.mm));
+    const state = linuxStateLetter(u32(o.state), o.exitState === undefined ? 0 : u32(o.exitState));
+    const mm = u64(o.mm);
     const gone = state === 'Z' || state === 'X';
     const task: OsTask = {
       pid: i32(o.pid),
@@ -139,17 +142,19 @@ export class LinuxAwareness implements OsAwareness {
       name: Buffer.from(comm.subarray(0, end < 0 ? comm.length : end)).toString('latin1'),
       state,
       // PF_KTHREAD, or no mm of its own while alive (exit_mm() clears a dying task's mm: a zombie is no kernel thread).
-      kernelThread: (flags & this.off.pfKthread) !== 0 || (mm === 0n && !gone),
+      kernelThread: (u32(o.flags) & this.off.pfKthread) !== 0 || (mm === 0n && !gone),
     };
-    if (o.realParent !== undefined) task.ppid = read(ptr(t + BigInt(o.realParent)) + BigInt(o.tgid), 4).getInt32(0, true);
+    if (o.realParent !== undefined) task.ppid = read(u64(o.realParent) + BigInt(o.tgid), 4).getInt32(0, true);
+    let cr3: bigint | undefined;
     if (t === this.symbols.get('init_task')?.value && mm === 0n) {
       // The idle task runs on init_mm (its active_mm): the kernel's own page tables, the CR3 seen while the kernel idles or boots.
       const initMm = this.symbols.get('init_mm');
-      if (initMm !== undefined) task.cr3 = this.pgdCr3(mem, via, initMm.value, read);
+      if (initMm !== undefined) cr3 = this.pgdCr3(mem, via, initMm.value, read);
     } else if (!task.kernelThread && mm !== 0n) {
-      task.cr3 = this.pgdCr3(mem, via, mm, read);
+      cr3 = this.pgdCr3(mem, via, mm, read);
     }
-    return task;
+    if (cr3 !== undefined) task.cr3 = cr3;
+    return { task, next: BigInt.asUintN(64, u64(o.tasks) - BigInt(o.tasks)) };
   }
 
   /** The CR3 of an mm_struct: mm->pgd is the kernel virtual address of the PGD; CR3 holds its physical address (build_cr3() in arch/x86/mm/tlb.c). undefined for an mm being torn down. */

@@ -37,7 +37,9 @@ beforeAll(async () => {
     ran += 50_000_000;
   }
   bootSeconds = (Date.now() - t0) / 1000;
-  console.log(`[linux] booted to the prompt in ${bootSeconds.toFixed(1)} s (within ${ran / 1e6} M instructions, run in 50 M steps)`);
+  const t1 = performance.now();
+  const n = s.processes().length;
+  console.log(`[linux] booted to the prompt in ${bootSeconds.toFixed(1)} s (within ${ran / 1e6} M instructions, run in 50 M steps); a table read of ${n} rows took ${(performance.now() - t1).toFixed(1)} ms`);
 }, 300_000);
 
 afterAll(async () => {
@@ -119,6 +121,13 @@ describe('the bundled Linux on emu: the process table from init_task.tasks', () 
     const third = await s.cont(1);
     expect(third).toMatchObject({ reason: 'breakpoint', process: 'ssework' });
     expect(cr3Base(third.cr3)).toBe(byName('ssework')[0].cr3);
+    // filter cr3 BASE as info processes shows it: events carry the PCID in CR3 bits 11:0 and still match.
+    const counter = byName('counter')[0];
+    await text(`filter cr3 0x${counter.cr3!.toString(16)}`);
+    const fourth = await s.cont(1);
+    expect(fourth).toMatchObject({ reason: 'breakpoint', process: 'counter' });
+    expect(fourth.cr3).not.toBe(counter.cr3);
+    expect(cr3Base(fourth.cr3)).toBe(counter.cr3);
     await text('filter off');
     await text('delete');
 
