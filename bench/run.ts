@@ -14,3 +14,5 @@ log('');
 await import('./sse.ts').then((m) => m.reportSse(log));
 log('');
 await import('./time-travel.ts').then((m) => m.reportTimeTravel(log));
+log('');
+await import('./linux-boot.ts').then((m) => m.reportLinuxBoot(log));

@@ -22,10 +22,12 @@ import type { GdbServer } from './commands/gdb/server.ts';
 import { serverOf } from './commands/gdb/servers.ts';
 import { parseMemSize } from './commands/mem-size.ts';
 import { readScriptFile } from './commands/script-file.ts';
-import { Session } from './commands/session/index.ts';
+import { bundledLinuxOptions, Session } from './commands/session/index.ts';
+import type { LinuxOptions } from './commands/session/image.ts';
 import { BatchInterrupts, exitOnSignals } from './commands/signals.ts';
 import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
 import { fileProblem } from './core/file-problem.ts';
+import { BUNDLED_LINUX_MEM } from './core/vmm/bundled-linux.ts';
 import { printable, quoted } from './core/printable.ts';
 
 const HELP = `
@@ -43,16 +45,19 @@ const HELP = `
     --json                batch output as JSON lines (one object per command)
     --keep-going          in batch mode, go on after a failed command
     --console FILE        in batch mode, write the guest console to FILE
+    --guest vmos|linux|tiny  a bundled guest (default vmos); linux boots guests/linux
+                          (Linux 6.1 + busybox to a shell on the serial console)
     --kernel FILE         boot a Linux kernel (bzImage or vmlinux) by the 64-bit boot protocol
                           instead of IMAGE
     --initrd FILE         with --kernel: the initrd/initramfs, placed at the top of RAM
-    --append CMDLINE      with --kernel: the kernel command line (e.g. "console=ttyS0")
+    --append CMDLINE      with --kernel: the kernel command line (e.g. "console=ttyS0");
+                          with --guest linux: options added to its own
     --system-map FILE     with --kernel: its System.map (default KERNEL.map or System.map
                           beside the kernel), for symbols and Linux awareness
     --os-offsets FILE     with --kernel: its task_struct offsets for the process table
                           (default KERNEL.offsets.json or linux-offsets.json beside it)
     --mem SIZE            guest RAM, e.g. 256M, 1G (default 64M for an ELF image,
-                          256M for --kernel)
+                          256M for --kernel, 128M for --guest linux)
     --gdb [HOST:]PORT     serve gdb's remote protocol (host 127.0.0.1 unless given; docs/gdb.md):
                           with the TUI, alongside it; in batch mode, after the script, until gdb
                           detaches or kills
@@ -89,6 +94,7 @@ const cli = meow(HELP, {
     keepGoing: { type: 'boolean', default: false },
     console: { type: 'string' },
     gdb: { type: 'string' },
+    guest: { type: 'string' },
     kernel: { type: 'string' },
     initrd: { type: 'string' },
     append: { type: 'string' },
@@ -113,19 +119,30 @@ if (flags.gdb !== undefined) {
     usage(`--gdb: ${(e as Error).message}`);
   }
 }
-const image = cli.input[0] ?? 'vmos';
-if (flags.kernel !== undefined && cli.input.length > 0) usage(`--kernel boots a Linux kernel instead of IMAGE; got both (${quoted(cli.input[0])})`);
-if (flags.kernel === undefined) {
-  const withKernel = ([['--initrd', flags.initrd], ['--append', flags.append], ['--system-map', flags.systemMap], ['--os-offsets', flags.osOffsets]] as const).find(([, v]) => v !== undefined);
-  if (withKernel !== undefined) usage(`${withKernel[0]} needs --kernel`);
+const GUESTS = ['vmos', 'linux', 'tiny'];
+if (flags.guest !== undefined && !GUESTS.includes(flags.guest)) usage(`unknown guest ${quoted(flags.guest)} (${GUESTS.join(', ')})`);
+if (flags.guest !== undefined && (cli.input.length > 0 || flags.kernel !== undefined)) {
+  usage(`--guest ${flags.guest} names the image; got ${flags.kernel !== undefined ? '--kernel' : `IMAGE ${quoted(cli.input[0])}`} too`);
 }
+const bundledLinux = flags.guest === 'linux';
+const image = flags.guest ?? cli.input[0] ?? 'vmos';
+if (flags.kernel !== undefined && cli.input.length > 0) usage(`--kernel boots a Linux kernel instead of IMAGE; got both (${quoted(cli.input[0])})`);
+if (flags.kernel === undefined && flags.initrd !== undefined) usage(`--initrd needs --kernel${bundledLinux ? ' (--guest linux has its own)' : ''}`);
+if (flags.kernel === undefined && !bundledLinux && flags.append !== undefined) usage('--append needs --kernel or --guest linux');
+if (flags.kernel === undefined && flags.systemMap !== undefined) usage('--system-map needs --kernel');
+if (flags.kernel === undefined && flags.osOffsets !== undefined) usage('--os-offsets needs --kernel');
 let memSize: number | undefined;
 try {
-  memSize = flags.mem === undefined ? undefined : parseMemSize(flags.mem);
+  memSize = flags.mem === undefined ? (bundledLinux ? BUNDLED_LINUX_MEM : undefined) : parseMemSize(flags.mem);
 } catch (e) {
   usage((e as Error).message);
 }
-const linux = flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append, systemMap: flags.systemMap, osOffsets: flags.osOffsets };
+let linux: LinuxOptions | undefined;
+try {
+  linux = bundledLinux ? bundledLinuxOptions(flags.append) : flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append, systemMap: flags.systemMap, osOffsets: flags.osOffsets };
+} catch (e) {
+  usage((e as Error).message);
+}
 const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 // --tui: the -x/-ex commands set the session up, then the TUI opens (gdb runs -ex before its prompt).

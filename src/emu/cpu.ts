@@ -34,6 +34,16 @@ export interface IoBus {
   out(port: number, size: number, value: number): void;
 }
 
+/** A local APIC as the CPU sees it (attached by a hypervisor): CR8 and IA32_APIC_BASE go through it. */
+export interface ApicLink {
+  /** TPR[7:4]. */
+  readCr8(): number;
+  /** TPR = v << 4 (v in 0–15). */
+  writeCr8(v: number): void;
+  /** IA32_APIC_BASE written (`cpu.apicBase` holds the new value, `old` the previous one). */
+  baseWritten(old: number): void;
+}
+
 const NO_IO: IoBus = { in: () => -1, out: () => {} };
 
 /** A link from the instruction at `from` to `to` stays valid while both lie in one linear page. */
@@ -89,8 +99,17 @@ export class Cpu implements MmuHost {
   tscOffset = 0;
   /** IA32_TSC_AUX (RDTSCP's ECX). */
   tscAux = 0;
-  /** IA32_APIC_BASE: xAPIC at 0xFEE00000, enabled, BSP (no APIC is emulated behind it). */
+  /**
+   * IA32_APIC_BASE: xAPIC at 0xFEE00000, enabled, BSP. The CPU only stores
+   * it; a local APIC behind it is the hypervisor's (`apic`).
+   */
   apicBase = 0xfee00900;
+  /**
+   * The local APIC a hypervisor attached (its in-kernel LAPIC), or null:
+   * then CR8 is a plain register. With one, CR8 is the APIC's TPR[7:4]
+   * (SDM Vol. 3 §11.8.6.1) and writes of IA32_APIC_BASE are reported.
+   */
+  apic: ApicLink | null = null;
   /** RDRAND/RDSEED's deterministic source (rng.ts); the hypervisor seeds it per VM. */
   readonly rng = new DetRng();
   /** Retired instructions since reset: the time base (rdtsc counts these). */
@@ -228,6 +247,24 @@ export class Cpu implements MmuHost {
   requestStop(): void {
     this.stopRequested = true;
     this.slow = true;
+  }
+
+  /** CR8 (MOV from CR8, KVM_GET_SREGS): the APIC's TPR[7:4] when one is attached. */
+  readCr8(): number {
+    return this.apic !== null ? this.apic.readCr8() : this.cr8;
+  }
+
+  /** CR8 written (MOV to CR8, KVM_SET_SREGS): TPR = CR8 << 4 when an APIC is attached. */
+  writeCr8(v: number): void {
+    if (this.apic !== null) this.apic.writeCr8(v & 0xf);
+    else this.cr8 = v & 0xf;
+  }
+
+  /** IA32_APIC_BASE written (WRMSR, KVM_SET_SREGS / KVM_SET_MSRS). */
+  setApicBase(v: number): void {
+    const old = this.apicBase;
+    this.apicBase = v;
+    this.apic?.baseWritten(old);
   }
 
   /** Raise the INTR line; the vector is taken from `intAck` when delivered. */

@@ -41,6 +41,9 @@ export const CPUID1_EDX_PAE = 1 << 6;
 export const CPUID1_EDX_PGE = 1 << 13;
 export const CPUID1_EDX_CMOV = 1 << 15;
 export const CPUID1_EDX_FXSR = 1 << 24;
+/** Local APIC and its TSC-deadline timer mode: not the bare CPU's, the hypervisor's in-kernel LAPIC adds them. */
+export const CPUID1_EDX_APIC = 1 << 9;
+export const CPUID1_ECX_TSC_DEADLINE = 1 << 24;
 // ---- integer (intgaps): the bits of what exec/bmi.ts, intext.ts, system-*.ts, hint.ts implement
 export const CPUID1_EDX_CX8 = 1 << 8;
 export const CPUID1_EDX_CLFSH = 1 << 19;

@@ -3,7 +3,7 @@
  * writes DR0 = &watched and DR7 (L0, RW0 = write, LEN0 = 4 bytes) into the
  * child's `struct user` with PTRACE_POKEUSER (arch/x86/kernel/ptrace.c
  * ptrace_set_debugreg), lets it run, and prints each SIGTRAP the child's
- * writes raise with DR6 and the new value. The child writes every 10 s. */
+ * writes raise with DR6 and the new value. The child writes every 60 s. */
 #define PTRACE_TRACEME 0
 #define PTRACE_PEEKDATA 2
 #define PTRACE_PEEKUSER 3
@@ -29,7 +29,7 @@ static void child(void)
 	ptrace4(PTRACE_TRACEME, 0, 0, 0);
 	kill(getpid(), SIGSTOP);
 	for (;;) {
-		sleep(10);
+		sleep(60);
 		watched++;
 	}
 }

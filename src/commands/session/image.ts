@@ -12,6 +12,7 @@ import type { LinuxKernel } from '../../core/loader/linux-boot.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
 import { chooseAwareness, type AwarenessChoice } from '../../core/os/awareness.ts';
 import { findLinuxOffsets, findSystemMap, offsetsPlaces, type LinuxProfile } from '../../core/os/linux-offsets.ts';
+import { BUNDLED_LINUX, BUNDLED_LINUX_CMDLINE, missingLinuxArtifacts } from '../../core/vmm/bundled-linux.ts';
 import { SessionError } from '../errors.ts';
 
 const GUESTS = fileURLToPath(new URL('../../../guests/', import.meta.url));
@@ -44,6 +45,18 @@ export interface LinuxOptions {
   systemMap?: string;
   /** `--os-offsets FILE` (default `<kernel>.offsets.json` or linux-offsets.json beside the kernel). */
   osOffsets?: string;
+}
+
+/**
+ * `--guest linux`: the committed kernel and initramfs of guests/linux with
+ * their command line (`append` is added to it). A missing artifact is a
+ * 'no-file' error that says how to make it.
+ */
+export function bundledLinuxOptions(append?: string, missing = missingLinuxArtifacts()): LinuxOptions {
+  if (missing.length > 0) {
+    throw new SessionError('no-file', `the bundled Linux guest is not built (${missing.map((p) => basename(p)).join(', ')} missing in guests/linux): run npm run build:guests`);
+  }
+  return { kernel: BUNDLED_LINUX.kernel, initrd: BUNDLED_LINUX.initrd, append: append ? `${BUNDLED_LINUX_CMDLINE} ${append}` : BUNDLED_LINUX_CMDLINE };
 }
 
 /**

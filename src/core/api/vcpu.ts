@@ -20,6 +20,7 @@ import {
   setSaveRegsOnExitBit,
 } from '../uapi/kvm-run.ts';
 import {
+  KVM_LAPIC_STATE_SIZE,
   KVM_MAX_XCRS,
   kvmDebugregs,
   kvmGuestDebug,
@@ -111,6 +112,21 @@ export class VcpuFd extends KvmFd {
     if (x.xcrs.length > KVM_MAX_XCRS) throw new KvmError(Errno.EINVAL, 'KVM_SET_XCRS', `${x.xcrs.length} entries, at most ${KVM_MAX_XCRS}`);
     const xcrs = [...x.xcrs, ...Array.from({ length: KVM_MAX_XCRS - x.xcrs.length }, () => kvmXcr.zero())];
     this.ioctl('KVM_SET_XCRS', kvmXcrs.encode({ nr_xcrs: x.xcrs.length, flags: x.flags ?? 0, xcrs }));
+  }
+
+  /** KVM_GET_LAPIC: struct kvm_lapic_state, the in-kernel local APIC's 1 KiB register page (EINVAL without KVM_CREATE_IRQCHIP). */
+  getLapic(): Uint8Array {
+    const b = new Uint8Array(KVM_LAPIC_STATE_SIZE);
+    this.ioctl('KVM_GET_LAPIC', b);
+    return b;
+  }
+
+  /** KVM_SET_LAPIC: load the register page (the timer restarts from its TMCCT). */
+  setLapic(state: Uint8Array): void {
+    if (state.length !== KVM_LAPIC_STATE_SIZE) {
+      throw new KvmError(Errno.EINVAL, 'KVM_SET_LAPIC', `struct kvm_lapic_state is ${KVM_LAPIC_STATE_SIZE} bytes, not ${state.length}`);
+    }
+    this.ioctl('KVM_SET_LAPIC', state);
   }
 
   /** KVM_GET_FPU: struct kvm_fpu (x87 registers and control, XMM0–15; mxcsr reads 0 — KVM never fills it). */

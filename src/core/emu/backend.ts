@@ -8,7 +8,7 @@
  */
 import type { Backend, GuestMemory } from '../backend.ts';
 import type { Counters } from '../counters.ts';
-import { defaultCpuid, SUBLEAF_LEAVES } from '../../emu/cpuid.ts';
+import { CPUID1_ECX_TSC_DEADLINE, CPUID1_EDX_APIC, defaultCpuid, hasFeature, SUBLEAF_LEAVES } from '../../emu/cpuid.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
 import {
   FAM_HEADER_SIZE, KVM_CPUID_FLAG_SIGNIFCANT_INDEX, KVM_MAX_CPUID_ENTRIES, decodeCpuid2, kvmCpuid2Header,
@@ -16,7 +16,7 @@ import {
 } from '../uapi/fam.ts';
 import { KVM_API_VERSION, KvmCap, KvmIoctl, ioctlName } from '../uapi/ioctls.ts';
 import {
-  KVM_GUESTDBG_VALID_MASK, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmGuestDebug, kvmIrqLevel, kvmInterrupt, kvmMpState,
+  KVM_GUESTDBG_VALID_MASK, KVM_LAPIC_STATE_SIZE, KVM_MAX_XCRS, kvmDebugregs, kvmEnableCap, kvmGuestDebug, kvmIrqLevel, kvmInterrupt, kvmMpState,
   KvmMpState, kvmPitConfig, kvmRegs, kvmSregs, kvmUserspaceMemoryRegion, kvmVcpuEvents, kvmXcrs,
 } from '../uapi/structs.ts';
 import { cpuidMap } from './cpu-state.ts';
@@ -59,6 +59,7 @@ const CAPS = new Map<number, number>([
   [KvmCap.XCRS, 1],
   [KvmCap.XSAVE, 1],
   [KvmCap.XSAVE2, KVM_XSAVE_SIZE],
+  [KvmCap.TSC_DEADLINE_TIMER, 1],
   [KvmCap.SYNC_REGS, 0x7],
   [KvmCap.READONLY_MEM, 1],
   [KvmCap.ENABLE_CAP_VM, 1],
@@ -231,10 +232,17 @@ export class EmuBackend implements Backend {
     return CAPS.get(cap) ?? 0;
   }
 
-  /** KVM_GET_SUPPORTED_CPUID: the emulated CPU's leaves; E2BIG when nent is too small. */
+  /**
+   * KVM_GET_SUPPORTED_CPUID: the emulated CPU's leaves plus what the
+   * in-kernel LAPIC provides (leaf 1: APIC, TSC-deadline; KVM adds the
+   * features it emulates the same way); E2BIG when nent is too small.
+   */
   private supportedCpuid(request: number, b: Uint8Array): number {
+    const leaves = defaultCpuid();
+    const [a, bx, c, d] = leaves.get('1')!;
+    leaves.set('1', [a, bx, c | CPUID1_ECX_TSC_DEADLINE, d | CPUID1_EDX_APIC]);
     const entries: CpuidEntry[] = [];
-    for (const [key, v] of defaultCpuid()) {
+    for (const [key, v] of leaves) {
       const [l, s] = key.split(':');
       const fn = parseInt(l, 16) >>> 0;
       entries.push({
@@ -358,6 +366,15 @@ export class EmuBackend implements Backend {
         }
         return 0;
       }
+      case KvmIoctl.KVM_GET_LAPIC:
+        if (v.lapic === null) fail(Errno.EINVAL, request, 'no in-kernel irqchip');
+        v.lapic!.getState(buf(request, arg, KVM_LAPIC_STATE_SIZE));
+        return 0;
+      case KvmIoctl.KVM_SET_LAPIC:
+        if (v.lapic === null) fail(Errno.EINVAL, request, 'no in-kernel irqchip');
+        v.lapic!.setState(buf(request, arg, KVM_LAPIC_STATE_SIZE));
+        v.notify(); // the INTR line follows the new IRR/ISR/TPR
+        return 0;
       case KvmIoctl.KVM_INTERRUPT: {
         if (v.vm.irqchip !== null) fail(Errno.ENXIO, request, 'the in-kernel irqchip delivers interrupts');
         const irq = kvmInterrupt.decode(buf(request, arg, kvmInterrupt.size)).irq;
@@ -403,6 +420,7 @@ export class EmuBackend implements Backend {
       if (!same) fail(Errno.EINVAL, request, 'CPUID cannot change after KVM_RUN');
     }
     v.guestCpuid = map;
+    v.lapic?.setTscDeadlineSupported(hasFeature(map, 1, 0, 2, 24)); // kvm_vcpu_after_set_cpuid
     return 0;
   }
 }

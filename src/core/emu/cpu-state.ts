@@ -77,7 +77,7 @@ export function getSregs(cpu: Cpu): SRegs {
     gdt: { base: toU64(cpu.gdtr.base), limit: cpu.gdtr.limit },
     idt: { base: toU64(cpu.idtr.base), limit: cpu.idtr.limit },
     cr0: BigInt(cpu.cr0 >>> 0), cr2: toU64(cpu.cr2), cr3: BigInt(cpu.cr3), cr4: BigInt(cpu.cr4 >>> 0),
-    cr8: BigInt(cpu.cr8), efer: BigInt(cpu.efer >>> 0),
+    cr8: BigInt(cpu.readCr8()), efer: BigInt(cpu.efer >>> 0),
   };
 }
 
@@ -93,7 +93,7 @@ export function setSregs(cpu: Cpu, s: SRegs): void {
   cpu.cr2 = toSigned(s.cr2);
   cpu.cr3 = Number(s.cr3);
   cpu.cr4 = Number(s.cr4 & 0xffffffffn);
-  cpu.cr8 = Number(s.cr8 & 0xfn);
+  cpu.writeCr8(Number(s.cr8 & 0xfn));
   cpu.efer = Number(s.efer & 0xffffffffn);
   cpu.syncMode();
 }

@@ -4,7 +4,8 @@
  * architectural and hidden state, x87 and SSE units, debug state, kvm_run
  * page, register cache, lazy DR / XCR0 / R16–R31 state, guest-debug
  * settings, pending I/O and events, counters) and the VM (irqchip: PIC,
- * PIT, the irqchip clock; capabilities; counters) — captured generically by
+ * PIT, the local APIC's register page and timer, the irqchip clock;
+ * capabilities; counters) — captured generically by
  * state-walk.ts, plus guest RAM as per-page versions (ram-history.ts).
  * Caches are not state: decoded code and TLBs are dropped on restore.
  */
@@ -21,7 +22,7 @@ import { EmuVcpu } from './vcpu.ts';
 import type { EmuVm } from './vm.ts';
 
 /** Caches and links that are not the machine's state, by owner. */
-const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'ram32', 'io', 'intAck']);
+const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'ram32', 'io', 'intAck', 'apic']);
 const MMU_SKIP = new Set(['ram', 'dv', 'u8', 'mmio', 'codePages', 'dirty', 'sets', 'r', 'w', 'x', 'walkEntries', 'host']);
 
 class EmuSnapshot implements MachineSnapshot {

@@ -11,7 +11,7 @@
  * vcpu.ts dispatches to these from its run loop (`handleExit`); the exit
  * counters (`vmexit.*`) are counted there, `exit.*` here.
  */
-import { cpuidRead } from '../../emu/cpuid.ts';
+import { CPUID1_ECX_TSC_DEADLINE, CPUID1_EDX_APIC, cpuidRead } from '../../emu/cpuid.ts';
 import { EXIT_RDMSR, type CpuExit } from '../../emu/exits.ts';
 import { completeStringIo } from '../../emu/exec/string-io.ts';
 import type { Insn } from '../../emu/insn.ts';
@@ -24,9 +24,10 @@ import {
 import { KvmGuestDbg } from '../uapi/structs.ts';
 import { DR6_ACTIVE_LOW, DR6_BS } from './dr-switch.ts';
 import { hostOwnsDb, reportDebugExit } from './guest-debug.ts';
+import { APIC_BASE_ENABLE } from './devices/lapic.ts';
 import type { EmuVcpu } from './vcpu.ts';
 import { RUNNING, TO_USER, type Finished, type Running } from './vcpu-run.ts';
-import { guestWriteEmulatedMsr } from './vcpu-state.ts';
+import { getVcpuMsr, guestWriteEmulatedMsr } from './vcpu-state.ts';
 
 /** run->io.data_offset: PIO data lives inside the one page (KVM uses the second page, 4096). */
 export const EMU_PIO_DATA_OFFSET = 3072;
@@ -150,7 +151,14 @@ export function hltExit(v: EmuVcpu, e: CpuExit): Step {
 export function cpuidExit(v: EmuVcpu, e: CpuExit): Step {
   const r = v.regs;
   const osxsave = (v.cpu.cr4 & CR4_OSXSAVE) !== 0;
-  const out = cpuidRead(v.guestCpuid, Number(r.gpr(RAX) & 0xffffffffn), Number(r.gpr(RCX) & 0xffffffffn), osxsave, Number(v.xcr.xcr0));
+  const leaf = Number(r.gpr(RAX) & 0xffffffffn);
+  const out = [...cpuidRead(v.guestCpuid, leaf, Number(r.gpr(RCX) & 0xffffffffn), osxsave, Number(v.xcr.xcr0))];
+  if (leaf === 1) {
+    // kvm_update_cpuid_runtime: CPUID.1:EDX.APIC follows IA32_APIC_BASE.EN; without an in-kernel
+    // LAPIC the emulated vCPU has no APIC at all, so neither it nor its TSC-deadline mode shows.
+    if (v.lapic === null || (v.cpu.apicBase & APIC_BASE_ENABLE) === 0) out[3] &= ~CPUID1_EDX_APIC;
+    if (v.lapic === null) out[2] &= ~CPUID1_ECX_TSC_DEADLINE;
+  }
   const regs = [RAX, RBX, RCX, RDX];
   for (let k = 0; k < 4; k++) r.setGpr(regs[k], BigInt(out[k] >>> 0));
   return skipEmulatedInstruction(v, e.insnLen);
@@ -165,7 +173,7 @@ export function msrExit(v: EmuVcpu, e: CpuExit): Step {
     return CONTINUE;
   }
   if (e.reason === EXIT_RDMSR) {
-    const val = v.extraMsrs.get(index)!;
+    const val = getVcpuMsr(v, index)!;
     r.setGpr(RAX, val & 0xffffffffn);
     r.setGpr(RDX, val >> 32n);
   } else {

@@ -38,9 +38,10 @@ export function kvmEmulatedMsrs(): Map<number, bigint> {
   ]);
 }
 
-/** A guest WRMSR to a KVM-emulated MSR (the TSC deadline is dropped). */
+/** A guest WRMSR to a KVM-emulated MSR (the TSC deadline goes to the LAPIC, or is dropped without one). */
 export function guestWriteEmulatedMsr(v: EmuVcpu, index: number, value: bigint): void {
   if (index !== MSR_TSC_DEADLINE) v.extraMsrs.set(index, value);
+  else if (v.lapic !== null) v.lapic.tscDeadlineMsr = value;
 }
 
 /** __get_regs (x86.c). */
@@ -90,7 +91,7 @@ export function setVcpuSregs(v: EmuVcpu, s: KvmSregs, ioctl: string): void {
   // kvm_apic_set_base: reserved bits, and x2APIC mode without LAPIC enable.
   if (s.apic_base & 0x6ffn || s.apic_base >> 48n !== 0n) fail('invalid APIC base');
   setSregs(v.cpu, s);
-  v.cpu.apicBase = Number(s.apic_base);
+  v.cpu.setApicBase(Number(s.apic_base));
 }
 
 /** kvm_vcpu_ioctl_x86_get_vcpu_events (x86.c): the pieces this vCPU has (exception, shadow). */
@@ -173,6 +174,7 @@ export function deliverPayload(v: EmuVcpu, e: QueuedException): void {
 export function getVcpuMsr(v: EmuVcpu, index: number): bigint | undefined {
   const r = readMsr(v.cpu, index);
   if (r !== undefined) return (BigInt(r[1] >>> 0) << 32n) | BigInt(r[0] >>> 0);
+  if (index === MSR_TSC_DEADLINE && v.lapic !== null) return v.lapic.tscDeadlineMsr; // kvm_get_lapic_tscdeadline_msr
   return v.extraMsrs.get(index);
 }
 
@@ -181,6 +183,7 @@ export function setVcpuMsr(v: EmuVcpu, index: number, value: bigint): boolean {
   const u = BigInt.asUintN(64, value);
   if (readMsr(v.cpu, index) !== undefined) return writeMsr(v.cpu, index, Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
   if (!v.extraMsrs.has(index)) return false;
-  v.extraMsrs.set(index, u);
+  if (index === MSR_TSC_DEADLINE && v.lapic !== null) v.lapic.tscDeadlineMsr = u;
+  else v.extraMsrs.set(index, u);
   return true;
 }

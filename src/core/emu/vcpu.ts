@@ -28,6 +28,7 @@ import { PhysMemory } from '../../emu/memory.ts';
 import { CR0_PE, CR0_PG, CR4_PAE, EFER_LMA, FLAG_IF, FLAG_TF } from '../../emu/regs.ts';
 import type { AttachedIrqchip } from './devices/attach.ts';
 import { attachIrqchip } from './devices/attach.ts';
+import type { Lapic } from './devices/lapic.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
 import { KVM_RUN_INSN_BUDGET_OFFSET, KvmExitReason as R, kvmRun, kvmRunInsnBudget } from '../uapi/kvm-run.ts';
 import { KvmGuestDbg, type KvmRegs, type KvmSregs, type KvmVcpuEvents } from '../uapi/structs.ts';
@@ -95,6 +96,8 @@ export class EmuVcpu {
   /** KVM_INTERRUPT without an in-kernel irqchip: the vector the INTR line delivers. */
   private userIrq = -1;
   private irq: AttachedIrqchip | null = null;
+  /** The in-kernel local APIC (with KVM_CREATE_IRQCHIP), else null. */
+  readonly lapic: Lapic | null = null;
   private hasRun = false;
   /** Where the KVM_RUN in progress stands; Finished between runs. */
   private state: VcpuRunState = TO_USER;
@@ -130,7 +133,11 @@ export class EmuVcpu {
       this.userIrq = -1;
       return v;
     };
-    if (vm.irqchip !== null) this.irq = attachIrqchip(cpu, vm.irqchip);
+    if (vm.irqchip !== null) {
+      // kvm_create_lapic: with the irqchip in kernel every vCPU gets its local APIC.
+      this.lapic = vm.irqchip.createLapic(id, { apicBase: () => cpu.apicBase, tsc: () => cpu.tsc() });
+      this.irq = attachIrqchip(cpu, vm.irqchip);
+    }
     kvmRun.set(this.run, 'exit_reason', R.UNKNOWN);
   }
 
@@ -311,10 +318,12 @@ export class EmuVcpu {
     kvmRun.set(run, 'flags', 0);
     try {
       syncRegsIn(this);
-      // No in-kernel LAPIC: re-sync CR8 from kvm_run (kvm_set_cr8).
-      const cr8 = kvmRun.get(run, 'cr8');
-      if (cr8 & ~0xfn) throw new KvmError(Errno.EINVAL, 'KVM_RUN', 'kvm_run.cr8 has reserved bits');
-      this.cpu.cr8 = Number(cr8);
+      // No in-kernel LAPIC: re-sync CR8 from kvm_run (kvm_set_cr8); with one, CR8 is its TPR.
+      if (this.lapic === null) {
+        const cr8 = kvmRun.get(run, 'cr8');
+        if (cr8 & ~0xfn) throw new KvmError(Errno.EINVAL, 'KVM_RUN', 'kvm_run.cr8 has reserved bits');
+        this.cpu.cr8 = Number(cr8);
+      }
     } catch (e) {
       if (e instanceof KvmError) return failed(e.errno);
       throw e;
@@ -357,7 +366,7 @@ export class EmuVcpu {
     const run = this.run, cpu = this.cpu;
     const ifOn = cpu.interruptsEnabled;
     kvmRun.set(run, 'if_flag', ifOn ? 1 : 0);
-    kvmRun.set(run, 'cr8', BigInt(cpu.cr8));
+    kvmRun.set(run, 'cr8', BigInt(cpu.readCr8()));
     kvmRun.set(run, 'apic_base', BigInt(cpu.apicBase));
     const ready = this.vm.irqchip !== null || (ifOn && !cpu.shadow && this.exception === null && !cpu.intrPending);
     kvmRun.set(run, 'ready_for_interrupt_injection', ready ? 1 : 0);

@@ -10,6 +10,7 @@ import {
   kvmGuestDebug,
   kvmInterrupt,
   kvmIrqLevel,
+  KVM_LAPIC_STATE_SIZE,
   kvmPitConfig,
   kvmRegs,
   kvmSregs,
@@ -66,6 +67,8 @@ export const KvmIoctl = {
   KVM_GET_FPU: _IOR(KVMIO, 0x8c, KVM_FPU_SIZE),
   KVM_SET_FPU: _IOW(KVMIO, 0x8d, KVM_FPU_SIZE),
   KVM_SET_MSRS: _IOW(KVMIO, 0x89, FAM_HEADER_SIZE),
+  KVM_GET_LAPIC: _IOR(KVMIO, 0x8e, KVM_LAPIC_STATE_SIZE), // in-kernel irqchip only (EINVAL without)
+  KVM_SET_LAPIC: _IOW(KVMIO, 0x8f, KVM_LAPIC_STATE_SIZE),
   KVM_INTERRUPT: _IOW(KVMIO, 0x86, kvmInterrupt.size), // userspace irqchip only (ENXIO with an in-kernel one)
   KVM_SET_CPUID2: _IOW(KVMIO, 0x90, FAM_HEADER_SIZE),
   KVM_SET_GUEST_DEBUG: _IOW(KVMIO, 0x9b, kvmGuestDebug.size), // KVM_CAP_SET_GUEST_DEBUG
@@ -115,6 +118,7 @@ export const KvmCap = {
   XSAVE: 55,
   XCRS: 56,
   MAX_VCPUS: 66,
+  TSC_DEADLINE_TIMER: 72,
   SYNC_REGS: 74,
   READONLY_MEM: 81,
   ENABLE_CAP_VM: 98,

@@ -202,6 +202,13 @@ export const kvmEnableCap = struct('kvm_enable_cap', 104, {
 });
 export type KvmEnableCap = LayoutValue<typeof kvmEnableCap>;
 
+/**
+ * struct kvm_lapic_state (arch/x86/include/uapi/asm/kvm.h), KVM_GET/SET_LAPIC:
+ * `char regs[KVM_APIC_REG_SIZE]`, the first 1 KiB of the xAPIC register page
+ * (register at offset R: the little-endian u32 at R; src/core/emu/devices/lapic.ts).
+ */
+export const KVM_LAPIC_STATE_SIZE = 0x400;
+
 /** struct kvm_pit_config (linux/kvm.h), argument of KVM_CREATE_PIT2; bytes 4..63 are `pad[15]`. */
 export const kvmPitConfig = struct('kvm_pit_config', 64, {
   flags: at(0, u32),

@@ -29,7 +29,7 @@ export type GuestImage =
   /** Linux's 64-bit boot protocol (src/core/loader/linux-boot.ts). */
   | { kind: 'linux'; kernel: LinuxKernel; cmdline?: string; initrd?: Uint8Array };
 
-export type StopReason = 'exit-port' | 'shutdown' | 'hlt' | 'internal-error' | 'fail-entry' | 'debug' | 'unexpected-exit' | 'exit-limit' | 'timeout';
+export type StopReason = 'exit-port' | 'shutdown' | 'hlt' | 'internal-error' | 'fail-entry' | 'debug' | 'unexpected-exit' | 'exit-limit' | 'timeout' | 'until';
 
 /** What a hook sees: the VM and vCPU handles, guest memory and the loaded image. */
 export interface GuestContext {
@@ -41,6 +41,8 @@ export interface GuestContext {
   vcpuFd: number;
   memory: Uint8Array;
   image: LoadedImage;
+  /** COM1: hooks type at the guest's console with `serial.uart.pushInput`. */
+  serial: SerialConsole;
 }
 
 export interface RunGuestOptions {
@@ -62,6 +64,8 @@ export interface RunGuestOptions {
   onStart?: (ctx: GuestContext) => void;
   /** After each exit to userspace, before it is handled. */
   onExit?: (exit: VcpuExit, ctx: GuestContext) => void;
+  /** Asked after each handled exit: true ends the run (stop 'until'), e.g. once the console shows a text. */
+  until?: () => boolean;
 }
 
 export interface RunGuestResult {
@@ -154,11 +158,11 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
   const vmm = new Counters();
   const { kvm, vm, vcpu, memory, image: loaded, irqchip } = createGuestVm(backend, image, opts);
   try {
-    const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory, image: loaded };
-    opts.onStart?.(ctx);
-
     const serial = new SerialConsole();
     serial.onOutput = opts.onConsole ?? null;
+    const ctx: GuestContext = { backend, vm, vcpu, vmFd: vm.rawFd, vcpuFd: vcpu.rawFd, memory, image: loaded, serial };
+    opts.onStart?.(ctx);
+
     if (irqchip) connectSerialIrq(serial, vm);
     if (opts.consoleInput) serial.uart.pushInput(opts.consoleInput);
     const exitPort = new ExitPort();
@@ -178,7 +182,13 @@ export async function runGuest(backend: Backend, image: GuestImage, opts: RunGue
         vmm.inc(`exit.${exit.kind}`);
         if (exit.kind !== 'intr') opts.onExit?.(exit, ctx);
         const outcome = handleExit(exit, devices);
-        if (outcome.kind === 'handled') continue;
+        if (outcome.kind === 'handled') {
+          if (opts.until?.()) {
+            [stop, detail] = ['until', 'the caller\'s condition (until) held'];
+            break;
+          }
+          continue;
+        }
         if (outcome.kind === 'interrupted') {
           if (!timedOut) continue; // a signal: run again
           stop = 'timeout';

@@ -66,7 +66,7 @@ function movFromCr(cpu: Cpu, i: Insn): void {
     case 2: v = cpu.cr2; break;
     case 3: v = cpu.cr3; break;
     case 4: v = cpu.cr4 >>> 0; break;
-    default: v = cpu.cr8 & 0xf; break;
+    default: v = cpu.readCr8(); break;
   }
   setGpr64(cpu, i.rm, v);
 }
@@ -112,7 +112,7 @@ function movToCr4(cpu: Cpu, lo: number, hi: number): void {
 
 function movToCr8(cpu: Cpu, lo: number, hi: number): void {
   if (hi !== 0 || (lo & ~0xf) !== 0) gp0(); // bits 63:4 are reserved
-  cpu.cr8 = lo & 0xf;
+  cpu.writeCr8(lo);
 }
 
 function movToCr(cpu: Cpu, i: Insn): void {

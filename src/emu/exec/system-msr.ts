@@ -122,7 +122,7 @@ export function writeMsr(cpu: Cpu, msr: number, lo: number, hi: number): boolean
     case MSR_APIC_BASE:
       // Reserved: bits 7:0, 9, 10 (no x2APIC) and bits 63:MAXPHYADDR.
       if ((lo & 0x6ff) !== 0 || hi >>> (MAXPHYADDR - 32) !== 0) gp0();
-      cpu.apicBase = hi * TWO32 + (lo >>> 0);
+      cpu.setApicBase(hi * TWO32 + (lo >>> 0));
       break;
     case MSR_XSS:
       if ((lo | hi) !== 0) gp0(); // every bit is reserved: no supervisor state components

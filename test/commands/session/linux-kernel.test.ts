@@ -69,6 +69,6 @@ describe('the command line', () => {
     const bad = await runCli(['--kernel', file('notbz', 'x'.repeat(1000)), '-ex', 'continue']);
     expect([bad.exitCode, bad.stderr]).toEqual([2, 'vdbg: notbz: not a bzImage: no "HdrS" magic at 0x202 (found 0x78787878)\n']);
     const alone = await runCli(['--append', 'x', '-ex', 'continue']);
-    expect([alone.exitCode, alone.stderr]).toEqual([2, 'vdbg: --append needs --kernel\n']);
+    expect([alone.exitCode, alone.stderr]).toEqual([2, 'vdbg: --append needs --kernel or --guest linux\n']);
   });
 });

@@ -191,6 +191,46 @@ describe('TLB: INVLPG and CR3 writes', () => {
     expect(cpu.getGpr(RSI)).toBe(9n);
   });
 
+  it('INVLPG in a 1 GiB region mapped only with 4 KiB pages drops that page (the exact path, no region scan)', () => {
+    // VA 1 GiB + 0x5000 through PDPT[1] → PD2 → PT2: no large page walked in that region.
+    const PD2 = 0x9000, PT2 = 0xa000, VA2 = 0x40005000;
+    const cpu = makeMachine(CODE2);
+    poke64(cpu, PDPT + 8, BigInt(PD2) | P | RW | US);
+    poke64(cpu, PD2, BigInt(PT2) | P | RW | US);
+    poke64(cpu, PT2 + 5 * 8, BigInt(DATA) | P | RW);
+    poke64(cpu, PT2 + 6 * 8, BigInt(DATA + 0x2000) | P | RW);
+    poke64(cpu, DATA, 1n);
+    poke64(cpu, DATA + 0x1000, 2n);
+    poke64(cpu, DATA + 0x2000, 3n);
+    cpu.setGpr(RBX, BigInt(VA2));
+    expect(cpu.run(10).reason).toBe(EXIT_HLT);
+    expect(cpu.getGpr(RAX)).toBe(1n);
+    poke64(cpu, PT2 + 5 * 8, BigInt(DATA + 0x1000) | P | RW); // remap behind the TLB's back
+    cpu.rip += 1;
+    expect(cpu.run(10).reason).toBe(EXIT_HLT);
+    expect([cpu.getGpr(RDX), cpu.getGpr(RSI)]).toEqual([1n, 2n]); // stale, then fresh after INVLPG
+  });
+
+  it('INVLPG drops a whole 2 MiB page in a region otherwise mapped with 4 KiB pages', () => {
+    // A 2 MiB page at VA 1 GiB + 2 MiB (PD2[1]) is walked after an INVLPG in the same region.
+    const PD2 = 0x9000;
+    const cpu = makeMachine(CODE2);
+    poke64(cpu, PDPT + 8, BigInt(PD2) | P | RW | US);
+    poke64(cpu, PD2 + 8, 0x400000n | P | RW | PS);
+    poke64(cpu, 0x403000, 7n);
+    cpu.setGpr(RBX, BigInt(0x40203000));
+    expect(cpu.run(10).reason).toBe(EXIT_HLT);
+    expect(cpu.getGpr(RAX)).toBe(7n);
+    poke64(cpu, PD2 + 8, 0x600000n | P | RW | PS); // remap the 2 MiB page
+    poke64(cpu, 0x603000, 9n);
+    cpu.setGpr(RBX, BigInt(0x40201000)); // INVLPG through another 4 KiB piece of it
+    cpu.mem.u8.set([0x48, 0x8b, 0xb3, 0x00, 0x20, 0x00, 0x00, 0xf4], CODE + 10); // mov rsi, [rbx+0x2000] ; hlt
+    cpu.rip += 1;
+    cpu.flushDecodeCache();
+    expect(cpu.run(10).reason).toBe(EXIT_HLT);
+    expect(cpu.getGpr(RSI)).toBe(9n);
+  });
+
   it('MOV CR3 flushes the TLB', () => {
     // 48 8b 03 mov rax,[rbx] ; f4 | 48 8b 13 mov rdx,[rbx] ; 0f 22 d9 mov cr3,rcx ; 48 8b 33 mov rsi,[rbx] ; f4
     const cpu = makeMachine([0x48, 0x8b, 0x03, 0xf4, 0x48, 0x8b, 0x13, 0x0f, 0x22, 0xd9, 0x48, 0x8b, 0x33, 0xf4]);

@@ -8,9 +8,13 @@
  *   inside the instruction with EXIT_IO (port, size, direction, value),
  *   exactly as with `ctl.io` on: nothing changed, RIP at the IN/OUT, `insnLen`
  *   set, for the hypervisor to report KVM_EXIT_IO and complete on re-entry.
- * - Interrupts: the PIC output is the CPU's INTR line, re-read after every
- *   in-kernel port access, INTA and timer step; INTA (`cpu.intAck`) is the
- *   PIC's acknowledge.
+ * - MMIO: the local APIC's page (while the APIC is hardware-enabled) is
+ *   handled inside the instruction like an in-kernel port; any other
+ *   address goes on to the vCPU's MMIO bus (memory slots, KVM_EXIT_MMIO).
+ * - Interrupts: the irqchip's output (the PIC through LINT0, the LAPIC) is
+ *   the CPU's INTR line, re-read after every in-kernel port or MMIO access,
+ *   CR8 or APIC base write, INTA and timer step; INTA (`cpu.intAck`) is the
+ *   irqchip's acknowledge. CR8 is the LAPIC's TPR (`cpu.apic`).
  * - HLT is handled in-kernel (`ctl.hlt` off), as KVM does with an irqchip:
  *   the CPU halts and `run` skips the idle time to the next timer event.
  * - Time: `run` slices `cpu.run` so that it stops exactly at the next timer
@@ -23,6 +27,7 @@
  *   the TSC of a real halted CPU keeps counting.
  */
 import type { Cpu, IoBus } from '../../../emu/cpu.ts';
+import type { MmioHandler } from '../../../emu/memory.ts';
 import { EXIT_BUDGET, EXIT_IDLE, EXIT_IO, EXIT_STOP, type CpuExit } from '../../../emu/exits.ts';
 import type { Irqchip } from './irqchip.ts';
 
@@ -94,6 +99,15 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
     return cpu.vmexit(EXIT_IO);
   };
 
+  /** After an in-kernel write: INTR re-read; a reprogrammed timer may now expire before this slice ends: stop after this instruction and re-slice. */
+  const written = (): void => {
+    syncIntr();
+    if (cpu.icount + chip.instructionsUntilNextEvent() < sliceEnd && !cpu.stopRequested) {
+      selfStop = true;
+      cpu.requestStop();
+    }
+  };
+
   const bus: IoBus = {
     in(port, size) {
       catchUp();
@@ -105,14 +119,43 @@ export function attachIrqchip(cpu: Cpu, chip: Irqchip, opts: AttachOptions = {})
     out(port, size, value) {
       catchUp();
       if (!chip.portOut(port, size, value)) exitIo(port, size, true, value);
-      syncIntr();
-      // A reprogrammed timer may now expire before this slice ends: stop after this instruction and re-slice.
-      if (cpu.icount + chip.instructionsUntilNextEvent() < sliceEnd && !cpu.stopRequested) {
-        selfStop = true;
-        cpu.requestStop();
-      }
+      written();
     },
   };
+
+  const next: MmioHandler = cpu.mmu.mmio;
+  const mmio: MmioHandler = {
+    read(pa, size) {
+      if (chip.lapic === null || !chip.lapic.claims(pa)) return next.read(pa, size);
+      catchUp();
+      const v = chip.mmioRead(pa, size)!;
+      syncIntr();
+      return v;
+    },
+    write(pa, size, value) {
+      if (chip.lapic === null || !chip.lapic.claims(pa)) return next.write(pa, size, value);
+      catchUp();
+      chip.mmioWrite(pa, size, value);
+      written();
+    },
+    fetch: next.fetch?.bind(next),
+  };
+  cpu.mmu.mmio = mmio;
+
+  const lapic = chip.lapic;
+  if (lapic !== null) {
+    cpu.apic = {
+      readCr8: () => lapic.cr8,
+      writeCr8: (v) => {
+        lapic.cr8 = v;
+        syncIntr();
+      },
+      baseWritten: (old) => {
+        lapic.baseWritten(old);
+        syncIntr();
+      },
+    };
+  }
 
   cpu.ctl.io = false;
   cpu.ctl.hlt = false;
