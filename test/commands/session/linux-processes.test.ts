@@ -14,12 +14,15 @@ import { cr3Base } from '../../../src/core/os/cr3.ts';
 import { ThreadMap } from '../../../src/commands/gdb/threads.ts';
 import { runLine } from '../../../src/commands/lang/registry.ts';
 import { formatText } from '../../../src/commands/lang/format.ts';
-import { Session } from '../../../src/commands/session/index.ts';
+import { bundledLinuxOptions, Session } from '../../../src/commands/session/index.ts';
+import { BUNDLED_LINUX_MEM, BUNDLED_LINUX_PROMPT } from '../../../src/core/vmm/bundled-linux.ts';
+import type { Machine } from '../../../src/commands/session/machine.ts';
 import type { ProcessRow } from '../../../src/commands/session/types.ts';
+import { psRows } from '../../guest/linux.ts';
 
 const GUEST = fileURLToPath(new URL('../../../guests/linux/', import.meta.url));
-const PROMPT = 'vdbg-linux# ';
-/** A bound far above the ~1.3 G instructions the boot takes, so a boot that hangs fails rather than runs forever. */
+const PROMPT = BUNDLED_LINUX_PROMPT;
+/** A bound far above the instructions the boot takes (docs/guest.md), so a boot that hangs fails rather than runs forever. */
 const MAX_INSTRUCTIONS = 4_000_000_000;
 
 let s: Session;
@@ -28,7 +31,7 @@ let bootSeconds = 0;
 
 beforeAll(async () => {
   const t0 = Date.now();
-  s = await Session.open({ backend: 'emu', linux: { kernel: `${GUEST}bzImage`, initrd: `${GUEST}initramfs.cpio.gz`, append: 'console=ttyS0' } });
+  s = await Session.open({ backend: 'emu', linux: bundledLinuxOptions(), memSize: BUNDLED_LINUX_MEM });
   s.onConsole = (t) => (consoleText += t);
   let ran = 0;
   while (!consoleText.includes(PROMPT) && ran < MAX_INSTRUCTIONS) {
@@ -89,6 +92,27 @@ describe('the bundled Linux on emu: the process table from init_task.tasks', () 
     const cr3s = [init, ...counters, ...sh].map((p) => p.cr3);
     expect(new Set(cr3s).size).toBe(cr3s.length);
   });
+
+  it('agrees with the guest\'s own ps: the same pids, comm names, [kernel threads]', async () => {
+    // Typed at COM1's receiver as a user would (the session has no console input command of its own yet).
+    const m = (s as unknown as { m: Machine }).m;
+    const before = consoleText.length;
+    m.devices.serial.uart.pushInput(Buffer.from('ps\n', 'latin1'));
+    for (let ran = 0; !consoleText.slice(before).includes(PROMPT) && ran < 2_000_000_000; ran += 20_000_000) await s.runFor(20_000_000);
+    // Without ps itself (`{ps} sh`: ash forks it; it has exited when the prompt is back).
+    const ps = psRows(consoleText.slice(before)).filter((r) => !/^\{ps\} |^ps$/.test(r.command));
+    expect(ps.length).toBeGreaterThan(10);
+    const table = new Map(s.processes().filter((p) => p.pid !== undefined && p.pid > 0).map((p) => [p.pid!, p]));
+    // ps reads /proc: pid 0 is not there; ours has the idle task too.
+    expect([...table.keys()].sort((a, b) => a - b)).toEqual(ps.map((r) => r.pid).sort((a, b) => a - b));
+    for (const r of ps) {
+      const row = table.get(r.pid)!;
+      if (r.command.startsWith('[')) expect(`[${row.name}]`, `pid ${r.pid}`).toBe(r.command);
+      // busybox ps shows argv, or `{comm} argv` when comm is not argv[0]'s name.
+      else expect(r.command, `pid ${r.pid}`).toMatch(new RegExp(`^(\\{${row.name}\\} |(/bin/)?${row.name}( |$))`));
+      expect(row.kernelThread ?? false, `pid ${r.pid}`).toBe(r.command.startsWith('['));
+    }
+  }, 300_000);
 
   it('kernel threads are flagged, have no CR3, and show as [name]; the idle task owns the kernel\'s page tables', async () => {
     const [kthreadd] = byName('kthreadd');
