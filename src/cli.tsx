@@ -23,6 +23,7 @@ import { serverOf } from './commands/gdb/servers.ts';
 import { parseMemSize } from './commands/mem-size.ts';
 import { readScriptFile } from './commands/script-file.ts';
 import { bundledLinuxOptions, Session } from './commands/session/index.ts';
+import type { LinuxOptions } from './commands/session/image.ts';
 import { BatchInterrupts, exitOnSignals } from './commands/signals.ts';
 import { flushed, quietOnClosedPipe } from './commands/stdio.ts';
 import { fileProblem } from './core/file-problem.ts';
@@ -51,6 +52,10 @@ const HELP = `
     --initrd FILE         with --kernel: the initrd/initramfs, placed at the top of RAM
     --append CMDLINE      with --kernel: the kernel command line (e.g. "console=ttyS0");
                           with --guest linux: options added to its own
+    --system-map FILE     with --kernel: its System.map (default KERNEL.map or System.map
+                          beside the kernel), for symbols and Linux awareness
+    --os-offsets FILE     with --kernel: its task_struct offsets for the process table
+                          (default KERNEL.offsets.json or linux-offsets.json beside it)
     --mem SIZE            guest RAM, e.g. 256M, 1G (default 64M for an ELF image,
                           256M for --kernel, 128M for --guest linux)
     --gdb [HOST:]PORT     serve gdb's remote protocol (host 127.0.0.1 unless given; docs/gdb.md):
@@ -93,6 +98,8 @@ const cli = meow(HELP, {
     kernel: { type: 'string' },
     initrd: { type: 'string' },
     append: { type: 'string' },
+    systemMap: { type: 'string' },
+    osOffsets: { type: 'string' },
     mem: { type: 'string' },
     color: { type: 'boolean', default: true },
   },
@@ -122,15 +129,17 @@ const image = flags.guest ?? cli.input[0] ?? 'vmos';
 if (flags.kernel !== undefined && cli.input.length > 0) usage(`--kernel boots a Linux kernel instead of IMAGE; got both (${quoted(cli.input[0])})`);
 if (flags.kernel === undefined && flags.initrd !== undefined) usage(`--initrd needs --kernel${bundledLinux ? ' (--guest linux has its own)' : ''}`);
 if (flags.kernel === undefined && !bundledLinux && flags.append !== undefined) usage('--append needs --kernel or --guest linux');
+if (flags.kernel === undefined && flags.systemMap !== undefined) usage('--system-map needs --kernel');
+if (flags.kernel === undefined && flags.osOffsets !== undefined) usage('--os-offsets needs --kernel');
 let memSize: number | undefined;
 try {
   memSize = flags.mem === undefined ? (bundledLinux ? BUNDLED_LINUX_MEM : undefined) : parseMemSize(flags.mem);
 } catch (e) {
   usage((e as Error).message);
 }
-let linux: { kernel: string; initrd?: string; append?: string } | undefined;
+let linux: LinuxOptions | undefined;
 try {
-  linux = bundledLinux ? bundledLinuxOptions(flags.append) : flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append };
+  linux = bundledLinux ? bundledLinuxOptions(flags.append) : flags.kernel === undefined ? undefined : { kernel: flags.kernel, initrd: flags.initrd, append: flags.append, systemMap: flags.systemMap, osOffsets: flags.osOffsets };
 } catch (e) {
   usage((e as Error).message);
 }

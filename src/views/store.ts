@@ -457,6 +457,7 @@ export class TuiStore {
   private selectProcess(): Promise<void> | void {
     const p = this.snap.processes[this.snap.sel.processes];
     if (p === undefined) return this.say('no process selected', true);
+    if (p.cr3 === undefined) return this.say('a kernel thread has no address space of its own to filter on', true);
     const f = this.snap.filter;
     const on = f !== null && ((f.kind === 'process' && f.name === p.name) || (f.kind === 'cr3' && f.cr3 === p.cr3));
     return this.start(on ? 'filter off' : p.name ? `filter process ${p.name}` : `filter cr3 ${hexShort(p.cr3)}`);

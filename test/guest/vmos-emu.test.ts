@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EmuBackend } from '../../src/core/emu/backend.ts';
 import { runGuest, type RunGuestResult } from '../../src/core/vmm/run-guest.ts';
-import { physReader, readVmosTasks, type VmosTask } from '../../src/core/vmm/vmos.ts';
+import { physReader, readVmosTasks, type VmosTask } from '../../src/core/os/vmos.ts';
 import { GOLDEN, golden, streams, vmosImage } from './vmos.ts';
 
 /** Counter changes seen at each vCPU entry/exit, with the CR3 the CPU had then. */

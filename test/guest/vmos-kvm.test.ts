@@ -18,7 +18,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KvmBackend } from '../../src/core/kvm/backend.ts';
 import { kvmHost } from '../../src/core/kvm/host.ts';
 import { runGuest, type RunGuestResult } from '../../src/core/vmm/run-guest.ts';
-import { physReader, readVmosTasks } from '../../src/core/vmm/vmos.ts';
+import { physReader, readVmosTasks } from '../../src/core/os/vmos.ts';
 import { kvmSkipReason } from '../core/kvm/available.ts';
 import { golden, streams, TINY_BIN, vmosImage } from './vmos.ts';
 

@@ -7,6 +7,7 @@ import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/f
 import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
 import { applyCompletion, edit, insert } from '../../src/views/format/input.ts';
 import { fit, windowAround } from '../../src/views/format/text.ts';
+import { processLine } from '../../src/views/format/lists.ts';
 import { EMPTY_INPUT } from '../../src/views/snapshot.ts';
 
 describe('keymap', () => {
@@ -124,6 +125,11 @@ describe('format', () => {
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(windowAround(100, 10, 50)).toEqual([45, 55]);
     expect(windowAround(5, 10, 3)).toEqual([0, 5]);
+  });
+
+  it('process lines: a Linux kernel thread has no CR3 (-) and its name in brackets', () => {
+    expect(processLine({ pid: 2, name: 'kthreadd', state: 'S', kernelThread: true, hits: 0, firstSeen: 0, current: false }, 40)).toBe(' -           2 [kthreadd] S');
+    expect(processLine({ cr3: 0x6bd000n, pid: 18, name: 'counter', state: 'S', hits: 2, firstSeen: 1, current: true }, 40)).toBe('▸0x6bd000   18 counter   S        2 hits');
   });
 
   it('command-line editing and completion', () => {

@@ -13,7 +13,8 @@
  *   guest without a task table) gets 0x10000 + n, n counting such CR3s in
  *   the order the server first lists them; it keeps that id for as long as
  *   the server runs;
- * - exited processes are not listed (gdb prints "[Thread … exited]");
+ * - exited processes are not listed (gdb prints "[Thread … exited]"), nor
+ *   kernel threads (Linux): they have no address space of their own;
  * - the thread on the vCPU is the one whose CR3 is current; it is listed
  *   even when no table row has it yet.
  *
@@ -21,7 +22,7 @@
  * except its CR3 and, with the vmos task table, its saved RIP (where it
  * resumes, `saved_rip` of docs/guest.md "vmos_tasks").
  */
-import { readVmosTasks } from '../../core/vmm/vmos.ts';
+import { cr3Base } from '../../core/os/cr3.ts';
 import type { SessionApi } from '../session/types.ts';
 import type { ThreadRegisters } from './registers.ts';
 
@@ -31,6 +32,8 @@ export interface GdbThread {
   pid?: number;
   name?: string;
   state?: string;
+  /** Where it resumes (vmos saved_rip, from the process table). */
+  savedRip?: bigint;
   /** On the vCPU now (its CR3 is current). */
   current: boolean;
 }
@@ -45,17 +48,18 @@ export class ThreadMap {
   /** The live threads, by thread id. */
   list(): GdbThread[] {
     const s = this.session;
-    const cr3 = s.registers().cr3;
+    const cr3 = cr3Base(s.registers().cr3); // the table's CR3s are page-table bases (PCID bits clear)
     const out: GdbThread[] = [];
     let sawCurrent = false;
     for (const p of s.processes()) {
-      if (p.state === 'exited') continue;
+      if (p.state === 'exited' || p.cr3 === undefined) continue;
       const current = p.cr3 === cr3;
       sawCurrent ||= current;
       const t: GdbThread = { tid: this.tidOf(p.cr3, p.pid), cr3: p.cr3, current };
       if (p.pid !== undefined) t.pid = p.pid;
       if (p.name !== undefined) t.name = p.name;
       if (p.state !== undefined) t.state = p.state;
+      if (p.savedRip !== undefined) t.savedRip = p.savedRip;
       out.push(t);
     }
     if (!sawCurrent) out.push({ tid: this.tidOf(cr3, undefined), cr3, current: true });
@@ -73,7 +77,7 @@ export class ThreadMap {
 
   /** The thread id of the process with this CR3 (a stop's). */
   tidOfCr3(cr3: bigint): number {
-    const p = this.session.processes().find((r) => r.cr3 === cr3);
+    const p = this.session.processes().find((r) => r.cr3 === cr3Base(cr3));
     return this.tidOf(cr3, p?.pid);
   }
 
@@ -89,8 +93,7 @@ export class ThreadMap {
 
   /** Registers of a thread that is not on the vCPU: its CR3, and its saved RIP where the guest has a vmos task table. */
   parkedRegisters(t: GdbThread): ThreadRegisters {
-    const rip = t.pid === undefined ? undefined : savedRip(this.session, t.pid);
-    return rip === undefined ? { cr3: t.cr3 } : { cr3: t.cr3, rip };
+    return t.savedRip === undefined ? { cr3: t.cr3 } : { cr3: t.cr3, rip: t.savedRip };
   }
 }
 
@@ -102,15 +105,4 @@ export function describeThread(t: GdbThread): string {
   parts.push(`cr3 0x${t.cr3.toString(16)}`);
   if (t.state !== undefined) parts.push(t.state);
   return parts.join(' ');
-}
-
-/** `saved_rip` of pid's vmos task (kernel data: identity-mapped in every address space), if the guest has the table. */
-function savedRip(session: SessionApi, pid: number): bigint | undefined {
-  const syms = session.symbols;
-  if (syms.get('vmos_tasks') === undefined || syms.get('vmos_ntasks') === undefined) return undefined;
-  try {
-    return readVmosTasks(syms, (a, n) => session.readVirtual(a, n)).find((t) => t.pid === pid)?.savedRip;
-  } catch {
-    return undefined;
-  }
 }

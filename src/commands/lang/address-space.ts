@@ -4,7 +4,7 @@
  * after their other arguments.
  */
 import { quoted } from '../../core/printable.ts';
-import type { SessionApi } from '../session/types.ts';
+import type { ProcessRow, SessionApi } from '../session/types.ts';
 import { CommandError } from '../errors.ts';
 import { hex64 } from './format.ts';
 import { evalIn } from './helpers.ts';
@@ -23,7 +23,8 @@ export function splitSpace(text: string): { rest: string; space?: SpaceArg } {
 export function resolveSpace(session: SessionApi, space: SpaceArg | undefined): bigint | undefined {
   if (space === undefined) return undefined;
   if (space.kind === 'cr3') return evalIn(session, space.expr);
-  const rows = session.processes().filter((p) => p.name === space.name || (p.pid !== undefined && String(p.pid) === space.name));
+  // Kernel threads have no address space of their own (rows without a CR3).
+  const rows = session.processes().filter((p): p is ProcessRow & { cr3: bigint } => p.cr3 !== undefined && (p.name === space.name || (p.pid !== undefined && String(p.pid) === space.name)));
   if (rows.length === 0) throw new CommandError('bad-args', `no process ${quoted(space.name)} in the process table (see info processes)`);
   const cr3s = [...new Set(rows.map((r) => r.cr3))];
   if (cr3s.length > 1) throw new CommandError('bad-args', `process ${quoted(space.name)} is ambiguous: ${rows.map((r) => `pid ${r.pid ?? '?'} cr3 ${hex64(r.cr3)}`).join(', ')} (name it by pid or cr3)`);

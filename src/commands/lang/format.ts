@@ -7,7 +7,7 @@
  * every ordering comes from the data.
  */
 import { HALTED_FOR_GOOD, WAITING_FOR_INPUT } from '../session/halt-watch.ts';
-import type { Breakpoint, Condition, Stop } from '../session/types.ts';
+import type { Breakpoint, Condition, ProcessRow, Stop } from '../session/types.ts';
 import type { DisasmLine } from '../disasm.ts';
 import type { CommandError } from '../errors.ts';
 import { formatValue } from './print-format.ts';
@@ -17,6 +17,11 @@ import type { Frame } from './unwind.ts';
 /** `0x%016x`. */
 export function hex64(v: bigint): string {
   return `0x${BigInt.asUintN(64, v).toString(16).padStart(16, '0')}`;
+}
+
+/** A process row's name as shown: a kernel thread's in brackets, as ps prints it (`[kthreadd]`). */
+export function processName(p: ProcessRow): string | undefined {
+  return p.name !== undefined && p.kernelThread ? `[${p.name}]` : p.name;
 }
 
 // ---- stops -----------------------------------------------------------------

@@ -57,6 +57,7 @@ import { infoBreakpointsCommand } from './commands/info-breakpoints.ts';
 import { infoExitsCommand } from './commands/info-exits.ts';
 import { infoFloatCommand } from './commands/info-float.ts';
 import { infoHitsCommand } from './commands/info-hits.ts';
+import { infoOsCommand } from './commands/info-os.ts';
 import { infoProcessesCommand } from './commands/info-processes.ts';
 import { infoRegistersCommand } from './commands/info-registers.ts';
 import { infoVcpuCommand } from './commands/info-vcpu.ts';
@@ -145,6 +146,7 @@ export const COMMANDS: readonly Command[] = [
   setRegisterCommand,
   xCommand,
   disassembleCommand,
+  infoOsCommand,
   infoProcessesCommand,
   infoHitsCommand,
   infoExitsCommand,

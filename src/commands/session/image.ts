@@ -6,10 +6,12 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { looksLikeBzImage, parseBzImage } from '../../core/loader/bzimage.ts';
-import { hasElfMagic, ImageError, parseElf64, readElfFile, readImageBytes, type Elf64 } from '../../core/loader/elf.ts';
+import { hasElfMagic, ImageError, parseElf64, readElfFile, readImageBytes, type Elf64, type ElfSymbol } from '../../core/loader/elf.ts';
 import { LINUX_GUEST_MEM, RAW_GUEST_MEM } from '../../core/loader/guest-mem.ts';
 import type { LinuxKernel } from '../../core/loader/linux-boot.ts';
 import { SymbolTable } from '../../core/loader/symbols.ts';
+import { chooseAwareness, type AwarenessChoice } from '../../core/os/awareness.ts';
+import { findLinuxOffsets, findSystemMap, offsetsPlaces, type LinuxProfile } from '../../core/os/linux-offsets.ts';
 import { BUNDLED_LINUX, BUNDLED_LINUX_CMDLINE, missingLinuxArtifacts } from '../../core/vmm/bundled-linux.ts';
 import { SessionError } from '../errors.ts';
 
@@ -22,7 +24,13 @@ export type LoadSpec = (
   | { kind: 'elf'; name: string; elf: Elf64 }
   | { kind: 'raw'; name: string; file: string; bytes: Uint8Array; gpa: number; entry?: number }
   /** `--kernel FILE [--initrd FILE] [--append CMDLINE]`: Linux's 64-bit boot protocol. */
-  | { kind: 'linux'; name: string; kernel: LinuxKernel; initrd?: Uint8Array; cmdline: string }
+  | {
+    kind: 'linux'; name: string; kernel: LinuxKernel; initrd?: Uint8Array; cmdline: string;
+    /** The System.map's symbols (a bzImage has none of its own). */
+    systemMap?: { file: string; symbols: ElfSymbol[] };
+    /** The task_struct offsets for Linux awareness, or why there are none. */
+    os: LinuxProfile | { problem: string };
+  }
 ) & {
   /** Guest RAM in bytes (`--mem`); default the loader's for the kind. */
   memSize?: number;
@@ -33,6 +41,10 @@ export interface LinuxOptions {
   kernel: string;
   initrd?: string;
   append?: string;
+  /** `--system-map FILE` (default `<kernel>.map` or System.map beside the kernel). */
+  systemMap?: string;
+  /** `--os-offsets FILE` (default `<kernel>.offsets.json` or linux-offsets.json beside the kernel). */
+  osOffsets?: string;
 }
 
 /**
@@ -60,10 +72,31 @@ export function linuxSpec(opts: LinuxOptions, memSize = LINUX_GUEST_MEM): LoadSp
       ? { kind: 'bzimage', bz: parseBzImage(bytes, name) }
       : { kind: 'vmlinux', elf: parseElf64(bytes, name) };
     const initrd = opts.initrd === undefined ? undefined : readImageBytes(opts.initrd, memSize);
-    return { kind: 'linux', name, kernel, initrd, cmdline: opts.append ?? '', memSize };
+    const systemMap = findSystemMap(opts.kernel, opts.systemMap);
+    if (systemMap !== undefined && 'problem' in systemMap) throw new SessionError('bad-image', systemMap.problem);
+    return { kind: 'linux', name, kernel, initrd, cmdline: opts.append ?? '', memSize, systemMap, os: linuxProfile(opts, kernel, systemMap?.file) };
   } catch (e) {
     throw imageError(e);
   }
+}
+
+/**
+ * The offsets for Linux awareness: `--os-offsets FILE` (a problem with it is
+ * an error), else the file beside the kernel (a problem is the reason there
+ * is no awareness, `info os`).
+ */
+function linuxProfile(opts: LinuxOptions, kernel: LinuxKernel, mapFile: string | undefined): LinuxProfile | { problem: string } {
+  const found = findLinuxOffsets(opts.kernel, opts.osOffsets);
+  if (found !== undefined && 'problem' in found && opts.osOffsets !== undefined) throw new SessionError('bad-image', found.problem);
+  if (found === undefined) return { problem: `no task_struct offsets (${offsetsPlaces(opts.kernel)}, or --os-offsets FILE)` };
+  if ('problem' in found) return found;
+  const symbolsFrom = mapFile ?? (kernel.kind === 'vmlinux' ? `${basename(opts.kernel)}'s ELF symbols` : 'nowhere');
+  return { ...found, symbolsFrom };
+}
+
+/** The OS-awareness module for an image (src/core/os/awareness.ts): by its symbols, with a Linux kernel's offsets. */
+export function awarenessOf(spec: LoadSpec, symbols: SymbolTable): AwarenessChoice {
+  return chooseAwareness(symbols, spec.kind === 'linux' ? spec.os : undefined);
 }
 
 /** An IMAGE argument: a bundled name or an ELF path. */
@@ -96,10 +129,10 @@ export function rawSpec(file: string, gpa: bigint, entry: bigint | undefined, na
   return { kind: 'raw', name, file, bytes, gpa: Number(gpa), entry: entry === undefined ? undefined : Number(entry) };
 }
 
-/** The image's symbols (none for a raw binary). */
+/** The image's symbols (none for a raw binary; a Linux kernel's System.map's after the vmlinux's own). */
 export function symbolsOf(spec: LoadSpec): SymbolTable {
   if (spec.kind === 'elf') return new SymbolTable(spec.elf.symbols);
-  if (spec.kind === 'linux' && spec.kernel.kind === 'vmlinux') return new SymbolTable(spec.kernel.elf.symbols);
+  if (spec.kind === 'linux') return new SymbolTable([...(spec.kernel.kind === 'vmlinux' ? spec.kernel.elf.symbols : []), ...(spec.systemMap?.symbols ?? [])]);
   return new SymbolTable([]);
 }
 

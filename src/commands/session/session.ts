@@ -32,7 +32,7 @@ import { configureCr3Source, cr3SourceMissing, defaultCr3Source } from './cr3-so
 import * as exec from './execution.ts';
 import { GuestDebug, int3Address } from './guest-debug.ts';
 import { DEFAULT_HIT_LOG_SIZE } from './hitlog.ts';
-import { linuxSpec, resolveImage, rawSpec, symbolsOf, type LinuxOptions, type LoadSpec } from './image.ts';
+import { awarenessOf, linuxSpec, resolveImage, rawSpec, symbolsOf, type LinuxOptions, type LoadSpec } from './image.ts';
 import * as inspect from './inspect.ts';
 import { fpuRegisterSet, readFpu, writeFpu } from './fpu.ts';
 import * as sys from './system-state.ts';
@@ -44,7 +44,7 @@ import { Stepper } from './stepping.ts';
 import { entryStop } from './stops.ts';
 import { TimeTravelControl } from './timeline.ts';
 import type {
-  Breakpoint, BreakpointSpec, Condition, Cr3Source, FpuRegisters, Hit, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, SystemState, VcpuInfo,
+  Breakpoint, BreakpointSpec, Condition, Cr3Source, FpuRegisters, Hit, OsInfo, ProcessRow, RegisterSet, SessionApi, SessionState, Stop, SystemState, VcpuInfo,
 } from './types.ts';
 
 export interface SessionOptions {
@@ -109,11 +109,12 @@ export class Session implements SessionApi {
   private constructor(backend: BackendName, spec: LoadSpec, opts: SessionOptions) {
     this.procs = new ProcessTable(opts.hitLogSize ?? DEFAULT_HIT_LOG_SIZE);
     this.procs.icountNow = () => this.travel.icount;
+    this.procs.currentCr3 = () => this.m.vcpu.getSregs().cr3;
     this.spec = spec;
     this.m = this.openMachine(backend, spec);
     this.loop = this.runLoopFor(this.m);
     this._symbols = symbolsOf(spec);
-    this.procs.attach(this._symbols, this.m.memory);
+    this.procs.attach(awarenessOf(spec, this._symbols), this.m.memory);
     this._cr3Source = defaultCr3Source(this.m.caps);
     configureCr3Source(this.m, this._cr3Source);
     if (opts.cr3Source !== undefined) this.cr3Source = opts.cr3Source;
@@ -184,7 +185,7 @@ export class Session implements SessionApi {
     this.spec = spec;
     old.kvm.close();
     this._symbols = symbolsOf(spec);
-    this.procs.attach(this._symbols, m.memory);
+    this.procs.attach(awarenessOf(spec, this._symbols), m.memory);
     if (cr3SourceMissing(m.caps, this._cr3Source) !== null) this._cr3Source = defaultCr3Source(m.caps);
     configureCr3Source(m, this._cr3Source);
     if (this._budget !== null && !m.caps.budget) this._budget = null;
@@ -340,6 +341,10 @@ export class Session implements SessionApi {
 
   processes(): readonly ProcessRow[] {
     return this.procs.rows(this._lastStop?.cr3 ?? this.m.vcpu.getSregs().cr3);
+  }
+
+  osInfo(): OsInfo {
+    return this.procs.osInfo();
   }
 
   hits(last?: number): readonly Hit[] {

@@ -99,16 +99,35 @@ export interface Hit {
 
 /** One row of the process table (commands.md `info processes`). */
 export interface ProcessRow {
-  cr3: bigint;
+  /** The address space's page-table base; none for a kernel thread (it runs on a borrowed one). */
+  cr3?: bigint;
   pid?: number;
+  /** The parent's pid (Linux). */
+  ppid?: number;
   name?: string;
   state?: string;
+  /** A kernel thread (Linux PF_KTHREAD): shown `[name]`, with no CR3. */
+  kernelThread?: boolean;
+  /** Where the task resumes when it is not on the vCPU (vmos saved_rip). */
+  savedRip?: bigint;
   hits: number;
   /** Debug-event sequence number when this CR3 was first seen (sequences start at 1; 0: only in the guest's task table). */
   firstSeen: number;
   lastRip?: bigint;
   /** This is the CR3 of the current stop. */
   current: boolean;
+}
+
+/** Which OS-awareness module reads the guest's task list, and how the last read went (commands.md `info os`). */
+export interface OsInfo {
+  module: 'vmos' | 'linux' | 'none';
+  why: string;
+  /** Tasks the last read found. */
+  tasks?: number;
+  /** Why the last read stopped short. */
+  partial?: string;
+  /** The CR3 kernel memory was last read through. */
+  readThrough?: bigint;
 }
 
 /** Register file as the debugger shows it (names as in commands.md `info registers all`). */
@@ -253,6 +272,8 @@ export interface SessionApi {
   /** Additive (gdb server): fpu() as a RegisterSet by gdb's names (st0–7 as 80-bit, fctrl…fop, xmm0–15 as 128-bit, mxcsr). */
   fpuRegisters(): RegisterSet;
   processes(): readonly ProcessRow[];
+  /** The OS-awareness module in use and why (commands.md `info os`). */
+  osInfo(): OsInfo;
   hits(last?: number): readonly Hit[];
   /** Exact totals even when the log dropped old entries. */
   hitCount(): number;

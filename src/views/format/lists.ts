@@ -3,6 +3,7 @@
  * the pane's width (most useful columns first; the rest dropped when narrow).
  */
 import type { DisasmLine } from '../../commands/disasm.ts';
+import { processName } from '../../commands/lang/format.ts';
 import type { Hit, ProcessRow } from '../../commands/session/types.ts';
 import { fit, hexShort } from './text.ts';
 
@@ -15,7 +16,8 @@ import { fit, hexShort } from './text.ts';
 export function processLine(p: ProcessRow, width: number, filtered = false): string {
   const mark = p.current ? '▸' : ' ';
   const pid = p.pid === undefined ? '  -' : String(p.pid).padStart(3);
-  const head = `${mark}${hexShort(p.cr3).padEnd(9)} ${pid} ${(p.name ?? '(unnamed)').padEnd(9)}`;
+  const cr3 = p.cr3 === undefined ? '-' : hexShort(p.cr3); // a kernel thread has no address space of its own
+  const head = `${mark}${cr3.padEnd(9)} ${pid} ${(processName(p) ?? '(unnamed)').padEnd(9)}`;
   const hits = p.hits > 0 ? `${p.hits} hit${p.hits === 1 ? '' : 's'}` : '';
   const tag = filtered && width > 20 ? ' [filter]' : '';
   const room = width - tag.length;

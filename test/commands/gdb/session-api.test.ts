@@ -20,7 +20,7 @@ describe('SessionApi additions for the gdb server (emu, vmos)', () => {
     await s.cont(1); // a counter's first count++ (the watch fires in either counter)
     await s.cont(1);
     s.deleteBreakpoint();
-    counters = s.processes().filter((p) => p.name === 'counter').map((p) => p.cr3);
+    counters = s.processes().filter((p) => p.name === 'counter').map((p) => p.cr3!);
   });
   afterAll(async () => {
     await s.close();

@@ -110,7 +110,7 @@ describe('Session on emu: vmos', () => {
     // the other counter: the same linear address, another CR3 and physical page
     const other = s.processes().find((r) => r.name === 'counter' && r.cr3 !== first.cr3)!;
     s.enableBreakpoint(w.number, false);
-    s.addBreakpoint({ kind: 'hbreak', addr: s.symbols.address('counter_main'), location: 'counter_main', condition: { kind: 'cr3', cr3: other.cr3 } });
+    s.addBreakpoint({ kind: 'hbreak', addr: s.symbols.address('counter_main'), location: 'counter_main', condition: { kind: 'cr3', cr3: other.cr3! } });
     const entry = await s.cont(1);
     expect(entry).toMatchObject({ reason: 'breakpoint', cr3: other.cr3, process: 'counter' });
     s.enableBreakpoint(w.number, true);

@@ -1,20 +1,24 @@
 import { defineCommand } from '../command.ts';
 import { symbolOf } from '../helpers.ts';
-import { hex64 } from '../format.ts';
+import { hex64, processName } from '../format.ts';
 import { noArgs } from '../parse.ts';
 
 export const infoProcessesCommand = defineCommand<void>({
   name: 'info processes',
   aliases: ['ps'],
-  summary: 'processes keyed by CR3: cr3, pid, name, state, hits, first seen, last rip',
+  summary: 'processes keyed by CR3: cr3, pid, ppid (Linux), name ([kernel thread]), state, hits, first seen, last rip',
   usage: 'info processes',
   parse: (input) => noArgs(input, 'info processes'),
   run(session) {
-    const rows = session.processes().map((p) => ({
+    const procs = session.processes();
+    // The parent's pid where the guest's task list has it (Linux): a PPID column then, none for vmos.
+    const withParents = procs.some((p) => p.ppid !== undefined);
+    const rows = procs.map((p) => ({
       current: p.current ? '*' : '',
-      cr3: hex64(p.cr3),
+      cr3: p.cr3 === undefined ? null : hex64(p.cr3),
       pid: p.pid ?? null,
-      name: p.name ?? null,
+      ...(withParents ? { ppid: p.ppid ?? null } : {}),
+      name: processName(p) ?? null,
       state: p.state ?? null,
       hits: p.hits,
       firstSeen: p.firstSeen,
@@ -28,6 +32,7 @@ export const infoProcessesCommand = defineCommand<void>({
         { key: 'current', header: '' },
         { key: 'cr3', header: 'CR3' },
         { key: 'pid', header: 'PID', align: 'right' },
+        ...(withParents ? [{ key: 'ppid', header: 'PPID', align: 'right' as const }] : []),
         { key: 'name', header: 'Name' },
         { key: 'state', header: 'State' },
         { key: 'hits', header: 'Hits', align: 'right' },

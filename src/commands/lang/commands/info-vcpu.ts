@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.ts';
+import { fieldTable } from '../field-table.ts';
 import { hex64 } from '../format.ts';
 import { noArgs } from '../parse.ts';
-import type { Cell } from '../result.ts';
 
 export const infoVcpuCommand = defineCommand<void>({
   name: 'info vcpu',
@@ -11,24 +11,13 @@ export const infoVcpuCommand = defineCommand<void>({
   parse: (input) => noArgs(input, 'info vcpu'),
   run(session) {
     const v = session.vcpuInfo();
-    const fields: [string, string, Cell][] = [
+    return fieldTable('vcpu', [
       ['backend', 'Backend', v.backend],
       ['drOwnership', 'DR ownership', v.drOwnership ?? null],
       ['guestXcr0', 'Guest XCR0', hex64(v.guestXcr0)],
       ['hostXcr0', 'Host XCR0', v.hostXcr0 === undefined ? null : hex64(v.hostXcr0)],
       ['apx', 'APX', v.apx ? 'enabled' : 'absent'],
       ['cr3Source', 'CR3 source', session.cr3Source],
-    ];
-    return {
-      kind: 'table',
-      table: 'vcpu',
-      columns: [
-        { key: 'field', header: 'Field' },
-        { key: 'value', header: 'Value' },
-      ],
-      rows: fields.map(([, label, value]) => ({ field: label, value: value ?? '-' })),
-      empty: '',
-      extra: Object.fromEntries(fields.map(([k, , value]) => [k, value])),
-    };
+    ]);
   },
 });

@@ -6,6 +6,7 @@
  *   struct task { u32 pid; u32 state; u64 cr3; char name[16]; u64 saved_rip; u64 ticks; }  // 48 bytes
  */
 import type { SymbolTable } from '../loader/symbols.ts';
+import type { GuestMemory, OsAwareness, TaskList } from './awareness.ts';
 
 export const VMOS_TASK_SIZE = 48;
 export const VMOS_TASK_STATES = ['free', 'runnable', 'running', 'sleeping', 'exited'] as const;
@@ -54,4 +55,21 @@ export function physReader(memory: Uint8Array): (addr: bigint, len: number) => U
     if (a < 0 || a + len > memory.length) throw new RangeError(`guest-physical 0x${addr.toString(16)}+${len} is outside guest memory`);
     return memory.subarray(a, a + len);
   };
+}
+
+/** vmos as an OS-awareness module: its table, read at identity-mapped (guest-physical) addresses. */
+export class VmosAwareness implements OsAwareness {
+  readonly name = 'vmos';
+
+  constructor(private readonly symbols: SymbolTable) {}
+
+  read(mem: GuestMemory): TaskList {
+    try {
+      const tasks = readVmosTasks(this.symbols, (a, n) => mem.physical(a, n));
+      return { tasks: tasks.map((t) => ({ pid: t.pid, name: t.name, state: t.state, cr3: t.cr3, kernelThread: false, savedRip: t.savedRip })) };
+    } catch (e) {
+      // A table the guest has not written yet, or garbage.
+      return { tasks: [], partial: `vmos_tasks unreadable: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
 }
