@@ -16,7 +16,6 @@ import { runLine } from '../../../src/commands/lang/registry.ts';
 import { formatText } from '../../../src/commands/lang/format.ts';
 import { bundledLinuxOptions, Session } from '../../../src/commands/session/index.ts';
 import { BUNDLED_LINUX_MEM, BUNDLED_LINUX_PROMPT } from '../../../src/core/vmm/bundled-linux.ts';
-import type { Machine } from '../../../src/commands/session/machine.ts';
 import type { ProcessRow } from '../../../src/commands/session/types.ts';
 import { psRows } from '../../guest/linux.ts';
 
@@ -97,11 +96,11 @@ describe('the bundled Linux on emu: the process table from init_task.tasks', () 
   });
 
   it('agrees with the guest\'s own ps: the same pids, comm names, [kernel threads]', async () => {
-    // Typed at COM1's receiver as a user would (the session has no console input command of its own yet).
-    const m = (s as unknown as { m: Machine }).m;
+    // Typed at COM1's receiver as a user would (console-send), then on until the prompt comes back.
     const before = consoleText.length;
-    m.devices.serial.uart.pushInput(Buffer.from('ps\n', 'latin1'));
-    for (let ran = 0; !consoleText.slice(before).includes(PROMPT) && ran < 2_000_000_000; ran += 20_000_000) await s.runFor(20_000_000);
+    s.consoleSend(Buffer.from('ps\n', 'latin1'));
+    const back = await s.contUntilConsole(PROMPT);
+    expect(back.reason).toBe('console');
     // Without ps itself (`{ps} sh`: ash forks it; it has exited when the prompt is back).
     const ps = psRows(consoleText.slice(before)).filter((r) => !/^\{ps\} |^ps$/.test(r.command));
     expect(ps.length).toBeGreaterThan(10);
