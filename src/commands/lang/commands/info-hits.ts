@@ -7,7 +7,7 @@ import { hex64 } from '../format.ts';
 export const infoHitsCommand = defineCommand<{ last?: number }>({
   name: 'info hits',
   aliases: ['hits'],
-  summary: 'debug-event log (the last N): sequence, breakpoint, cr3, process, rip, exception, dr6',
+  summary: 'debug-event log (the last N): sequence, breakpoint, cr3, process, rip, exception, dr6 (of #DB events)',
   usage: 'info hits [N]',
   parse({ words }) {
     if (words.length > 1) throw new CommandError('bad-args', 'usage: info hits [N]');
@@ -26,7 +26,8 @@ export const infoHitsCommand = defineCommand<{ last?: number }>({
       rip: hex64(h.rip),
       location: symbolOf(session, h.rip) ?? null,
       exception: h.exception,
-      dr6: hex64(h.dr6),
+      // Only a #DB exit fills kvm_run.debug.arch.dr6; on #BP KVM leaves the last value there (vmx.c handle_exception_nmi), so it says nothing.
+      dr6: h.exception === 1 ? hex64(h.dr6) : null,
       ...(withIcount ? { icount: h.icount ?? null } : {}),
     }));
     const icounts = withIcount ? [{ key: 'icount', header: 'Icount', align: 'right' as const }] : [];
