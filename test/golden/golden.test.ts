@@ -17,6 +17,8 @@ interface Example {
   exitCode: 0 | 1;
   /** Run as a child process (the others in-process). */
   cli?: boolean;
+  /** CLI options before the script (cli only): the guest to run it on. */
+  args?: string[];
 }
 
 const EXAMPLES: Example[] = [
@@ -28,6 +30,7 @@ const EXAMPLES: Example[] = [
   { name: 'tiny', exitCode: 0, cli: true },
   { name: 'kernel', exitCode: 0 },
   { name: 'errors', keepGoing: true, exitCode: 1, cli: true },
+  { name: 'linux', exitCode: 0, cli: true, args: ['--guest', 'linux'] },
 ];
 
 const UPDATE = process.env.VDBG_UPDATE_GOLDEN === '1';
@@ -41,7 +44,7 @@ function expectGolden(name: string, out: string): void {
 /** Keys whose values are 64-bit quantities: always `0x` + 16 hex digits. */
 const HEX64 = new Set(['addr', 'rip', 'cr3', 'dr6', 'dr7', 'guestXcr0', 'hostXcr0', 'lastRip']);
 const REGISTER = /^(r[a-d]x|r[sd]i|r[sb]p|r\d+|rip|rflags|cr[0-8]|efer|dr[0-7]|xcr0)$/;
-const STOP_LINE = /^(Breakpoint \d+ hit|Watchpoint \d+ hit|Stepped|Returned|Reached|Halted|Guest exited|Guest shut down|Stopped|Interrupted)/;
+const STOP_LINE = /^(Breakpoint \d+ hit|Temporary breakpoint \d+ hit|Console: the guest printed|Watchpoint \d+ hit|Stepped|Returned|Reached|Halted|Guest exited|Guest shut down|Stopped:|Stopped on error:|Interrupted)/;
 
 /** Walks a parsed JSON value: no unsafe numbers anywhere; 64-bit keys are hex strings. */
 function checkValues(v: unknown, path: string, key = ''): void {
@@ -106,7 +109,7 @@ function checkJson(name: string, out: string, text: string): void {
 describe('golden: examples/*.vdbg on emu', () => {
   for (const ex of EXAMPLES) {
     it(`${ex.name}.vdbg: exact text output${ex.cli ? ' (CLI child process)' : ''}, then --json parsed`, async () => {
-      const flags = ex.keepGoing ? ['--keep-going'] : [];
+      const flags = [...(ex.args ?? []), ...(ex.keepGoing ? ['--keep-going'] : [])];
       const text = ex.cli ? await runCli(['-x', `examples/${ex.name}.vdbg`, ...flags]) : await runExample(ex.name, { keepGoing: ex.keepGoing });
       expect(text.exitCode).toBe(ex.exitCode);
       expectGolden(ex.name, text.stdout);
