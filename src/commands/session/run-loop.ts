@@ -38,9 +38,19 @@ export type RunEvent =
 
 export type DebugEvent = Extract<RunEvent, { kind: 'debug' }>;
 
+/** Time travel: where a forward run must stop — an input the user made while back in time (session/timeline.ts). */
+export interface InputAhead {
+  /** The instruction count of the input. */
+  at: number;
+  /** Instructions retired now. */
+  icount(): number;
+}
+
 export class RunLoop {
   /** Instructions the current command may still retire (null: no budget). */
   budgetLeft: number | null = null;
+  /** The input the current command must stop at (a 'budget' event there), or null. */
+  private inputAhead: InputAhead | null = null;
   private interruptRequested = false;
   private readonly haltWatch: HaltWatch;
   private lastYield = 0;
@@ -53,16 +63,29 @@ export class RunLoop {
     this.haltWatch = new HaltWatch(m);
   }
 
-  /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit). */
-  begin(budget: number | null): void {
+  /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit), and the input to stop at. */
+  begin(budget: number | null, inputAhead: InputAhead | null = null): void {
     this.interruptRequested = false;
     this.budgetLeft = budget;
+    this.inputAhead = inputAhead;
+  }
+
+  /** Instructions to the input ahead (≤ 0: it is reached), or null. */
+  private toInput(): number | null {
+    return this.inputAhead === null ? null : this.inputAhead.at - this.inputAhead.icount();
+  }
+
+  /** The run stopped at the input ahead (the command's stop is there). */
+  get atInput(): boolean {
+    const n = this.toInput();
+    return n !== null && n <= 0;
   }
 
   /** The command ended, however it did: no budget, and no immediate_exit left for the next KVM_RUN. */
   end(): void {
     this.debug.removeInt3s();
     this.budgetLeft = null;
+    this.inputAhead = null;
     this.m.vcpu.setImmediateExit(false);
   }
 
@@ -84,10 +107,13 @@ export class RunLoop {
           this.lastYield = performance.now();
         }
         if (this.takeInterrupt()) return { kind: 'interrupted' };
-        if (caps.budget) vcpu.insnBudget = BigInt(this.budgetLeft ?? 0);
-        if (this.budgetLeft !== null && this.budgetLeft <= 0) return { kind: 'budget' };
+        const toInput = this.toInput();
+        if ((this.budgetLeft !== null && this.budgetLeft <= 0) || (toInput !== null && toInput <= 0)) return { kind: 'budget' };
+        // The budget of this KVM_RUN: the command's, or fewer to stop at an input ahead (time travel needs the budget extension).
+        const budget = toInput !== null && (this.budgetLeft === null || toInput < this.budgetLeft) ? toInput : this.budgetLeft;
+        if (caps.budget) vcpu.insnBudget = BigInt(budget ?? 0);
         const exit = await this.haltWatch.around(() => vcpu.runAsync());
-        if (caps.budget && this.budgetLeft !== null) this.budgetLeft = Number(vcpu.insnBudget);
+        if (caps.budget && this.budgetLeft !== null) this.budgetLeft -= budget! - Number(vcpu.insnBudget);
         // Exits by reason are counted by the backend (`exit.*`), merged in counters().
         const outcome = handleExit(exit, devices);
         switch (outcome.kind) {
@@ -95,7 +121,7 @@ export class RunLoop {
             continue;
           case 'interrupted':
             vcpu.setImmediateExit(false);
-            if (this.budgetLeft === 0) return { kind: 'budget' };
+            if (this.budgetLeft === 0 || this.atInput) return { kind: 'budget' };
             if (this.takeInterrupt()) return { kind: 'interrupted' };
             if (this.haltWatch.kicked && haltedForGood(vcpu)) return { kind: 'halt', detail: HALTED_FOR_GOOD };
             continue;

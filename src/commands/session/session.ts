@@ -266,6 +266,7 @@ export class Session implements SessionApi {
   setRegister(name: string, value: bigint): void {
     this.idle();
     const n = inspect.setRegister(this.m, name, value);
+    this.travel.changed();
     if (n === 'rip' && this._lastStop !== null) this._lastStop = { ...this._lastStop, rip: value };
   }
 
@@ -275,7 +276,7 @@ export class Session implements SessionApi {
 
   writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void {
     this.idle();
-    inspect.writeMemory(this.m, addr, data, cr3);
+    this.travel.changed(inspect.writeMemory(this.m, addr, data, cr3));
   }
 
   segmentRegisters(): RegisterSet {
@@ -293,6 +294,7 @@ export class Session implements SessionApi {
   setFpu(f: FpuRegisters): void {
     this.idle();
     writeFpu(this.m.vcpu, f);
+    this.travel.changed();
   }
 
   processes(): readonly ProcessRow[] {
@@ -397,12 +399,13 @@ export class Session implements SessionApi {
     }
     const forked = this.travel.beforeForward();
     this._state = 'running';
-    loop.begin(useBudget ? this._budget : null);
+    loop.begin(useBudget ? this._budget : null, this.travel.inputAhead());
     const st = new Stepper({ m: this.m, loop, table: this.table, procs: this.procs, settings: this });
     const p = (async () => {
       try {
-        const stop = await body(st);
-        this.travel.afterForward();
+        let stop = await body(st);
+        const replayed = this.travel.afterForward();
+        if (replayed !== null) stop = { ...stop, rip: this.m.vcpu.getRegs().rip, cr3: this.m.vcpu.getSregs().cr3, detail: replayed };
         if (forked !== null && stop.detail === undefined) stop.detail = forked;
         this._lastStop = stop;
         this._state = stop.reason === 'exit' ? 'exited' : stop.reason === 'shutdown' ? 'shutdown' : 'stopped';

@@ -6,25 +6,28 @@
  * replaying forward with the instruction budget to the exact count.
  *
  * Forward commands after going back re-run the recorded future (the machine
- * is deterministic: the same instructions give the same state). The only
- * input the debugger can give the guest is a register write (`set $reg`):
- * it is noticed at the next command (the registers differ from where the
- * last one left them), and forks a new future — the recorded one after now
- * is discarded, and the command says so.
+ * is deterministic: the same instructions give the same state). The inputs
+ * the debugger can give the guest — a register, x87/SSE or memory write
+ * (`set`, gdb's G/P/M/X packets) — are reported by the Session as they
+ * happen (`changed`; a memory write with the guest-physical ranges, which
+ * the emulated MMU never sees) and fork a new future at the next command
+ * or travel: the recorded one after now is discarded, and it says so.
+ * (vdbg gives the guest no console input in a debug session.)
  *
  * Snapshots are taken at command boundaries, when the interval has passed
  * (never with the debugger's INT3s in memory). The Session drives this
  * through a TimeTravelHost; nothing here reaches into src/emu.
  */
 import { runInstructions } from '../../core/time-travel/advance.ts';
-import { TIME_TRAVEL_NEEDS_EMU } from '../../core/time-travel/history.ts';
+import { TIME_TRAVEL_NEEDS_EMU, type MachineHistory } from '../../core/time-travel/history.ts';
 import { captureState, restoreState, type CapturedState } from '../../core/time-travel/state-walk.ts';
 import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_MEMORY, Timeline } from '../../core/time-travel/timeline.ts';
 import { SessionError } from '../errors.ts';
 import { classify } from './insn.ts';
-import { pagingOf, readVirtual } from './memory.ts';
+import { pagingOf, readVirtual, type PhysicalRange } from './memory.ts';
 import { callBeforeReturn, callerOf, type BackwardSearch, type TracePoint } from './reverse-frames.ts';
 import type { Machine } from './machine.ts';
+import type { InputAhead } from './run-loop.ts';
 import type { Stop } from './types.ts';
 
 /** What the session gives its time travel: the machine, and its forward `continue` within a count. */
@@ -60,11 +63,16 @@ export interface RecordInfo {
 
 export const FORKED_NOTE = 'state changed while back in time: the recorded future was discarded; recording a new one from here';
 
+/** The stop of a forward run that reached an input made while back in time (it stops there and takes the input on again). */
+export const inputReplayedNote = (icount: number): string =>
+  `stopped at icount ${icount}, where the state was changed by hand while back in time: that change is made again here, as recorded`;
+
 export class SessionTimeline {
   readonly timeline: Timeline;
   private readonly bookmarks = new Map<string, number>();
-  /** The registers where the last command left them (a difference at the next one is the user's input). */
-  private regsSeen: string;
+  /** The user changed the machine since the last command or travel (an input, not yet taken as a fork). */
+  private inputPending = false;
+  private readonly history: MachineHistory;
   /** Suppresses the forward hooks while travelling runs forward commands itself. */
   scanning = false;
 
@@ -72,7 +80,7 @@ export class SessionTimeline {
     const m = host.machine();
     if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
     if (!m.caps.budget) throw new SessionError('unsupported', 'time travel needs KVM_CAP_VDBG_INSN_BUDGET');
-    const history = m.vcpu.timeTravel();
+    const history = (this.history = m.vcpu.timeTravel());
     const devices = { serial: m.devices.serial, exitPort: m.devices.exitPort, counters: m.vmm };
     const extra = { capture: () => captureState(devices), restore: (s: unknown) => restoreState(s as CapturedState) };
     const advance = (n: number): number => {
@@ -81,7 +89,6 @@ export class SessionTimeline {
       return runInstructions(m.vcpu, m.devices, () => history.icount(), n);
     };
     this.timeline = new Timeline(history, extra, advance, { interval: DEFAULT_RECORD_INTERVAL, memoryCap });
-    this.regsSeen = this.regs();
   }
 
   get icount(): number {
@@ -96,31 +103,54 @@ export class SessionTimeline {
     };
   }
 
-  /** Before a forward command: a register the user set is an input (forks the future). Returns a note to show, or null. */
-  beforeForward(): string | null {
-    if (this.scanning) return null;
-    return this.noticeInput();
+  /**
+   * The user changed the machine's state (a register, x87/SSE, or the
+   * guest-physical `ranges` of a memory write): an input. It forks the
+   * future at the next command or travel.
+   */
+  changed(ranges: readonly PhysicalRange[] = []): void {
+    for (const r of ranges) this.history.hostWrote(r.pa, r.len);
+    this.inputPending = true;
   }
 
-  /** After a forward command: snapshot when due. */
-  afterForward(): void {
-    if (this.scanning) return;
-    this.timeline.reached();
-    this.regsSeen = this.regs();
+  /**
+   * Before a forward command or a travel: an input since the last one forks
+   * the future here (snapshot of the changed state, the recorded future
+   * discarded). Returns the note to show when a future was discarded.
+   */
+  noticeInput(): string | null {
+    if (this.scanning || !this.inputPending) return null;
+    this.inputPending = false;
+    return this.timeline.input() ? FORKED_NOTE : null;
+  }
+
+  /** Where a forward command must stop: the next input recorded after now (RunLoop.begin), or null. */
+  inputAhead(): InputAhead | null {
+    const at = this.timeline.nextInput();
+    return at === null ? null : { at, icount: () => this.icount };
+  }
+
+  /**
+   * After a forward command: a run that reached an input takes it on (the
+   * snapshot of the changed state), then a snapshot when due. Returns the
+   * note for the stop when the input was replayed.
+   */
+  afterForward(): string | null {
+    let replayed = false;
+    if (this.timeline.isInput(this.icount)) this.quietly(() => (replayed = this.timeline.replayInput()));
+    if (!this.scanning) this.timeline.reached();
+    return replayed ? inputReplayedNote(this.icount) : null;
   }
 
   /** Go to instruction count `target`; the stop describes where the machine is then. */
   async goto(target: number, why = `icount ${target}`): Promise<Stop> {
-    const note = this.noticeInput();
     const t = this.timeline;
     if (!Number.isSafeInteger(target) || target < t.start) {
       throw new SessionError('bad-args', `cannot go to ${why}: the recording starts at icount ${t.start}`);
     }
     this.quietly(() => t.goto(target));
-    this.regsSeen = this.regs();
     const stop = this.here();
     if (t.icount < target) stop.detail = `the guest stopped at icount ${t.icount} before ${why}`;
-    else if (note !== null) stop.detail = note;
     return stop;
   }
 
@@ -271,7 +301,9 @@ export class SessionTimeline {
         const stop = await this.host.continueWithin(to - before + 1);
         const at = this.icount;
         if ((stop.reason === 'breakpoint' || stop.reason === 'watchpoint') && at <= to && at < now && at > from) last = { icount: at, stop };
-        if (this.icount === before || (stop.reason !== 'breakpoint' && stop.reason !== 'watchpoint')) break;
+        // A run stops at an input (and takes it on): the stretch goes on from there.
+        const atInput = stop.reason === 'budget' && at <= to && at > before && this.timeline.isInput(at);
+        if (this.icount === before || (stop.reason !== 'breakpoint' && stop.reason !== 'watchpoint' && !atInput)) break;
       }
     } finally {
       this.scanning = false;
@@ -279,13 +311,6 @@ export class SessionTimeline {
       restoreState(records);
     }
     return last;
-  }
-
-  private noticeInput(): string | null {
-    if (this.regs() === this.regsSeen) return null;
-    const forked = this.timeline.input();
-    this.regsSeen = this.regs();
-    return forked ? FORKED_NOTE : null;
   }
 
   /** Runs `fn` with the console muted (replayed output was shown when it happened). */
@@ -309,11 +334,6 @@ export class SessionTimeline {
     if (p !== undefined) s.process = p;
     return s;
   }
-
-  private regs(): string {
-    const v = this.host.machine().vcpu;
-    return JSON.stringify({ r: v.getRegs(), s: v.getSregs() }, (_k, x) => (typeof x === 'bigint' ? x.toString(16) : x));
-  }
 }
 
 /** The time-travel commands as the command language calls them (SessionApi.travel). */
@@ -325,6 +345,8 @@ export interface TimeTravelApi {
   /** `record stop`: forget the recording. */
   stop(): void;
   info(): RecordInfo | null;
+  /** The instruction counts of the snapshots held, earliest first (the TUI's timeline row); empty when not recording. */
+  snapshotIcounts(): readonly number[];
   /** `set record memory BYTES`. */
   setMemoryCap(bytes: number): void;
   reverseStepi(n: number): Promise<Stop>;
@@ -364,11 +386,21 @@ export class TimeTravelControl implements TimeTravelApi {
   }
 
   beforeForward(): string | null {
-    return this.tt?.beforeForward() ?? null;
+    return this.tt?.noticeInput() ?? null;
   }
 
-  afterForward(): void {
-    this.tt?.afterForward();
+  /** The user changed the machine (see SessionTimeline.changed); nothing to do while not recording. */
+  changed(ranges?: readonly PhysicalRange[]): void {
+    this.tt?.changed(ranges);
+  }
+
+  /** After a forward command: the note for its stop when it reached an input and took it on again (see SessionTimeline.afterForward). */
+  afterForward(): string | null {
+    return this.tt?.afterForward() ?? null;
+  }
+
+  inputAhead(): InputAhead | null {
+    return this.tt?.inputAhead() ?? null;
   }
 
   record(): RecordInfo {
@@ -386,6 +418,10 @@ export class TimeTravelControl implements TimeTravelApi {
 
   info(): RecordInfo | null {
     return this.tt?.info() ?? null;
+  }
+
+  snapshotIcounts(): readonly number[] {
+    return this.tt?.timeline.snapshots ?? [];
   }
 
   setMemoryCap(bytes: number): void {
@@ -439,7 +475,10 @@ export class TimeTravelControl implements TimeTravelApi {
 
   private async travel(fn: (tt: SessionTimeline) => Promise<Stop>): Promise<Stop> {
     this.host.idle();
-    const stop = await fn(this.active());
+    const tt = this.active();
+    const note = tt.noticeInput();
+    const stop = await fn(tt);
+    if (note !== null && stop.detail === undefined) stop.detail = note;
     this.host.travelled(stop);
     return stop;
   }

@@ -9,8 +9,9 @@
  * Nondeterministic inputs (the host setting registers or memory, injecting
  * an interrupt, console input) are recorded as snapshots: `input()` after
  * the change forks the future — the snapshots after now are discarded and
- * one is taken of the changed state — so no replay ever crosses an input;
- * replaying from the snapshot at an input's icount is replaying the input.
+ * one is taken of the changed state, marked as an input. A replay that
+ * runs up to an input's icount restores that snapshot there (replaying the
+ * input), so at an input's icount the machine is always the changed state.
  *
  * `extra` carries state outside the backend that the guest's future also
  * depends on (the VMM's devices: the console's transcript, the exit port,
@@ -38,6 +39,8 @@ interface Point {
   readonly icount: number;
   readonly machine: MachineSnapshot;
   readonly extra: unknown;
+  /** Taken by input(): the state the host changed, which a replay reaching this icount takes on. */
+  readonly input: boolean;
 }
 
 export const DEFAULT_RECORD_INTERVAL = 50_000;
@@ -123,10 +126,31 @@ export class Timeline {
       const step = Math.min(n - done, Math.max(1, stop - this.icount));
       const ran = this.advance(step);
       done += ran;
+      if (ran > 0) this.replayInput();
       this.reached();
       if (ran < step) break;
     }
     return done;
+  }
+
+  /** The next input after now (a forward run must take it on at that icount), or null. */
+  nextInput(): number | null {
+    const now = this.icount;
+    return this.points.find((p) => p.input && p.icount > now)?.icount ?? null;
+  }
+
+  /** Whether an input was made at `icount`. */
+  isInput(icount: number): boolean {
+    return this.points.some((p) => p.input && p.icount === icount);
+  }
+
+  /** The machine ran up to an input's icount: take on the changed state (the input replayed). Returns whether it did. */
+  replayInput(): boolean {
+    const now = this.icount;
+    const p = this.points.find((q) => q.input && q.icount === now);
+    if (p === undefined) return false;
+    this.restorePoint(p);
+    return true;
   }
 
   /** Go to instruction count `target` (start ≤ target); forward of the recorded end records on. */
@@ -159,7 +183,7 @@ export class Timeline {
       this.history.discard(this.points.pop()!.machine);
     }
     this.frontier = now;
-    this.take();
+    this.take(true);
     return forked;
   }
 
@@ -174,20 +198,20 @@ export class Timeline {
     this.extra.restore(p.extra);
   }
 
-  private take(): void {
+  private take(input = false): void {
     const machine = this.history.snapshot();
-    const p = { icount: machine.icount, machine, extra: this.extra.capture() };
+    const p = { icount: machine.icount, machine, extra: this.extra.capture(), input };
     const k = this.points.findIndex((q) => q.icount > p.icount);
     this.points.splice(k < 0 ? this.points.length : k, 0, p);
     if (this.points.length === 1) this.frontier = machine.icount;
     if (this.history.memoryBytes() > this.memoryCap) this.thin();
   }
 
-  /** Over the cap: drop every other snapshot but the first and the last, and space them twice as far. */
+  /** Over the cap: drop every other snapshot but the first, the last and the inputs, and space them twice as far. */
   private thin(): void {
     const keep: Point[] = [];
     this.points.forEach((p, i) => {
-      if (i === 0 || i === this.points.length - 1 || i % 2 === 0) keep.push(p);
+      if (i === 0 || i === this.points.length - 1 || i % 2 === 0 || p.input) keep.push(p);
       else {
         this.history.discard(p.machine);
         this.thinned++;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../../src/commands/session/index.ts';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
-import { FORKED_NOTE } from '../../../src/commands/session/timeline.ts';
+import { FORKED_NOTE, inputReplayedNote } from '../../../src/commands/session/timeline.ts';
 
 async function vmos() {
   const s = await Session.open({ backend: 'emu', image: 'vmos' });
@@ -115,6 +115,80 @@ describe('time travel in the session (emu, vmos)', () => {
     const stop = await s.stepi(1);
     expect(stop.detail).toBe(FORKED_NOTE);
     expect(s.travel.info()!.end).toBe(20_001);
+    await s.close();
+  });
+});
+
+describe('time travel: what forks the future and what does not (emu, vmos)', () => {
+  it('reverse-continue keeps the recorded future: the end stays, and forward replays it to the same registers', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    s.addBreakpoint({ kind: 'break', addr: s.symbols.address('schedule'), location: 'schedule' });
+    for (let k = 0; k < 2; k++) expect((await s.cont()).reason).toBe('breakpoint');
+    await s.runFor(30_000);
+    const end = s.travel.info()!.end;
+    const regs = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const back = await s.travel.reverseContinue();
+    expect(back.reason).toBe('breakpoint');
+    expect(back.detail).toBeUndefined();
+    expect(s.travel.info()).toMatchObject({ end, replaying: true });
+    await s.travel.goto(end);
+    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(regs);
+    await s.close();
+  });
+
+  it('a memory write while back in time forks the future, says so, and is part of the new history', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(200_000);
+    await s.travel.goto(120_000);
+    const rsp = s.registers().rsp;
+    const before = s.readVirtual(rsp, 8);
+    s.writeVirtual(rsp, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    const stop = await s.travel.goto(60_000); // a travel notices the input too
+    expect(stop.detail).toBe(FORKED_NOTE);
+    expect(s.travel.info()!.end).toBe(120_000);
+    await s.travel.goto(120_000);
+    expect([...s.readVirtual(rsp, 8)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await s.travel.goto(119_999); // one before the write: the page as the guest left it
+    await s.travel.goto(120_000 - 50_000);
+    await s.travel.goto(120_000);
+    expect([...s.readVirtual(rsp, 8)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([...before]).not.toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await s.close();
+  });
+
+  it('a forward run from before an input stops at it and makes the change again; going there by goto is the same state', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(100_000);
+    await s.travel.goto(40_000);
+    s.setRegister('r15', 0x4242n);
+    expect((await s.stepi(1)).detail).toBe(FORKED_NOTE);
+    const after = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    await s.travel.goto(30_000);
+    const stop = await s.runFor(20_000);
+    expect(stop.detail).toBe(inputReplayedNote(40_000));
+    expect(s.travel.info()!.icount).toBe(40_000);
+    expect(s.registers().r15).toBe(0x4242n);
+    await s.stepi(1);
+    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(after);
+    await s.runFor(10_000); // on from the input: nothing stops it
+    expect(s.travel.info()!.icount).toBe(50_001);
+    await s.travel.goto(40_001);
+    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(after);
+    await s.close();
+  });
+
+  it('an x87/SSE write while back in time forks the future too', async () => {
+    const { s } = await vmos();
+    s.travel.record();
+    await s.runFor(80_000);
+    await s.travel.goto(30_000);
+    const f = s.fpu();
+    s.setFpu({ ...f, mxcsr: f.mxcsr ^ 0x40 });
+    expect((await s.stepi(1)).detail).toBe(FORKED_NOTE);
+    expect(s.travel.info()!.end).toBe(30_001);
     await s.close();
   });
 });
