@@ -61,4 +61,37 @@ describe('time-travel commands', () => {
     expect((await run('record stop')).text).toMatch(/Recording stopped/);
     expect((await run('goto five')).text).toMatch(/not recording/);
   });
+
+  it('reverse-continue honours condition expressions and the filter: hits that fail them are passed over, going back', async () => {
+    await run('record');
+    await run('break schedule');
+    const forward: { icount: number; cr3: bigint }[] = [];
+    for (let k = 0; k < 5; k++) {
+      expect((await run('continue')).text).toMatch(/^Breakpoint 1 hit/);
+      forward.push({ icount: s.travel.info()!.icount, cr3: s.registers().cr3 });
+    }
+    const cr3s = [...new Set(forward.map((h) => h.cr3))];
+    expect(cr3s.length).toBeGreaterThan(1);
+    const keep = forward.at(-2)!.cr3;
+    const wanted = forward.slice(0, -1).filter((h) => h.cr3 === keep).map((h) => h.icount).reverse();
+    const other = forward.slice(0, -1).filter((h) => h.cr3 !== keep);
+    expect(other.length).toBeGreaterThan(0);
+
+    const backTo = async (): Promise<number[]> => {
+      const seen: number[] = [];
+      for (;;) {
+        const r = await run('reverse-continue');
+        if (!/^Breakpoint 1 hit/.test(r.text)) return seen;
+        seen.push(s.travel.info()!.icount);
+      }
+    };
+    // A condition expression (evaluated by the language at each hit, as gdb does in either direction).
+    await run(`condition 1 $cr3 == 0x${keep.toString(16)}`);
+    expect(await backTo()).toEqual(wanted);
+    // The process filter (the session passes over hits in other processes).
+    await run('condition 1');
+    await run(`goto icount ${forward.at(-1)!.icount}`);
+    await run(`filter cr3 0x${keep.toString(16)}`);
+    expect(await backTo()).toEqual(wanted);
+  });
 });
