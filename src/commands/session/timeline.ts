@@ -81,8 +81,8 @@ export class SessionTimeline {
     if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
     if (!m.caps.budget) throw new SessionError('unsupported', 'time travel needs KVM_CAP_VDBG_INSN_BUDGET');
     const history = (this.history = m.vcpu.timeTravel());
-    const devices = { serial: m.devices.serial, exitPort: m.devices.exitPort, counters: m.vmm };
-    const extra = { capture: () => captureState(devices), restore: (s: unknown) => restoreState(s as CapturedState) };
+    // Every device KVM_EXIT_IO reaches (the console's UART and transcript, the CMOS RTC, the exit port) and the VMM's counters.
+    const extra = { capture: () => captureState(m.devices), restore: (s: unknown) => restoreState(s as CapturedState) };
     const advance = (n: number): number => {
       // Replay runs the guest alone: no single-step or breakpoints of the debugger's (restored with a snapshot) in the way.
       m.vcpu.setGuestDebug({ control: 0 });

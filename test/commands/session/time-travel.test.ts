@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../../../src/commands/session/index.ts';
 import { kvmSkipReason } from '../../core/kvm/available.ts';
 import { FORKED_NOTE, inputReplayedNote } from '../../../src/commands/session/timeline.ts';
+import type { Machine } from '../../../src/commands/session/machine.ts';
 
 async function vmos() {
   const s = await Session.open({ backend: 'emu', image: 'vmos' });
@@ -177,6 +178,25 @@ describe('time travel: what forks the future and what does not (emu, vmos)', () 
     expect(s.travel.info()!.icount).toBe(50_001);
     await s.travel.goto(40_001);
     expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(after);
+    await s.close();
+  });
+
+  it('the CMOS RTC is part of the machine it restores: index, CMOS RAM, the clock held while the guest sets it', async () => {
+    const { s } = await vmos();
+    const rtc = (s as unknown as { m: Machine }).m.devices.rtc!;
+    const cmos = (reg: number) => (rtc.out(0x70, reg), rtc.in(0x71));
+    s.travel.record();
+    await s.runFor(60_000);
+    const before = { ram: cmos(0x0e), b: cmos(0x0b), date: rtc.now().getTime() };
+    // What a guest's port I/O in the next stretch would do (vmos has no RTC driver): a CMOS RAM byte, then SET (the clock held) and a new minute.
+    rtc.out(0x70, 0x0e), rtc.out(0x71, 0x5a);
+    rtc.out(0x70, 0x0b), rtc.out(0x71, before.b | 0x80);
+    rtc.out(0x70, 0x02), rtc.out(0x71, 0x42);
+    await s.runFor(60_000);
+    const after = { ram: cmos(0x0e), b: cmos(0x0b), date: rtc.now().getTime() };
+    expect(after).not.toEqual(before);
+    await s.travel.goto(60_000);
+    expect({ ram: cmos(0x0e), b: cmos(0x0b), date: rtc.now().getTime() }).toEqual(before);
     await s.close();
   });
 
