@@ -94,4 +94,28 @@ describe('time-travel commands', () => {
     await run(`filter cr3 0x${keep.toString(16)}`);
     expect(await backTo()).toEqual(wanted);
   });
+
+  it('set record memory: over the cap every other snapshot goes and the interval doubles, as info record reports', async () => {
+    expect((await run('set record memory 65M')).text).toBe('Record memory: 65.0 MiB.');
+    await run('record');
+    for (let k = 0; k < 30; k++) await run('run-for 50000');
+    const info = (await run('info record')).text;
+    const m = /(\d+) snapshot\(s\), every (\d+) instructions or more; ([\d.]+) MiB of 65\.0 MiB; (\d+) dropped to stay under it\./.exec(info);
+    expect(m, info).not.toBeNull();
+    const [snapshots, interval, mib, dropped] = [Number(m![1]), Number(m![2]), Number(m![3]), Number(m![4])];
+    expect(interval).toBeGreaterThan(50_000);
+    expect(dropped).toBeGreaterThan(0);
+    expect(snapshots).toBeLessThan(30);
+    expect(mib).toBeLessThanOrEqual(65);
+    // Still exact: back to a point between the snapshots that are left.
+    await run('goto icount 123457');
+    const rip = s.registers().rip;
+    const fresh = await Session.open({ backend: 'emu' });
+    try {
+      await fresh.runFor(123_457);
+      expect(fresh.registers().rip).toBe(rip);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
