@@ -9,6 +9,9 @@ import { kvmSkipReason } from '../../core/kvm/available.ts';
 import { FORKED_NOTE, inputReplayedNote } from '../../../src/commands/session/timeline.ts';
 import type { Machine } from '../../../src/commands/session/machine.ts';
 
+/** Every register, comparable. */
+const regsOf = (s: Session): string => JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+
 async function vmos() {
   const s = await Session.open({ backend: 'emu', image: 'vmos' });
   let out = '';
@@ -33,18 +36,18 @@ describe('time travel in the session (emu, vmos)', () => {
     await s.runFor(40_000);
     const trail: string[] = [];
     for (let k = 0; k < 5; k++) {
-      trail.push(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
+      trail.push(regsOf(s));
       await s.stepi(1);
     }
-    const end = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const end = regsOf(s);
     for (let k = 4; k >= 0; k--) {
       const stop = await s.travel.reverseStepi(1);
       expect(stop.reason).toBe('step');
-      expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(trail[k]);
+      expect(regsOf(s)).toBe(trail[k]);
     }
     expect(s.travel.info()).toMatchObject({ replaying: true });
     await s.stepi(5);
-    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(end);
+    expect(regsOf(s)).toBe(end);
     await s.close();
   });
 
@@ -99,11 +102,11 @@ describe('time travel in the session (emu, vmos)', () => {
     const info = s.travel.record();
     expect(info).toMatchObject({ start: 420_000, snapshots: 1 });
     await s.runFor(80_000);
-    const regs = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const regs = regsOf(s);
     await s.runFor(50_000);
     await s.travel.goto(420_000);
     await s.travel.goto(500_000);
-    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(regs);
+    expect(regsOf(s)).toBe(regs);
     await s.close();
   });
 
@@ -128,13 +131,13 @@ describe('time travel: what forks the future and what does not (emu, vmos)', () 
     for (let k = 0; k < 2; k++) expect((await s.cont()).reason).toBe('breakpoint');
     await s.runFor(30_000);
     const end = s.travel.info()!.end;
-    const regs = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const regs = regsOf(s);
     const back = await s.travel.reverseContinue();
     expect(back.reason).toBe('breakpoint');
     expect(back.detail).toBeUndefined();
     expect(s.travel.info()).toMatchObject({ end, replaying: true });
     await s.travel.goto(end);
-    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(regs);
+    expect(regsOf(s)).toBe(regs);
     await s.close();
   });
 
@@ -166,18 +169,18 @@ describe('time travel: what forks the future and what does not (emu, vmos)', () 
     await s.travel.goto(40_000);
     s.setRegister('r15', 0x4242n);
     expect((await s.stepi(1)).detail).toBe(FORKED_NOTE);
-    const after = JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const after = regsOf(s);
     await s.travel.goto(30_000);
     const stop = await s.runFor(20_000);
     expect(stop.detail).toBe(inputReplayedNote(40_000));
     expect(s.travel.info()!.icount).toBe(40_000);
     expect(s.registers().r15).toBe(0x4242n);
     await s.stepi(1);
-    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(after);
+    expect(regsOf(s)).toBe(after);
     await s.runFor(10_000); // on from the input: nothing stops it
     expect(s.travel.info()!.icount).toBe(50_001);
     await s.travel.goto(40_001);
-    expect(JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))).toBe(after);
+    expect(regsOf(s)).toBe(after);
     await s.close();
   });
 
