@@ -57,11 +57,16 @@ describe('the timeline row', () => {
     store = await openStore();
     for (const line of ['record', 'break counter_main', 'continue', 'run-for 200000', 'bookmark mid', 'continue', 'run-for 600000']) await store.run(line);
     expect(store.getSnapshot().hits.map((h) => h.icount)).toEqual([2337698, 1473648]);
-    expect(store.getSnapshot().record).toMatchObject({ start: 0, end: 2937698, icount: 2937698, snapshots: [0, 1473648, 1673648, 2337698, 2937698] });
+    const rec = store.getSnapshot().record!;
+    expect(rec).toMatchObject({ start: 0, end: 2937698, icount: 2937698, bookmarks: [{ name: 'mid', icount: 1673648 }] });
+    // A snapshot every 50,000 instructions (the runs take them on the way), from where recording started.
+    expect(rec.snapshots[0]).toBe(0);
+    expect(rec.snapshots.slice(1).every((x, k) => x - rec.snapshots[k] <= 50_000)).toBe(true);
+    expect(rec.snapshots.at(-1)).toBeGreaterThan(2937698 - 50_000);
     const f80 = frame(store, 80, 24), f160 = frame(store, 160, 48);
-    expect(row(f80)).toBe('0 ├┬──────────────────────────────●───◆─────────────●────────────▲┤ 2937698 live');
+    expect(row(f80)).toBe('0 ├┬┬┬┬┬┬┬┬┬┬─┬┬┬┬┬┬┬┬┬┬┬┬┬┬┬┬┬┬─┬●┬┬┬◆┬┬┬┬┬┬┬┬┬┬┬┬─●┬┬┬┬┬┬┬┬┬┬┬┬▲┤ 2937698 live');
     expect(row(f160)).toBe(
-      '0 ├┬──────────────────────────────────────────────────────────────────────●─────────◆───────────────────────────────●────────────────────────────▲┤ 2937698 live',
+      '0 ├┬─┬──┬─┬──┬─┬──┬─┬─┬──┬─┬──┬─┬─┬──┬─┬──┬─┬──┬─┬─┬──┬─┬──┬─┬─┬──┬─┬──┬─┬●─┬─┬─┬──┬◆┬──┬─┬─┬──┬─┬──┬─┬──┬─┬─┬──┬─┬─●┬─┬─┬──┬─┬──┬─┬──┬─┬─┬──┬─┬─▲┤ 2937698 live',
     );
     expect(frameFits(f80, 80, 24) && frameFits(f160, 160, 48)).toBe(true);
     // Width-adaptive: exactly the width, the labels shortened, then dropped, before the bar goes under 12 cells.
@@ -73,6 +78,9 @@ describe('the timeline row', () => {
     const coloured = row(frame(store, 80, 24, COLOR));
     expect(plain(coloured)).toBe(row(f80));
     expect(row(f80)).not.toMatch(/\x1b\[/);
+    // Back at the bookmark: the recorded future after now is the broken bar (snapshots `╷`), and it says replaying.
+    await store.run('goto mid');
+    expect(row(frame(store, 80, 24))).toMatch(/^0 ├[┬─●]+▲[╷┄●]+┤ 2937698 replaying$/);
   });
 
   it('marks only the filtered process\'s hits while a filter is on', async () => {

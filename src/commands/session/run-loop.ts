@@ -38,19 +38,23 @@ export type RunEvent =
 
 export type DebugEvent = Extract<RunEvent, { kind: 'debug' }>;
 
-/** Time travel: where a forward run must stop — an input the user made while back in time (session/timeline.ts). */
-export interface InputAhead {
-  /** The instruction count of the input. */
-  at: number;
+/** What a recording (time travel, session/timeline.ts) asks of a forward run. */
+export interface Recording {
   /** Instructions retired now. */
   icount(): number;
+  /** An input the user made while back in time, ahead: the run stops at its icount (then takes it on). Null: none. */
+  readonly inputAt: number | null;
+  /** Where the next snapshot is due (null: none): a run stops there between KVM_RUNs to take it. */
+  snapshotDue(): number | null;
+  /** Take the snapshot (the debugger's INT3s are out of memory while it is taken). */
+  snapshot(): void;
 }
 
 export class RunLoop {
   /** Instructions the current command may still retire (null: no budget). */
   budgetLeft: number | null = null;
-  /** The input the current command must stop at (a 'budget' event there), or null. */
-  private inputAhead: InputAhead | null = null;
+  /** The recording the current command runs under, or null. */
+  private recording: Recording | null = null;
   private interruptRequested = false;
   private readonly haltWatch: HaltWatch;
   private lastYield = 0;
@@ -63,16 +67,23 @@ export class RunLoop {
     this.haltWatch = new HaltWatch(m);
   }
 
-  /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit), and the input to stop at. */
-  begin(budget: number | null, inputAhead: InputAhead | null = null): void {
+  /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit), under `recording` (null: none). */
+  begin(budget: number | null, recording: Recording | null = null): void {
     this.interruptRequested = false;
     this.budgetLeft = budget;
-    this.inputAhead = inputAhead;
+    this.recording = recording;
   }
 
   /** Instructions to the input ahead (≤ 0: it is reached), or null. */
   private toInput(): number | null {
-    return this.inputAhead === null ? null : this.inputAhead.at - this.inputAhead.icount();
+    const r = this.recording;
+    return r === null || r.inputAt === null ? null : r.inputAt - r.icount();
+  }
+
+  /** Instructions to the next snapshot due (≤ 0: due now), or null. */
+  private toSnapshot(): number | null {
+    const due = this.recording?.snapshotDue() ?? null;
+    return due === null ? null : due - this.recording!.icount();
   }
 
   /** The run stopped at the input ahead (the command's stop is there). */
@@ -85,7 +96,7 @@ export class RunLoop {
   end(): void {
     this.debug.removeInt3s();
     this.budgetLeft = null;
-    this.inputAhead = null;
+    this.recording = null;
     this.m.vcpu.setImmediateExit(false);
   }
 
@@ -109,8 +120,17 @@ export class RunLoop {
         if (this.takeInterrupt()) return { kind: 'interrupted' };
         const toInput = this.toInput();
         if ((this.budgetLeft !== null && this.budgetLeft <= 0) || (toInput !== null && toInput <= 0)) return { kind: 'budget' };
-        // The budget of this KVM_RUN: the command's, or fewer to stop at an input ahead (time travel needs the budget extension).
-        const budget = toInput !== null && (this.budgetLeft === null || toInput < this.budgetLeft) ? toInput : this.budgetLeft;
+        // Recording: a run (not a step) takes its snapshots on the way, so a long command leaves no long stretch to replay.
+        const toSnapshot = mode.step ? null : this.toSnapshot();
+        if (toSnapshot !== null && toSnapshot <= 0) {
+          debug.removeInt3s();
+          this.recording!.snapshot();
+          debug.program(mode);
+          continue;
+        }
+        // The budget of this KVM_RUN: the command's, or fewer to stop at an input or a snapshot ahead (time travel has the budget extension).
+        let budget = this.budgetLeft;
+        for (const n of [toInput, toSnapshot]) if (n !== null && (budget === null || n < budget)) budget = n;
         if (caps.budget) vcpu.insnBudget = BigInt(budget ?? 0);
         const exit = await this.haltWatch.around(() => vcpu.runAsync());
         if (caps.budget && this.budgetLeft !== null) this.budgetLeft -= budget! - Number(vcpu.insnBudget);

@@ -399,7 +399,7 @@ export class Session implements SessionApi {
     }
     const forked = this.travel.beforeForward();
     this._state = 'running';
-    loop.begin(useBudget ? this._budget : null, this.travel.inputAhead());
+    loop.begin(useBudget ? this._budget : null, this.travel.runHooks());
     const st = new Stepper({ m: this.m, loop, table: this.table, procs: this.procs, settings: this });
     const p = (async () => {
       try {

@@ -14,9 +14,11 @@
  * or travel: the recorded one after now is discarded, and it says so.
  * (vdbg gives the guest no console input in a debug session.)
  *
- * Snapshots are taken at command boundaries, when the interval has passed
- * (never with the debugger's INT3s in memory). The Session drives this
- * through a TimeTravelHost; nothing here reaches into src/emu.
+ * Snapshots are taken when the interval has passed: by a run between its
+ * KVM_RUNs (runHooks; RunLoop takes the debugger's INT3s out first), and by
+ * a step at the command boundary — never with the debugger's INT3s in
+ * memory. The Session drives this through a TimeTravelHost; nothing here
+ * reaches into src/emu.
  */
 import { runInstructions } from '../../core/time-travel/advance.ts';
 import { TIME_TRAVEL_NEEDS_EMU, type MachineHistory } from '../../core/time-travel/history.ts';
@@ -27,7 +29,7 @@ import { classify } from './insn.ts';
 import { pagingOf, readVirtual, type PhysicalRange } from './memory.ts';
 import { callBeforeReturn, callerOf, type BackwardSearch, type TracePoint } from './reverse-frames.ts';
 import type { Machine } from './machine.ts';
-import type { InputAhead } from './run-loop.ts';
+import type { Recording } from './run-loop.ts';
 import type { Stop } from './types.ts';
 
 /** What the session gives its time travel: the machine, and its forward `continue` within a count. */
@@ -124,10 +126,18 @@ export class SessionTimeline {
     return this.timeline.input() ? FORKED_NOTE : null;
   }
 
-  /** Where a forward command must stop: the next input recorded after now (RunLoop.begin), or null. */
-  inputAhead(): InputAhead | null {
-    const at = this.timeline.nextInput();
-    return at === null ? null : { at, icount: () => this.icount };
+  /**
+   * What a forward command's run loop does for the recording (RunLoop.begin):
+   * stop at the next input recorded after now, and take the snapshots that
+   * fall due on the way (not while reverse-continue scans a stretch).
+   */
+  runHooks(): Recording {
+    return {
+      icount: () => this.icount,
+      inputAt: this.timeline.nextInput(),
+      snapshotDue: () => (this.scanning ? null : this.timeline.nextDue()),
+      snapshot: () => this.timeline.reached(),
+    };
   }
 
   /**
@@ -399,8 +409,9 @@ export class TimeTravelControl implements TimeTravelApi {
     return this.tt?.afterForward() ?? null;
   }
 
-  inputAhead(): InputAhead | null {
-    return this.tt?.inputAhead() ?? null;
+  /** What a forward command's run loop does for the recording (SessionTimeline.runHooks), or null while not recording. */
+  runHooks(): Recording | null {
+    return this.tt?.runHooks() ?? null;
   }
 
   record(): RecordInfo {

@@ -133,6 +133,17 @@ export class Timeline {
     return done;
   }
 
+  /**
+   * Where `reached()` would next take a snapshot running forward from now
+   * (or the next snapshot's icount, when that comes first: a run stops
+   * there to count the interval from it).
+   */
+  nextDue(): number {
+    const [before, after] = this.around(this.icount);
+    const due = before.icount + this.interval;
+    return after !== undefined && after.icount <= due ? after.icount : due;
+  }
+
   /** The next input after now (a forward run must take it on at that icount), or null. */
   nextInput(): number | null {
     const now = this.icount;

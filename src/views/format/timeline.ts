@@ -2,13 +2,13 @@
  * The timeline row (tui.md "The timeline row"): the recorded span of time
  * travel as one bar, the icount range at its ends.
  *
- *   0 ├┬──●──┬───◆──┬▲┄┄●┄┄┬┄┄┄┤ 350000 replaying
+ *   0 ├┬──●──┬───◆──┬▲┄┄●┄┄╷┄┄┄┤ 350000 replaying
  *
- * `├` … `┤` the recording (its start, its recorded end); `┬` a snapshot;
- * `●` a breakpoint/watchpoint hit (only the filtered process's while a
- * filter is on); `◆` a bookmark; `▲` now. The bar is `─` up to now and `┄`
- * after it — the recorded future a forward command replays — and the word at
- * the right says `replaying` or `live`. Every mark is its own character, so
+ * `├` … `┤` the recording (its start, its recorded end); `┬` a snapshot
+ * (`╷` after now); `●` a breakpoint/watchpoint hit (only the filtered
+ * process's while a filter is on); `◆` a bookmark; `▲` now. The bar is `─`
+ * up to now and `┄` after it — the recorded future a forward command
+ * replays — and the word at the right says `replaying` or `live`. Every mark is its own character, so
  * the row reads the same without colour (NO_COLOR). One cell covers
  * (end − start) / cells instructions; where marks share a cell the
  * strongest shows: now, then a bookmark, a hit, a snapshot.
@@ -26,7 +26,7 @@ export interface Segment {
   readonly bold?: boolean;
 }
 
-export const MARK = { now: '▲', bookmark: '◆', hit: '●', snapshot: '┬', past: '─', future: '┄', start: '├', end: '┤' } as const;
+export const MARK = { now: '▲', bookmark: '◆', hit: '●', snapshot: '┬', futureSnapshot: '╷', past: '─', future: '┄', start: '├', end: '┤' } as const;
 
 /** Fewest cells the bar keeps before the labels are shortened, then dropped. */
 const MIN_BAR = 12;
@@ -73,7 +73,9 @@ export function timelineRow(r: RecordView, hits: readonly Hit[], filter: Conditi
   for (const b of r.bookmarks) put(b.icount, 'bookmark');
   const now = cellOf(r.icount);
   kinds[now] = 'now';
-  const glyph = (k: Kind, c: number): string => (k === 'line' ? (c < now ? MARK.past : c > now ? MARK.future : MARK.now) : MARK[k]);
+  // After now the bar is broken (`┄`, snapshots `╷` without the line): the recorded future, replayed going forward.
+  const glyph = (k: Kind, c: number): string =>
+    k === 'line' ? (c < now ? MARK.past : MARK.future) : k === 'snapshot' && c > now ? MARK.futureSnapshot : MARK[k];
 
   const out: Segment[] = [];
   const push = (text: string, look: Omit<Segment, 'text'> = {}): void => {
