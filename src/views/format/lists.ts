@@ -3,7 +3,7 @@
  * the pane's width (most useful columns first; the rest dropped when narrow).
  */
 import type { DisasmLine } from '../../commands/disasm.ts';
-import type { Hit, ProcessRow } from '../../commands/session/types.ts';
+import type { Condition, Hit, ProcessRow } from '../../commands/session/types.ts';
 import { fit, hexShort } from './text.ts';
 
 /**
@@ -12,6 +12,11 @@ import { fit, hexShort } from './text.ts';
  * width is short the state goes first, then the hit count, and only then
  * is the name cut — `[filter]` always shows.
  */
+/** Whether the filter `f` keeps the process of `cr3` (named `name`, when known); false without a filter. */
+export function filterKeeps(f: Condition | null, cr3: bigint, name: string | undefined): boolean {
+  return f !== null && (f.kind === 'cr3' ? f.cr3 === cr3 : f.name === name);
+}
+
 export function processLine(p: ProcessRow, width: number, filtered = false): string {
   const mark = p.current ? '▸' : ' ';
   const pid = p.pid === undefined ? '  -' : String(p.pid).padStart(3);
