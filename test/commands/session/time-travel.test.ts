@@ -22,7 +22,7 @@ async function vmos() {
 describe('time travel in the session (emu, vmos)', () => {
   it('a forward command after going back replays a recorded `set $reg` at its icount (it was lost before: the run crossed it)', async () => {
     const { s } = await vmos();
-    const text = () => JSON.stringify(s.registers(), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const text = () => regsOf(s);
     s.travel.record();
     await s.runFor(1000);
     s.setRegister('r15', 0x1234n);
@@ -33,6 +33,33 @@ describe('time travel in the session (emu, vmos)', () => {
     await s.runFor(1500); // crosses icount 1000, where the register was set
     expect(s.travel.icount).toBe(2000);
     expect(text()).toBe(recorded);
+    await s.close();
+  });
+
+  it('console input and a change by hand are one kind of input: a forward run across both takes each on at its icount and goes on', async () => {
+    const { s } = await vmos();
+    const uart = (s as unknown as { m: Machine }).m.devices.serial.uart;
+    const received = () => uart.lsr() & 1; // LSR.DR: a byte waits in the receiver (vmos never reads COM1)
+    s.travel.record();
+    await s.runFor(10_000);
+    expect(s.consoleSend(Uint8Array.of(0x71))).toBeNull(); // at the recorded end: nothing to discard
+    await s.runFor(10_000);
+    s.writeVirtual(s.registers().rsp - 0x800n, Uint8Array.of(1, 2, 3, 4));
+    s.setRegister('r15', 0x77n);
+    await s.runFor(10_000);
+    const recorded = regsOf(s);
+    await s.travel.goto(5_000);
+    expect(received()).toBe(0);
+    const stop = await s.runFor(25_000);
+    expect(stop.reason).toBe('budget');
+    expect(s.travel.icount).toBe(30_000);
+    expect(received()).toBe(1);
+    expect(regsOf(s)).toBe(recorded);
+    await s.travel.goto(19_999);
+    expect(received()).toBe(1);
+    expect(s.registers().r15).not.toBe(0x77n);
+    await s.stepi(1);
+    expect(s.registers().r15).toBe(0x77n);
     await s.close();
   });
 
