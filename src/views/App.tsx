@@ -17,6 +17,7 @@ import { RegistersView } from './RegistersView.tsx';
 import { StackView } from './StackView.tsx';
 import type { ViewState } from './snapshot.ts';
 import { StatusLine } from './StatusLine.tsx';
+import { TimelineRow } from './TimelineRow.tsx';
 import type { Theme } from './theme.ts';
 
 export interface Props {
@@ -50,11 +51,12 @@ export function App({ view: v, columns, rows, theme }: Props) {
   }
   // overflowY, not overflow: a horizontal clip costs Ink a slice of every line (Pane.tsx).
   return (
-    <Box flexDirection="column" width={L.columns} height={L.body.height + 2} overflowY="hidden">
+    <Box flexDirection="column" width={L.columns} height={L.body.height + 2 + (v.record !== null ? 1 : 0)} overflowY="hidden">
       <Box height={L.body.height} overflowY="hidden" flexShrink={0}>
         {body}
         {v.overlay !== null && <OverlayView overlay={v.overlay} body={L.body} theme={theme} />}
       </Box>
+      {v.record !== null && <TimelineRow record={v.record} hits={v.hits} filter={v.filter} width={L.columns} theme={theme} />}
       <CommandLine input={v.input} width={L.columns} theme={theme} />
       <StatusLine state={v.state} backend={v.backend} filter={v.filter} record={v.record} message={v.message} consoleInput={v.consoleInput} width={L.columns} theme={theme} />
     </Box>

@@ -4,7 +4,7 @@
  * process the filter keeps. Enter filters on the selected one.
  */
 import type { Condition, ProcessRow } from '../commands/session/types.ts';
-import { processLine } from './format/lists.ts';
+import { filterKeeps, processLine } from './format/lists.ts';
 import { fit, windowAround } from './format/text.ts';
 import { Pane, innerCols, innerRows } from './Pane.tsx';
 import { paint, type Theme } from './theme.ts';
@@ -19,10 +19,6 @@ export interface Props {
   readonly theme: Theme;
 }
 
-function filtered(p: ProcessRow, f: Condition | null): boolean {
-  return f !== null && (f.kind === 'cr3' ? f.cr3 === p.cr3 : f.name === p.name);
-}
-
 export function ProcessesView({ processes, filter, width, height, focused, sel, theme }: Props) {
   const cols = innerCols(width);
   // Unfocused, the pane keeps the current process in view.
@@ -32,7 +28,7 @@ export function ProcessesView({ processes, filter, width, height, focused, sel, 
     processes.length === 0
       ? [fit('no processes known yet', cols)]
       : processes.slice(first, last).map((p, k) => {
-          return paint(theme, processLine(p, cols, filtered(p, filter)), { tone: p.current ? 'rip' : undefined, bold: p.current, inverse: focused && first + k === sel });
+          return paint(theme, processLine(p, cols, filterKeeps(filter, p.cr3, p.name)), { tone: p.current ? 'rip' : undefined, bold: p.current, inverse: focused && first + k === sel });
         });
   return <Pane title="Processes (CR3)" width={width} height={height} focused={focused} theme={theme} lines={lines} />;
 }

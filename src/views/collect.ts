@@ -57,10 +57,12 @@ export function stoppedParts(s: SessionApi): StoppedParts {
   };
 }
 
-/** What `info record` reads (session/timeline.ts), reduced to what the status line shows. */
+/** What `info record` and `info bookmarks` read (session/timeline.ts), for the status line and the timeline row. */
 function recordPart(s: SessionApi): ViewState['record'] {
-  const i = s.travel?.info() ?? null;
-  return i === null ? null : { icount: i.icount, replaying: i.replaying };
+  const t = s.travel;
+  const i = t?.info() ?? null;
+  if (t === undefined || i === null) return null;
+  return { icount: i.icount, replaying: i.replaying, start: i.start, end: i.end, snapshots: t.snapshotIcounts(), bookmarks: t.bookmarks() };
 }
 
 /** The x87/SSE registers (SessionApi.fpu), read only while the registers pane shows them; null when unreadable. */

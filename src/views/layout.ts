@@ -9,7 +9,8 @@
  *   when that leaves the registers too short for rip, rflags and the 16
  *   GPRs, the hypervisor under the lists and the console alone below;
  * - narrow (< 80): every pane stacked at full width, never cut sideways.
- * The command line and status line take the last two rows. Short terminals
+ * The command line and status line take the last two rows (three with the
+ * timeline row, while recording: viewLayout). Short terminals
  * give each pane fewer rows; panes scroll.
  */
 import { registerOrder } from './format/registers.ts';
@@ -100,7 +101,11 @@ export function layout(columns: number, rows: number, registers = 30): Layout {
   };
 }
 
-/** The layout for a snapshot: as many registers as it has (App and the store's paging use the same). */
-export function viewLayout(v: Pick<ViewState, 'regs'>, columns: number, rows: number): Layout {
-  return layout(columns, rows, v.regs ? registerOrder(v.regs).length : 0);
+/**
+ * The layout for a snapshot: as many registers as it has, and one row fewer
+ * for the panes while recording (the timeline row over the command line).
+ * App and the store's paging use the same.
+ */
+export function viewLayout(v: Pick<ViewState, 'regs' | 'record'>, columns: number, rows: number): Layout {
+  return layout(columns, v.record !== null ? rows - 1 : rows, v.regs ? registerOrder(v.regs).length : 0);
 }

@@ -41,6 +41,20 @@ export interface StatusMessage {
   readonly error: boolean;
 }
 
+/** What the status line and the timeline row show of a recording (session/timeline.ts). */
+export interface RecordView {
+  /** Instructions retired now. */
+  readonly icount: number;
+  /** Now is behind the recorded end (going forward replays the recorded future). */
+  readonly replaying: boolean;
+  /** Where recording started, and the furthest point recorded. */
+  readonly start: number;
+  readonly end: number;
+  /** Instruction counts of the snapshots held, earliest first. */
+  readonly snapshots: readonly number[];
+  readonly bookmarks: readonly { readonly name: string; readonly icount: number }[];
+}
+
 export interface ViewState {
   readonly state: SessionState;
   readonly backend: string;
@@ -56,8 +70,8 @@ export interface ViewState {
   /** What the registers pane shows: the general registers, or the FPU/SSE view (`v`). */
   readonly regView: 'gpr' | 'fpu';
   readonly vcpu: VcpuInfo | null;
-  /** Time travel at the last stop (`info record`): instructions retired, and whether now is behind the recorded end; null when not recording. */
-  readonly record: { readonly icount: number; readonly replaying: boolean } | null;
+  /** Time travel at the last stop (`info record`, the snapshots, the bookmarks); null when not recording. */
+  readonly record: RecordView | null;
   /** What the processes | hits row shows: those lists, or memory | stack (`m`). */
   readonly lower: 'lists' | 'memory';
   /** The memory and stack panes' contents, read only while they are shown (null otherwise, or while running). */

@@ -24,6 +24,7 @@ import { scrollTop } from './format/overlay.ts';
 import { hypervisorGroups, rates, wrapGroups } from './format/hypervisor.ts';
 import { fpuLines } from './format/fpu.ts';
 import { registerOrder } from './format/registers.ts';
+import { filterKeeps } from './format/lists.ts';
 import { hexShort } from './format/text.ts';
 import { KeyQueue } from './keyQueue.ts';
 import { innerCols, innerRows, viewLayout } from './layout.ts';
@@ -459,7 +460,7 @@ export class TuiStore {
     if (p === undefined) return this.say('no process selected', true);
     if (p.cr3 === undefined) return this.say('a kernel thread has no address space of its own to filter on', true);
     const f = this.snap.filter;
-    const on = f !== null && ((f.kind === 'process' && f.name === p.name) || (f.kind === 'cr3' && f.cr3 === p.cr3));
+    const on = filterKeeps(f, p.cr3, p.name);
     return this.start(on ? 'filter off' : p.name ? `filter process ${p.name}` : `filter cr3 ${hexShort(p.cr3)}`);
   }
 

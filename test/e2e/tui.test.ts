@@ -129,6 +129,43 @@ describe.skipIf(!TMUX)('vdbg TUI in tmux (emu, bundled vmos)', () => {
     expect(pane(screen, 'Processes (CR3)').some((l) => l.includes('[filter]'))).toBe(false);
   });
 
+  it(':record draws the timeline row over the command line; S moves now (▲) back over the replayed future; :record stop removes it', async () => {
+    /** The row over the command line (a pane's bottom border when not recording). */
+    const timeline = (s: string) => {
+      const ls = lines(s);
+      return ls[ls.findIndex((l) => l.startsWith('(vdbg) ')) - 1] ?? '';
+    };
+    const command = async (line: string) => {
+      t.keys(':');
+      await t.waitFor('the command line open', (s) => lines(s).some((l) => l.startsWith('(vdbg) █')));
+      t.type(line);
+      await t.waitFor(`the typed ${line}`, (s) => lines(s).some((l) => l.startsWith(`(vdbg) ${line}█`)));
+      t.keys('Enter');
+    };
+    expect(timeline(screen)).toMatch(/^└─+┘$/);
+    await command('record');
+    screen = await t.waitFor('the timeline row', (s) => /^(\d+) ├─+▲┤ \1 live$/.test(timeline(s)));
+    const start = Number(timeline(screen).match(/^\d+/)![0]);
+    expect(statusLine(screen)).toMatch(new RegExp(`stopped · emu · icount ${start} · \\? help$`));
+    t.type('sssss');
+    const end = start + 5;
+    screen = await t.waitFor('five steps recorded', (s) => timeline(s).endsWith(`▲┤ ${end} live`) && statusLine(s).includes(`icount ${end} · `));
+    const live = timeline(screen);
+    expect(live).toMatch(new RegExp(`^${start} ├┬─+▲┤ ${end} live$`));
+    t.type('SS');
+    screen = await t.waitFor('two steps back: replaying', (s) => / replaying$/.test(timeline(s)) && statusLine(s).includes(`icount ${end - 2} replaying`));
+    const back = timeline(screen);
+    expect(back).toMatch(/^\d+ ├┬─+▲┄+┤ \d+ replaying$/);
+    expect(back.indexOf('▲')).toBeLessThan(live.indexOf('▲'));
+    expect([...back]).toHaveLength(120);
+    // Back to the breakpoint stop the tests after this one start from, then the row goes with the recording.
+    await command(`goto icount ${start}`);
+    screen = await t.waitFor('back at the start of the recording', (s) => statusLine(s).includes(`icount ${start} replaying`));
+    await command('record stop');
+    screen = await t.waitFor('the row gone', (s) => /^└─+┘$/.test(timeline(s)));
+    expect(statusLine(screen)).toMatch(STATUS('stopped'));
+  });
+
   it('resized to 70×30 the panes stack, full width, no line cut; back at 160×48 they sit side by side', async () => {
     t.resize(70, 30);
     screen = await t.waitFor('the stacked layout at 70 columns', (s) => {

@@ -7,7 +7,7 @@ import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/f
 import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
 import { applyCompletion, edit, insert } from '../../src/views/format/input.ts';
 import { fit, windowAround } from '../../src/views/format/text.ts';
-import { processLine } from '../../src/views/format/lists.ts';
+import { filterKeeps, processLine } from '../../src/views/format/lists.ts';
 import { EMPTY_INPUT } from '../../src/views/snapshot.ts';
 
 describe('keymap', () => {
@@ -170,5 +170,16 @@ describe('routeKey', () => {
     expect(sent('\x1d')).toEqual([{ type: 'console-input', on: false }]);
     // Off again: Ctrl-] is nothing to the debugger's keys.
     expect(routeKey({ ...on, consoleInput: false }, parseKeys('\x1d')[0])).toBeNull();
+  });
+});
+
+describe('filterKeeps', () => {
+  it('a CR3 filter keeps its address space whatever PCID the kernel loaded it with; a kernel thread (no CR3) is not kept', () => {
+    const f = { kind: 'cr3' as const, cr3: 0x6bd000n };
+    expect(filterKeeps(f, 0x6bd003n, 'counter')).toBe(true);
+    expect(filterKeeps(f, 0x6cc003n, 'counter')).toBe(false);
+    expect(filterKeeps(f, undefined, 'kthreadd')).toBe(false);
+    expect(filterKeeps({ kind: 'process', name: 'counter' }, undefined, 'counter')).toBe(true);
+    expect(filterKeeps(null, 0x6bd000n, 'counter')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  * well-formed condition, and nothing the backend cannot deliver — on
  * kvm_pvm neither INT3s nor watchpoints work (docs/hypervisor.md).
  */
+import { cr3Base } from '../../core/os/cr3.ts';
 import { SessionError } from '../errors.ts';
 import type { BreakpointSpec, Condition } from './types.ts';
 
@@ -41,4 +42,14 @@ export function checkWatchAllowed(pvm: boolean): void {
       'watchpoints do not fire on this host\'s /dev/kvm (kvm_pvm: KVM\'s emulator checks only execute breakpoints at CPL 0, and debug registers do not fire at CPL 3)',
     );
   }
+}
+
+/**
+ * Does an event in address space `cr3` (undefined: a kernel thread, no
+ * address space of its own) of process `name` meet condition `c`? A CR3
+ * condition names an address space: page-table bases compare, PCID bits
+ * aside (Linux loads CR3 with its PCID).
+ */
+export function conditionMatches(c: Condition, cr3: bigint | undefined, name: string | undefined): boolean {
+  return c.kind === 'cr3' ? cr3 !== undefined && cr3Base(c.cr3) === cr3Base(cr3) : name !== undefined && name === c.name;
 }

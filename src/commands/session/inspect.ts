@@ -11,7 +11,7 @@ import { KvmCap } from '../../core/uapi/ioctls.ts';
 import { readApxComponent, writeApxComponent } from '../../core/uapi/xsave.ts';
 import { PageWalkError, SessionError } from '../errors.ts';
 import type { Machine } from './machine.ts';
-import { pagingOf, readVirtual, writeVirtual } from './memory.ts';
+import { pagingOf, readVirtual, writeVirtual, type PhysicalRange } from './memory.ts';
 import { EGPRS, readRegisters, registerClass, writeRegister, XCR0_APX } from './registers.ts';
 import type { RegisterSet, VcpuInfo } from './types.ts';
 
@@ -94,10 +94,10 @@ export function readMemory(m: Machine, addr: bigint, len: number, cr3?: bigint):
  * ignoring page protections as a debugger does; nothing is written when a
  * page does not translate (throws, naming it).
  */
-export function writeMemory(m: Machine, addr: bigint, data: Uint8Array, cr3?: bigint): void {
+export function writeMemory(m: Machine, addr: bigint, data: Uint8Array, cr3?: bigint): PhysicalRange[] {
   if (data.length > MAX_ACCESS) throw new SessionError('bad-args', `bad length ${data.length}`);
   try {
-    writeVirtual(m.memory, pagingOf(m.vcpu, cr3), addr, data);
+    return writeVirtual(m.memory, pagingOf(m.vcpu, cr3), addr, data);
   } catch (e) {
     throw notMapped('write', e);
   }

@@ -93,7 +93,20 @@ export function readVirtual(mem: Uint8Array, paging: Paging, la: bigint, len: nu
   return out;
 }
 
-/** Writes `data` at linear `la`, page by page; nothing is written when any page fails to translate (PageWalkError). */
-export function writeVirtual(mem: Uint8Array, paging: Paging, la: bigint, data: Uint8Array): void {
-  for (const [pa, at, n] of physicalPieces(mem, paging, la, data.length)) mem.set(data.subarray(at, at + n), pa);
+/**
+ * Writes `data` at linear `la`, page by page; nothing is written when any
+ * page fails to translate (PageWalkError). Returns the guest-physical
+ * ranges written (time travel records them: the emulated MMU never sees a
+ * host's store).
+ */
+export function writeVirtual(mem: Uint8Array, paging: Paging, la: bigint, data: Uint8Array): PhysicalRange[] {
+  const pieces = physicalPieces(mem, paging, la, data.length);
+  for (const [pa, at, n] of pieces) mem.set(data.subarray(at, at + n), pa);
+  return pieces.map(([pa, , n]) => ({ pa, len: n }));
+}
+
+/** Guest-physical bytes [pa, pa + len). */
+export interface PhysicalRange {
+  pa: number;
+  len: number;
 }

@@ -16,7 +16,6 @@ import { HALTED_FOR_GOOD, HaltWatch, haltedForGood, isHalted, WAITING_FOR_INPUT 
 import { DR6_ACTIVE_LOW, DR6_B, DR6_BS, type GuestDebug, type Mode } from './guest-debug.ts';
 import type { Machine } from './machine.ts';
 import { pagingOf, translate } from './memory.ts';
-import type { ReplayInputs } from './timeline.ts';
 import type { Cr3Source } from './types.ts';
 
 /**
@@ -48,6 +47,25 @@ export interface InputSource {
   deliver(): void;
 }
 
+/**
+ * What a recording (time travel, session/timeline.ts) asks of a forward
+ * run: to reach each input recorded ahead (console input, a change made by
+ * hand) at its exact icount, where it happens again, and to take the
+ * snapshots that fall due on the way.
+ */
+export interface Recording {
+  /** Instructions retired now. */
+  icount(): number;
+  /** The icount of the next input recorded after now, or null. */
+  nextInput(): number | null;
+  /** At an input's icount: restore its snapshot (the vCPU's guest-debug settings of then with it). */
+  arriveAtInput(): boolean;
+  /** Where the next snapshot is due (null: none): a run stops there between KVM_RUNs to take it. */
+  snapshotDue(): number | null;
+  /** Take the snapshot (the debugger's INT3s are out of memory while it is taken). */
+  snapshot(): void;
+}
+
 export class RunLoop {
   /** Instructions the current command may still retire (null: no budget). */
   budgetLeft: number | null = null;
@@ -57,6 +75,8 @@ export class RunLoop {
    * halt — only host input could wake it, so the text cannot come.
    */
   idleEnds = false;
+  /** The recording the current command runs under, or null. */
+  private recording: Recording | null = null;
   private interruptRequested = false;
   private consoleSeen = false;
   /** The icount of the recorded input this command is running up to (replaying after going back), or null. */
@@ -69,25 +89,31 @@ export class RunLoop {
     readonly debug: GuestDebug,
     private readonly cr3Source: () => Cr3Source,
     private readonly input: InputSource | null = null,
-    /** Time travel's inputs on the recorded future, while recording (timeline.ts ReplayInputs). */
-    private readonly replay: () => ReplayInputs | null = () => null,
   ) {
     this.haltWatch = new HaltWatch(m);
   }
 
-  /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit). */
-  begin(budget: number | null): void {
+  /** A command starts: no interrupt pending yet, `budget` instructions to run (null: no limit), under `recording` (null: none). */
+  begin(budget: number | null, recording: Recording | null = null): void {
     this.interruptRequested = false;
     this.consoleSeen = false;
     this.idleEnds = false;
     this.inputAt = null;
     this.budgetLeft = budget;
+    this.recording = recording;
+  }
+
+  /** Instructions to the next snapshot due (≤ 0: due now), or null. */
+  private toSnapshot(): number | null {
+    const due = this.recording?.snapshotDue() ?? null;
+    return due === null ? null : due - this.recording!.icount();
   }
 
   /** The command ended, however it did: no budget, and no immediate_exit left for the next KVM_RUN. */
   end(): void {
     this.debug.removeInt3s();
     this.budgetLeft = null;
+    this.recording = null;
     this.m.vcpu.setImmediateExit(false);
   }
 
@@ -130,11 +156,19 @@ export class RunLoop {
           this.input.deliver();
           debug.program(mode);
         }
-        const budget = this.entryBudget(mode.step);
-        if (caps.budget) vcpu.insnBudget = BigInt(budget);
         if (this.budgetLeft !== null && this.budgetLeft <= 0) return { kind: 'budget' };
+        // Recording: a run (not a step) takes its snapshots on the way, so a long command leaves no long stretch to replay.
+        const toSnapshot = mode.step ? null : this.toSnapshot();
+        if (toSnapshot !== null && toSnapshot <= 0) {
+          debug.removeInt3s();
+          this.recording!.snapshot();
+          debug.program(mode);
+          continue;
+        }
+        const budget = this.entryBudget(mode.step, toSnapshot);
+        if (caps.budget) vcpu.insnBudget = BigInt(budget ?? 0);
         const exit = await this.haltWatch.around(() => vcpu.runAsync());
-        if (caps.budget && this.budgetLeft !== null) this.budgetLeft -= budget - Number(vcpu.insnBudget);
+        if (caps.budget && this.budgetLeft !== null) this.budgetLeft -= budget! - Number(vcpu.insnBudget);
         // Exits by reason are counted by the backend (`exit.*`), merged in counters().
         const outcome = handleExit(exit, devices);
         switch (outcome.kind) {
@@ -179,22 +213,19 @@ export class RunLoop {
   }
 
   /**
-   * KVM_RUN's instruction budget: the command's (0: none), or less when
-   * replaying the recorded future — only up to its next input, which must
-   * happen at its exact icount.
+   * KVM_RUN's instruction budget (null: none): the command's, or fewer to
+   * reach the next recorded input at its exact icount (where it happens
+   * again) or the next snapshot due (time travel has the budget extension).
    */
-  private entryBudget(step: boolean): number {
-    const own = this.budgetLeft ?? 0;
-    const r = this.m.caps.budget ? this.replay() : null;
-    const at = r?.next() ?? null;
-    this.inputAt = null;
-    if (r === null || at === null) return own;
-    const to = at - r.icount();
-    if (own !== 0 && own < to) return own;
-    this.inputAt = at;
+  private entryBudget(step: boolean, toSnapshot: number | null): number | null {
+    const r = this.recording;
+    this.inputAt = r?.nextInput() ?? null;
+    let toInput = this.inputAt === null ? null : this.inputAt - r!.icount();
     // A single-step whose one instruction reaches the input ends there by its own trap (a budget cut would come first and lose it).
-    if (step && to === 1) return own;
-    return to;
+    if (step && toInput === 1) toInput = null;
+    let budget = this.budgetLeft;
+    for (const n of [toInput, toSnapshot]) if (n !== null && (budget === null || n < budget)) budget = n;
+    return budget;
   }
 
   /**
@@ -203,11 +234,11 @@ export class RunLoop {
    * then: the debugger's must be programmed again). Call with no INT3s in.
    */
   private arriveAtInput(): boolean {
-    const r = this.replay();
+    const r = this.recording;
     if (r === null || this.inputAt === null || r.icount() !== this.inputAt) return false;
     this.inputAt = null;
     this.debug.removeInt3s();
-    r.arrive();
+    r.arriveAtInput();
     this.debug.forget();
     return true;
   }

@@ -149,7 +149,7 @@ export class Session implements SessionApi {
         if (note !== null) this.inputNote = note;
       },
     };
-    return new RunLoop(m, new GuestDebug(m, this.table), () => this._cr3Source, input, () => travel.replay);
+    return new RunLoop(m, new GuestDebug(m, this.table), () => this._cr3Source, input);
   }
 
   /** Into COM1's receiver, and into the time-travel log as an input. */
@@ -310,6 +310,7 @@ export class Session implements SessionApi {
   setRegister(name: string, value: bigint): void {
     this.idle();
     const n = inspect.setRegister(this.m, name, value);
+    this.travel.changed();
     if (n === 'rip' && this._lastStop !== null) this._lastStop = { ...this._lastStop, rip: value };
   }
 
@@ -319,7 +320,7 @@ export class Session implements SessionApi {
 
   writeVirtual(addr: bigint, data: Uint8Array, cr3?: bigint): void {
     this.idle();
-    inspect.writeMemory(this.m, addr, data, cr3);
+    this.travel.changed(inspect.writeMemory(this.m, addr, data, cr3));
   }
 
   segmentRegisters(): RegisterSet {
@@ -337,6 +338,7 @@ export class Session implements SessionApi {
   setFpu(f: FpuRegisters): void {
     this.idle();
     writeFpu(this.m.vcpu, f);
+    this.travel.changed();
   }
 
   processes(): readonly ProcessRow[] {
@@ -459,7 +461,7 @@ export class Session implements SessionApi {
     }
     const forked = this.travel.beforeForward();
     this._state = 'running';
-    loop.begin(useBudget ? this._budget : null);
+    loop.begin(useBudget ? this._budget : null, this.travel.runHooks());
     const st = new Stepper({ m: this.m, loop, table: this.table, procs: this.procs, settings: this });
     const p = (async () => {
       try {

@@ -16,7 +16,7 @@ import { isHalted } from './halt-watch.ts';
 import { classify } from './insn.ts';
 import type { Machine } from './machine.ts';
 import { pagingOf, readVirtual, translate } from './memory.ts';
-import { cr3Base } from '../../core/os/cr3.ts';
+import { conditionMatches } from './breakpoint-rules.ts';
 import type { ProcessTable } from './processes.ts';
 import type { DebugEvent, RunEvent, RunLoop } from './run-loop.ts';
 import { debugStop, finalStop, type StopContext } from './stops.ts';
@@ -303,8 +303,7 @@ export class Stepper implements StopContext {
     return ok;
   }
 
-  /** A CR3 condition names an address space: page-table bases compare, PCID bits aside (Linux loads CR3 with its PCID). */
   private matches(c: Condition, cr3: bigint): boolean {
-    return c.kind === 'cr3' ? cr3Base(c.cr3) === cr3Base(cr3) : this.procs.nameOf(cr3) === c.name;
+    return conditionMatches(c, cr3, c.kind === 'process' ? this.procs.nameOf(cr3) : undefined);
   }
 }

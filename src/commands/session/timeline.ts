@@ -7,25 +7,35 @@
  *
  * Forward commands after going back re-run the recorded future (the machine
  * is deterministic: the same instructions give the same state). The inputs
- * the debugger can give the guest are a register write (`set $reg`),
- * noticed at the next command (the registers differ from where the last
- * one left them), and console input (`console-send`, the TUI's console
- * focus), logged as it is delivered. Each forks a new future — the recorded
- * one after now is discarded, and the command says so.
+ * the debugger can give the guest — a register, x87/SSE or memory write
+ * (`set`, gdb's G/P/M/X packets), reported by the Session as it happens
+ * (`changed`; a memory write with the guest-physical ranges, which the
+ * emulated MMU never sees), and console input (`console-send`, the TUI's
+ * console focus), logged as the bytes go into the UART — are recorded the
+ * same way: a snapshot of the state with the input in it (`input`), at the
+ * next command or travel for a change, at once for console bytes. While
+ * back in time an input forks a new future: the recorded one after now is
+ * discarded, and it says so. A forward run that replays the recorded future
+ * reaches each input at its icount and the input happens again there
+ * (runHooks: the run loop restores its snapshot and goes on), as gdb's
+ * record-full replays a register change made while recording.
  *
- * Snapshots are taken at command boundaries, when the interval has passed
- * (never with the debugger's INT3s in memory). The Session drives this
- * through a TimeTravelHost; nothing here reaches into src/emu.
+ * Snapshots are taken when the interval has passed: by a run between its
+ * KVM_RUNs (runHooks; RunLoop takes the debugger's INT3s out first), and by
+ * a step at the command boundary — never with the debugger's INT3s in
+ * memory. The Session drives this through a TimeTravelHost; nothing here
+ * reaches into src/emu.
  */
 import { runInstructions } from '../../core/time-travel/advance.ts';
-import { TIME_TRAVEL_NEEDS_EMU } from '../../core/time-travel/history.ts';
+import { TIME_TRAVEL_NEEDS_EMU, type MachineHistory } from '../../core/time-travel/history.ts';
 import { captureState, restoreState, type CapturedState } from '../../core/time-travel/state-walk.ts';
 import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_MEMORY, Timeline } from '../../core/time-travel/timeline.ts';
 import { SessionError } from '../errors.ts';
 import { classify } from './insn.ts';
-import { pagingOf, readVirtual } from './memory.ts';
+import { pagingOf, readVirtual, type PhysicalRange } from './memory.ts';
 import { callBeforeReturn, callerOf, type BackwardSearch, type TracePoint } from './reverse-frames.ts';
 import type { Machine } from './machine.ts';
+import type { Recording } from './run-loop.ts';
 import type { Stop } from './types.ts';
 
 /** What the session gives its time travel: the machine, and its forward `continue` within a count. */
@@ -64,8 +74,9 @@ export const FORKED_NOTE = 'state changed while back in time: the recorded futur
 export class SessionTimeline {
   readonly timeline: Timeline;
   private readonly bookmarks = new Map<string, number>();
-  /** The registers where the last command left them (a difference at the next one is the user's input). */
-  private regsSeen: string;
+  /** The user changed the machine since the last command or travel (an input, not yet taken as a fork). */
+  private inputPending = false;
+  private readonly history: MachineHistory;
   /** Suppresses the forward hooks while travelling runs forward commands itself. */
   scanning = false;
 
@@ -73,16 +84,15 @@ export class SessionTimeline {
     const m = host.machine();
     if (m.name !== 'emu') throw new SessionError('unsupported', TIME_TRAVEL_NEEDS_EMU);
     if (!m.caps.budget) throw new SessionError('unsupported', 'time travel needs KVM_CAP_VDBG_INSN_BUDGET');
-    const history = m.vcpu.timeTravel();
-    const devices = { serial: m.devices.serial, exitPort: m.devices.exitPort, counters: m.vmm };
-    const extra = { capture: () => captureState(devices), restore: (s: unknown) => restoreState(s as CapturedState) };
+    const history = (this.history = m.vcpu.timeTravel());
+    // Every device KVM_EXIT_IO reaches (the console's UART and transcript, the CMOS RTC, the exit port) and the VMM's counters.
+    const extra = { capture: () => captureState(m.devices), restore: (s: unknown) => restoreState(s as CapturedState) };
     const advance = (n: number): number => {
       // Replay runs the guest alone: no single-step or breakpoints of the debugger's (restored with a snapshot) in the way.
       m.vcpu.setGuestDebug({ control: 0 });
       return runInstructions(m.vcpu, m.devices, () => history.icount(), n);
     };
     this.timeline = new Timeline(history, extra, advance, { interval: DEFAULT_RECORD_INTERVAL, memoryCap });
-    this.regsSeen = this.regs();
   }
 
   get icount(): number {
@@ -98,43 +108,67 @@ export class SessionTimeline {
   }
 
   /**
-   * The host gave the guest input now (console bytes, already in the UART):
-   * an input like a register write — the recorded future after now is
-   * discarded and a snapshot of the state with the input is taken, which
-   * replays restore when they reach this count. Returns a note when a
-   * recorded future was discarded, else null.
+   * An input now (console bytes already in the UART, or a change the user
+   * made): the recorded future after now is discarded and a snapshot of the
+   * state with the input is taken, which forward runs and replays restore
+   * when they reach this icount. Returns the note when a recorded future
+   * was discarded, else null.
    */
   input(): string | null {
-    const forked = this.timeline.input();
-    this.regsSeen = this.regs();
-    return forked ? FORKED_NOTE : null;
+    this.inputPending = false;
+    return this.timeline.input() ? FORKED_NOTE : null;
   }
 
-  /** Before a forward command: a register the user set is an input (forks the future). Returns a note to show, or null. */
-  beforeForward(): string | null {
-    if (this.scanning) return null;
-    return this.noticeInput();
+  /**
+   * The user changed the machine's state (a register, x87/SSE, or the
+   * guest-physical `ranges` of a memory write): an input, recorded at the
+   * next command or travel (noticeInput).
+   */
+  changed(ranges: readonly PhysicalRange[] = []): void {
+    for (const r of ranges) this.history.hostWrote(r.pa, r.len);
+    this.inputPending = true;
   }
 
-  /** After a forward command: snapshot when due. */
+  /**
+   * Before a forward command or a travel: an input since the last one forks
+   * the future here (snapshot of the changed state, the recorded future
+   * discarded). Returns the note to show when a future was discarded.
+   */
+  noticeInput(): string | null {
+    return this.scanning || !this.inputPending ? null : this.input();
+  }
+
+  /**
+   * What a forward command's run loop does for the recording (RunLoop.begin):
+   * reach each input recorded ahead at its icount, where it happens again,
+   * and take the snapshots that fall due on the way (not while
+   * reverse-continue scans a stretch).
+   */
+  runHooks(): Recording {
+    const t = this.timeline;
+    return {
+      icount: () => t.icount,
+      nextInput: () => t.nextInput(),
+      arriveAtInput: () => t.arriveAtInput(),
+      snapshotDue: () => (this.scanning ? null : t.nextDue()),
+      snapshot: () => t.reached(),
+    };
+  }
+
+  /** After a forward command: a snapshot when due. */
   afterForward(): void {
-    if (this.scanning) return;
-    this.timeline.reached();
-    this.regsSeen = this.regs();
+    if (!this.scanning) this.timeline.reached();
   }
 
   /** Go to instruction count `target`; the stop describes where the machine is then. */
   async goto(target: number, why = `icount ${target}`): Promise<Stop> {
-    const note = this.noticeInput();
     const t = this.timeline;
     if (!Number.isSafeInteger(target) || target < t.start) {
       throw new SessionError('bad-args', `cannot go to ${why}: the recording starts at icount ${t.start}`);
     }
     this.quietly(() => t.goto(target));
-    this.regsSeen = this.regs();
     const stop = this.here();
     if (t.icount < target) stop.detail = `the guest stopped at icount ${t.icount} before ${why}`;
-    else if (note !== null) stop.detail = note;
     return stop;
   }
 
@@ -295,13 +329,6 @@ export class SessionTimeline {
     return last;
   }
 
-  private noticeInput(): string | null {
-    if (this.regs() === this.regsSeen) return null;
-    const forked = this.timeline.input();
-    this.regsSeen = this.regs();
-    return forked ? FORKED_NOTE : null;
-  }
-
   /** Runs `fn` with the console muted (replayed output was shown when it happened). */
   private quietly(fn: () => void): void {
     const serial = this.host.machine().devices.serial;
@@ -323,25 +350,6 @@ export class SessionTimeline {
     if (p !== undefined) s.process = p;
     return s;
   }
-
-  private regs(): string {
-    const v = this.host.machine().vcpu;
-    return JSON.stringify({ r: v.getRegs(), s: v.getSregs() }, (_k, x) => (typeof x === 'bigint' ? x.toString(16) : x));
-  }
-}
-
-/**
- * Inputs on the recorded future (console input, `set $reg`): a forward
- * command that replays it runs exactly up to each one's icount (the
- * instruction budget) and restores the input's snapshot there, so the
- * future it replays is the recorded one, inputs included.
- */
-export interface ReplayInputs {
-  icount(): number;
-  /** The next input's icount after now, or null. */
-  next(): number | null;
-  /** At an input's icount: restore its snapshot (the machine's guest-debug settings with it). */
-  arrive(): boolean;
 }
 
 /** The time-travel commands as the command language calls them (SessionApi.travel). */
@@ -353,6 +361,8 @@ export interface TimeTravelApi {
   /** `record stop`: forget the recording. */
   stop(): void;
   info(): RecordInfo | null;
+  /** The instruction counts of the snapshots held, earliest first (the TUI's timeline row); empty when not recording. */
+  snapshotIcounts(): readonly number[];
   /** `set record memory BYTES`. */
   setMemoryCap(bytes: number): void;
   reverseStepi(n: number): Promise<Stop>;
@@ -392,7 +402,7 @@ export class TimeTravelControl implements TimeTravelApi {
   }
 
   beforeForward(): string | null {
-    return this.tt?.beforeForward() ?? null;
+    return this.tt?.noticeInput() ?? null;
   }
 
   /** A reverse-continue is replaying stretches with forward commands (no input may enter them). */
@@ -400,21 +410,24 @@ export class TimeTravelControl implements TimeTravelApi {
     return this.tt?.scanning ?? false;
   }
 
-  /** What a forward command replaying the recorded future needs: where the next input is, and to make it happen there. */
-  get replay(): ReplayInputs | null {
-    const tt = this.tt;
-    if (tt === null) return null;
-    const t = tt.timeline;
-    return { icount: () => t.icount, next: () => t.nextInput(), arrive: () => t.arriveAtInput() };
-  }
-
-  /** Console input went into the UART now: logged as an input while recording (a note when it forked the future). */
+  /** Console input went into the UART now: an input while recording (a note when it forked the future). */
   consoleInput(): string | null {
     return this.tt?.input() ?? null;
   }
 
+  /** The user changed the machine (see SessionTimeline.changed); nothing to do while not recording. */
+  changed(ranges?: readonly PhysicalRange[]): void {
+    this.tt?.changed(ranges);
+  }
+
+  /** After a forward command: a snapshot when due. */
   afterForward(): void {
     this.tt?.afterForward();
+  }
+
+  /** What a forward command's run loop does for the recording (SessionTimeline.runHooks), or null while not recording. */
+  runHooks(): Recording | null {
+    return this.tt?.runHooks() ?? null;
   }
 
   record(): RecordInfo {
@@ -432,6 +445,10 @@ export class TimeTravelControl implements TimeTravelApi {
 
   info(): RecordInfo | null {
     return this.tt?.info() ?? null;
+  }
+
+  snapshotIcounts(): readonly number[] {
+    return this.tt?.timeline.snapshots ?? [];
   }
 
   setMemoryCap(bytes: number): void {
@@ -485,7 +502,10 @@ export class TimeTravelControl implements TimeTravelApi {
 
   private async travel(fn: (tt: SessionTimeline) => Promise<Stop>): Promise<Stop> {
     this.host.idle();
-    const stop = await fn(this.active());
+    const tt = this.active();
+    const note = tt.noticeInput();
+    const stop = await fn(tt);
+    if (note !== null && stop.detail === undefined) stop.detail = note;
     this.host.travelled(stop);
     return stop;
   }

@@ -1,8 +1,8 @@
 /**
  * A generic copy of an object graph's state, restored in place: every own
  * data property of the objects reachable from a root — numbers, strings,
- * booleans, bigints, typed arrays, DataViews, arrays, Maps, Sets, nested
- * objects — so state added to a class later (the x87 and SSE units grow
+ * booleans, bigints, typed arrays, DataViews, Dates, arrays, Maps, Sets,
+ * nested objects — so state added to a class later (the x87 and SSE units grow
  * fields as instructions are wired) is captured without a list to keep in
  * step. Functions are wiring, not state, and are left alone; accessor
  * properties likewise. `skip` names the properties that are caches or
@@ -22,6 +22,7 @@ type Node =
   | { t: 'obj'; ref: object; keys: string[]; vals: Value[] }
   | { t: 'arr'; ref: unknown[]; vals: Value[] }
   | { t: 'typed'; ref: ArrayBufferView & { set?: unknown }; copy: Uint8Array }
+  | { t: 'date'; ref: Date; time: number }
   | { t: 'map'; ref: Map<unknown, unknown>; keys: Value[]; vals: Value[] }
   | { t: 'set'; ref: Set<unknown>; vals: Value[] }
   | { t: 'ref'; ref: object };
@@ -50,6 +51,12 @@ export function captureState(root: object, skip: SkipRule = () => false): Captur
       const src = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
       n = { t: 'typed', ref: v, copy: src.slice() };
       bytes += v.byteLength;
+      seen.set(v, n);
+      return n;
+    }
+    if (v instanceof Date) {
+      // Its time is internal, not a property (the CMOS RTC holds one while the guest sets the clock).
+      n = { t: 'date', ref: v, time: v.getTime() };
       seen.set(v, n);
       return n;
     }
@@ -107,6 +114,9 @@ export function restoreState(s: CapturedState): void {
       case 'typed':
         new Uint8Array(n.ref.buffer, n.ref.byteOffset, n.ref.byteLength).set(n.copy);
         return;
+      case 'date':
+        n.ref.setTime(n.time);
+        return;
       case 'ref':
         return;
       case 'arr':
@@ -152,6 +162,9 @@ export function stateDigest(s: CapturedState): string {
         return;
       case 'ref':
         out.push('R');
+        return;
+      case 'date':
+        out.push(`D${v.time}`);
         return;
       case 'arr':
       case 'set':

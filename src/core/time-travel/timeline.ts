@@ -9,10 +9,10 @@
  * Nondeterministic inputs (the host setting registers or memory, injecting
  * an interrupt, console input) are recorded as snapshots: `input()` after
  * the change forks the future — the snapshots after now are discarded and
- * one is taken of the changed state. Replaying is restoring that snapshot:
- * a replay from before an input runs up to the input's icount and restores
- * it there (`forward`), so the input is in the replayed future exactly
- * where it was given.
+ * one is taken of the changed state, marked as an input. A replay that
+ * runs up to an input's icount restores that snapshot there (the input
+ * happens again where it was given), so at an input's icount the machine
+ * is always the state with the input in it.
  *
  * `extra` carries state outside the backend that the guest's future also
  * depends on (the VMM's devices: the console's transcript, the exit port,
@@ -40,7 +40,7 @@ interface Point {
   readonly icount: number;
   readonly machine: MachineSnapshot;
   readonly extra: unknown;
-  /** Taken by input(): the state with the host's input in it, which running up to this count from before cannot make. */
+  /** Taken by input(): the state with the host's input in it, which running up to this icount from before cannot make. */
   readonly input: boolean;
 }
 
@@ -128,17 +128,28 @@ export class Timeline {
       const ran = this.advance(step);
       done += ran;
       // Arrived at an input from before it: the input happens here.
-      if (after !== undefined && this.icount === after.icount) this.arriveAtInput();
+      if (ran > 0) this.arriveAtInput();
       this.reached();
       if (ran < step) break;
     }
     return done;
   }
 
-  /** The icount of the next input on the recorded future after now (a replay must stop there for it), or null. */
+  /**
+   * Where `reached()` would next take a snapshot running forward from now
+   * (or the next snapshot's icount, when that comes first: a run stops
+   * there to count the interval from it).
+   */
+  nextDue(): number {
+    const [before, after] = this.around(this.icount);
+    const due = before.icount + this.interval;
+    return after !== undefined && after.icount <= due ? after.icount : due;
+  }
+
+  /** The icount of the next input on the recorded future after now (a forward run must reach it exactly), or null. */
   nextInput(): number | null {
     const now = this.icount;
-    return this.points.find((q) => q.input && q.icount > now)?.icount ?? null;
+    return this.points.find((p) => p.input && p.icount > now)?.icount ?? null;
   }
 
   /**

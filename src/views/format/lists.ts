@@ -4,7 +4,8 @@
  */
 import type { DisasmLine } from '../../commands/disasm.ts';
 import { processName } from '../../commands/lang/format.ts';
-import type { Hit, ProcessRow } from '../../commands/session/types.ts';
+import { conditionMatches } from '../../commands/session/breakpoint-rules.ts';
+import type { Condition, Hit, ProcessRow } from '../../commands/session/types.ts';
 import { fit, hexShort } from './text.ts';
 
 /**
@@ -13,6 +14,11 @@ import { fit, hexShort } from './text.ts';
  * width is short the state goes first, then the hit count, and only then
  * is the name cut — `[filter]` always shows.
  */
+/** Whether the filter `f` keeps the process of `cr3` (named `name`, when known); false without a filter. */
+export function filterKeeps(f: Condition | null, cr3: bigint | undefined, name: string | undefined): boolean {
+  return f !== null && conditionMatches(f, cr3, name);
+}
+
 export function processLine(p: ProcessRow, width: number, filtered = false): string {
   const mark = p.current ? '▸' : ' ';
   const pid = p.pid === undefined ? '  -' : String(p.pid).padStart(3);

@@ -51,4 +51,22 @@ describe.skipIf(gdbSkipReason !== null)('the real gdb going back in time (emu, v
     expect(out).toMatch(/No more reverse-execution history/);
     expect(s.travel.info()!.icount).toBe(start);
   });
+
+  it('property through bc/bs: reverse-continue meets the forward hits in reverse order; reverse-stepi N then stepi N comes back', async () => {
+    if (s.travel.recording) s.travel.stop();
+    const cmds = ['monitor record', 'break schedule'];
+    for (let k = 0; k < 4; k++) cmds.push('continue', 'monitor info record');
+    for (let k = 0; k < 3; k++) cmds.push('reverse-continue', 'monitor info record');
+    cmds.push('p $pc', 'reverse-stepi', 'reverse-stepi', 'reverse-stepi', 'stepi', 'stepi', 'stepi', 'monitor info record', 'p $pc');
+    const out = await runGdb(server.port, cmds);
+    const now = [...out.matchAll(/now at (\d+)/g)].map((m) => Number(m[1])).slice(1); // after `monitor record`'s own
+    expect(now, out).toHaveLength(8);
+    const forward = now.slice(0, 4), back = now.slice(4, 7);
+    expect(new Set(forward).size).toBe(4);
+    expect(back).toEqual(forward.slice(0, 3).reverse());
+    expect(now[7]).toBe(back[2]);
+    const pcs = [...out.matchAll(/\$\d+ = \(void \(\*\)\(\)\) (0x[0-9a-f]+)/g)].map((m) => m[1]);
+    expect(pcs).toHaveLength(2);
+    expect(pcs[1]).toBe(pcs[0]);
+  });
 });

@@ -16,7 +16,8 @@ import { runInstructions } from '../../../src/core/time-travel/advance.ts';
 import { captureState, restoreState, stateDigest, type CapturedState } from '../../../src/core/time-travel/state-walk.ts';
 import { Timeline, type TimelineOptions } from '../../../src/core/time-travel/timeline.ts';
 import { KvmCap } from '../../../src/core/uapi/ioctls.ts';
-import { ExitPort, SerialConsole } from '../../../src/core/vmm/devices.ts';
+import { CmosRtc } from '../../../src/core/vmm/cmos-rtc.ts';
+import { ExitPort, rtcClock, SerialConsole } from '../../../src/core/vmm/devices.ts';
 import { createGuestVm } from '../../../src/core/vmm/run-guest.ts';
 import { vmosImage } from '../../guest/vmos.ts';
 
@@ -24,7 +25,7 @@ function machine(opts: TimelineOptions = { interval: 20_000 }) {
   const backend = new EmuBackend();
   const g = createGuestVm(backend, vmosImage());
   g.vm.enableCap(KvmCap.VDBG_INSN_BUDGET);
-  const devices = { serial: new SerialConsole(), exitPort: new ExitPort(), counters: new Counters() };
+  const devices = { serial: new SerialConsole(), rtc: new CmosRtc(rtcClock('emu', g.vcpu)), exitPort: new ExitPort(), counters: new Counters() };
   const history = g.vcpu.timeTravel() as EmuMachineHistory;
   const icount = () => history.icount();
   const extra = { capture: () => captureState(devices), restore: (s: unknown) => restoreState(s as CapturedState) };
@@ -108,6 +109,17 @@ describe('time travel on emu (vmos)', () => {
     m.tl.goto(60_000);
     m.tl.goto(50_000);
     expect(m.g.vcpu.getRegs().r15).toBe(0x1234n);
+    // Replaying forward from before the input takes it on at its icount, as going there directly does.
+    const direct = m.digest(false);
+    m.tl.goto(45_000);
+    expect(m.tl.nextInput()).toBe(50_000);
+    m.tl.goto(50_000);
+    expect(m.g.vcpu.getRegs().r15).toBe(0x1234n);
+    expect(m.digest(false)).toBe(direct);
+    m.tl.goto(45_000);
+    m.tl.goto(52_000);
+    m.tl.goto(50_000);
+    expect(m.digest(false)).toBe(direct);
   });
 
   it('a replay that runs forward across an input from before it has the input (goto forward within the recording)', () => {

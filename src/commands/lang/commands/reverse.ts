@@ -5,7 +5,7 @@
  */
 import type { SessionApi, Stop } from '../../session/types.ts';
 import { CommandError } from '../../errors.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, type RunEnv } from '../command.ts';
 import { call, stopResult } from '../helpers.ts';
 import { parseCount } from '../expr.ts';
 import { noArgs, optionalCount } from '../parse.ts';
@@ -17,13 +17,26 @@ async function travel(session: SessionApi, fn: () => Promise<Stop>): Promise<Res
   return stopResult(session, await call(fn));
 }
 
+/**
+ * A reverse execution command: its stop goes through the language's stop
+ * hooks as a forward one does (gdb checks breakpoint conditions the same in
+ * either direction): a hit whose `condition` expression is false, or whose
+ * ignore count is not used up, goes on back to the one before; displays and
+ * breakpoint commands run at the stop.
+ */
+async function reverse(session: SessionApi, fn: () => Promise<Stop>, env?: RunEnv): Promise<Result> {
+  if (session.state === 'running') throw new CommandError('not-running', 'the guest is running; interrupt it first');
+  const stop = await call(fn);
+  return env?.afterStop ? env.afterStop(stop, () => call(fn)) : stopResult(session, stop);
+}
+
 export const reverseStepiCommand = defineCommand<{ n: number }>({
   name: 'reverse-stepi',
   aliases: ['rsi'],
   summary: 'go back N instructions (default 1), exactly: the nearest snapshot, then replay',
   usage: 'reverse-stepi [N]',
   parse: (input) => ({ n: optionalCount(input, 'reverse-stepi [N]') }),
-  run: (session, { n }) => travel(session, () => travelOf(session).reverseStepi(n)),
+  run: (session, { n }, env) => reverse(session, () => travelOf(session).reverseStepi(n), env),
 });
 
 export const reverseContinueCommand = defineCommand<void>({
@@ -32,7 +45,7 @@ export const reverseContinueCommand = defineCommand<void>({
   summary: 'go back to the previous breakpoint or watchpoint hit (conditions and the filter decide as forward)',
   usage: 'reverse-continue',
   parse: (input) => noArgs(input, 'reverse-continue'),
-  run: (session) => travel(session, () => travelOf(session).reverseContinue()),
+  run: (session, _args, env) => reverse(session, () => travelOf(session).reverseContinue(), env),
 });
 
 export const reverseNextiCommand = defineCommand<{ n: number }>({
@@ -41,7 +54,7 @@ export const reverseNextiCommand = defineCommand<{ n: number }>({
   summary: 'go back N instructions (default 1), a call that returned here counting as one: back to the CALL',
   usage: 'reverse-nexti [N]',
   parse: (input) => ({ n: optionalCount(input, 'reverse-nexti [N]') }),
-  run: (session, { n }) => travel(session, () => travelOf(session).reverseNexti(n)),
+  run: (session, { n }, env) => reverse(session, () => travelOf(session).reverseNexti(n), env),
 });
 
 export const reverseFinishCommand = defineCommand<void>({
@@ -50,7 +63,7 @@ export const reverseFinishCommand = defineCommand<void>({
   summary: 'go back to the CALL that called the current function, just before it ran',
   usage: 'reverse-finish',
   parse: (input) => noArgs(input, 'reverse-finish'),
-  run: (session) => travel(session, () => travelOf(session).reverseFinish()),
+  run: (session, _args, env) => reverse(session, () => travelOf(session).reverseFinish(), env),
 });
 
 export const bookmarkCommand = defineCommand<{ name: string }>({
