@@ -322,6 +322,10 @@ export class Cpu implements MmuHost {
     exit.soft = false;
     let left = budget;
     for (;;) {
+      // Where this pass starts: a fault unwinding out of runFast loses the budget it returns,
+      // so the instructions it retired before the fault are counted from icount.
+      const mark = this.icount;
+      const markLeft = left;
       try {
         if (this.slow) {
           const r = this.stepSlow();
@@ -336,6 +340,7 @@ export class Cpu implements MmuHost {
         if (left <= 0) return exit;
       } catch (e) {
         if (e instanceof GuestFault) {
+          left = markLeft - (this.icount - mark);
           this.rip = this.insnStart;
           const bits = e.vector === DB ? this.dbg.faultBits : 0;
           this.dbg.faultBits = 0;
