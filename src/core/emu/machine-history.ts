@@ -23,7 +23,7 @@ import type { EmuVm } from './vm.ts';
 
 /** Caches and links that are not the machine's state, by owner. */
 const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'ram32', 'io', 'intAck', 'apic']);
-const MMU_SKIP = new Set(['ram', 'dv', 'u8', 'mmio', 'codePages', 'dirty', 'sets', 'r', 'w', 'x', 'walkEntries', 'host']);
+const MMU_SKIP = new Set(['ram', 'dv', 'u8', 'mmio', 'codePages', 'dirty', 'sets', 'r', 'w', 'x', 'walkEntries', 'largeRegions', 'host']);
 
 class EmuSnapshot implements MachineSnapshot {
   constructor(
