@@ -351,9 +351,11 @@ export class Cpu implements MmuHost {
           const g = i.region ?? (++i.heat >= this.jit.options.threshold ? this.jitCompile(i, start) : undefined);
           if (g !== undefined && g.la === start) {
             let ran: number;
+            const before = this.icount;
             try {
               ran = g.run(this, left);
             } catch (e) {
+              this.jit.stats.compiledInsns += this.icount - before;
               start = this.insnStart; // the region recorded the faulting instruction
               throw e;
             }
