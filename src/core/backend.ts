@@ -64,5 +64,7 @@ export interface Backend {
    * that time travel needs emu (TIME_TRAVEL_NEEDS_EMU).
    */
   timeTravel?(vcpuFd: number): MachineHistory;
+  /** Turn the emulator's JIT on or off for a vCPU fd (`set jit`); only emu has one. */
+  setJit?(vcpuFd: number, on: boolean): void;
   close(fd: number): void;
 }

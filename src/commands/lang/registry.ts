@@ -72,6 +72,7 @@ import {
 } from './commands/reverse.ts';
 import { runForCommand } from './commands/run-for.ts';
 import { setCr3SourceCommand } from './commands/set-cr3-source.ts';
+import { setJitCommand } from './commands/set-jit.ts';
 import { setOutputCommand } from './commands/set-output.ts';
 import { setTuiMemoryCommand } from './commands/set-tui-memory.ts';
 import { setRegisterCommand } from './commands/set-register.ts';
@@ -155,6 +156,7 @@ export const COMMANDS: readonly Command[] = [
   // settings
   setCr3SourceCommand,
   setOutputCommand,
+  setJitCommand,
   setTuiMemoryCommand,
   gdbserverCommand,
   setLoggingCommand,

@@ -312,6 +312,14 @@ export class Session implements SessionApi {
     return inspect.counters(this.m);
   }
 
+  setJit(on: boolean): void {
+    try {
+      this.m.vcpu.setJit(on);
+    } catch (e) {
+      throw new SessionError('unsupported', e instanceof Error ? e.message : String(e), { cause: e });
+    }
+  }
+
   vcpuInfo(): VcpuInfo {
     return inspect.vcpuInfo(this.m, this.loop.debug.enabled);
   }

@@ -242,6 +242,8 @@ export interface SessionApi {
   /** Exact totals even when the log dropped old entries. */
   hitCount(): number;
   counters(): Readonly<Record<string, number>>;
+  /** Turn the emulator's JIT on or off (`set jit`); a SessionError on kvm. */
+  setJit(on: boolean): void;
   vcpuInfo(): VcpuInfo;
   /** The stop the session is at (after load: reason 'step' at the entry point, nothing run). */
   readonly lastStop: Stop | null;

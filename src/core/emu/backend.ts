@@ -8,6 +8,7 @@
  */
 import type { Backend, GuestMemory } from '../backend.ts';
 import type { Counters } from '../counters.ts';
+import { jitCounters } from '../../emu/jit/stats.ts';
 import { defaultCpuid, SUBLEAF_LEAVES } from '../../emu/cpuid.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
 import {
@@ -176,11 +177,17 @@ export class EmuBackend implements Backend {
     const e = this.fds.get(fd);
     if (e === undefined) throw new KvmError(Errno.EBADF, 'counters', `fd ${fd} is not open`);
     const c: Counters | null = e.kind === 'vm' ? e.vm.counters : e.kind === 'vcpu' ? e.vcpu.counters : null;
-    return c === null ? {} : c.snapshot();
+    if (e.kind !== 'vcpu') return c === null ? {} : c.snapshot();
+    const cpu = e.vcpu.cpu;
+    return { ...c!.snapshot(), ...jitCounters(cpu.jit.stats, cpu.icount, cpu.jitOn) };
   }
 
   close(fd: number): void {
     if (!this.fds.delete(fd)) throw new KvmError(Errno.EBADF, 'close', `fd ${fd} is not open`);
+  }
+
+  setJit(vcpuFd: number, on: boolean): void {
+    this.vcpu(vcpuFd).cpu.setJit(on);
   }
 
   /** Time travel over the machine of a vCPU fd (one history per vCPU: it keeps RAM's base copy). */

@@ -14,3 +14,22 @@ export class JitStats {
   liveRegions = 0;
   liveBytes = 0;
 }
+
+/**
+ * The counters as `info exits` and the hypervisor pane show them (jit.*):
+ * `jit.compiled-permille` is the share of all retired instructions that ran
+ * in compiled regions, in thousandths (counters are integers).
+ */
+export function jitCounters(s: JitStats, icount: number, enabled: boolean): Record<string, number> {
+  return {
+    'jit.enabled': enabled ? 1 : 0,
+    'jit.regions': s.regions,
+    'jit.live-regions': s.liveRegions,
+    'jit.bytes': s.bytes,
+    'jit.live-bytes': s.liveBytes,
+    'jit.invalidations': s.invalidations,
+    'jit.flushes': s.flushes,
+    'jit.compiled-insns': s.compiledInsns,
+    'jit.compiled-permille': icount > 0 ? Math.round((s.compiledInsns * 1000) / icount) : 0,
+  };
+}

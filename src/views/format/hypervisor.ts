@@ -39,6 +39,18 @@ export interface HypervisorInput {
   readonly skipped: number;
 }
 
+/** The emulator's JIT (src/emu/jit/stats.ts counters): regions, JS size, invalidations, share run compiled. */
+function jitTokens(c: Counters): string[] {
+  if (c['jit.enabled'] === 0) return ['off'];
+  return [
+    `regions ${count(c['jit.live-regions'] ?? 0)}/${count(c['jit.regions'] ?? 0)}`,
+    `JS ${count(c['jit.live-bytes'] ?? 0)} B`,
+    `invalidations ${count(c['jit.invalidations'] ?? 0)}`,
+    `flushes ${count(c['jit.flushes'] ?? 0)}`,
+    `compiled ${((c['jit.compiled-permille'] ?? 0) / 10).toFixed(1)} %`,
+  ];
+}
+
 /** Groups of tokens: [label, tokens…]; the view wraps them to its width. */
 export function hypervisorGroups(h: HypervisorInput): { label: string; tokens: string[] }[] {
   const { counters: c, rates: r } = h;
@@ -57,6 +69,7 @@ export function hypervisorGroups(h: HypervisorInput): { label: string; tokens: s
   const groups = [{ label: 'exits', tokens: exits.length ? exits : ['none yet'] }];
   if (vmexits.length) groups.push({ label: 'vmexits', tokens: vmexits });
   groups.push({ label: 'debug', tokens: dr }, { label: 'vdbg', tokens: misc });
+  if ('jit.enabled' in c) groups.push({ label: 'jit', tokens: jitTokens(c) });
   return groups;
 }
 

@@ -12,6 +12,7 @@ describe('complete (no session)', () => {
     ['i ', 2, ['all-registers', 'bookmarks', 'breakpoints', 'display', 'exits', 'float', 'frame', 'gdt', 'hits', 'idt', 'mem', 'msr', 'processes', 'record', 'registers', 'segments', 'symbol', 'tlb', 'vcpu', 'vector']],
     ['set o', 4, ['output']],
     ['set output j', 11, ['json']],
+    ['set jit o', 8, ['off', 'on']],
     ['set c', 4, ['cr3-source']],
     ['set cr3-source s', 15, ['sregs', 'sync']],
     ['p $r1', 2, ['$r10', '$r11', '$r12', '$r13', '$r14', '$r15', '$r16', '$r17', '$r18', '$r19']],
