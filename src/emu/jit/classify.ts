@@ -7,6 +7,7 @@
  * instructions, anything that changes mode): the interpreter runs those.
  */
 import { UD_HANDLER } from '../dispatch.ts';
+import { ALU8 } from '../exec/alu8.ts';
 import { ALU32, INCDEC32 } from '../exec/alu32.ts';
 import { ALU64, INCDEC64 } from '../exec/alu64.ts';
 import { SEG_FS, type Handler, type Insn } from '../insn.ts';
@@ -18,7 +19,7 @@ export const K_JCC = 9, K_JMP = 10, K_CALL = 11, K_RET = 12, K_CMOV = 13, K_SETC
 /** ALU/INC/DEC handlers of the hot tables → (operation, size, form). */
 interface AluForm { readonly k: number; readonly size: number; readonly form: number }
 const ALU_FORMS = new Map<Handler, AluForm>();
-for (const [size, table] of [[4, ALU32], [8, ALU64]] as const) {
+for (const [size, table] of [[1, ALU8], [4, ALU32], [8, ALU64]] as const) {
   table.forEach((h, n) => { if (h !== undefined) ALU_FORMS.set(h, { k: Math.floor(n / 6), size, form: n % 6 }); });
 }
 const INCDEC_FORMS = new Map<Handler, AluForm>();

@@ -51,6 +51,7 @@ export function condExpr(g: Gen, cc: number): string {
 function fastCond(g: Gen, c: number): string | null {
   const k = g.known;
   if (k === null) return null;
+  if (k.sz === 8) return fastCond8(k.op, c);
   const wide = k.sz === 64;
   if (k.sz !== 32 && !wide) return null;
   const zero = wide ? '(fr | frh) === 0' : 'fr === 0';
@@ -79,5 +80,15 @@ function fastCond(g: Gen, c: number): string | null {
   }
   if (c === 2) return zero;
   if (c === 4) return neg;
+  return null;
+}
+
+/** Byte results (zero-extended in the locals): the common tests after cmp/test/sub of bytes. */
+function fastCond8(op: number, c: number): string | null {
+  if (c === 2) return 'fr === 0';
+  if (c === 4) return '(fr & 128) !== 0';
+  if (op === SUB && c === 1) return 'fd < fs';
+  if (op === SUB && c === 3) return 'fd <= fs';
+  if (op === LOGIC && (c === 0 || c === 1)) return 'false';
   return null;
 }

@@ -60,6 +60,7 @@ function emitAlu(g: Gen, i: Insn, next: number, liveOut: number): boolean {
   const la = mem ? emitEa(g, i, next) : '';
   // Destination and source, as (lo, hi) expressions, read before anything is written.
   let dl: string, dh: string, sl: string, sh: string;
+  if (size === 1) return emitAlu8(g, i, k, form, la, liveOut);
   if (form === F_M_R || form === F_M_I) {
     [dl, dh] = emitLoad(g, size, la, writes);
   } else {
@@ -100,6 +101,28 @@ function emitAlu(g: Gen, i: Insn, next: number, liveOut: number): boolean {
     if (size === 4) recordLazy(g, lazyOp(k), 32, v, '', logic ? '0' : d, '', logic ? '0' : s, '');
     else recordLazy(g, lazyOp(k), 64, v, vH, logic ? '0' : d, logic ? '0' : dH, logic ? '0' : s, logic ? '0' : sH);
   } else g.known = null;
+  return true;
+}
+
+/** Byte ALU (exec/alu8.ts): operands and results are zero-extended bytes, recorded with size 8. */
+function emitAlu8(g: Gen, i: Insn, k: number, form: number, la: string, liveOut: number): boolean {
+  const writes = k !== OP_CMP && k !== OP_TEST;
+  let dl: string, sl: string;
+  if (form === F_M_R || form === F_M_I) dl = emitLoad(g, 1, la, writes)[0];
+  else dl = g.get8(form === F_R_RM || form === F_R_M ? i.reg8 : i.rm8);
+  if (form === F_R_M) sl = emitLoad(g, 1, la)[0];
+  else if (form === F_RM_I || form === F_M_I) sl = `${i.imm & 0xff}`;
+  else sl = g.get8(form === F_R_RM ? i.rm8 : i.reg8);
+  const d = fresh('d'), s = fresh('s'), v = fresh('w');
+  g.emit(`const ${d} = ${dl}, ${s} = ${sl};`);
+  g.emit(`const ${v} = ${k === OP_ADD || k === OP_SUB || k === OP_CMP ? `(${aluValue(k, d, s)}) & 255` : aluValue(k, d, s)};`);
+  if (writes) {
+    if (form === F_M_R || form === F_M_I) emitStore(g, 1, la, v);
+    else g.set8(form === F_R_RM || form === F_R_M ? i.reg8 : i.rm8, v);
+  }
+  const logic = lazyOp(k) === LOGIC;
+  if (liveOut !== 0) recordLazy(g, lazyOp(k), 8, v, '', logic ? '0' : d, '', logic ? '0' : s, '');
+  else g.known = null;
   return true;
 }
 
