@@ -44,6 +44,9 @@ function linkable(from: number, to: number, n: Insn): boolean {
   return to - (to & 0xfff) === base && (to & 0xfff) + n.len <= 4096;
 }
 
+/** A fast-loop run with less budget than this does not count heat at the address it starts at (runFast). */
+const MIN_RESUME_BUDGET = 64;
+
 const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
 /** Fault-class exception vectors (SDM Vol. 3 Table 6-1); #DB, #BP, #OF, #DF, #MC are not. */
 function isFaultVector(v: number): boolean {
@@ -345,10 +348,13 @@ export class Cpu implements MmuHost {
     let start = this.rip;
     try {
       let i = this.fetch(start);
-      let entry = true; // `i` starts a block: the JIT's unit of profiling
+      // `i` starts a block (a branch target, or where this run resumed): the JIT's unit of profiling.
+      // A run resuming in the middle of code with a small budget (stepping, lockstep
+      // comparisons) must not compile a region at every address it stops at.
+      let entry = true, counts = left >= MIN_RESUME_BUDGET;
       for (;;) {
         if (entry && this.jitOn) {
-          const g = i.region ?? (++i.heat >= this.jit.options.threshold ? this.jitCompile(i, start) : undefined);
+          const g = i.region ?? (counts && ++i.heat >= this.jit.options.threshold ? this.jitCompile(i, start) : undefined);
           if (g !== undefined && g.la === start) {
             let ran: number;
             const before = this.icount;
@@ -365,6 +371,7 @@ export class Cpu implements MmuHost {
               if (left <= 0 || this.slow) return left;
               start = this.rip;
               i = this.fetch(start);
+              counts = true;
               continue;
             }
           }
@@ -376,7 +383,7 @@ export class Cpu implements MmuHost {
         if (--left <= 0 || this.slow) return left;
         const from = start;
         start = this.rip;
-        entry = start !== seq;
+        entry = counts = start !== seq;
         let n: Insn | undefined;
         if (start === seq) {
           n = i.next;
