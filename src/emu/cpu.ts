@@ -9,7 +9,7 @@
  */
 import { defaultCpuid } from './cpuid.ts';
 import { decode } from './decode.ts';
-import { bindInsn } from './dispatch.ts';
+import { bindInsn, UD_HANDLER } from './dispatch.ts';
 import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState, DR6_BS, DR6_FIXED_1, DR7_GD } from './debug.ts';
 import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_FETCH_MMIO, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
 import { BP, DB, DE, DF, GP, GuestFault, MC, NP, OF, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
@@ -419,19 +419,20 @@ export class Cpu implements MmuHost {
    * The decoded instruction at `la` (physical `pa`) for the JIT, from the
    * decode cache or decoded now — only when it lies within RAM and its page
    * without a fetch through the MMU (which would set accessed bits); an
-   * undecodable one (longer than 15 bytes) gives undefined.
+   * undecodable one (longer than 15 bytes, or #UD) gives undefined.
    */
   private decodedInPage(la: number, pa: number): Insn | undefined {
     if (pa + 15 > this.mem.size || (pa & 0xfff) > 4096 - 15) return undefined;
     const page = this.icache[pa >>> 12];
-    const hit = page === undefined ? undefined : page[pa & 0xfff];
-    if (hit !== undefined) return hit;
+    let i = page === undefined ? undefined : page[pa & 0xfff];
     try {
-      return this.decodeAt(la, pa);
+      if (i === undefined) i = this.decodeAt(la, pa);
     } catch (e) {
       if (e instanceof GuestFault) return undefined;
       throw e;
     }
+    // An encoding bound to #UD ends the region: the interpreter raises it.
+    return i.h === UD_HANDLER ? undefined : i;
   }
 
   /** Turn the JIT on or off (`set jit`, --no-jit); off drops every compiled region. */

@@ -6,7 +6,6 @@
  * (control transfer it cannot follow, system instructions, string
  * instructions, anything that changes mode): the interpreter runs those.
  */
-import { UD_HANDLER } from '../dispatch.ts';
 import { ALU8 } from '../exec/alu8.ts';
 import { ALU32, INCDEC32 } from '../exec/alu32.ts';
 import { ALU64, INCDEC64 } from '../exec/alu64.ts';
@@ -41,7 +40,7 @@ function plainMem(i: Insn): boolean {
 
 export function classify(i: Insn): number {
   const row = i.row;
-  if (row === undefined || i.h === UD_HANDLER || row.exec === undefined) return K_END;
+  if (row === undefined || row.exec === undefined) return K_END; // #UD: the CPU never hands those over (Cpu.decodedInPage)
   const fam = row.exec;
   if (i.rex2 || i.vex || i.lock || !plainMem(i)) return CALLABLE.has(fam) ? K_CALL_HANDLER : K_END;
   const k = nativeKind(i, fam);
