@@ -13,7 +13,7 @@ import { SEG_FS, type Handler, type Insn } from '../insn.ts';
 
 export const K_END = 0, K_CALL_HANDLER = 1;
 export const K_ALU = 2, K_INCDEC = 3, K_MOV = 4, K_LEA = 5, K_MOVX = 6, K_PUSH = 7, K_POP = 8;
-export const K_JCC = 9, K_JMP = 10, K_CALL = 11, K_RET = 12, K_CMOV = 13, K_SETCC = 14, K_SHIFT = 15, K_IMUL = 16;
+export const K_JCC = 9, K_JMP = 10, K_CALL = 11, K_RET = 12, K_CMOV = 13, K_SETCC = 14, K_SHIFT = 15, K_IMUL = 16, K_NOP = 17;
 
 /** ALU/INC/DEC handlers of the hot tables → (operation, size, form). */
 interface AluForm { readonly k: number; readonly size: number; readonly form: number }
@@ -72,12 +72,14 @@ function nativeKind(i: Insn, fam: string): number {
         if (op >= 0xb8 && op <= 0xbf && w) return K_MOV;
         if (op === 0x8d && w && i.asz === 8 && !i.regForm) return K_LEA;
         if (op === 0x63 && i.osz === 8) return K_MOVX;
+        if (op === 0x90 && i.opReg === 0 && i.rep === 0) return K_NOP; // NOP, 66 NOP (not XCHG r8, PAUSE)
         return K_END;
       }
       if (map === 1) {
         if ((op === 0xb6 || op === 0xb7 || op === 0xbe || op === 0xbf) && w) return K_MOVX;
         if (op >= 0x40 && op <= 0x4f && w) return K_CMOV;
         if (op >= 0x90 && op <= 0x9f) return K_SETCC;
+        if (op === 0x1f && i.digit === 0) return K_NOP; // NOP r/m: no memory access
       }
       return K_END;
     case 'shift':

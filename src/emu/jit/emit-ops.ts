@@ -8,8 +8,8 @@
  */
 import { ADD, DEC, INC, LOGIC, SUB } from '../flags.ts';
 import type { Insn } from '../insn.ts';
-import { FLAG_CF, RSP } from '../regs.ts';
-import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
+import { ARITH_FLAGS, FLAG_CF, RSP } from '../regs.ts';
+import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NOP, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
 import { checkStack, emitEa, emitLoad, emitStore, fresh, rspLinear, setRsp } from './emit-mem.ts';
 import type { Gen } from './gen.ts';
@@ -32,7 +32,8 @@ export function emitNative(g: Gen, r: RegionInsn, liveOut: number): boolean {
     case K_SETCC: return emitSetcc(g, i, next);
     case K_PUSH: return emitPush(g, i);
     case K_POP: return emitPop(g, i);
-    case K_SHIFT: return liveOut === 0 || shiftCount(r) === 0 ? emitShift(g, i, shiftCount(r)) : false;
+    case K_SHIFT: return liveOut === 0 || shiftCount(r) === 0 ? emitShift(g, i, shiftCount(r)) : emitShiftFlags(g, i, shiftCount(r));
+    case K_NOP: return true;
     case K_IMUL: return liveOut === 0 ? emitImul(g, i, next) : false;
   }
   return false;
@@ -323,6 +324,21 @@ function emitShift(g: Gen, i: Insn, n: number): boolean {
     else g.emit(`const ${a} = ${h} >> ${n - 32}, ${b} = ${h} >> 31;`);
   }
   g.set64(x, a, b);
+  return true;
+}
+
+/** SHL/SHR/SAR reg by a constant 1–63 whose flags are read: the interpreter's cores, flags stored eagerly (setArithFlags). */
+function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
+  const kind = i.digit === 5 ? 'shr' : i.digit === 7 ? 'sar' : 'shl';
+  const x = i.rm;
+  if (i.osz === 4) g.set32(x, `K.${kind}32(${g.lo(x)}, ${n})`);
+  else {
+    const v = fresh('s');
+    g.emit(`const ${v} = K.${kind}64(${g.lo(x)}, ${g.hi(x)}, ${n});`);
+    g.set64(x, v, 'K.hi()');
+  }
+  g.emit(`fo = 0; fe = K.flags() & ${ARITH_FLAGS};`);
+  g.known = null;
   return true;
 }
 

@@ -8,7 +8,7 @@
  * interpreter taking over at a block boundary (flagLiveness).
  */
 import { ARITH_FLAGS, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF } from '../regs.ts';
-import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_JCC, K_JMP, K_LEA, K_MOV, K_MOVX, K_SETCC, K_SHIFT } from './classify.ts';
+import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_JCC, K_JMP, K_LEA, K_MOV, K_MOVX, K_NOP, K_SETCC, K_SHIFT } from './classify.ts';
 import type { Region, RegionInsn } from './region.ts';
 
 /** Flags condition code cc reads (SDM Vol. 1 Appendix B). */
@@ -36,7 +36,7 @@ export function mayFault(r: RegionInsn): boolean {
   switch (r.kind) {
     case K_ALU: case K_INCDEC: case K_MOV: case K_MOVX: case K_CMOV: case K_SETCC: case K_IMUL:
       return i.hasModrm && !i.regForm; // a memory operand
-    case K_LEA: case K_JCC: case K_JMP: case K_SHIFT:
+    case K_LEA: case K_JCC: case K_JMP: case K_SHIFT: case K_NOP:
       return false;
     default:
       return true; // push/pop/call/ret (stack), handler calls

@@ -6,6 +6,7 @@
 import { GuestFault } from '../fault.ts';
 import { FLAGS_WORDS, cond } from '../flags.ts';
 import { linearAddress } from '../operands.ts';
+import { flagsOut, hiOut, sar32, sar64, shl32, shl64, shr32, shr64 } from '../exec/shiftcore.ts';
 
 const scratch = new Int32Array(FLAGS_WORDS);
 const M64 = (1n << 64n) - 1n;
@@ -15,6 +16,10 @@ function u64(lo: number, hi: number): bigint {
 }
 
 export const RUNTIME = {
+  /** The interpreter's shift cores (exec/shiftcore.ts): value, then its high half and flags from hi()/flags(). */
+  shl32, shr32, sar32, shl64, shr64, sar64,
+  hi: (): number => hiOut,
+  flags: (): number => flagsOut,
   /**
    * base + index·2^scale + disp modulo 2^64, then the canonical check of
    * operands.ts linearAddress (#GP(0), or #SS(0) for RSP/RBP bases): the
