@@ -21,7 +21,8 @@ import { EmuVcpu } from './vcpu.ts';
 import type { EmuVm } from './vm.ts';
 
 /** Caches and links that are not the machine's state, by owner. */
-const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'ram32', 'io', 'intAck']);
+// The JIT's cache and its on/off setting are the host's, not the machine's (`set jit` survives a restore).
+const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'ram32', 'io', 'intAck', 'jit', 'jitOn']);
 const MMU_SKIP = new Set(['ram', 'dv', 'u8', 'mmio', 'codePages', 'dirty', 'sets', 'r', 'w', 'x', 'walkEntries', 'host']);
 
 class EmuSnapshot implements MachineSnapshot {

@@ -30,9 +30,28 @@ function goto(e: Edge | null): string {
   return e.block >= 0 ? `bb = ${e.block}; continue L;` : `nip = ${e.la}; break L;`;
 }
 
+/**
+ * GPRs an SSE or x87 handler can touch: its explicit operands (ModRM reg/rm,
+ * base, index) and the implicit ones of those families — RAX/RCX/RDX of
+ * PCMPESTRx/PCMPISTRx, RDI of MASKMOVDQU, AX of FNSTSW. null: any register.
+ */
+function handlerGprs(i: Insn): number[] | null {
+  const fam = i.row?.exec;
+  if (fam !== 'sse' && fam !== 'x87') return null;
+  const set = new Set<number>(fam === 'sse' ? [0, 1, 2, 7] : [0]);
+  for (const n of [i.base, i.index, i.reg, i.rm]) if (n >= 0) set.add(n);
+  return [...set];
+}
+
 /** Run the interpreter's handler in place: registers and flags go through cpu.r / cpu.fl. */
 function emitHandlerCall(g: Gen, r: RegionInsn, next: number): void {
-  g.emit(`${STORE} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${LOAD}`);
+  const gprs = handlerGprs(r.i);
+  if (gprs === null) g.emit(`${STORE} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${LOAD}`);
+  else {
+    const st = gprs.map((n) => `r[${2 * n}] = ${g.lo(n)}; r[${2 * n + 1}] = ${g.hi(n)};`).join(' ');
+    const ld = gprs.map((n) => `${g.lo(n)} = r[${2 * n}]; ${g.hi(n)} = r[${2 * n + 1}];`).join(' ');
+    g.emit(`${st} ${g.storeFlags()} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${ld} ${g.loadFlags()}`);
+  }
   g.emit(`if (cpu.slow || cpu.rip !== ${next}) { n += ${r.pos + 1}; nip = cpu.rip; break L; }`);
   forget(g);
 }

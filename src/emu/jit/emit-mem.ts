@@ -13,14 +13,9 @@ import type { Gen } from './gen.ts';
 const CANON = 2 ** 47;
 const SS = 12, GP = 13;
 
-let uniq = 0;
-function fresh(p: string): string {
-  return `${p}${(uniq = (uniq + 1) & 0xffff)}`;
-}
-
 /** Emit the linear address of `i`'s memory operand into a new const; returns its name. `next` is the following RIP. */
 export function emitEa(g: Gen, i: Insn, next: number): string {
-  const la = fresh('la');
+  const la = g.fresh('la');
   if (i.ripRel) {
     const t = next + i.disp;
     if (t < -CANON || t >= CANON) g.emit(`throw new GF(${GP}, 0);`);
@@ -53,7 +48,7 @@ const GET: Record<number, string> = { 1: 'U8[$]', 2: 'DV.getUint16($, true)', 4:
  * `rmw`: the read of a read-modify-write, translated with write intent (mmu.ts rmw*).
  */
 export function emitLoad(g: Gen, size: number, la: string, rmw = false): [string, string] {
-  const v = fresh('v'), vh = fresh('vh'), o = fresh('o'), p = fresh('p'), t = fresh('t');
+  const v = g.fresh('v'), vh = g.fresh('vh'), o = g.fresh('o'), p = g.fresh('p'), t = g.fresh('t');
   const T = rmw ? 'WT' : 'RT', P = rmw ? 'WP' : 'RP';
   const slow = rmw ? `mmu.rmw${size * 8}(${la})` : `mmu.read${size === 1 ? 8 : size * 8}(${la})`;
   g.emit(`const ${o} = ${la} & 4095, ${p} = (${la} - ${o}) / 4096, ${t} = ${p} & 2047;`);
@@ -69,7 +64,7 @@ export function emitLoad(g: Gen, size: number, la: string, rmw = false): [string
 
 /** Store `size` bytes of (lo, hi) at `la`. */
 export function emitStore(g: Gen, size: number, la: string, lo: string, hi = '0'): void {
-  const o = fresh('o'), p = fresh('p'), t = fresh('t');
+  const o = g.fresh('o'), p = g.fresh('p'), t = g.fresh('t');
   g.emit(`const ${o} = ${la} & 4095, ${p} = (${la} - ${o}) / 4096, ${t} = ${p} & 2047;`);
   const at = `WP[${t}] + ${o}`;
   if (size === 8) {
@@ -94,5 +89,3 @@ export function setRsp(g: Gen, sp: string): void {
 export function checkStack(g: Gen, sp: string): void {
   g.emit(`if (${sp} < ${-CANON} || ${sp} >= ${CANON}) throw new GF(${SS}, 0);`);
 }
-
-export { fresh };

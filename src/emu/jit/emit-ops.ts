@@ -11,7 +11,7 @@ import type { Insn } from '../insn.ts';
 import { ARITH_FLAGS, FLAG_CF, RSP } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NOP, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
-import { checkStack, emitEa, emitLoad, emitStore, fresh, rspLinear, setRsp } from './emit-mem.ts';
+import { checkStack, emitEa, emitLoad, emitStore, rspLinear, setRsp } from './emit-mem.ts';
 import type { Gen } from './gen.ts';
 import { shiftCount } from './liveness.ts';
 import type { RegionInsn } from './region.ts';
@@ -75,7 +75,7 @@ function emitAlu(g: Gen, i: Insn, next: number, liveOut: number): boolean {
     const sr = form === F_R_RM ? i.rm : i.reg;
     [sl, sh] = [g.lo(sr), g.hi(sr)];
   }
-  const d = fresh('d'), dH = fresh('dh'), s = fresh('s'), sH = fresh('sh'), v = fresh('w'), vH = fresh('wh');
+  const d = g.fresh('d'), dH = g.fresh('dh'), s = g.fresh('s'), sH = g.fresh('sh'), v = g.fresh('w'), vH = g.fresh('wh');
   g.emit(`const ${d} = ${dl}, ${s} = ${sl};`);
   const logic = lazyOp(k) === LOGIC;
   if (size === 4) {
@@ -114,7 +114,7 @@ function emitAlu8(g: Gen, i: Insn, k: number, form: number, la: string, liveOut:
   if (form === F_R_M) sl = emitLoad(g, 1, la)[0];
   else if (form === F_RM_I || form === F_M_I) sl = `${i.imm & 0xff}`;
   else sl = g.get8(form === F_R_RM ? i.rm8 : i.reg8);
-  const d = fresh('d'), s = fresh('s'), v = fresh('w');
+  const d = g.fresh('d'), s = g.fresh('s'), v = g.fresh('w');
   g.emit(`const ${d} = ${dl}, ${s} = ${sl};`);
   g.emit(`const ${v} = ${k === OP_ADD || k === OP_SUB || k === OP_CMP ? `(${aluValue(k, d, s)}) & 255` : aluValue(k, d, s)};`);
   if (writes) {
@@ -133,7 +133,7 @@ function emitIncDec(g: Gen, i: Insn, next: number, liveOut: number): boolean {
   const mem = form === 1;
   const la = mem ? emitEa(g, i, next) : '';
   const [dl, dh] = mem ? emitLoad(g, size, la, true) : [g.lo(i.rm), g.hi(i.rm)];
-  const d = fresh('d'), dH = fresh('dh'), v = fresh('w'), vH = fresh('wh');
+  const d = g.fresh('d'), dH = g.fresh('dh'), v = g.fresh('w'), vH = g.fresh('wh');
   g.emit(`const ${d} = ${dl}, ${dH} = ${size === 8 ? dh : '0'};`);
   g.emit(`const ${v} = (${d} ${dec ? '-' : '+'} 1) | 0;`);
   if (size === 8) g.emit(`const ${vH} = ${dec ? `${d} === 0 ? (${dH} - 1) | 0` : `${v} === 0 ? (${dH} + 1) | 0`} : ${dH};`);
@@ -171,7 +171,7 @@ function emitMov(g: Gen, i: Insn, next: number): boolean {
   else [lo, hi] = size === 1 ? [g.get8(i.reg8), '0'] : [g.lo(i.reg), g.hi(i.reg)];
   if (size === 2) return false;
   if (!i.regForm) {
-    const v = fresh('m'), vh = fresh('mh');
+    const v = g.fresh('m'), vh = g.fresh('mh');
     g.emit(`const ${v} = ${lo}, ${vh} = ${hi};`);
     emitStore(g, size, emitEa(g, i, next), v, vh);
   } else if (size === 1) g.set8(i.rm8, lo);
@@ -196,10 +196,10 @@ function emitLea(g: Gen, i: Insn, next: number): boolean {
     return true;
   }
   // 64-bit: base + index·scale + disp modulo 2^64 in halves (operands.ts offsetHalves).
-  const lo = fresh('a'), hi = fresh('ah');
+  const lo = g.fresh('a'), hi = g.fresh('ah');
   g.emit(`let ${lo} = ${i.disp}, ${hi} = ${i.disp >> 31};`);
   const add = (xl: string, xh: string): void => {
-    const s = fresh('c');
+    const s = g.fresh('c');
     g.emit(`{ const ${s} = (${lo} >>> 0) + (${xl} >>> 0); ${hi} = (${hi} + ${xh} + (${s} > 4294967295 ? 1 : 0)) | 0; ${lo} = ${s} | 0; }`);
   };
   if (b >= 0) add(g.lo(b), g.hi(b));
@@ -216,7 +216,7 @@ function emitMovx(g: Gen, i: Insn, next: number): boolean {
   const op = i.op;
   if (i.map === 0) { // 63 MOVSXD r64, r/m32
     const v = i.regForm ? g.lo(i.rm) : emitLoad(g, 4, emitEa(g, i, next))[0];
-    const t = fresh('x');
+    const t = g.fresh('x');
     g.emit(`const ${t} = ${v};`);
     g.set64(i.reg, t, `${t} >> 31`);
     return true;
@@ -225,7 +225,7 @@ function emitMovx(g: Gen, i: Insn, next: number): boolean {
   let v: string;
   if (i.regForm) v = byte ? g.get8(i.rm8) : `(${g.lo(i.rm)} & 65535)`;
   else v = emitLoad(g, byte ? 1 : 2, emitEa(g, i, next))[0];
-  const t = fresh('x');
+  const t = g.fresh('x');
   g.emit(`const ${t} = ${signed ? (byte ? `(${v} << 24) >> 24` : `(${v} << 16) >> 16`) : v};`);
   if (signed && i.osz === 8) g.set64(i.reg, t, `${t} >> 31`);
   else g.set32(i.reg, t);
@@ -236,11 +236,11 @@ function emitCmov(g: Gen, i: Insn, next: number): boolean {
   const [sl, sh] = i.regForm ? [g.lo(i.rm), g.hi(i.rm)] : emitLoad(g, i.osz, emitEa(g, i, next));
   const c = condExpr(g, i.op & 15);
   if (i.osz === 4) {
-    const t = fresh('x');
+    const t = g.fresh('x');
     g.emit(`const ${t} = ${sl};`);
     g.emit(`if (${c}) ${g.lo(i.reg)} = ${t}; ${g.hi(i.reg)} = 0;`);
   } else {
-    const t = fresh('x'), th = fresh('xh');
+    const t = g.fresh('x'), th = g.fresh('xh');
     g.emit(`const ${t} = ${sl}, ${th} = ${sh};`);
     g.emit(`if (${c}) { ${g.lo(i.reg)} = ${t}; ${g.hi(i.reg)} = ${th}; }`);
   }
@@ -253,7 +253,7 @@ function emitSetcc(g: Gen, i: Insn, next: number): boolean {
     g.set8(i.rm8, v);
     return true;
   }
-  const t = fresh('x');
+  const t = g.fresh('x');
   const la = emitEa(g, i, next);
   g.emit(`const ${t} = ${v};`);
   emitStore(g, 1, la, t);
@@ -262,7 +262,7 @@ function emitSetcc(g: Gen, i: Insn, next: number): boolean {
 
 // ---------------------------------------------------------------- stack
 function emitPush(g: Gen, i: Insn): boolean {
-  const n = i.opReg, sp = fresh('sp'), v = fresh('x'), vh = fresh('xh');
+  const n = i.opReg, sp = g.fresh('sp'), v = g.fresh('x'), vh = g.fresh('xh');
   g.emit(`const ${v} = ${g.lo(n)}, ${vh} = ${g.hi(n)}, ${sp} = ${rspLinear(g)} - 8;`); // PUSH RSP pushes the old value
   checkStack(g, sp);
   emitStore(g, 8, sp, v, vh);
@@ -271,7 +271,7 @@ function emitPush(g: Gen, i: Insn): boolean {
 }
 
 function emitPop(g: Gen, i: Insn): boolean {
-  const sp = fresh('sp');
+  const sp = g.fresh('sp');
   g.emit(`const ${sp} = ${rspLinear(g)};`);
   checkStack(g, sp);
   const [lo, hi] = emitLoad(g, 8, sp);
@@ -282,7 +282,7 @@ function emitPop(g: Gen, i: Insn): boolean {
 
 /** Push a 64-bit constant (CALL's return address). */
 export function emitPushConst(g: Gen, value: number): void {
-  const sp = fresh('sp');
+  const sp = g.fresh('sp');
   g.emit(`const ${sp} = ${rspLinear(g)} - 8;`);
   checkStack(g, sp);
   emitStore(g, 8, sp, `${value | 0}`, `${Math.floor(value / 4294967296) | 0}`);
@@ -291,7 +291,7 @@ export function emitPushConst(g: Gen, value: number): void {
 
 /** RET: pop the target (canonical, else #GP with nothing changed); returns the name holding it. */
 export function emitRet(g: Gen): string {
-  const sp = fresh('sp'), t = fresh('rt');
+  const sp = g.fresh('sp'), t = g.fresh('rt');
   g.emit(`const ${sp} = ${rspLinear(g)};`);
   checkStack(g, sp);
   const [lo, hi] = emitLoad(g, 8, sp);
@@ -312,7 +312,7 @@ function emitShift(g: Gen, i: Insn, n: number): boolean {
     return true;
   }
   if (n === 0) return true;
-  const a = fresh('s'), b = fresh('sh');
+  const a = g.fresh('s'), b = g.fresh('sh');
   if (kind === 'shl') {
     if (n < 32) g.emit(`const ${a} = ${l} << ${n}, ${b} = (${h} << ${n}) | (${l} >>> ${32 - n});`);
     else g.emit(`const ${a} = 0, ${b} = ${l} << ${n - 32};`);
@@ -333,7 +333,7 @@ function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
   const x = i.rm;
   if (i.osz === 4) g.set32(x, `K.${kind}32(${g.lo(x)}, ${n})`);
   else {
-    const v = fresh('s');
+    const v = g.fresh('s');
     g.emit(`const ${v} = K.${kind}64(${g.lo(x)}, ${g.hi(x)}, ${n});`);
     g.set64(x, v, 'K.hi()');
   }
@@ -346,7 +346,7 @@ function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
 function emitImul(g: Gen, i: Insn, next: number): boolean {
   const src = i.regForm ? g.lo(i.rm) : emitLoad(g, 4, emitEa(g, i, next))[0];
   const other = i.map === 1 ? g.lo(i.reg) : `${i.imm}`;
-  const t = fresh('x');
+  const t = g.fresh('x');
   g.emit(`const ${t} = Math.imul(${other}, ${src});`);
   g.set32(i.reg, t);
   return true;

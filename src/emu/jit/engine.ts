@@ -9,9 +9,23 @@
 import type { Insn } from '../insn.ts';
 import { compileRegion } from './compile.ts';
 import { jitOptionsFromEnv, type JitOptions } from './options.ts';
-import { formRegion, type CodeAt } from './region.ts';
+import { K_CALL_HANDLER } from './classify.ts';
+import { MAX_INSNS, formRegion, type CodeAt, type Region } from './region.ts';
 import { NO_REGION, type CompiledRegion } from './region-types.ts';
 import { JitStats } from './stats.ts';
+
+/** Largest region source, in characters, before the region is formed again with half the instructions. */
+const MAX_SOURCE = 16_000;
+
+/**
+ * A region whose instructions mostly run their interpreter handler (SSE/x87
+ * code) is slower compiled than interpreted: each call syncs registers and
+ * flags through memory. Such code stays in the interpreter.
+ */
+function mostlyHandlerCalls(shape: Region): boolean {
+  const calls = shape.insns.filter((r) => r.kind === K_CALL_HANDLER).length;
+  return calls * 2 > shape.insns.length;
+}
 
 interface Entry { readonly insn: Insn; readonly region: CompiledRegion }
 
@@ -22,12 +36,18 @@ export class Jit {
 
   /** Compile the region entered at linear address `la` (its decoded first instruction is `insn`, in page `ppn`). */
   compile(insn: Insn, la: number, ppn: number, codeAt: CodeAt): CompiledRegion {
-    const shape = formRegion(la, codeAt);
-    if (shape === null) {
-      insn.region = NO_REGION;
-      return NO_REGION;
+    // TurboFan never optimizes a function whose bytecode exceeds ~60 KB (perf.md §1), and
+    // unoptimized region code is slower than the interpreter: keep the source small.
+    let region: CompiledRegion | null = null;
+    for (let max = MAX_INSNS; region === null; max >>= 1) {
+      const shape = formRegion(la, codeAt, max);
+      if (shape === null || mostlyHandlerCalls(shape)) {
+        insn.region = NO_REGION;
+        return NO_REGION;
+      }
+      const r = compileRegion(shape, ppn);
+      if (r.bytes <= MAX_SOURCE || max <= 4) region = r;
     }
-    const region = compileRegion(shape, ppn);
     const s = this.stats;
     if (s.liveBytes + region.bytes > this.options.cacheBytes) this.flush();
     s.regions++;

@@ -16,6 +16,13 @@ export class Gen {
   readonly lines: string[] = [];
   readonly regs = new Set<number>();
   known: KnownFlags | null = null;
+  /** Temporaries are numbered per region, so the same region always gets the same source. */
+  private temps = 0;
+
+  /** A new temporary name starting with `prefix`. */
+  fresh(prefix: string): string {
+    return `${prefix}${this.temps++}`;
+  }
 
   emit(line: string): void {
     this.lines.push(line);

@@ -11,7 +11,8 @@ import { K_CALL, K_END, K_JCC, K_JMP, K_RET, classify } from './classify.ts';
 
 /** Longest instruction: one starting at or below this offset lies within its page (decode.ts MAX_INSN_LEN). */
 const LAST_SAFE_OFF = 4096 - 15;
-const MAX_INSNS = 400;
+/** Most instructions a region is formed with (engine.ts halves it while the code is too large). */
+export const MAX_INSNS = 100;
 const CANON = 2 ** 47;
 
 export interface RegionInsn {
@@ -55,7 +56,7 @@ function isTerminator(kind: number): boolean {
 }
 
 /** Build the region entered at `la`; null if its first instruction is not translatable. */
-export function formRegion(la: number, codeAt: CodeAt): Region | null {
+export function formRegion(la: number, codeAt: CodeAt, maxInsns = MAX_INSNS): Region | null {
   const page = la - (la & 0xfff);
   const inPage = (t: number): boolean => t >= page && t - page <= LAST_SAFE_OFF;
   const seen = new Map<number, RegionInsn>();
@@ -65,7 +66,7 @@ export function formRegion(la: number, codeAt: CodeAt): Region | null {
   const at = (a: number): RegionInsn | undefined => {
     const hit = seen.get(a);
     if (hit !== undefined) return hit;
-    if (!inPage(a) || count >= MAX_INSNS) return undefined;
+    if (!inPage(a) || count >= maxInsns) return undefined;
     const i = codeAt(a);
     if (i === undefined || (a & 0xfff) + i.len > 4096) return undefined;
     let kind = classify(i);
