@@ -79,8 +79,10 @@ function emitBlockBody(g: Gen, region: Region, b: number, live: Int32Array): voi
         g.emit(`n += ${len}; if (cpu.slow) { nip = ${blk.taken!.la}; break L; } ${goto(blk.taken)}`);
         break;
       case K_RET: {
+        // Back to a return site of this region: stay inside (the block checks the budget).
         const t = emitRet(g);
-        g.emit(`n += ${len}; nip = ${t}; break L;`);
+        const sites = region.returns.map((e) => `case ${e.la}: ${goto(e)}`).join(' ');
+        g.emit(`n += ${len}; if (cpu.slow) { nip = ${t}; break L; }${sites ? ` switch (${t}) { ${sites} }` : ''} nip = ${t}; break L;`);
         break;
       }
       case K_CALL_HANDLER:

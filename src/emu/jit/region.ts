@@ -42,6 +42,8 @@ export interface Region {
   readonly la: number;
   readonly blocks: Block[];
   readonly insns: RegionInsn[];
+  /** Blocks that start at the return address of a CALL in the region: where a RET may continue inside it. */
+  readonly returns: Edge[];
 }
 
 /** Decoded instruction at a linear address of the entry's page, or undefined if not decodable here. */
@@ -61,6 +63,7 @@ export function formRegion(la: number, codeAt: CodeAt, maxInsns = MAX_INSNS): Re
   const inPage = (t: number): boolean => t >= page && t - page <= LAST_SAFE_OFF;
   const seen = new Map<number, RegionInsn>();
   const leaders = new Set<number>([la]);
+  const returnSites = new Set<number>();
   const work = [la];
   let count = 0;
   const at = (a: number): RegionInsn | undefined => {
@@ -91,9 +94,11 @@ export function formRegion(la: number, codeAt: CodeAt, maxInsns = MAX_INSNS): Re
           leaders.add(t);
           work.push(t);
         }
-        if (r.kind === K_JCC) {
+        // The fall-through of a Jcc; the return site of a CALL (a RET may come back to it).
+        if (r.kind === K_JCC || (r.kind === K_CALL && inPage(a + r.i.len))) {
           leaders.add(a + r.i.len);
           work.push(a + r.i.len);
+          if (r.kind === K_CALL) returnSites.add(a + r.i.len);
         }
         break;
       }
@@ -130,5 +135,6 @@ export function formRegion(la: number, codeAt: CodeAt, maxInsns = MAX_INSNS): Re
     }
     blocks.push(b);
   }
-  return { la, blocks, insns };
+  const returns = [...returnSites].filter((t) => index.has(t)).map(edge);
+  return { la, blocks, insns, returns };
 }
