@@ -54,6 +54,7 @@ import { helpCommand } from './commands/help.ts';
 import { infoAllRegistersCommand } from './commands/info-all-registers.ts';
 import { infoBreakpointsCommand } from './commands/info-breakpoints.ts';
 import { infoExitsCommand } from './commands/info-exits.ts';
+import { infoJitCommand } from './commands/info-jit.ts';
 import { infoFloatCommand } from './commands/info-float.ts';
 import { infoHitsCommand } from './commands/info-hits.ts';
 import { infoProcessesCommand } from './commands/info-processes.ts';
@@ -145,6 +146,7 @@ export const COMMANDS: readonly Command[] = [
   infoProcessesCommand,
   infoHitsCommand,
   infoExitsCommand,
+  infoJitCommand,
   infoVcpuCommand,
   infoSegmentsCommand,
   infoMsrCommand,

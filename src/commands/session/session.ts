@@ -312,6 +312,10 @@ export class Session implements SessionApi {
     return inspect.counters(this.m);
   }
 
+  jitCounters(): Readonly<Record<string, number>> | null {
+    return this.m.vcpu.jitCounters();
+  }
+
   setJit(on: boolean): void {
     try {
       this.m.vcpu.setJit(on);

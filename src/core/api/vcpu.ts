@@ -277,6 +277,12 @@ export class VcpuFd extends KvmFd {
     this.backend.setJit(this.fd, on);
   }
 
+  /** The emulator's JIT counters (jit.*); null on kvm. */
+  jitCounters(): Readonly<Record<string, number>> | null {
+    this.ensureOpen('jit counters');
+    return this.backend.jitCounters === undefined ? null : this.backend.jitCounters(this.fd);
+  }
+
   private getStruct<T>(name: KvmIoctlName, layout: { size: number; decode(b: Uint8Array): T }): T {
     const buf = new Uint8Array(layout.size);
     this.ioctl(name, buf);

@@ -177,13 +177,16 @@ export class EmuBackend implements Backend {
     const e = this.fds.get(fd);
     if (e === undefined) throw new KvmError(Errno.EBADF, 'counters', `fd ${fd} is not open`);
     const c: Counters | null = e.kind === 'vm' ? e.vm.counters : e.kind === 'vcpu' ? e.vcpu.counters : null;
-    if (e.kind !== 'vcpu') return c === null ? {} : c.snapshot();
-    const cpu = e.vcpu.cpu;
-    return { ...c!.snapshot(), ...jitCounters(cpu.jit.stats, cpu.icount, cpu.jitOn) };
+    return c === null ? {} : c.snapshot();
   }
 
   close(fd: number): void {
     if (!this.fds.delete(fd)) throw new KvmError(Errno.EBADF, 'close', `fd ${fd} is not open`);
+  }
+
+  jitCounters(vcpuFd: number): Readonly<Record<string, number>> {
+    const cpu = this.vcpu(vcpuFd).cpu;
+    return jitCounters(cpu.jit.stats, cpu.icount, cpu.jitOn);
   }
 
   setJit(vcpuFd: number, on: boolean): void {

@@ -9,7 +9,7 @@ describe('complete (no session)', () => {
     ['st', 0, ['stats', 'step', 'stepi']],
     ['', 0, ['advance', 'awatch', 'b', 'backend', 'backtrace', 'bookmark', 'break', 'bt', 'c', 'commands', 'condition', 'continue', 'd', 'define', 'delete', 'dis', 'disable', 'disas', 'disassemble', 'display', 'echo', 'enable', 'filter', 'finish', 'gdbserver', 'goto', 'h', 'hbreak', 'help', 'hits', 'ignore', 'info', 'inspect', 'j', 'jump', 'load', 'n', 'next', 'nexti', 'ni', 'p', 'print', 'ps', 'q', 'quit', 'r', 'rc', 'rec', 'record', 'regs', 'reset', 'reverse-continue', 'reverse-finish', 'reverse-nexti', 'reverse-stepi', 'rni', 'rsi', 'run', 'run-for', 'rwatch', 's', 'set', 'si', 'source', 'stats', 'step', 'stepi', 'tbreak', 'translate', 'u', 'undisplay', 'until', 'watch', 'where', 'x']],
     ['info re', 5, ['record', 'registers']],
-    ['i ', 2, ['all-registers', 'bookmarks', 'breakpoints', 'display', 'exits', 'float', 'frame', 'gdt', 'hits', 'idt', 'mem', 'msr', 'processes', 'record', 'registers', 'segments', 'symbol', 'tlb', 'vcpu', 'vector']],
+    ['i ', 2, ['all-registers', 'bookmarks', 'breakpoints', 'display', 'exits', 'float', 'frame', 'gdt', 'hits', 'idt', 'jit', 'mem', 'msr', 'processes', 'record', 'registers', 'segments', 'symbol', 'tlb', 'vcpu', 'vector']],
     ['set o', 4, ['output']],
     ['set output j', 11, ['json']],
     ['set jit o', 8, ['off', 'on']],

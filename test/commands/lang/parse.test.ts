@@ -96,7 +96,7 @@ describe('parseLine: errors', () => {
     ['stpi', 'unknown-command', "unknown command 'stpi'", "did you mean 'stepi'?"],
     ['contnue', 'unknown-command', "unknown command 'contnue'", "did you mean 'continue'?"],
     ['frobnicate', 'unknown-command', "unknown command 'frobnicate'", undefined],
-    ['info', 'bad-args', "'info' needs one of: all-registers, bookmarks, breakpoints, display, exits, float, frame, gdt, hits, idt, mem, msr, processes, record, registers, segments, symbol, tlb, vcpu, vector", undefined],
+    ['info', 'bad-args', "'info' needs one of: all-registers, bookmarks, breakpoints, display, exits, float, frame, gdt, hits, idt, jit, mem, msr, processes, record, registers, segments, symbol, tlb, vcpu, vector", undefined],
     ['info regsiters', 'unknown-command', "unknown command 'info regsiters'", "did you mean 'registers'?"],
     ['ru', 'ambiguous', "ambiguous command 'ru': run, run-for", undefined],
     ['disa 1', 'ambiguous', "ambiguous command 'disa': disable, disassemble", undefined],
