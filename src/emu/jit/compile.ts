@@ -18,7 +18,7 @@ import { K_CALL, K_CALL_HANDLER, K_JCC, K_JMP, K_RET } from './classify.ts';
 import { condExpr, forget } from './emit-flags.ts';
 import { emitNative, emitPushConst, emitRet } from './emit-ops.ts';
 import { FLAG_LOCALS, Gen } from './gen.ts';
-import { ccOf, flagLiveness, mayFault } from './liveness.ts';
+import { ccOf, mayFault } from './liveness.ts';
 import type { Edge, Region, RegionInsn } from './region.ts';
 import type { CompiledRegion, RegionFn } from './region-types.ts';
 import { RUNTIME } from './runtime.ts';
@@ -56,7 +56,7 @@ function emitHandlerCall(g: Gen, r: RegionInsn, next: number): void {
   forget(g);
 }
 
-function emitBlockBody(g: Gen, region: Region, b: number, live: Int32Array): void {
+function emitBlockBody(g: Gen, region: Region, b: number): void {
   const blk = region.blocks[b];
   const len = blk.insns.length;
   g.emit(`case ${b}: {`);
@@ -90,7 +90,7 @@ function emitBlockBody(g: Gen, region: Region, b: number, live: Int32Array): voi
         break;
       default:
         g.emit('{');
-        if (!emitNative(g, r, live[r.id])) {
+        if (!emitNative(g, r)) {
           g.emit('}');
           emitHandlerCall(g, r, next);
           break;
@@ -108,9 +108,8 @@ function emitBlockBody(g: Gen, region: Region, b: number, live: Int32Array): voi
 
 /** Generated source of the region's function body (exported for tests and `jit dump`-style inspection). */
 export function regionSource(region: Region): string {
-  const live = flagLiveness(region);
   const g = new Gen();
-  for (let b = 0; b < region.blocks.length; b++) emitBlockBody(g, region, b, live);
+  for (let b = 0; b < region.blocks.length; b++) emitBlockBody(g, region, b);
   const regs = [...g.regs];
   const decl = [
     'const r = cpu.r, fl = cpu.fl, mmu = cpu.mmu, DV = mmu.dv, U8 = mmu.u8;',

@@ -8,7 +8,7 @@
  */
 import { ADD, DEC, INC, LOGIC, SUB } from '../flags.ts';
 import type { Insn } from '../insn.ts';
-import { ARITH_FLAGS, FLAG_CF, RSP } from '../regs.ts';
+import { ARITH_FLAGS, FLAG_CF } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NOP, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
 import { checkStack, emitEa, emitLoad, emitStore, rspLinear, setRsp } from './emit-mem.ts';
@@ -19,8 +19,15 @@ import type { RegionInsn } from './region.ts';
 const OP_ADD = 0, OP_OR = 1, OP_AND = 4, OP_SUB = 5, OP_XOR = 6, OP_CMP = 7, OP_TEST = 8;
 const F_M_R = 1, F_R_RM = 2, F_R_M = 3, F_RM_I = 4, F_M_I = 5;
 
-/** Emit a natively translated instruction; `liveOut` = flags read later. Returns false if it has no native form. */
-export function emitNative(g: Gen, r: RegionInsn, liveOut: number): boolean {
+/**
+ * Emit a natively translated instruction; returns false if it has no native
+ * form. Every flag write is emitted, word for word as the interpreter makes
+ * it: the raw lazy-flag words are machine state (time travel compares and
+ * restores them), so even a dead record must leave the same words; V8 drops
+ * the stores to locals that nothing reads.
+ */
+export function emitNative(g: Gen, r: RegionInsn): boolean {
+  const liveOut = ARITH_FLAGS;
   const i = r.i, next = r.la + i.len;
   switch (r.kind) {
     case K_ALU: return emitAlu(g, i, next, liveOut);
@@ -32,9 +39,9 @@ export function emitNative(g: Gen, r: RegionInsn, liveOut: number): boolean {
     case K_SETCC: return emitSetcc(g, i, next);
     case K_PUSH: return emitPush(g, i);
     case K_POP: return emitPop(g, i);
-    case K_SHIFT: return liveOut === 0 || shiftCount(r) === 0 ? emitShift(g, i, shiftCount(r)) : emitShiftFlags(g, i, shiftCount(r));
+    case K_SHIFT: return shiftCount(r) === 0 ? emitShiftZero(g, i) : emitShiftFlags(g, i, shiftCount(r));
     case K_NOP: return true;
-    case K_IMUL: return liveOut === 0 ? emitImul(g, i, next) : false;
+    case K_IMUL: return false; // its flags keep PF: the handler
   }
   return false;
 }
@@ -302,32 +309,13 @@ export function emitRet(g: Gen): string {
 }
 
 // ---------------------------------------------------------------- flag-free forms
-/** SHL/SHR/SAR reg by a constant whose flags nobody reads (shift.ts / shiftcore.ts values). */
-function emitShift(g: Gen, i: Insn, n: number): boolean {
-  const kind = i.digit === 5 ? 'shr' : i.digit === 7 ? 'sar' : 'shl';
-  const x = i.rm, l = g.lo(x), h = g.hi(x);
-  if (i.osz === 4) {
-    if (n === 0) g.emit(`${h} = 0;`);
-    else g.set32(x, kind === 'shl' ? `${l} << ${n}` : kind === 'shr' ? `(${l} >>> ${n}) | 0` : `${l} >> ${n}`);
-    return true;
-  }
-  if (n === 0) return true;
-  const a = g.fresh('s'), b = g.fresh('sh');
-  if (kind === 'shl') {
-    if (n < 32) g.emit(`const ${a} = ${l} << ${n}, ${b} = (${h} << ${n}) | (${l} >>> ${32 - n});`);
-    else g.emit(`const ${a} = 0, ${b} = ${l} << ${n - 32};`);
-  } else if (kind === 'shr') {
-    if (n < 32) g.emit(`const ${a} = (${l} >>> ${n}) | (${h} << ${32 - n}), ${b} = (${h} >>> ${n}) | 0;`);
-    else g.emit(`const ${a} = (${h} >>> ${n - 32}) | 0, ${b} = 0;`);
-  } else {
-    if (n < 32) g.emit(`const ${a} = (${l} >>> ${n}) | (${h} << ${32 - n}), ${b} = ${h} >> ${n};`);
-    else g.emit(`const ${a} = ${h} >> ${n - 32}, ${b} = ${h} >> 31;`);
-  }
-  g.set64(x, a, b);
+/** SHL/SHR/SAR by a masked count of 0: no flags change; a 32-bit register is still zero-extended (shift.ts). */
+function emitShiftZero(g: Gen, i: Insn): boolean {
+  if (i.osz === 4) g.emit(`${g.hi(i.rm)} = 0;`);
   return true;
 }
 
-/** SHL/SHR/SAR reg by a constant 1–63 whose flags are read: the interpreter's cores, flags stored eagerly (setArithFlags). */
+/** SHL/SHR/SAR reg by a constant 1–63: the interpreter's cores, flags stored eagerly (setArithFlags). */
 function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
   const kind = i.digit === 5 ? 'shr' : i.digit === 7 ? 'sar' : 'shl';
   const x = i.rm;
@@ -342,14 +330,3 @@ function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
   return true;
 }
 
-/** IMUL r32, r/m32 [, imm] whose flags nobody reads. */
-function emitImul(g: Gen, i: Insn, next: number): boolean {
-  const src = i.regForm ? g.lo(i.rm) : emitLoad(g, 4, emitEa(g, i, next))[0];
-  const other = i.map === 1 ? g.lo(i.reg) : `${i.imm}`;
-  const t = g.fresh('x');
-  g.emit(`const ${t} = Math.imul(${other}, ${src});`);
-  g.set32(i.reg, t);
-  return true;
-}
-
-export { RSP };

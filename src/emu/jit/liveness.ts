@@ -1,15 +1,14 @@
 /**
- * Arithmetic-flag liveness over a region (blink's GetNeededFlags, box64's
- * per-instruction use/set masks): which of CF PF AF ZF SF OF are read after
- * each instruction before being written again. Everything is live at a region
- * exit (the interpreter may read any flag) and before any instruction that can
- * fault or that runs the interpreter's handler: a precise exception must see
- * the flags exactly as the interpreter would have left them; so must the
- * interpreter taking over at a block boundary (flagLiveness).
+ * What the code generator asks of an instruction's flags and faults: the
+ * condition a Jcc/CMOVcc/SETcc reads, whether an instruction can fault (it
+ * then records its index for the fault handler), a shift's masked count.
+ * There is no dead-flag elimination: the raw lazy-flag words are machine
+ * state (time travel compares them), so every record is emitted as the
+ * interpreter makes it, and V8 drops the local stores nothing reads.
  */
-import { ARITH_FLAGS, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF } from '../regs.ts';
+import { FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_JCC, K_JMP, K_LEA, K_MOV, K_MOVX, K_NOP, K_SETCC, K_SHIFT } from './classify.ts';
-import type { Region, RegionInsn } from './region.ts';
+import type { RegionInsn } from './region.ts';
 
 /** Flags condition code cc reads (SDM Vol. 1 Appendix B). */
 export function ccUses(cc: number): number {
@@ -47,42 +46,4 @@ export function mayFault(r: RegionInsn): boolean {
 export function shiftCount(r: RegionInsn): number {
   const n = r.i.op === 0xd1 ? 1 : r.i.imm & 0xff;
   return n & (r.i.osz === 8 ? 63 : 31);
-}
-
-function uses(r: RegionInsn): number {
-  if (mayFault(r)) return ARITH_FLAGS;
-  switch (r.kind) {
-    case K_JCC: case K_CMOV: case K_SETCC: return ccUses(ccOf(r));
-    case K_IMUL: return FLAG_PF; // PF is kept (muldiv.ts mulFlags)
-  }
-  return 0;
-}
-
-function defs(r: RegionInsn): number {
-  switch (r.kind) {
-    case K_ALU: return ARITH_FLAGS;
-    case K_INCDEC: return ARITH_FLAGS & ~FLAG_CF;
-    case K_IMUL: return ARITH_FLAGS & ~FLAG_PF;
-    case K_SHIFT: return shiftCount(r) === 0 ? 0 : ARITH_FLAGS;
-  }
-  return 0;
-}
-
-/**
- * Flags live after each instruction, by RegionInsn.id. Every block end is
- * treated as an exit: the budget check at the start of the next block may
- * hand the state to the interpreter there, so what is live across blocks is
- * everything, and the analysis is a backward scan of each block.
- */
-export function flagLiveness(region: Region): Int32Array {
-  const liveOut = new Int32Array(region.insns.length);
-  for (const blk of region.blocks) {
-    let live = ARITH_FLAGS;
-    for (let k = blk.insns.length - 1; k >= 0; k--) {
-      const r = blk.insns[k];
-      liveOut[r.id] = live;
-      live = (live & ~defs(r)) | uses(r);
-    }
-  }
-  return liveOut;
 }
