@@ -18,9 +18,9 @@ export function recordLazy(g: Gen, op: number, sz: number, res: string, resh: st
   g.known = { op, sz };
 }
 
-/** setIncDec: CF survives into F_EAGER (computed only if some later reader needs it). */
-export function recordIncDec(g: Gen, op: number, sz: number, res: string, resh: string, dst: string, dsth: string, cfLive: boolean): void {
-  if (cfLive) g.emit(`fe = ${cfExpr(g)} ? ${FLAG_CF} : 0;`);
+/** setIncDec: CF survives into F_EAGER. */
+export function recordIncDec(g: Gen, op: number, sz: number, res: string, resh: string, dst: string, dsth: string): void {
+  g.emit(`fe = ${cfExpr(g)} ? ${FLAG_CF} : 0;`);
   g.emit(`fo = ${op}; fz = ${sz}; fr = ${res}; frh = ${resh}; fd = ${dst}; fdh = ${dsth}; fs = 1; fsh = 0;`);
   g.known = { op, sz };
 }

@@ -8,7 +8,7 @@
  */
 import { ADD, DEC, INC, LOGIC, SUB } from '../flags.ts';
 import type { Insn } from '../insn.ts';
-import { ARITH_FLAGS, FLAG_CF } from '../regs.ts';
+import { ARITH_FLAGS } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NOP, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
 import { checkStack, emitEa, emitLoad, emitStore, rspLinear, setRsp } from './emit-mem.ts';
@@ -27,11 +27,10 @@ const F_M_R = 1, F_R_RM = 2, F_R_M = 3, F_RM_I = 4, F_M_I = 5;
  * the stores to locals that nothing reads.
  */
 export function emitNative(g: Gen, r: RegionInsn): boolean {
-  const liveOut = ARITH_FLAGS;
   const i = r.i, next = r.la + i.len;
   switch (r.kind) {
-    case K_ALU: return emitAlu(g, i, next, liveOut);
-    case K_INCDEC: return emitIncDec(g, i, next, liveOut);
+    case K_ALU: return emitAlu(g, i, next);
+    case K_INCDEC: return emitIncDec(g, i, next);
     case K_MOV: return emitMov(g, i, next);
     case K_LEA: return emitLea(g, i, next);
     case K_MOVX: return emitMovx(g, i, next);
@@ -60,7 +59,7 @@ function lazyOp(k: number): number {
   return k === OP_ADD ? ADD : k === OP_SUB || k === OP_CMP ? SUB : LOGIC;
 }
 
-function emitAlu(g: Gen, i: Insn, next: number, liveOut: number): boolean {
+function emitAlu(g: Gen, i: Insn, next: number): boolean {
   const f = aluForm(i)!;
   const { k, size, form } = f;
   const writes = k !== OP_CMP && k !== OP_TEST;
@@ -68,7 +67,7 @@ function emitAlu(g: Gen, i: Insn, next: number, liveOut: number): boolean {
   const la = mem ? emitEa(g, i, next) : '';
   // Destination and source, as (lo, hi) expressions, read before anything is written.
   let dl: string, dh: string, sl: string, sh: string;
-  if (size === 1) return emitAlu8(g, i, k, form, la, liveOut);
+  if (size === 1) return emitAlu8(g, i, k, form, la);
   if (form === F_M_R || form === F_M_I) {
     [dl, dh] = emitLoad(g, size, la, writes);
   } else {
@@ -105,15 +104,13 @@ function emitAlu(g: Gen, i: Insn, next: number, liveOut: number): boolean {
       else g.set64(dr, v, vH);
     }
   }
-  if (liveOut !== 0) {
-    if (size === 4) recordLazy(g, lazyOp(k), 32, v, '', logic ? '0' : d, '', logic ? '0' : s, '');
-    else recordLazy(g, lazyOp(k), 64, v, vH, logic ? '0' : d, logic ? '0' : dH, logic ? '0' : s, logic ? '0' : sH);
-  } else g.known = null;
+  if (size === 4) recordLazy(g, lazyOp(k), 32, v, '', logic ? '0' : d, '', logic ? '0' : s, '');
+  else recordLazy(g, lazyOp(k), 64, v, vH, logic ? '0' : d, logic ? '0' : dH, logic ? '0' : s, logic ? '0' : sH);
   return true;
 }
 
 /** Byte ALU (exec/alu8.ts): operands and results are zero-extended bytes, recorded with size 8. */
-function emitAlu8(g: Gen, i: Insn, k: number, form: number, la: string, liveOut: number): boolean {
+function emitAlu8(g: Gen, i: Insn, k: number, form: number, la: string): boolean {
   const writes = k !== OP_CMP && k !== OP_TEST;
   let dl: string, sl: string;
   if (form === F_M_R || form === F_M_I) dl = emitLoad(g, 1, la, writes)[0];
@@ -129,12 +126,11 @@ function emitAlu8(g: Gen, i: Insn, k: number, form: number, la: string, liveOut:
     else g.set8(form === F_R_RM || form === F_R_M ? i.reg8 : i.rm8, v);
   }
   const logic = lazyOp(k) === LOGIC;
-  if (liveOut !== 0) recordLazy(g, lazyOp(k), 8, v, '', logic ? '0' : d, '', logic ? '0' : s, '');
-  else g.known = null;
+  recordLazy(g, lazyOp(k), 8, v, '', logic ? '0' : d, '', logic ? '0' : s, '');
   return true;
 }
 
-function emitIncDec(g: Gen, i: Insn, next: number, liveOut: number): boolean {
+function emitIncDec(g: Gen, i: Insn, next: number): boolean {
   const { k, size, form } = aluForm(i)!;
   const dec = k === 1;
   const mem = form === 1;
@@ -148,8 +144,7 @@ function emitIncDec(g: Gen, i: Insn, next: number, liveOut: number): boolean {
   if (mem) emitStore(g, size, la, v, vH);
   else if (size === 4) g.set32(i.rm, v);
   else g.set64(i.rm, v, vH);
-  if (liveOut !== 0) recordIncDec(g, dec ? DEC : INC, size * 8, v, vH, d, dH, (liveOut & FLAG_CF) !== 0);
-  else g.known = null;
+  recordIncDec(g, dec ? DEC : INC, size * 8, v, vH, d, dH);
   return true;
 }
 
