@@ -1,6 +1,7 @@
 import { CommandError } from '../../errors.ts';
 import { defineCommand } from '../command.ts';
 import { noArgs } from '../parse.ts';
+import { counterTable } from './info-exits.ts';
 
 /**
  * The emulator's JIT counters (src/emu/jit/stats.ts). Not part of `info exits`:
@@ -15,15 +16,6 @@ export const infoJitCommand = defineCommand<void>({
   run(session) {
     const c = session.jitCounters();
     if (c === null) throw new CommandError('unsupported', 'no JIT here: kvm runs guest code natively (--backend emu has one)');
-    return {
-      kind: 'table',
-      table: 'jit',
-      columns: [
-        { key: 'counter', header: 'Counter' },
-        { key: 'count', header: 'Count', align: 'right' },
-      ],
-      rows: Object.keys(c).sort().map((n) => ({ counter: n, count: c[n] })),
-      empty: 'No counters.',
-    };
+    return counterTable('jit', c);
   },
 });
