@@ -20,10 +20,19 @@ export interface EmuSpeed {
   checksum: bigint;
 }
 
-/** One round of the program's workload (entry at CPL0) on the emulator. */
-export function measureEmu(program: BenchProgram = INTEGER_PROGRAM, scale = 0): EmuSpeed {
+/** One round of the program's workload (entry at CPL0) on the emulator, with its JIT (default) or the interpreter alone. */
+export function measureEmu(program: BenchProgram = INTEGER_PROGRAM, scale = 0, jit = true): EmuSpeed {
   const { memory, state } = benchMachine({ program, entry: 'kernel', repeat: 1, scale });
-  const r = runOnEmu({ memSize: BENCH_MEM_SIZE, memory, state, maxExits: 16 });
+  // The CPU takes its JIT setting from VDBG_JIT when it is created (src/emu/jit/options.ts).
+  const saved = process.env.VDBG_JIT;
+  process.env.VDBG_JIT = jit ? 'on' : 'off';
+  let r;
+  try {
+    r = runOnEmu({ memSize: BENCH_MEM_SIZE, memory, state, maxExits: 16 });
+  } finally {
+    if (saved === undefined) delete process.env.VDBG_JIT;
+    else process.env.VDBG_JIT = saved;
+  }
   if (r.exitReason.name !== 'KVM_EXIT_HLT') throw new Error(`${program.name} guest on emu ended with ${r.exitReason.name}, not HLT`);
   return { instructions: r.instructions, seconds: r.seconds, mips: r.instructions / r.seconds / 1e6, checksum: r.regs.rax };
 }
@@ -33,14 +42,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** Emu vs native for one program: interleaved rounds, medians. */
+/** Emu (interpreter, JIT) vs native for one program: interleaved rounds, medians. */
 export function reportProgramSpeed(log: (line: string) => void, program: BenchProgram, rounds = EMU_SPEED_ROUNDS): void {
   log(`emulator speed — ${program.title}`);
   const avail = KvmSystem.available();
   if (!avail.ok) log(`  native  skipped: ${avail.reason}`);
   const emu: EmuSpeed[] = [];
+  const interp: EmuSpeed[] = [];
   const native: ReturnType<typeof runNative>[] = [];
   for (let i = 0; i < rounds; i++) {
+    interp.push(measureEmu(program, 0, false));
     emu.push(measureEmu(program));
     // Under kvm_pvm only CPL3 runs on the CPU (ring 0 is emulated by KVM), so the
     // native reference runs the same main() at CPL3; on VMX/SVM both are native.
@@ -48,8 +59,13 @@ export function reportProgramSpeed(log: (line: string) => void, program: BenchPr
   }
   const instructions = emu[0]!.instructions;
   const emuMips = median(emu.map((e) => e.mips));
-  const emuOk = emu.every((e) => e.checksum === program.expectedChecksum && e.instructions === instructions);
-  log(`  emu     ${(instructions / 1e6).toFixed(1)} M instructions in ${median(emu.map((e) => e.seconds)).toFixed(2)} s (median of ${rounds}) = ${emuMips.toFixed(1)} M instructions/s, checksum ${emuOk ? 'ok' : 'WRONG'}`);
+  const line = (name: string, runs: EmuSpeed[]): void => {
+    const ok = runs.every((e) => e.checksum === program.expectedChecksum && e.instructions === instructions);
+    log(`  ${name.padEnd(7)} ${(instructions / 1e6).toFixed(1)} M instructions in ${median(runs.map((e) => e.seconds)).toFixed(2)} s (median of ${rounds}) = ${median(runs.map((e) => e.mips)).toFixed(1)} M instructions/s, checksum ${ok ? 'ok' : 'WRONG'}`);
+  };
+  line('interp', interp);
+  line('emu+jit', emu);
+  log(`  jit     ${(emuMips / median(interp.map((e) => e.mips))).toFixed(1)}x the interpreter`);
   if (!avail.ok) return;
   const host = kvmHost();
   const perRound = median(native.map((n) => n.secondsPerRound));

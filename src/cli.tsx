@@ -62,6 +62,7 @@ const HELP = `
                           with the TUI, alongside it; in batch mode, after the script, until gdb
                           detaches or kills
     --no-color            plain output (also honoured: NO_COLOR env var)
+    --no-jit              emu: run every instruction in the interpreter (no JIT; also VDBG_JIT=off)
     --version, --help
 
   Exit status: 0 every command succeeded, 1 a command failed, 2 usage error,
@@ -102,10 +103,13 @@ const cli = meow(HELP, {
     osOffsets: { type: 'string' },
     mem: { type: 'string' },
     color: { type: 'boolean', default: true },
+    jit: { type: 'boolean', default: true },
   },
 });
 
 const { flags } = cli;
+// The emulated CPU reads VDBG_JIT when it is created (src/emu/jit/options.ts).
+if (!flags.jit) process.env.VDBG_JIT = 'off';
 if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend ${quoted(flags.backend)} (emu or kvm)`);
 if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => quoted(s)).join(' ')}`);
 const backend: 'emu' | 'kvm' = flags.backend;

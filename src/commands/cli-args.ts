@@ -19,7 +19,7 @@ export interface PreParsed {
 
 /** Options meow handles (with a value: `--backend kvm` or `--backend=kvm`). */
 const VALUE_OPTIONS = ['--backend', '--console', '--gdb', '--guest', '--kernel', '--initrd', '--append', '--system-map', '--os-offsets', '--mem'];
-const BOOLEAN_OPTIONS = ['--batch', '--tui', '--interactive', '--json', '--keep-going', '--no-color', '--color', '--version', '--help'];
+const BOOLEAN_OPTIONS = ['--batch', '--tui', '--interactive', '--json', '--keep-going', '--no-color', '--color', '--no-jit', '--jit', '--version', '--help'];
 const ALL = ['-x', '-ex', '--command', '--eval', ...VALUE_OPTIONS, ...BOOLEAN_OPTIONS];
 
 export function preParse(argv: readonly string[]): PreParsed {

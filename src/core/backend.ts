@@ -64,5 +64,14 @@ export interface Backend {
    * that time travel needs emu (TIME_TRAVEL_NEEDS_EMU).
    */
   timeTravel?(vcpuFd: number): MachineHistory;
+  /** Turn the emulator's JIT on or off for a vCPU fd (`set jit`); only emu has one. */
+  setJit?(vcpuFd: number, on: boolean): void;
+  /**
+   * The JIT's counters for a vCPU fd (jit.*, src/emu/jit/stats.ts). Kept apart
+   * from `counters`: they are the host's performance figures, not decisions of
+   * the hypervisor, and differ with the JIT on and off while everything else
+   * must not.
+   */
+  jitCounters?(vcpuFd: number): Readonly<Record<string, number>>;
   close(fd: number): void;
 }

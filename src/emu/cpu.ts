@@ -9,12 +9,14 @@
  */
 import { defaultCpuid } from './cpuid.ts';
 import { decode } from './decode.ts';
-import { bindInsn } from './dispatch.ts';
+import { bindInsn, UD_HANDLER } from './dispatch.ts';
 import { checkCodeBreakpoints, dataAccess, updateDebugState, type DebugState, newDebugState, DR6_BS, DR6_FIXED_1, DR7_GD } from './debug.ts';
 import { CpuExit, EXIT_BUDGET, EXIT_EXCEPTION, EXIT_FETCH_MMIO, EXIT_IDLE, EXIT_INTERRUPT_WINDOW, EXIT_STOP, EXIT_TRIPLE_FAULT, EXIT_UNSUPPORTED, ExitControls } from './exits.ts';
 import { BP, DB, DE, DF, GP, GuestFault, MC, NP, OF, PF, SS, TS, VM_EXIT, VmExitSignal } from './fault.ts';
 import { FLAGS_WORDS, arithFlags, setArithFlags } from './flags.ts';
 import { Insn, SEG_CS } from './insn.ts';
+import { Jit } from './jit/engine.ts';
+import type { CompiledRegion } from './jit/region-types.ts';
 import { deliverEvent, EVENT_EXCEPTION, EVENT_EXTERNAL, TripleFault } from './interrupts.ts';
 import { PhysMemory } from './memory.ts';
 import { Mmu, type MmuHost } from './mmu.ts';
@@ -51,6 +53,9 @@ function linkable(from: number, to: number, n: Insn): boolean {
   const base = from - (from & 0xfff);
   return to - (to & 0xfff) === base && (to & 0xfff) + n.len <= 4096;
 }
+
+/** A fast-loop run with less budget than this does not count heat at the address it starts at (runFast). */
+const MIN_RESUME_BUDGET = 64;
 
 const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
 /** Fault-class exception vectors (SDM Vol. 3 Table 6-1); #DB, #BP, #OF, #DF, #MC are not. */
@@ -135,6 +140,15 @@ export class Cpu implements MmuHost {
   readonly mem: PhysMemory;
   readonly mmu: Mmu;
   readonly dbg: DebugState = newDebugState();
+  /**
+   * The JIT (jit/engine.ts): hot block entries of the fast loop run as
+   * compiled regions. Only the fast loop uses it, so anything that needs the
+   * slow loop — debug registers, TF, single-step, pending events — runs in
+   * the interpreter with no JIT at all.
+   */
+  readonly jit = new Jit();
+  /** jit.options.enabled, as a field of the CPU for the hot loop. */
+  jitOn = this.jit.options.enabled;
 
   /** Anything that needs the per-instruction slow loop (debug, TF, events). */
   slow = true;
@@ -292,6 +306,7 @@ export class Cpu implements MmuHost {
   codeWritten(ppn: number): void {
     const page = this.icache[ppn];
     if (page === undefined) return;
+    this.jit.pageDropped(ppn);
     this.icache[ppn] = undefined;
     this.codeSnap[ppn] = undefined;
     // Unlink the dropped instructions (the one executing may still follow them) and refetch.
@@ -375,7 +390,34 @@ export class Cpu implements MmuHost {
     let start = this.rip;
     try {
       let i = this.fetch(start);
+      // `i` starts a block (a branch target, or where this run resumed): the JIT's unit of profiling.
+      // A run resuming in the middle of code with a small budget (stepping, lockstep
+      // comparisons) must not compile a region at every address it stops at.
+      let entry = true, counts = left >= MIN_RESUME_BUDGET;
       for (;;) {
+        if (entry && this.jitOn) {
+          const g = i.region ?? (counts && ++i.heat >= this.jit.options.threshold ? this.jitCompile(i, start) : undefined);
+          if (g !== undefined && g.la === start) {
+            let ran: number;
+            const before = this.icount;
+            try {
+              ran = g.run(this, left);
+            } catch (e) {
+              this.jit.stats.compiledInsns += this.icount - before;
+              start = this.insnStart; // the region recorded the faulting instruction
+              throw e;
+            }
+            if (ran > 0) {
+              this.jit.stats.compiledInsns += ran;
+              left -= ran;
+              if (left <= 0 || this.slow) return left;
+              start = this.rip;
+              i = this.fetch(start);
+              counts = true;
+              continue;
+            }
+          }
+        }
         const seq = start + i.len;
         this.rip = seq;
         i.h(this, i);
@@ -383,6 +425,7 @@ export class Cpu implements MmuHost {
         if (--left <= 0 || this.slow) return left;
         const from = start;
         start = this.rip;
+        entry = counts = start !== seq;
         let n: Insn | undefined;
         if (start === seq) {
           n = i.next;
@@ -405,6 +448,40 @@ export class Cpu implements MmuHost {
       this.insnStart = start;
       throw e;
     }
+  }
+
+  /** Compile the region entered at `la` (the fetch just translated it: a TLB hit). */
+  private jitCompile(i: Insn, la: number): CompiledRegion {
+    const pa = this.mmu.fetchPa(la);
+    const base = pa - (pa & 0xfff);
+    return this.jit.compile(i, la, pa >>> 12, (a) => this.decodedInPage(a, base + (a & 0xfff)));
+  }
+
+  /**
+   * The decoded instruction at `la` (physical `pa`) for the JIT, from the
+   * decode cache or decoded now — only when it lies within RAM and its page
+   * without a fetch through the MMU (which would set accessed bits); an
+   * undecodable one (longer than 15 bytes, or #UD) gives undefined.
+   */
+  private decodedInPage(la: number, pa: number): Insn | undefined {
+    if (pa + 15 > this.mem.size || (pa & 0xfff) > 4096 - 15) return undefined;
+    const page = this.icache[pa >>> 12];
+    let i = page === undefined ? undefined : page[pa & 0xfff];
+    try {
+      if (i === undefined) i = this.decodeAt(la, pa);
+    } catch (e) {
+      if (e instanceof GuestFault) return undefined;
+      throw e;
+    }
+    // An encoding bound to #UD ends the region: the interpreter raises it.
+    return i.h === UD_HANDLER ? undefined : i;
+  }
+
+  /** Turn the JIT on or off (`set jit`, --no-jit); off drops every compiled region. */
+  setJit(on: boolean): void {
+    this.jit.options.enabled = on;
+    this.jitOn = on;
+    if (!on) this.jit.flush();
   }
 
   /**
@@ -633,6 +710,7 @@ export class Cpu implements MmuHost {
 
   /** Drop all decoded instructions (e.g. after the host rewrote guest memory). */
   flushDecodeCache(): void {
+    this.jit.flush();
     this.icache.fill(undefined);
     this.codeSnap.fill(undefined);
     this.codePpns.length = 0;

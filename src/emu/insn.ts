@@ -5,6 +5,7 @@
  * operand size, prefix); executing calls `h(cpu, insn)`.
  */
 import type { Cpu } from './cpu.ts';
+import type { CompiledRegion } from './jit/region-types.ts';
 import type { OpRow } from './opcodes/row.ts';
 
 export type Handler = (cpu: Cpu, i: Insn) => void;
@@ -86,5 +87,10 @@ export class Insn {
   /** The instruction last branched to, and its address. */
   taken: Insn | undefined = undefined;
   takenRip = NaN;
+
+  // The JIT (jit/engine.ts): how often a block was entered here, and the
+  // compiled region starting here (or the engine's NO_REGION marker).
+  heat = 0;
+  region: CompiledRegion | undefined = undefined;
 }
 

@@ -52,7 +52,8 @@ export interface MmuHost {
   dataAccess(la: number, size: number, write: boolean): void;
 }
 
-class TlbSet {
+/** One TLB set: tags are linear page numbers (NaN: empty), pa the page's physical base. */
+export class TlbSet {
   readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly pa = new Int32Array(TLB_SIZE);
   flush(): void {
@@ -107,9 +108,10 @@ export class Mmu {
   faultLa = 0;
 
   private readonly sets = [new TlbSet(), new TlbSet(), new TlbSet(), new TlbSet(), new TlbSet(), new TlbSet()];
-  // Current read/write/fetch sets for the current privilege.
-  private r!: TlbSet;
-  private w!: TlbSet;
+  // Current read/write/fetch sets for the current privilege. The read and
+  // write sets are public for the JIT's inlined fast path (jit/emit-mem.ts).
+  r!: TlbSet;
+  w!: TlbSet;
   private x!: TlbSet;
 
   constructor(ram: PhysMemory, private readonly host: MmuHost) {

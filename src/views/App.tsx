@@ -37,7 +37,7 @@ export function App({ view: v, columns, rows, theme }: Props) {
   const mem = v.lower === 'memory';
   const procs = mem ? <MemoryView memory={v.memory} {...L.processes} focused={f('processes')} {...common} /> : <ProcessesView processes={v.processes} filter={v.filter} {...L.processes} focused={f('processes')} sel={v.sel.processes} {...common} />;
   const hits = mem ? <StackView stack={v.stack} {...L.hits} focused={f('hits')} {...common} /> : <HitsView hits={v.hits} total={v.hitCount} {...L.hits} focused={f('hits')} sel={v.sel.hits} {...common} />;
-  const hv = <HypervisorView counters={v.counters} rates={v.rates} vcpu={v.vcpu} skipped={v.skipped} {...L.hypervisor} focused={f('hypervisor')} sel={v.sel.hypervisor} {...common} />;
+  const hv = <HypervisorView counters={v.counters} jit={v.jit} rates={v.rates} vcpu={v.vcpu} skipped={v.skipped} {...L.hypervisor} focused={f('hypervisor')} sel={v.sel.hypervisor} {...common} />;
   const con = <ConsoleView lines={v.console} partial={v.consolePartial} {...L.console} focused={f('console')} input={v.consoleInput} back={v.sel.console} {...common} />;
   let body;
   if (L.mode === 'narrow')

@@ -13,6 +13,8 @@ import type { Theme } from './theme.ts';
 
 export interface Props {
   readonly counters: Counters;
+  /** The JIT's counters (a `jit` row); null/absent: none. */
+  readonly jit?: Counters | null;
   /** Per-second rates (while running), or null. */
   readonly rates: Counters | null;
   readonly vcpu: VcpuInfo | null;
@@ -25,9 +27,9 @@ export interface Props {
   readonly theme: Theme;
 }
 
-export function HypervisorView({ counters, rates, vcpu, skipped, width, height, focused, sel, theme }: Props) {
+export function HypervisorView({ counters, jit, rates, vcpu, skipped, width, height, focused, sel, theme }: Props) {
   const cols = innerCols(width);
-  const lines = wrapGroups(hypervisorGroups({ counters, rates, vcpu, skipped }), cols);
+  const lines = wrapGroups(hypervisorGroups({ counters, jit, rates, vcpu, skipped }), cols);
   const rows = innerRows(height);
   const first = Math.max(0, Math.min(sel, lines.length - rows));
   const shown = lines.slice(first, first + rows).map((l) => fit(l, cols));

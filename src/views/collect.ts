@@ -18,7 +18,7 @@ export const HITS_SHOWN = 200;
 const BEFORE = 12;
 const AFTER = 40;
 
-export type LiveParts = Pick<ViewState, 'hits' | 'hitCount' | 'processes' | 'counters' | 'state'>;
+export type LiveParts = Pick<ViewState, 'hits' | 'hitCount' | 'processes' | 'counters' | 'jit' | 'state'>;
 export type StoppedParts = LiveParts & Pick<ViewState, 'regs' | 'vcpu' | 'record' | 'disasm' | 'breakpoints' | 'stop' | 'filter' | 'backend' | 'image'>;
 
 function attempt<T>(f: () => T, fallback: T): T {
@@ -36,6 +36,7 @@ export function liveParts(s: SessionApi): LiveParts {
     hitCount: s.hitCount(),
     processes: attempt(() => s.processes(), []),
     counters: s.counters(),
+    jit: attempt(() => s.jitCounters(), null),
   };
 }
 

@@ -84,6 +84,8 @@ export interface ViewState {
   readonly hitCount: number;
   readonly processes: readonly ProcessRow[];
   readonly counters: Readonly<Record<string, number>>;
+  /** The emulator's JIT counters (jit.*), null on kvm; absent: not collected. */
+  readonly jit?: Readonly<Record<string, number>> | null;
   /** Per-second rates while running; null when stopped. */
   readonly rates: Readonly<Record<string, number>> | null;
   /** Debug events skipped by a filter or condition, over the session. */

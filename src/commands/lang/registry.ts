@@ -55,6 +55,7 @@ import { helpCommand } from './commands/help.ts';
 import { infoAllRegistersCommand } from './commands/info-all-registers.ts';
 import { infoBreakpointsCommand } from './commands/info-breakpoints.ts';
 import { infoExitsCommand } from './commands/info-exits.ts';
+import { infoJitCommand } from './commands/info-jit.ts';
 import { infoFloatCommand } from './commands/info-float.ts';
 import { infoHitsCommand } from './commands/info-hits.ts';
 import { infoOsCommand } from './commands/info-os.ts';
@@ -74,6 +75,7 @@ import {
 } from './commands/reverse.ts';
 import { runForCommand } from './commands/run-for.ts';
 import { setCr3SourceCommand } from './commands/set-cr3-source.ts';
+import { setJitCommand } from './commands/set-jit.ts';
 import { setOutputCommand } from './commands/set-output.ts';
 import { setTuiMemoryCommand } from './commands/set-tui-memory.ts';
 import { setRegisterCommand } from './commands/set-register.ts';
@@ -150,6 +152,7 @@ export const COMMANDS: readonly Command[] = [
   infoProcessesCommand,
   infoHitsCommand,
   infoExitsCommand,
+  infoJitCommand,
   infoVcpuCommand,
   infoSegmentsCommand,
   infoMsrCommand,
@@ -161,6 +164,7 @@ export const COMMANDS: readonly Command[] = [
   // settings
   setCr3SourceCommand,
   setOutputCommand,
+  setJitCommand,
   setTuiMemoryCommand,
   gdbserverCommand,
   setLoggingCommand,

@@ -362,6 +362,18 @@ export class Session implements SessionApi {
     return inspect.counters(this.m);
   }
 
+  jitCounters(): Readonly<Record<string, number>> | null {
+    return this.m.vcpu.jitCounters();
+  }
+
+  setJit(on: boolean): void {
+    try {
+      this.m.vcpu.setJit(on);
+    } catch (e) {
+      throw new SessionError('unsupported', e instanceof Error ? e.message : String(e), { cause: e });
+    }
+  }
+
   vcpuInfo(): VcpuInfo {
     return inspect.vcpuInfo(this.m, this.loop.debug.enabled);
   }

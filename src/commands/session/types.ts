@@ -278,6 +278,10 @@ export interface SessionApi {
   /** Exact totals even when the log dropped old entries. */
   hitCount(): number;
   counters(): Readonly<Record<string, number>>;
+  /** Turn the emulator's JIT on or off (`set jit`); a SessionError on kvm. */
+  setJit(on: boolean): void;
+  /** The emulator's JIT counters (jit.*: regions, JS size, invalidations, share run compiled); null on kvm. */
+  jitCounters(): Readonly<Record<string, number>> | null;
   vcpuInfo(): VcpuInfo;
   /** The stop the session is at (after load: reason 'step' at the entry point, nothing run). */
   readonly lastStop: Stop | null;

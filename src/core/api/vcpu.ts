@@ -286,6 +286,19 @@ export class VcpuFd extends KvmFd {
     return this.backend.timeTravel(this.fd);
   }
 
+  /** Turn the emulator's JIT on or off (not an ioctl). On kvm guest code runs natively: an Error says so. */
+  setJit(on: boolean): void {
+    this.ensureOpen('set jit');
+    if (this.backend.setJit === undefined) throw new Error('the JIT is part of the emulator (--backend emu); kvm runs guest code natively');
+    this.backend.setJit(this.fd, on);
+  }
+
+  /** The emulator's JIT counters (jit.*); null on kvm. */
+  jitCounters(): Readonly<Record<string, number>> | null {
+    this.ensureOpen('jit counters');
+    return this.backend.jitCounters === undefined ? null : this.backend.jitCounters(this.fd);
+  }
+
   private getStruct<T>(name: KvmIoctlName, layout: { size: number; decode(b: Uint8Array): T }): T {
     const buf = new Uint8Array(layout.size);
     this.ioctl(name, buf);

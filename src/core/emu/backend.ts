@@ -8,6 +8,7 @@
  */
 import type { Backend, GuestMemory } from '../backend.ts';
 import type { Counters } from '../counters.ts';
+import { jitCounters } from '../../emu/jit/stats.ts';
 import { CPUID1_ECX_TSC_DEADLINE, CPUID1_EDX_APIC, defaultCpuid, hasFeature, SUBLEAF_LEAVES } from '../../emu/cpuid.ts';
 import { Errno, KvmError } from '../uapi/errors.ts';
 import {
@@ -182,6 +183,15 @@ export class EmuBackend implements Backend {
 
   close(fd: number): void {
     if (!this.fds.delete(fd)) throw new KvmError(Errno.EBADF, 'close', `fd ${fd} is not open`);
+  }
+
+  jitCounters(vcpuFd: number): Readonly<Record<string, number>> {
+    const cpu = this.vcpu(vcpuFd).cpu;
+    return jitCounters(cpu.jit.stats, cpu.icount, cpu.jitOn);
+  }
+
+  setJit(vcpuFd: number, on: boolean): void {
+    this.vcpu(vcpuFd).cpu.setJit(on);
   }
 
   /** Time travel over the machine of a vCPU fd (one history per vCPU: it keeps RAM's base copy). */

@@ -34,10 +34,22 @@ function rated(name: string, key: string, c: Counters, r: Counters | null): stri
 
 export interface HypervisorInput {
   readonly counters: Counters;
+  /** The emulator's JIT counters (jit.*), if any. */
+  readonly jit?: Counters | null;
   readonly rates: Counters | null;
   readonly vcpu: VcpuInfo | null;
   /** Debug events skipped by a filter or condition, over the session. */
   readonly skipped: number;
+}
+
+/**
+ * The emulator's JIT: on or off. Its counters (regions, JS size, share run
+ * compiled) are in `info jit`; the pane shows only what reads the same in
+ * every run of a session, so screens stay identical with the JIT tiered or
+ * forced (VDBG_JIT=force).
+ */
+function jitTokens(c: Counters): string[] {
+  return [c['jit.enabled'] === 0 ? 'off (interpreter only)' : 'on (info jit: its counters)'];
 }
 
 /** Groups of tokens: [label, tokens…]; the view wraps them to its width. */
@@ -60,6 +72,7 @@ export function hypervisorGroups(h: HypervisorInput): { label: string; tokens: s
   if (vmexits.length) groups.push({ label: 'vmexits', tokens: vmexits });
   if (lapic.length) groups.push({ label: 'lapic', tokens: lapic });
   groups.push({ label: 'debug', tokens: dr }, { label: 'vdbg', tokens: misc });
+  if (h.jit) groups.push({ label: 'jit', tokens: jitTokens(h.jit) });
   return groups;
 }
 

@@ -123,6 +123,7 @@ describe('commands on an emulated session', () => {
     expect(await ok('help si')).toBe('usage: stepi [N]\nexecute N instructions (default 1) with single-step guest debug\naliases: si');
     expect((await run('quit')).r).toEqual({ kind: 'quit' });
     expect(await ok('info exits')).toMatch(/^Counter +Count\n/);
+    expect(await ok('info jit')).toMatch(/^Counter +Count\n(.*\n)*jit\.enabled +1\n/);
     expect(await ok('info vcpu')).toContain('DR ownership');
   });
 

@@ -7,18 +7,19 @@ export const infoExitsCommand = defineCommand<void>({
   summary: 'hypervisor counters: exits by reason, DR intercepts, DR loads/saves, XCR0 writes, R16–R31 swaps, ioctls by kind, events skipped by filter',
   usage: 'info exits',
   parse: (input) => noArgs(input, 'info exits'),
-  run(session) {
-    const c = session.counters();
-    const names = Object.keys(c).sort();
-    return {
-      kind: 'table',
-      table: 'exits',
-      columns: [
-        { key: 'counter', header: 'Counter' },
-        { key: 'count', header: 'Count', align: 'right' },
-      ],
-      rows: names.map((n) => ({ counter: n, count: c[n] })),
-      empty: 'No counters.',
-    };
-  },
+  run: (session) => counterTable('exits', session.counters()),
 });
+
+/** A `Counter  Count` table of counters sorted by name (info exits, info jit). */
+export function counterTable(table: string, c: Readonly<Record<string, number>>) {
+  return {
+    kind: 'table' as const,
+    table,
+    columns: [
+      { key: 'counter', header: 'Counter' },
+      { key: 'count', header: 'Count', align: 'right' as const },
+    ],
+    rows: Object.keys(c).sort().map((n) => ({ counter: n, count: c[n] })),
+    empty: 'No counters.',
+  };
+}

@@ -1,0 +1,10 @@
+import { benchMachine, BENCH_MEM_SIZE, INTEGER_PROGRAM, FP_PROGRAM } from './native.ts';
+import { runOnEmu } from '../test/support/run-on-emu.ts';
+const which = process.argv[2] === 'fp' ? FP_PROGRAM : INTEGER_PROGRAM;
+const { memory, state } = benchMachine({ program: which, entry: 'kernel', repeat: 1, scale: 0 });
+const t0 = performance.now();
+const r = runOnEmu({ memSize: BENCH_MEM_SIZE, memory, state, maxExits: 16, maxInstructions: Number(process.argv[3] ?? 2e7) });
+const s = (performance.now() - t0) / 1000;
+const st = r.cpu.jit.stats;
+console.log(which.name, r.exitReason.name, r.instructions, (r.instructions / s / 1e6).toFixed(1), 'M/s', r.regs.rax === which.expectedChecksum ? 'ok' : 'WRONG');
+console.log(JSON.stringify(st), 'share', (st.compiledInsns / r.instructions).toFixed(3));

@@ -1,0 +1,146 @@
+/**
+ * Region → JavaScript: one function per region (perf.md §4). Guest registers
+ * the region touches and the lazy flags are JS locals, loaded at entry and
+ * written back at the single exit and in the fault handler; blocks are cases
+ * of a switch in a loop, so direct branches between them never leave the
+ * function. Before each block the instruction budget is checked (a block
+ * that would overrun it exits to the interpreter, which then runs exactly
+ * the remaining instructions); `n` counts retired instructions; `ci` names
+ * the instruction that may fault, so a fault is reported exactly where the
+ * interpreter would report it. After any instruction that could have called
+ * into the MMU's slow path (a code-page write, MMIO raising an interrupt, a
+ * TLB flush) `cpu.slow` ends the region after it, as it ends the
+ * interpreter's fast loop.
+ */
+import { GuestFault } from '../fault.ts';
+import type { Handler, Insn } from '../insn.ts';
+import { K_CALL, K_CALL_HANDLER, K_JCC, K_JMP, K_RET } from './classify.ts';
+import { condExpr, forget } from './emit-flags.ts';
+import { emitNative, emitPushConst, emitRet } from './emit-ops.ts';
+import { FLAG_LOCALS, Gen } from './gen.ts';
+import { ccOf, mayFault } from './liveness.ts';
+import type { Edge, Region, RegionInsn } from './region.ts';
+import type { CompiledRegion, RegionFn } from './region-types.ts';
+import { RUNTIME } from './runtime.ts';
+
+const STORE = '/*STORE*/', LOAD = '/*LOAD*/';
+
+function goto(e: Edge | null): string {
+  if (e === null) throw new Error('region block without a successor');
+  return e.block >= 0 ? `bb = ${e.block}; continue L;` : `nip = ${e.la}; break L;`;
+}
+
+/**
+ * GPRs an SSE or x87 handler can touch: its explicit operands (ModRM reg/rm,
+ * base, index) and the implicit ones of those families — RAX/RCX/RDX of
+ * PCMPESTRx/PCMPISTRx, RDI of MASKMOVDQU, AX of FNSTSW. null: any register.
+ */
+function handlerGprs(i: Insn): number[] | null {
+  const fam = i.row?.exec;
+  if (fam !== 'sse' && fam !== 'x87') return null;
+  const set = new Set<number>(fam === 'sse' ? [0, 1, 2, 7] : [0]);
+  for (const n of [i.base, i.index, i.reg, i.rm]) if (n >= 0) set.add(n);
+  return [...set];
+}
+
+/** Run the interpreter's handler in place: registers and flags go through cpu.r / cpu.fl. */
+function emitHandlerCall(g: Gen, r: RegionInsn, next: number): void {
+  const gprs = handlerGprs(r.i);
+  if (gprs === null) g.emit(`${STORE} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${LOAD}`);
+  else {
+    const st = gprs.map((n) => `r[${2 * n}] = ${g.lo(n)}; r[${2 * n + 1}] = ${g.hi(n)};`).join(' ');
+    const ld = gprs.map((n) => `${g.lo(n)} = r[${2 * n}]; ${g.hi(n)} = r[${2 * n + 1}];`).join(' ');
+    g.emit(`${st} ${g.storeFlags()} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${ld} ${g.loadFlags()}`);
+  }
+  g.emit(`if (cpu.slow || cpu.rip !== ${next}) { n += ${r.pos + 1}; nip = cpu.rip; break L; }`);
+  forget(g);
+}
+
+function emitBlockBody(g: Gen, region: Region, b: number): void {
+  const blk = region.blocks[b];
+  const len = blk.insns.length;
+  g.emit(`case ${b}: {`);
+  g.emit(`if (n + ${len} > left) { nip = ${blk.la}; break L; }`);
+  g.known = null;
+  for (const r of blk.insns) {
+    const next = r.la + r.i.len;
+    const faulting = mayFault(r);
+    if (faulting) g.emit(`ci = ${r.id};`);
+    switch (r.kind) {
+      case K_JCC:
+        g.emit(`n += ${len};`);
+        g.emit(`if (${condExpr(g, ccOf(r))}) { ${goto(blk.taken)} } else { ${goto(blk.next)} }`);
+        break;
+      case K_JMP:
+        g.emit(`n += ${len}; ${goto(blk.taken)}`);
+        break;
+      case K_CALL:
+        emitPushConst(g, next);
+        g.emit(`n += ${len}; if (cpu.slow) { nip = ${blk.taken!.la}; break L; } ${goto(blk.taken)}`);
+        break;
+      case K_RET: {
+        // Back to a return site of this region: stay inside (the block checks the budget).
+        const t = emitRet(g);
+        const sites = region.returns.map((e) => `case ${e.la}: ${goto(e)}`).join(' ');
+        g.emit(`n += ${len}; if (cpu.slow) { nip = ${t}; break L; }${sites ? ` switch (${t}) { ${sites} }` : ''} nip = ${t}; break L;`);
+        break;
+      }
+      case K_CALL_HANDLER:
+        emitHandlerCall(g, r, next);
+        break;
+      default:
+        g.emit('{');
+        if (!emitNative(g, r)) {
+          g.emit('}');
+          emitHandlerCall(g, r, next);
+          break;
+        }
+        g.emit('}');
+        if (faulting) g.emit(`if (cpu.slow) { n += ${r.pos + 1}; nip = ${next}; break L; }`);
+    }
+  }
+  const last = blk.insns[len - 1];
+  if (last.kind !== K_JCC && last.kind !== K_JMP && last.kind !== K_CALL && last.kind !== K_RET) {
+    g.emit(`n += ${len}; ${goto(blk.next)}`);
+  }
+  g.emit('}');
+}
+
+/** Generated source of the region's function body (exported for tests and `jit dump`-style inspection). */
+export function regionSource(region: Region): string {
+  const g = new Gen();
+  for (let b = 0; b < region.blocks.length; b++) emitBlockBody(g, region, b);
+  const regs = [...g.regs];
+  const decl = [
+    'const r = cpu.r, fl = cpu.fl, mmu = cpu.mmu, DV = mmu.dv, U8 = mmu.u8;',
+    'const RT = mmu.r.tag, RP = mmu.r.pa, WT = mmu.w.tag, WP = mmu.w.pa;',
+    regs.length > 0 ? `let ${regs.map((n) => `l${n} = r[${2 * n}], h${n} = r[${2 * n + 1}]`).join(', ')};` : '',
+    `let ${FLAG_LOCALS.map((f, k) => `${f} = fl[${k}]`).join(', ')};`,
+    'let n = 0, ci = 0, bb = 0, nip = 0;',
+  ];
+  const wb = `${g.storeRegs()} ${g.storeFlags()}`;
+  const body = g.lines.join('\n').split(STORE).join(wb).split(LOAD).join(`${g.loadRegs()} ${g.loadFlags()}`);
+  return [
+    ...decl,
+    'try {',
+    'L: for (;;) { switch (bb) {',
+    body,
+    '} }',
+    '} catch (e) {',
+    `${wb} cpu.icount += n + P[ci]; cpu.insnStart = A[ci]; throw e;`,
+    '}',
+    `${wb} cpu.rip = nip; cpu.icount += n; return n;`,
+  ].join('\n');
+}
+
+type Factory = (K: typeof RUNTIME, GF: typeof GuestFault, H: Handler[], I: Insn[], A: number[], P: number[]) => RegionFn;
+
+/** Compile a formed region living in physical page `ppn`. */
+export function compileRegion(region: Region, ppn: number): CompiledRegion {
+  const src = regionSource(region);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generating code is the JIT's job
+  const make = new Function('K', 'GF', 'H', 'I', 'A', 'P', `return function region(cpu, left) {\n${src}\n};`) as Factory;
+  const ins = region.insns;
+  const run = make(RUNTIME, GuestFault, ins.map((r) => r.i.h), ins.map((r) => r.i), ins.map((r) => r.la), ins.map((r) => r.pos));
+  return { la: region.la, run, ppn, bytes: src.length, insns: ins.length };
+}

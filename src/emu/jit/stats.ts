@@ -1,0 +1,35 @@
+/** JIT counters, shown by `info exits` and the hypervisor pane. */
+export class JitStats {
+  /** Regions compiled since reset (including ones dropped since). */
+  regions = 0;
+  /** Characters of JavaScript generated, in total. */
+  bytes = 0;
+  /** Regions dropped because their code page was written (self-modifying code, a loader, INT3). */
+  invalidations = 0;
+  /** Whole-cache flushes: the cache budget was exceeded, or decoded code was dropped. */
+  flushes = 0;
+  /** Instructions retired inside compiled regions. */
+  compiledInsns = 0;
+  /** Regions alive now, and their size in characters. */
+  liveRegions = 0;
+  liveBytes = 0;
+}
+
+/**
+ * The counters as `info exits` and the hypervisor pane show them (jit.*):
+ * `jit.compiled-permille` is the share of all retired instructions that ran
+ * in compiled regions, in thousandths (counters are integers).
+ */
+export function jitCounters(s: JitStats, icount: number, enabled: boolean): Record<string, number> {
+  return {
+    'jit.enabled': enabled ? 1 : 0,
+    'jit.regions': s.regions,
+    'jit.live-regions': s.liveRegions,
+    'jit.bytes': s.bytes,
+    'jit.live-bytes': s.liveBytes,
+    'jit.invalidations': s.invalidations,
+    'jit.flushes': s.flushes,
+    'jit.compiled-insns': s.compiledInsns,
+    'jit.compiled-permille': icount > 0 ? Math.round((s.compiledInsns * 1000) / icount) : 0,
+  };
+}
