@@ -19,6 +19,7 @@ import { BUNDLED_LINUX_MEM, bundledLinuxImage } from '../../../src/core/vmm/bund
 import { CmosRtc } from '../../../src/core/vmm/cmos-rtc.ts';
 import { connectSerialIrq, ExitPort, rtcClock, SerialConsole } from '../../../src/core/vmm/devices.ts';
 import { createGuestVm } from '../../../src/core/vmm/run-guest.ts';
+import { prng } from '../../emu/prng.ts';
 
 function linux() {
   const backend = new EmuBackend();
@@ -35,23 +36,11 @@ function linux() {
   return { tl, devices, digest, close: () => g.kvm.close() };
 }
 
-/** mulberry32: a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('time travel on emu (the bundled Linux)', () => {
   it('B then back to A is byte-identical to a fresh run to A; reverse N then forward N returns exactly', () => {
-    const r = rng(12);
-    const a = 5_000_000 + Math.floor(r() * 25_000_000);
-    const b = a + 1 + Math.floor(r() * 20_000_000);
+    const r = prng(12);
+    const a = 5_000_000 + r(25_000_000);
+    const b = a + 1 + r(20_000_000);
     const fresh = linux();
     const travelled = linux();
     try {
