@@ -19,6 +19,8 @@ interface Example {
   cli?: boolean;
   /** CLI options before the script (cli only): the guest to run it on. */
   args?: string[];
+  /** Per run (text, then JSON), when longer than the default 60 s: a Linux boot with VDBG_JIT=force compiles every block it meets. */
+  timeoutMs?: number;
 }
 
 const EXAMPLES: Example[] = [
@@ -30,7 +32,7 @@ const EXAMPLES: Example[] = [
   { name: 'tiny', exitCode: 0, cli: true },
   { name: 'kernel', exitCode: 0 },
   { name: 'errors', keepGoing: true, exitCode: 1, cli: true },
-  { name: 'linux', exitCode: 0, cli: true, args: ['--guest', 'linux'] },
+  { name: 'linux', exitCode: 0, cli: true, args: ['--guest', 'linux'], timeoutMs: 240_000 },
 ];
 
 const UPDATE = process.env.VDBG_UPDATE_GOLDEN === '1';
@@ -110,13 +112,13 @@ describe('golden: examples/*.vdbg on emu', () => {
   for (const ex of EXAMPLES) {
     it(`${ex.name}.vdbg: exact text output${ex.cli ? ' (CLI child process)' : ''}, then --json parsed`, async () => {
       const flags = [...(ex.args ?? []), ...(ex.keepGoing ? ['--keep-going'] : [])];
-      const text = ex.cli ? await runCli(['-x', `examples/${ex.name}.vdbg`, ...flags]) : await runExample(ex.name, { keepGoing: ex.keepGoing });
+      const text = ex.cli ? await runCli(['-x', `examples/${ex.name}.vdbg`, ...flags], { timeoutMs: ex.timeoutMs }) : await runExample(ex.name, { keepGoing: ex.keepGoing });
       expect(text.exitCode).toBe(ex.exitCode);
       expectGolden(ex.name, text.stdout);
-      const json = ex.cli ? await runCli(['-x', `examples/${ex.name}.vdbg`, '--json', ...flags]) : await runExample(ex.name, { keepGoing: ex.keepGoing, json: true });
+      const json = ex.cli ? await runCli(['-x', `examples/${ex.name}.vdbg`, '--json', ...flags], { timeoutMs: ex.timeoutMs }) : await runExample(ex.name, { keepGoing: ex.keepGoing, json: true });
       expect(json.exitCode).toBe(ex.exitCode);
       checkJson(ex.name, json.stdout, text.stdout);
-    });
+    }, ex.timeoutMs === undefined ? undefined : 2 * ex.timeoutMs);
   }
 
   it('byte-identical: the CLI and the in-process runner, and two runs of the same script', async () => {

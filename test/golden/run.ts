@@ -39,7 +39,7 @@ export async function runExample(name: string, opts: { json?: boolean; keepGoing
 }
 
 /** The CLI as a child process, from the repository root. */
-export async function runCli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Run & { stderr: string }> {
+export async function runCli(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run & { stderr: string }> {
   const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: '0', ...opts.env };
   delete env.CI;
   const r = await execa('node', ['bin/vdbg.js', ...args], {
@@ -49,7 +49,7 @@ export async function runCli(args: string[], opts: { input?: string; env?: Recor
     reject: false,
     stripFinalNewline: false,
     input: opts.input ?? '',
-    timeout: 60_000,
+    timeout: opts.timeoutMs ?? 60_000,
   });
   return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
 }
