@@ -6,6 +6,7 @@
  * chosen by the image's symbols; an image with neither has no task list and
  * the debugger knows processes only as the CR3s seen at debug events.
  */
+import { isAbsolute, relative } from 'node:path';
 import type { SymbolTable } from '../loader/symbols.ts';
 import type { LinuxProfile } from './linux-offsets.ts';
 import { LinuxAwareness } from './linux.ts';
@@ -73,9 +74,16 @@ export function chooseAwareness(symbols: SymbolTable, linux?: LinuxProfile | { p
     if ('problem' in linux) return { awareness: null, why: `none: the symbols have init_task (Linux) but ${linux.problem}` };
     return {
       awareness: new LinuxAwareness(symbols, linux.offsets),
-      why: `linux: init_task from ${linux.symbolsFrom}, task_struct offsets from ${linux.file} (kernel ${linux.offsets.kernelVersion})`,
+      why: `linux: init_task from ${shown(linux.symbolsFrom)}, task_struct offsets from ${shown(linux.file)} (kernel ${linux.offsets.kernelVersion})`,
     };
   }
   const missing = linux !== undefined && 'problem' in linux ? ` (${linux.problem})` : '';
   return { awareness: null, why: `none: the image's symbols have neither vmos_tasks nor init_task${missing}; processes are the CR3s seen at debug events` };
+}
+
+/** A file as the user would name it: relative to the working directory when inside it (the same transcript from any clone). */
+function shown(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const r = relative(process.cwd(), file);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : file;
 }
