@@ -6,13 +6,15 @@
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Session } from '../../../src/commands/session/index.ts';
 import { runCli } from '../../golden/run.ts';
 
 const GUEST = fileURLToPath(new URL('../../../guests/linux/', import.meta.url));
+/** As `info os` names files inside the working directory: relative to it. */
+const GUEST_SHOWN = `${relative(process.cwd(), GUEST)}/`;
 const dir = mkdtempSync(join(tmpdir(), 'vdbg-os-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The bundled kernel alone in a directory: no System.map or offsets beside it.
@@ -37,7 +39,7 @@ describe('info os: the module the image chose', () => {
   it('the bundled Linux: System.map and linux-offsets.json beside the kernel', async () => {
     expect(await osOf({ linux: { kernel: `${GUEST}bzImage` } })).toMatchObject({
       module: 'linux',
-      why: `linux: init_task from ${GUEST}System.map, task_struct offsets from ${GUEST}linux-offsets.json (kernel 6.1.176)`,
+      why: `linux: init_task from ${GUEST_SHOWN}System.map, task_struct offsets from ${GUEST_SHOWN}linux-offsets.json (kernel 6.1.176)`,
       tasks: 0,
       partial: expect.stringMatching(/^init_task \(0xffffffff[0-9a-f]+\) is not mapped under CR3 0x[0-9a-f]+: the kernel has not set up its page tables yet$/),
     });
