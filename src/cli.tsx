@@ -62,7 +62,8 @@ const HELP = `
                           with the TUI, alongside it; in batch mode, after the script, until gdb
                           detaches or kills
     --no-color            plain output (also honoured: NO_COLOR env var)
-    --no-jit              emu: run every instruction in the interpreter (no JIT; also VDBG_JIT=off)
+    --jit, --no-jit       emu: compile hot guest code to JavaScript, or not (default off; also
+                          VDBG_JIT=on|off|force; docs/emu.md "JIT")
     --version, --help
 
   Exit status: 0 every command succeeded, 1 a command failed, 2 usage error,
@@ -103,13 +104,14 @@ const cli = meow(HELP, {
     osOffsets: { type: 'string' },
     mem: { type: 'string' },
     color: { type: 'boolean', default: true },
-    jit: { type: 'boolean', default: true },
+    jit: { type: 'boolean' },
   },
 });
 
 const { flags } = cli;
 // The emulated CPU reads VDBG_JIT when it is created (src/emu/jit/options.ts).
-if (!flags.jit) process.env.VDBG_JIT = 'off';
+if (flags.jit === false) process.env.VDBG_JIT = 'off';
+else if (flags.jit === true && process.env.VDBG_JIT !== 'force') process.env.VDBG_JIT = 'on';
 if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend ${quoted(flags.backend)} (emu or kvm)`);
 if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => quoted(s)).join(' ')}`);
 const backend: 'emu' | 'kvm' = flags.backend;

@@ -123,7 +123,10 @@ describe('commands on an emulated session', () => {
     expect(await ok('help si')).toBe('usage: stepi [N]\nexecute N instructions (default 1) with single-step guest debug\naliases: si');
     expect((await run('quit')).r).toEqual({ kind: 'quit' });
     expect(await ok('info exits')).toMatch(/^Counter +Count\n/);
+    await ok('set jit on');
     expect(await ok('info jit')).toMatch(/^Counter +Count\n(.*\n)*jit\.enabled +1\n/);
+    await ok('set jit off');
+    expect(await ok('info jit')).toMatch(/^Counter +Count\n(.*\n)*jit\.enabled +0\n/);
     expect(await ok('info vcpu')).toContain('DR ownership');
   });
 
