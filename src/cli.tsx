@@ -110,8 +110,10 @@ const cli = meow(HELP, {
 
 const { flags } = cli;
 // The emulated CPU reads VDBG_JIT when it is created (src/emu/jit/options.ts).
-if (flags.jit === false) process.env.VDBG_JIT = 'off';
-else if (flags.jit === true && process.env.VDBG_JIT !== 'force') process.env.VDBG_JIT = 'on';
+// Only an explicit --jit/--no-jit overrides the environment (meow gives an absent boolean as false).
+const argv = process.argv.slice(2);
+if (argv.includes('--no-jit') || argv.includes('--jit=false')) process.env.VDBG_JIT = 'off';
+else if ((argv.includes('--jit') || argv.includes('--jit=true')) && process.env.VDBG_JIT !== 'force') process.env.VDBG_JIT = 'on';
 if (flags.backend !== 'emu' && flags.backend !== 'kvm') usage(`unknown backend ${quoted(flags.backend)} (emu or kvm)`);
 if (cli.input.length > 1) usage(`one IMAGE at most, got ${cli.input.map((s) => quoted(s)).join(' ')}`);
 const backend: 'emu' | 'kvm' = flags.backend;
