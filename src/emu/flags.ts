@@ -129,6 +129,18 @@ export function setArithFlags(fl: Int32Array, bits: number): void {
   fl[F_EAGER] = bits & (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF);
 }
 
+/**
+ * Put the flags in their one canonical form: the six flags stored eagerly and
+ * every other word zero. The lazy words are a cache of EFLAGS, not state: two
+ * runs with the same EFLAGS may hold different words (the JIT skips records
+ * nothing reads), so snapshots and state digests take this form.
+ */
+export function canonicalFlags(fl: Int32Array): void {
+  const bits = arithFlags(fl);
+  fl.fill(0);
+  fl[F_EAGER] = bits;
+}
+
 /** Eager ZF/SF/PF of a result at a size (for shifts, rotates, bit ops…). */
 export function szpOf(sz: number, lo: number, hi: number): number {
   const zero = sz === 64 ? lo === 0 && hi === 0 : lo === 0;

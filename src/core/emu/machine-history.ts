@@ -14,6 +14,7 @@ import { Mmu } from '../../emu/mmu.ts';
 import type { MachineHistory, MachineSnapshot } from '../time-travel/history.ts';
 import { createHash } from 'node:crypto';
 import { Counters } from '../counters.ts';
+import { canonicalFlags } from '../../emu/flags.ts';
 import { captureState, restoreState, stateDigest, type CapturedState, type SkipRule } from '../time-travel/state-walk.ts';
 import { MemorySlots, MmioBus } from './mmio.ts';
 import { RamHistory } from './ram-history.ts';
@@ -72,6 +73,7 @@ export class EmuMachineHistory implements MachineHistory {
     const k = this.snaps.findIndex((x) => x.icount >= cpu.icount);
     if (k >= 0 && this.snaps[k].icount === cpu.icount) throw new Error(`time travel: there is a snapshot at icount ${cpu.icount} already`);
     const gen = k < 0 ? this.nextGen++ : ((k === 0 ? 0 : this.snaps[k - 1].gen) + this.snaps[k].gen) / 2;
+    canonicalFlags(cpu.fl); // the lazy words are a cache (flags.ts)
     const state = captureState(this.vm, this.skip);
     const pages = this.ram.commit(gen);
     cpu.mmu.flushWrites(); // the next store to every page translates again and marks it dirty
@@ -114,6 +116,7 @@ export class EmuMachineHistory implements MachineHistory {
       (o instanceof RegCache && k === 'vals' && o.bitmaps().available === 0 && o.bitmaps().dirty === 0);
     const skip: SkipRule = (o, k) => this.skip(o, k) || (!counters && runArtifact(o, k));
     const ram = createHash('sha256').update(this.vcpu.cpu.mem.u8).digest('hex');
+    canonicalFlags(this.vcpu.cpu.fl);
     return `${stateDigest(captureState(this.vm, skip))}|ram:${ram}`;
   }
 

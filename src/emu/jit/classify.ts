@@ -14,6 +14,7 @@ import { SEG_FS, type Handler, type Insn } from '../insn.ts';
 export const K_END = 0, K_CALL_HANDLER = 1;
 export const K_ALU = 2, K_INCDEC = 3, K_MOV = 4, K_LEA = 5, K_MOVX = 6, K_PUSH = 7, K_POP = 8;
 export const K_JCC = 9, K_JMP = 10, K_CALL = 11, K_RET = 12, K_CMOV = 13, K_SETCC = 14, K_SHIFT = 15, K_IMUL = 16, K_NOP = 17;
+export const K_NEG = 18, K_NOT = 19;
 
 /** ALU/INC/DEC handlers of the hot tables → (operation, size, form). */
 interface AluForm { readonly k: number; readonly size: number; readonly form: number }
@@ -54,6 +55,9 @@ function nativeKind(i: Insn, fam: string): number {
     case 'alu':
       if (ALU_FORMS.has(i.h)) return K_ALU;
       if (INCDEC_FORMS.has(i.h)) return K_INCDEC;
+      // F7 /2 NOT, /3 NEG at 32/64 bits.
+      if (map === 0 && op === 0xf7 && w && i.digit === 3) return K_NEG;
+      if (map === 0 && op === 0xf7 && w && i.digit === 2) return K_NOT;
       return K_END;
     case 'control':
       if ((map === 0 && op >= 0x70 && op <= 0x7f) || (map === 1 && op >= 0x80 && op <= 0x8f)) return K_JCC;

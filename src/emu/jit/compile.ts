@@ -18,7 +18,7 @@ import { K_CALL, K_CALL_HANDLER, K_JCC, K_JMP, K_RET } from './classify.ts';
 import { condExpr, forget } from './emit-flags.ts';
 import { emitNative, emitPushConst, emitRet } from './emit-ops.ts';
 import { FLAG_LOCALS, Gen } from './gen.ts';
-import { ccOf, mayFault } from './liveness.ts';
+import { ccOf, deadRecords, mayFault } from './liveness.ts';
 import type { Edge, Region, RegionInsn } from './region.ts';
 import type { CompiledRegion, RegionFn } from './region-types.ts';
 import { RUNTIME } from './runtime.ts';
@@ -62,8 +62,10 @@ function emitBlockBody(g: Gen, region: Region, b: number): void {
   g.emit(`case ${b}: {`);
   g.emit(`if (n + ${len} > left) { nip = ${blk.la}; break L; }`);
   g.known = null;
+  const dead = deadRecords(blk.insns);
   for (const r of blk.insns) {
     const next = r.la + r.i.len;
+    g.deadFlags = dead[r.pos];
     const faulting = mayFault(r);
     if (faulting) g.emit(`ci = ${r.id};`);
     switch (r.kind) {

@@ -13,6 +13,7 @@ const ALL = 'fo, fz, fr, frh, fd, fdh, fs, fsh, fe';
 
 /** setLazy (64) / setLazy32 (8/16/32): op and size are constants; values are expressions. */
 export function recordLazy(g: Gen, op: number, sz: number, res: string, resh: string, dst: string, dsth: string, src: string, srch: string): void {
+  if (skipDead(g)) return;
   if (sz === 64) g.emit(`fo = ${op}; fz = 64; fr = ${res}; frh = ${resh}; fd = ${dst}; fdh = ${dsth}; fs = ${src}; fsh = ${srch};`);
   else g.emit(`fo = ${op}; fz = ${sz}; fr = ${res}; fd = ${dst}; fs = ${src};`);
   g.known = { op, sz };
@@ -20,9 +21,17 @@ export function recordLazy(g: Gen, op: number, sz: number, res: string, resh: st
 
 /** setIncDec: CF survives into F_EAGER. */
 export function recordIncDec(g: Gen, op: number, sz: number, res: string, resh: string, dst: string, dsth: string): void {
+  if (skipDead(g)) return;
   g.emit(`fe = ${cfExpr(g)} ? ${FLAG_CF} : 0;`);
   g.emit(`fo = ${op}; fz = ${sz}; fr = ${res}; frh = ${resh}; fd = ${dst}; fdh = ${dsth}; fs = 1; fsh = 0;`);
   g.known = { op, sz };
+}
+
+/** A dead record is not emitted; what the locals hold is then unknown (and unread). */
+function skipDead(g: Gen): boolean {
+  if (!g.deadFlags) return false;
+  g.known = null;
+  return true;
 }
 
 /** The flags were changed behind the generator's back (handler call): nothing is known. */

@@ -9,7 +9,7 @@
 import { ADD, DEC, INC, LOGIC, SUB } from '../flags.ts';
 import type { Insn } from '../insn.ts';
 import { ARITH_FLAGS } from '../regs.ts';
-import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NOP, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
+import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NEG, K_NOP, K_NOT, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
 import { checkStack, emitEa, emitLoad, emitStore, rspLinear, setRsp } from './emit-mem.ts';
 import type { Gen } from './gen.ts';
@@ -31,6 +31,7 @@ export function emitNative(g: Gen, r: RegionInsn): boolean {
   switch (r.kind) {
     case K_ALU: return emitAlu(g, i, next);
     case K_INCDEC: return emitIncDec(g, i, next);
+    case K_NEG: case K_NOT: return emitNegNot(g, i, next, r.kind === K_NEG);
     case K_MOV: return emitMov(g, i, next);
     case K_LEA: return emitLea(g, i, next);
     case K_MOVX: return emitMovx(g, i, next);
@@ -145,6 +146,26 @@ function emitIncDec(g: Gen, i: Insn, next: number): boolean {
   else if (size === 4) g.set32(i.rm, v);
   else g.set64(i.rm, v, vH);
   recordIncDec(g, dec ? DEC : INC, size * 8, v, vH, d, dH);
+  return true;
+}
+
+/** NEG/NOT r/m32, r/m64 (alu.ts neg/not): NEG records a lazy SUB from 0, NOT touches no flags. */
+function emitNegNot(g: Gen, i: Insn, next: number, neg: boolean): boolean {
+  const size = i.osz;
+  const mem = !i.regForm;
+  const la = mem ? emitEa(g, i, next) : '';
+  const [sl, sh] = mem ? emitLoad(g, size, la, true) : [g.lo(i.rm), g.hi(i.rm)];
+  const s = g.fresh('d'), sH = g.fresh('dh'), v = g.fresh('w'), vH = g.fresh('wh');
+  g.emit(`const ${s} = ${sl}, ${sH} = ${size === 8 ? sh : '0'};`);
+  if (neg) g.emit(`const ${v} = -${s} | 0, ${vH} = ${size === 8 ? `(-${sH} - (${s} !== 0 ? 1 : 0)) | 0` : '0'};`);
+  else g.emit(`const ${v} = ~${s}, ${vH} = ${size === 8 ? `~${sH}` : '0'};`);
+  if (mem) emitStore(g, size, la, v, vH);
+  else if (size === 4) g.set32(i.rm, v);
+  else g.set64(i.rm, v, vH);
+  if (neg) {
+    if (size === 4) recordLazy(g, SUB, 32, v, '', '0', '', s, '');
+    else recordLazy(g, SUB, 64, v, vH, '0', '0', s, sH);
+  }
   return true;
 }
 
@@ -314,6 +335,7 @@ function emitShiftZero(g: Gen, i: Insn): boolean {
 function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
   const kind = i.digit === 5 ? 'shr' : i.digit === 7 ? 'sar' : 'shl';
   const x = i.rm;
+  if (g.deadFlags) return emitShiftValue(g, i, kind, n);
   if (i.osz === 4) g.set32(x, `K.${kind}32(${g.lo(x)}, ${n})`);
   else {
     const v = g.fresh('s');
@@ -325,3 +347,23 @@ function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
   return true;
 }
 
+
+/** The value of SHL/SHR/SAR reg by a constant 1–63 alone (its flags are dead): shiftcore.ts inline. */
+function emitShiftValue(g: Gen, i: Insn, kind: string, n: number): boolean {
+  const x = i.rm, l = g.lo(x), h = g.hi(x);
+  g.known = null;
+  if (i.osz === 4) {
+    g.set32(x, kind === 'shl' ? `${l} << ${n}` : kind === 'shr' ? `(${l} >>> ${n}) | 0` : `${l} >> ${n}`);
+    return true;
+  }
+  let lo: string, hi: string;
+  if (n < 32) {
+    if (kind === 'shl') [lo, hi] = [`${l} << ${n}`, `(${h} << ${n}) | (${l} >>> ${32 - n})`];
+    else [lo, hi] = [`(${l} >>> ${n}) | (${h} << ${32 - n})`, kind === 'shr' ? `(${h} >>> ${n}) | 0` : `${h} >> ${n}`];
+  } else if (kind === 'shl') [lo, hi] = ['0', `${l} << ${n - 32}`];
+  else [lo, hi] = [kind === 'shr' ? `(${h} >>> ${n - 32}) | 0` : `${h} >> ${n - 32}`, kind === 'shr' ? '0' : `${h} >> 31`];
+  const a = g.fresh('s'), b = g.fresh('sh');
+  g.emit(`const ${a} = ${lo}, ${b} = ${hi};`);
+  g.set64(x, a, b);
+  return true;
+}

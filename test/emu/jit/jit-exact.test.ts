@@ -22,7 +22,7 @@ function machine(code: number[], jit: boolean): Cpu {
 }
 
 function state(cpu: Cpu): unknown {
-  return { rip: cpu.rip, r: [...cpu.r.subarray(0, 32)], flags: cpu.readRflags(), fl: [...cpu.fl], icount: cpu.icount, data: cpu.mem.dv.getBigUint64(DATA, true), cr2: cpu.cr2 };
+  return { rip: cpu.rip, r: [...cpu.r.subarray(0, 32)], flags: cpu.readRflags(), icount: cpu.icount, data: cpu.mem.dv.getBigUint64(DATA, true), cr2: cpu.cr2 };
 }
 
 /** Run to the first non-budget exit with the JIT off and forced on; both states and exits must agree. */
