@@ -19,15 +19,22 @@ import { condExpr, forget } from './emit-flags.ts';
 import { emitNative, emitPushConst, emitRet } from './emit-ops.ts';
 import { FLAG_LOCALS, Gen } from './gen.ts';
 import { ccOf, deadRecords, mayFault } from './liveness.ts';
-import type { Edge, Region, RegionInsn } from './region.ts';
+import type { Block, Edge, Region, RegionInsn } from './region.ts';
 import type { CompiledRegion, RegionFn } from './region-types.ts';
 import { RUNTIME } from './runtime.ts';
 
 const STORE = '/*STORE*/', LOAD = '/*LOAD*/';
 
-function goto(e: Edge | null): string {
+/** Jump along edge `e` from block `from`: to a block (a block that loops to itself has its own loop), or out. */
+function goto(e: Edge | null, from: number): string {
   if (e === null) throw new Error('region block without a successor');
+  if (e.block === from) return 'continue;';
   return e.block >= 0 ? `bb = ${e.block}; continue L;` : `nip = ${e.la}; break L;`;
+}
+
+/** Does the block branch to itself (a loop of one block: it gets a loop of its own, no dispatch)? */
+function selfLoop(blk: Block, b: number): boolean {
+  return blk.taken?.block === b || blk.next?.block === b;
 }
 
 /**
@@ -59,7 +66,8 @@ function emitHandlerCall(g: Gen, r: RegionInsn, next: number): void {
 function emitBlockBody(g: Gen, region: Region, b: number): void {
   const blk = region.blocks[b];
   const len = blk.insns.length;
-  g.emit(`case ${b}: {`);
+  const loop = selfLoop(blk, b);
+  g.emit(`case ${b}: ${loop ? 'for (;;) ' : ''}{`);
   g.emit(`if (n + ${len} > left) { nip = ${blk.la}; break L; }`);
   g.known = null;
   const dead = deadRecords(blk.insns);
@@ -71,20 +79,20 @@ function emitBlockBody(g: Gen, region: Region, b: number): void {
     switch (r.kind) {
       case K_JCC:
         g.emit(`n += ${len};`);
-        g.emit(`if (${condExpr(g, ccOf(r))}) { ${goto(blk.taken)} } else { ${goto(blk.next)} }`);
+        g.emit(`if (${condExpr(g, ccOf(r))}) { ${goto(blk.taken, b)} } else { ${goto(blk.next, b)} }`);
         break;
       case K_JMP:
-        g.emit(`n += ${len}; ${goto(blk.taken)}`);
+        g.emit(`n += ${len}; ${goto(blk.taken, b)}`);
         break;
       case K_CALL:
         emitPushConst(g, next);
-        g.emit(`n += ${len}; if (cpu.slow) { nip = ${blk.taken!.la}; break L; } ${goto(blk.taken)}`);
+        g.emit(`n += ${len}; if (sx !== 0) { nip = ${blk.taken!.la}; break L; } ${goto(blk.taken, b)}`);
         break;
       case K_RET: {
         // Back to a return site of this region: stay inside (the block checks the budget).
         const t = emitRet(g);
-        const sites = region.returns.map((e) => `case ${e.la}: ${goto(e)}`).join(' ');
-        g.emit(`n += ${len}; if (cpu.slow) { nip = ${t}; break L; }${sites ? ` switch (${t}) { ${sites} }` : ''} nip = ${t}; break L;`);
+        const sites = region.returns.map((e) => `case ${e.la}: ${goto(e, -1)}`).join(' ');
+        g.emit(`n += ${len}; if (sx !== 0) { nip = ${t}; break L; }${sites ? ` switch (${t}) { ${sites} }` : ''} nip = ${t}; break L;`);
         break;
       }
       case K_CALL_HANDLER:
@@ -98,12 +106,12 @@ function emitBlockBody(g: Gen, region: Region, b: number): void {
           break;
         }
         g.emit('}');
-        if (faulting) g.emit(`if (cpu.slow) { n += ${r.pos + 1}; nip = ${next}; break L; }`);
+        if (faulting) g.emit(`if (sx !== 0) { n += ${r.pos + 1}; nip = ${next}; break L; }`);
     }
   }
   const last = blk.insns[len - 1];
   if (last.kind !== K_JCC && last.kind !== K_JMP && last.kind !== K_CALL && last.kind !== K_RET) {
-    g.emit(`n += ${len}; ${goto(blk.next)}`);
+    g.emit(`n += ${len}; ${goto(blk.next, b)}`);
   }
   g.emit('}');
 }
@@ -118,7 +126,7 @@ export function regionSource(region: Region): string {
     'const RT = mmu.r.tag, RP = mmu.r.pa, WT = mmu.w.tag, WP = mmu.w.pa;',
     regs.length > 0 ? `let ${regs.map((n) => `l${n} = r[${2 * n}], h${n} = r[${2 * n + 1}]`).join(', ')};` : '',
     `let ${FLAG_LOCALS.map((f, k) => `${f} = fl[${k}]`).join(', ')};`,
-    'let n = 0, ci = 0, bb = 0, nip = 0;',
+    'let n = 0, ci = 0, bb = 0, nip = 0, sx = 0;',
   ];
   const wb = `${g.storeRegs()} ${g.storeFlags()}`;
   const body = g.lines.join('\n').split(STORE).join(wb).split(LOAD).join(`${g.loadRegs()} ${g.loadFlags()}`);
@@ -135,13 +143,18 @@ export function regionSource(region: Region): string {
   ].join('\n');
 }
 
+/** The region's entry as part of its function's name (profiles name regions by where they start). */
+function hexName(la: number): string {
+  return la < 0 ? `n${(-la).toString(16)}` : la.toString(16);
+}
+
 type Factory = (K: typeof RUNTIME, GF: typeof GuestFault, H: Handler[], I: Insn[], A: number[], P: number[]) => RegionFn;
 
 /** Compile a formed region living in physical page `ppn`. */
 export function compileRegion(region: Region, ppn: number): CompiledRegion {
   const src = regionSource(region);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generating code is the JIT's job
-  const make = new Function('K', 'GF', 'H', 'I', 'A', 'P', `return function region(cpu, left) {\n${src}\n};`) as Factory;
+  const make = new Function('K', 'GF', 'H', 'I', 'A', 'P', `return function region_${hexName(region.la)}(cpu, left) {\n${src}\n};`) as Factory;
   const ins = region.insns;
   const run = make(RUNTIME, GuestFault, ins.map((r) => r.i.h), ins.map((r) => r.i), ins.map((r) => r.la), ins.map((r) => r.pos));
   return { la: region.la, run, ppn, bytes: src.length, insns: ins.length };

@@ -11,7 +11,7 @@ import type { Insn } from '../insn.ts';
 import { ARITH_FLAGS } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NEG, K_NOP, K_NOT, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
-import { checkStack, emitEa, emitLoad, emitStore, rspLinear, setRsp } from './emit-mem.ts';
+import { emitEa, emitLoad, emitStackAddr, emitStore, setRsp } from './emit-mem.ts';
 import type { Gen } from './gen.ts';
 import { shiftCount } from './liveness.ts';
 import type { RegionInsn } from './region.ts';
@@ -285,42 +285,37 @@ function emitSetcc(g: Gen, i: Insn, next: number): boolean {
 
 // ---------------------------------------------------------------- stack
 function emitPush(g: Gen, i: Insn): boolean {
-  const n = i.opReg, sp = g.fresh('sp'), v = g.fresh('x'), vh = g.fresh('xh');
-  g.emit(`const ${v} = ${g.lo(n)}, ${vh} = ${g.hi(n)}, ${sp} = ${rspLinear(g)} - 8;`); // PUSH RSP pushes the old value
-  checkStack(g, sp);
+  const n = i.opReg, v = g.fresh('x'), vh = g.fresh('xh');
+  g.emit(`const ${v} = ${g.lo(n)}, ${vh} = ${g.hi(n)};`); // PUSH RSP pushes the old value
+  const sp = emitStackAddr(g, -8);
   emitStore(g, 8, sp, v, vh);
   setRsp(g, sp);
   return true;
 }
 
 function emitPop(g: Gen, i: Insn): boolean {
-  const sp = g.fresh('sp');
-  g.emit(`const ${sp} = ${rspLinear(g)};`);
-  checkStack(g, sp);
+  const sp = emitStackAddr(g, 0);
   const [lo, hi] = emitLoad(g, 8, sp);
-  setRsp(g, `(${sp} + 8)`);
+  setRsp(g, sp, 8);
   g.set64(i.opReg, lo, hi); // POP RSP: the popped value wins
   return true;
 }
 
 /** Push a 64-bit constant (CALL's return address). */
 export function emitPushConst(g: Gen, value: number): void {
-  const sp = g.fresh('sp');
-  g.emit(`const ${sp} = ${rspLinear(g)} - 8;`);
-  checkStack(g, sp);
+  const sp = emitStackAddr(g, -8);
   emitStore(g, 8, sp, `${value | 0}`, `${Math.floor(value / 4294967296) | 0}`);
   setRsp(g, sp);
 }
 
 /** RET: pop the target (canonical, else #GP with nothing changed); returns the name holding it. */
 export function emitRet(g: Gen): string {
-  const sp = g.fresh('sp'), t = g.fresh('rt');
-  g.emit(`const ${sp} = ${rspLinear(g)};`);
-  checkStack(g, sp);
+  const t = g.fresh('rt');
+  const sp = emitStackAddr(g, 0);
   const [lo, hi] = emitLoad(g, 8, sp);
   g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) throw new GF(13, 0);`);
   g.emit(`const ${t} = ${hi} * 4294967296 + (${lo} >>> 0);`);
-  setRsp(g, `(${sp} + 8)`);
+  setRsp(g, sp, 8);
   return t;
 }
 
