@@ -62,7 +62,7 @@ const HELP = `
                           with the TUI, alongside it; in batch mode, after the script, until gdb
                           detaches or kills
     --no-color            plain output (also honoured: NO_COLOR env var)
-    --jit, --no-jit       emu: compile hot guest code to JavaScript, or not (default off; also
+    --jit, --no-jit       emu: compile hot guest code to JavaScript, or not (default on; also
                           VDBG_JIT=on|off|force; docs/emu.md "JIT")
     --version, --help
 

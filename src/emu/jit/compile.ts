@@ -50,14 +50,31 @@ function handlerGprs(i: Insn): number[] | null {
   return [...set];
 }
 
+/**
+ * Does an SSE or x87 handler read or write EFLAGS? (COMISS/COMISD/UCOMIS*,
+ * PTEST, PCMPxSTRx write them; x87 DA/DB/DF hold FCMOVcc, which reads them,
+ * and FCOMI/FUCOMI(P), which write them.) The others leave the flag locals
+ * out of the call.
+ */
+function handlerFlags(i: Insn): boolean {
+  const row = i.row;
+  if (row?.exec === 'x87') return i.op === 0xda || i.op === 0xdb || i.op === 0xdf;
+  return row?.exec !== 'sse' || /comis|ptest|pcmp.str/.test(row.mnemonic);
+}
+
 /** Run the interpreter's handler in place: registers and flags go through cpu.r / cpu.fl. */
 function emitHandlerCall(g: Gen, r: RegionInsn, next: number): void {
   const gprs = handlerGprs(r.i);
   if (gprs === null) g.emit(`${STORE} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${LOAD}`);
   else {
+    const flags = handlerFlags(r.i);
     const st = gprs.map((n) => `r[${2 * n}] = ${g.lo(n)}; r[${2 * n + 1}] = ${g.hi(n)};`).join(' ');
     const ld = gprs.map((n) => `${g.lo(n)} = r[${2 * n}]; ${g.hi(n)} = r[${2 * n + 1}];`).join(' ');
-    g.emit(`${st} ${g.storeFlags()} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${ld} ${g.loadFlags()}`);
+    g.emit(`${st} ${flags ? g.storeFlags() : ''} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${ld} ${flags ? g.loadFlags() : ''}`);
+    if (!flags) {
+      g.emit(`if (cpu.slow || cpu.rip !== ${next}) { n += ${r.pos + 1}; nip = cpu.rip; break L; }`);
+      return; // the flag locals and what is known of them stand
+    }
   }
   g.emit(`if (cpu.slow || cpu.rip !== ${next}) { n += ${r.pos + 1}; nip = cpu.rip; break L; }`);
   forget(g);

@@ -1,6 +1,6 @@
 /**
- * The CLI's JIT switch: off by default, `--jit` turns it on, `--no-jit` off,
- * and without either flag the environment (VDBG_JIT=on|force, as the forced
+ * The CLI's JIT switch: on by default, `--no-jit` turns it off, `--jit` on,
+ * and without either flag the environment (VDBG_JIT=off|on|force, as the forced
  * suite run sets it) decides — meow reports an absent boolean as false, which
  * once overrode VDBG_JIT=force.
  */
@@ -14,9 +14,11 @@ async function enabled(args: string[], env: Record<string, string> = {}): Promis
 }
 
 describe('--jit / --no-jit / VDBG_JIT', () => {
-  it('off by default; --jit on; the environment decides without a flag; --no-jit wins over it', async () => {
-    expect(await enabled([])).toBe('0');
-    expect(await enabled(['--jit'])).toBe('1');
+  it('on by default; --no-jit off; the environment decides without a flag; a flag wins over it', async () => {
+    expect(await enabled([])).toBe('1');
+    expect(await enabled(['--no-jit'])).toBe('0');
+    expect(await enabled([], { VDBG_JIT: 'off' })).toBe('0');
+    expect(await enabled(['--jit'], { VDBG_JIT: 'off' })).toBe('1');
     expect(await enabled([], { VDBG_JIT: 'force' })).toBe('1');
     expect(await enabled([], { VDBG_JIT: 'on' })).toBe('1');
     expect(await enabled(['--no-jit'], { VDBG_JIT: 'force' })).toBe('0');
