@@ -13,41 +13,42 @@ import type { Gen } from './gen.ts';
 const CANON = 2 ** 47;
 const SS = 12, GP = 13;
 
-/** Emit the linear address of `i`'s memory operand into a new const; returns its name. `next` is the following RIP. */
+/**
+ * Emit the linear address of `i`'s memory operand; returns the name of a
+ * const holding it as a number. The address is computed in int32 halves
+ * (operands.ts offsetHalves: base + index·2^scale + disp modulo 2^64), so
+ * the canonical check is one test of the high half and the TLB index, page
+ * offset and page number come without dividing or truncating a double
+ * (tlbKey); the number itself is only needed by the MMU's slow path.
+ */
 export function emitEa(g: Gen, i: Insn, next: number): string {
   const la = g.fresh('la');
   if (i.ripRel) {
     const t = next + i.disp;
     if (t < -CANON || t >= CANON) g.emit(`throw new GF(${GP}, 0);`);
     g.emit(`const ${la} = ${t};`);
-    g.lowOf.set(la, `${t | 0}`);
+    g.halvesOf.set(la, [`${t | 0}`, `${Math.floor(t / 4294967296) | 0}`]);
     return la;
   }
-  const parts = [`${i.disp}`];
-  const low = [`${i.disp}`];
-  const checks: string[] = [];
-  const b = i.base, x = i.index;
-  if (b >= 0) {
-    parts.push(`${g.hi(b)} * 4294967296 + (${g.lo(b)} >>> 0)`);
-    low.push(g.lo(b));
-    checks.push(`((${g.hi(b)} << 16) >> 16) !== ${g.hi(b)}`);
-  }
+  const lo = g.fresh('ll'), hi = g.fresh('lh');
+  const b = i.base, x = i.index, d = i.disp | 0;
+  g.emit(`let ${lo} = ${d}, ${hi} = ${d >> 31};`);
+  const add = (xl: string, xh: string): void => {
+    const c = g.fresh('c');
+    g.emit(`{ const ${c} = (${lo} >>> 0) + (${xl} >>> 0); ${hi} = (${hi} + ${xh} + (${c} > 4294967295 ? 1 : 0)) | 0; ${lo} = ${c} | 0; }`);
+  };
+  if (b >= 0) add(g.lo(b), g.hi(b));
   if (x >= 0) {
-    parts.push(`(${g.hi(x)} * 4294967296 + (${g.lo(x)} >>> 0)) * ${1 << i.scale}`);
-    low.push(i.scale === 0 ? g.lo(x) : `(${g.lo(x)} << ${i.scale})`);
-    checks.push(`((${g.hi(x)} << 16) >> 16) !== ${g.hi(x)}`);
+    const sc = i.scale;
+    if (sc === 0) add(g.lo(x), g.hi(x));
+    else add(`(${g.lo(x)} << ${sc})`, `((${g.hi(x)} << ${sc}) | (${g.lo(x)} >>> ${32 - sc}))`);
   }
-  g.emit(`let ${la} = ${parts.join(' + ')};`);
-  checks.push(`${la} < ${-CANON}`, `${la} >= ${CANON}`);
+  // Not canonical: the interpreter's exact path raises #GP(0), or #SS(0) for an RSP/RBP base.
   const vec = b === RSP || b === RBP ? SS : GP;
   const args = [b >= 0 ? g.lo(b) : '0', b >= 0 ? g.hi(b) : '0', x >= 0 ? g.lo(x) : '0', x >= 0 ? g.hi(x) : '0', `${i.scale}`, `${i.disp}`, `${vec}`];
-  g.emit(`if (${checks.join(' || ')}) ${la} = K.eaExact(${args.join(', ')});`);
-  // The low 32 bits of the address in int32 arithmetic (sums of int32s are exact in a double, and
-  // `| 0` keeps their low 32 bits: the address modulo 2^32 whatever the carries): the TLB index and
-  // page offset come from it without truncating a double (slow when the address is beyond ±2^31).
-  const lo = g.fresh('ll');
-  g.emit(`const ${lo} = (${low.join(' + ')}) | 0;`);
-  g.lowOf.set(la, lo);
+  g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) K.eaExact(${args.join(', ')});`);
+  g.emit(`const ${la} = ${hi} * 4294967296 + (${lo} >>> 0);`);
+  g.halvesOf.set(la, [lo, hi]);
   return la;
 }
 
@@ -56,9 +57,8 @@ const GET: Record<number, string> = { 1: 'U8[$]', 2: 'DV.getUint16($, true)', 4:
 /** Page offset, TLB tag (the virtual page number) and TLB index of linear address `la`: three new consts. */
 function tlbKey(g: Gen, la: string): [string, string, string] {
   const o = g.fresh('o'), p = g.fresh('p'), t = g.fresh('t');
-  const lo = g.lowOf.get(la);
-  if (lo === undefined) g.emit(`const ${o} = ${la} & 4095, ${p} = (${la} - ${o}) / 4096, ${t} = ${p} & 2047;`);
-  else g.emit(`const ${o} = ${lo} & 4095, ${p} = (${la} - ${o}) / 4096, ${t} = (${lo} >>> 12) & 2047;`);
+  const [lo, hi] = g.halvesOf.get(la)!;
+  g.emit(`const ${o} = ${lo} & 4095, ${p} = ${hi} * 1048576 + (${lo} >>> 12), ${t} = (${lo} >>> 12) & 2047;`);
   return [o, p, t];
 }
 
@@ -101,20 +101,24 @@ export function emitStore(g: Gen, size: number, la: string, lo: string, hi = '0'
 }
 
 /**
- * The stack address RSP + `delta` (64-bit mode: no segment base) in a new
- * const, its low half known (tlbKey), after the canonical check of
+ * The stack address RSP + `delta` (0 or -8; 64-bit mode: no segment base) in
+ * a new const, its halves known (tlbKey), after the canonical check of
  * operands.ts stackAddr (#SS(0)).
  */
-export function emitStackAddr(g: Gen, delta: number): string {
-  const sp = g.fresh('sp'), lo = g.fresh('spl');
-  g.emit(`const ${sp} = ${g.hi(RSP)} * 4294967296 + (${g.lo(RSP)} >>> 0)${delta === 0 ? '' : ` + ${delta}`}, ${lo} = (${g.lo(RSP)} + ${delta}) | 0;`);
-  g.emit(`if (${sp} < ${-CANON} || ${sp} >= ${CANON}) throw new GF(${SS}, 0);`);
-  g.lowOf.set(sp, lo);
+export function emitStackAddr(g: Gen, delta: 0 | -8): string {
+  const sp = g.fresh('sp'), lo = g.fresh('spl'), hi = g.fresh('sph');
+  const l = g.lo(RSP), h = g.hi(RSP);
+  if (delta === 0) g.emit(`const ${lo} = ${l}, ${hi} = ${h};`);
+  else g.emit(`const ${lo} = (${l} - 8) | 0, ${hi} = (${h} - ((${l} >>> 0) < 8 ? 1 : 0)) | 0;`);
+  g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) throw new GF(${SS}, 0);`);
+  g.emit(`const ${sp} = ${hi} * 4294967296 + (${lo} >>> 0);`);
+  g.halvesOf.set(sp, [lo, hi]);
   return sp;
 }
 
-/** RSP ← the stack address `sp` (from emitStackAddr) + `delta` (operands.ts setRsp). */
-export function setRsp(g: Gen, sp: string, delta = 0): void {
-  const v = delta === 0 ? sp : `(${sp} + ${delta})`;
-  g.emit(`${g.lo(RSP)} = ${delta === 0 ? g.lowOf.get(sp) : `(${g.lowOf.get(sp)} + ${delta}) | 0`}; ${g.hi(RSP)} = Math.floor(${v} / 4294967296) | 0;`);
+/** RSP ← the stack address `sp` (from emitStackAddr) + `delta` (0 or 8; operands.ts setRsp). */
+export function setRsp(g: Gen, sp: string, delta: 0 | 8 = 0): void {
+  const [lo, hi] = g.halvesOf.get(sp)!;
+  if (delta === 0) g.emit(`${g.lo(RSP)} = ${lo}; ${g.hi(RSP)} = ${hi};`);
+  else g.emit(`${g.lo(RSP)} = (${lo} + 8) | 0; ${g.hi(RSP)} = (${hi} + ((${lo} >>> 0) >= 4294967288 ? 1 : 0)) | 0;`);
 }

@@ -16,8 +16,8 @@ export class Gen {
   readonly lines: string[] = [];
   readonly regs = new Set<number>();
   known: KnownFlags | null = null;
-  /** Linear-address consts whose low 32 bits are also held as an int32 (emit-mem.ts tlbKey). */
-  readonly lowOf = new Map<string, string>();
+  /** Linear-address consts → their int32 halves (emit-mem.ts emitEa, tlbKey). */
+  readonly halvesOf = new Map<string, [string, string]>();
   /** The current instruction's flags are dead (liveness.ts deadRecords): emit no record. */
   deadFlags = false;
   /** Temporaries are numbered per region, so the same region always gets the same source. */
