@@ -20,7 +20,7 @@ export const INC = 4; // CF kept in fl[F_EAGER]
 export const DEC = 5;
 
 /** Parity of the low byte: PF is set when it has an even number of 1 bits. */
-const PARITY = new Uint8Array(256);
+export const PARITY = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
   let n = 0;
   for (let k = 0; k < 8; k++) n += (b >> k) & 1;

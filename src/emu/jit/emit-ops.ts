@@ -8,7 +8,7 @@
  */
 import { ADD, DEC, INC, LOGIC, SUB } from '../flags.ts';
 import type { Insn } from '../insn.ts';
-import { ARITH_FLAGS } from '../regs.ts';
+import { ARITH_FLAGS, FLAG_CF, FLAG_OF, FLAG_PF } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NEG, K_NOP, K_NOT, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
 import { emitEa, emitLoad, emitStackAddr, emitStore, setRsp } from './emit-mem.ts';
@@ -41,7 +41,7 @@ export function emitNative(g: Gen, r: RegionInsn): boolean {
     case K_POP: return emitPop(g, i);
     case K_SHIFT: return shiftCount(r) === 0 ? emitShiftZero(g, i) : emitShiftFlags(g, i, shiftCount(r));
     case K_NOP: return true;
-    case K_IMUL: return false; // its flags keep PF: the handler
+    case K_IMUL: return emitImul32(g, i, next);
   }
   return false;
 }
@@ -166,6 +166,24 @@ function emitNegNot(g: Gen, i: Insn, next: number, neg: boolean): boolean {
     if (size === 4) recordLazy(g, SUB, 32, v, '', '0', '', s, '');
     else recordLazy(g, SUB, 64, v, vH, '0', '0', s, sH);
   }
+  return true;
+}
+
+/**
+ * IMUL r32, r/m32 (0F AF) and IMUL r32, r/m32, imm (69, 6B) (muldiv.ts
+ * imul32): the truncated product; CF = OF = it did not fit; SF = ZF = AF = 0
+ * and PF kept, as the host does.
+ */
+function emitImul32(g: Gen, i: Insn, next: number): boolean {
+  const three = i.map === 0;
+  const src = i.regForm ? g.lo(i.rm) : emitLoad(g, 4, emitEa(g, i, next))[0];
+  const a = g.fresh('a'), b = g.fresh('b'), v = g.fresh('w');
+  g.emit(`const ${a} = ${three ? src : g.lo(i.reg)}, ${b} = ${three ? `${i.imm}` : src}, ${v} = Math.imul(${a}, ${b});`);
+  if (!g.deadFlags) {
+    g.emit(`fe = ((fo === 0 ? fe : K.PARITY[fr & 255]) & ${FLAG_PF}) | (${a} * ${b} !== ${v} ? ${FLAG_CF | FLAG_OF} : 0); fo = 0;`);
+  }
+  g.known = null;
+  g.set32(i.reg, v);
   return true;
 }
 

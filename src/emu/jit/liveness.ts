@@ -52,11 +52,12 @@ export function shiftCount(r: RegionInsn): number {
   return n & (r.i.osz === 8 ? 63 : 31);
 }
 
-/** Flags an instruction's record sets in full (INC/DEC keep CF: they read it to keep it). */
+/** Flags an instruction's record sets in full (INC/DEC keep CF, IMUL keeps PF: they read it to keep it). */
 function flagDefs(r: RegionInsn): number {
   switch (r.kind) {
     case K_ALU: case K_NEG: return ARITH_FLAGS;
     case K_INCDEC: return ARITH_FLAGS & ~FLAG_CF;
+    case K_IMUL: return ARITH_FLAGS & ~FLAG_PF;
     case K_SHIFT: return shiftCount(r) === 0 ? 0 : ARITH_FLAGS;
     default: return 0;
   }
@@ -66,6 +67,7 @@ function flagUses(r: RegionInsn): number {
   switch (r.kind) {
     case K_JCC: case K_CMOV: case K_SETCC: return ccUses(ccOf(r));
     case K_INCDEC: return FLAG_CF;
+    case K_IMUL: return FLAG_PF;
     default: return 0;
   }
 }
@@ -83,7 +85,8 @@ export function deadRecords(insns: readonly RegionInsn[]): boolean[] {
     const observable = mayFault(r);
     if (observable) live = ARITH_FLAGS; // an exit after it (cpu.slow), or its own fault
     const defs = flagDefs(r);
-    dead[k] = defs !== 0 && (defs & live) === 0 && !(r.kind === K_INCDEC && (live & FLAG_CF) !== 0);
+    // INC/DEC keep CF and IMUL keeps PF by copying them: their record is needed while that flag is live.
+    dead[k] = defs !== 0 && (live & (defs | flagUses(r))) === 0;
     live = (live & ~defs) | flagUses(r);
     if (observable) live = ARITH_FLAGS;
   }

@@ -4,7 +4,7 @@
  * interpreter's own flags.ts on a scratch copy of the flag locals).
  */
 import { GuestFault } from '../fault.ts';
-import { FLAGS_WORDS, cond } from '../flags.ts';
+import { FLAGS_WORDS, PARITY, cond } from '../flags.ts';
 import { linearAddress } from '../operands.ts';
 import { flagsOut, hiOut, sar32, sar64, shl32, shl64, shr32, shr64 } from '../exec/shiftcore.ts';
 
@@ -19,6 +19,8 @@ export const RUNTIME = {
   /** The interpreter's shift cores (exec/shiftcore.ts): value, then its high half and flags from hi()/flags(). */
   shl32, shr32, sar32, shl64, shr64, sar64,
   hi: (): number => hiOut,
+  /** PF of a byte (flags.ts): FLAG_PF when it has an even number of 1 bits. */
+  PARITY,
   flags: (): number => flagsOut,
   /**
    * base + index·2^scale + disp modulo 2^64, then the canonical check of

@@ -67,6 +67,39 @@ describe('JIT exactness', () => {
     expect(jit.readRflags() & 0x41).toBe(0x41);
   });
 
+  /**
+   * Flag liveness: NEG, IMUL, SHR, NOT and ADD in a loop, where most flag
+   * records are dead (overwritten before anything reads them) but PUSHF reads
+   * IMUL's (which keeps NEG's PF) and a load that faults must see ADD's.
+   */
+  const flagLoop = (n: number, rbx: number): number[] => [
+    0xb9, ...le32(n), // mov ecx, n
+    0x48, 0xc7, 0xc3, ...le32(rbx), // mov rbx, rbx0
+    0x89, 0xc8, // L: mov eax, ecx
+    0xf7, 0xd8, // neg eax
+    0x6b, 0xc0, 0x07, // imul eax, eax, 7
+    0x9c, 0x41, 0x58, // pushfq; pop r8
+    0x4d, 0x01, 0xc1, // add r9, r8
+    0xc1, 0xe8, 0x03, // shr eax, 3
+    0xf7, 0xd2, // not edx
+    0x01, 0xc2, // add edx, eax
+    0x8b, 0x33, // mov esi, [rbx]
+    0x48, 0x83, 0xc3, 0x08, // add rbx, 8
+    0xff, 0xc9, // dec ecx
+    0x75, 0xe2, // jnz L
+    0xf4, // hlt
+  ];
+
+  it('dead flag records are skipped, yet PUSHF and a fault mid-loop see exact flags', () => {
+    const done = both(flagLoop(1000, DATA));
+    expect(done.jit.exit.reason).toBe(EXIT_HLT);
+    expect(done.jit.r[18]).not.toBe(0); // r9: the sum of the flags PUSHF saw
+    const faulted = both(flagLoop(1000, 0x40000000 - 8 * 300), (cpu) => { cpu.r[4] = 0x12345; });
+    expect(faulted.jit.exit.reason).toBe(EXIT_EXCEPTION);
+    expect(faulted.jit.exit.vector).toBe(PF);
+    expect(faulted.jit.r[2]).toBe(1000 - 300); // ecx: the 301st load faulted
+  });
+
   const LOOP = [
     0x31, 0xc0, // xor eax, eax
     0xb9, ...le32(1000), // mov ecx, 1000
