@@ -24,7 +24,7 @@ import type { EmuVm } from './vm.ts';
 
 /** Caches and links that are not the machine's state, by owner. */
 // The JIT's cache and its on/off setting are the host's, not the machine's (`set jit` survives a restore).
-const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'ram32', 'io', 'intAck', 'apic', 'jit', 'jitOn']);
+const CPU_SKIP = new Set(['mem', 'icache', 'codeSnap', 'codePpns', 'pageViews', 'io', 'intAck', 'apic', 'jit', 'jitOn']);
 // `hi` is the high half a 64-bit read returns through (read64, rmw64), not state: the JIT's inlined reads do not set it.
 // `largeRegions` is INVLPG's record of large-page walks since the last TLB flush: TLB bookkeeping (a restore flushes it).
 const MMU_SKIP = new Set(['ram', 'dv', 'u8', 'mmio', 'codePages', 'dirty', 'sets', 'r', 'w', 'x', 'walkEntries', 'largeRegions', 'host', 'hi']);
