@@ -60,14 +60,16 @@ function nativeKind(i: Insn, fam: string): number {
       if (map === 0 && op === 0xf7 && w && i.digit === 2) return K_NOT;
       return K_END;
     case 'control':
+      if (i.osz === 2) return K_END; // a 66 prefix: 16-bit operand forms (RET pops 2 bytes), the interpreter's
       if ((map === 0 && op >= 0x70 && op <= 0x7f) || (map === 1 && op >= 0x80 && op <= 0x8f)) return K_JCC;
       if (map === 0 && (op === 0xe9 || op === 0xeb)) return K_JMP;
       if (map === 0 && op === 0xe8) return K_CALL;
       if (map === 0 && op === 0xc3) return K_RET;
       return K_END;
     case 'stack':
-      if (map === 0 && op >= 0x50 && op <= 0x57 && i.osz === 8) return K_PUSH;
-      if (map === 0 && op >= 0x58 && op <= 0x5f && i.osz === 8) return K_POP;
+      // 64-bit by default in 64-bit mode (the decoder leaves osz 4 for these "f64" rows); 66: 16-bit.
+      if (map === 0 && op >= 0x50 && op <= 0x57 && i.osz !== 2) return K_PUSH;
+      if (map === 0 && op >= 0x58 && op <= 0x5f && i.osz !== 2) return K_POP;
       return K_END;
     case 'mov':
       if (map === 0) {
