@@ -13,7 +13,7 @@
  * interpreter's fast loop.
  */
 import { GuestFault } from '../fault.ts';
-import type { Handler, Insn } from '../insn.ts';
+import { HIGH_BYTE, type Handler, type Insn } from '../insn.ts';
 import { K_CALL, K_CALL_HANDLER, K_JCC, K_JMP, K_RET } from './classify.ts';
 import { condExpr, forget } from './emit-flags.ts';
 import { emitNative, emitPushConst, emitRet } from './emit-ops.ts';
@@ -38,15 +38,24 @@ function selfLoop(blk: Block, b: number): boolean {
 }
 
 /**
- * GPRs an SSE or x87 handler can touch: its explicit operands (ModRM reg/rm,
- * base, index) and the implicit ones of those families — RAX/RCX/RDX of
- * PCMPESTRx/PCMPISTRx, RDI of MASKMOVDQU, AX of FNSTSW. null: any register.
+ * GPRs a handler called in place can touch: its explicit operands (ModRM
+ * reg/rm, base, index, the +r register, VEX.vvvv) and the implicit ones —
+ * for SSE RAX/RCX/RDX (PCMPESTRx/PCMPISTRx) and RDI (MASKMOVDQU), for x87 AX
+ * (FNSTSW), for the integer families RAX, RCX, RDX, RBX, RSP and RBP (which
+ * cover every implicit operand there: MUL/DIV/CQO/CMPXCHG RAX:RDX, CMPXCHG16B
+ * RBX:RCX, shifts by CL, MULX RDX, XLAT RBX, PUSH/POP/ENTER/LEAVE RSP:RBP;
+ * no integer instruction of these families uses RSI, RDI or R8–R15
+ * implicitly: string instructions end regions). null: any register (APX
+ * REX2 forms, which name R16–R31).
  */
 function handlerGprs(i: Insn): number[] | null {
+  if (i.rex2) return null;
   const fam = i.row?.exec;
-  if (fam !== 'sse' && fam !== 'x87') return null;
-  const set = new Set<number>(fam === 'sse' ? [0, 1, 2, 7] : [0]);
-  for (const n of [i.base, i.index, i.reg, i.rm]) if (n >= 0) set.add(n);
+  const set = new Set<number>(fam === 'sse' ? [0, 1, 2, 7] : fam === 'x87' ? [0] : [0, 1, 2, 3, 4, 5]);
+  const byteReg = (code: number): number => (code & HIGH_BYTE ? code & 3 : code);
+  for (const n of [i.base, i.index, i.reg, i.rm, i.opReg, byteReg(i.reg8), byteReg(i.rm8), i.vex ? i.vvvv : -1]) {
+    if (n >= 0 && n < 16) set.add(n);
+  }
   return [...set];
 }
 
