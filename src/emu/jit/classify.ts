@@ -34,9 +34,9 @@ export function aluForm(i: Insn): AluForm | undefined {
 /** Families whose handlers may run inside a region (see the header). */
 const CALLABLE = new Set(['alu', 'bits', 'bmi', 'mov', 'muldiv', 'shift', 'sse', 'stack', 'flagops', 'x87']);
 
-/** A memory operand the emitters handle: 64-bit addressing, no FS/GS base. */
+/** A memory operand the emitters handle: 64-bit addressing (an FS/GS base too, but not with RIP-relative). */
 function plainMem(i: Insn): boolean {
-  return i.regForm || (i.asz === 8 && i.seg < SEG_FS);
+  return i.regForm || (i.asz === 8 && (i.seg < SEG_FS || !i.ripRel));
 }
 
 export function classify(i: Insn): number {

@@ -7,7 +7,7 @@
  * faults, or tells the CPU a code page was written).
  */
 import { RBP, RSP } from '../regs.ts';
-import type { Insn } from '../insn.ts';
+import { SEG_FS, type Insn } from '../insn.ts';
 import type { Gen } from './gen.ts';
 
 const CANON = 2 ** 47;
@@ -43,10 +43,15 @@ export function emitEa(g: Gen, i: Insn, next: number): string {
     if (sc === 0) add(g.lo(x), g.hi(x));
     else add(`(${g.lo(x)} << ${sc})`, `((${g.hi(x)} << ${sc}) | (${g.lo(x)} >>> ${32 - sc}))`);
   }
-  // Not canonical: the interpreter's exact path raises #GP(0), or #SS(0) for an RSP/RBP base.
-  const vec = b === RSP || b === RBP ? SS : GP;
-  const args = [b >= 0 ? g.lo(b) : '0', b >= 0 ? g.hi(b) : '0', x >= 0 ? g.lo(x) : '0', x >= 0 ? g.hi(x) : '0', `${i.scale}`, `${i.disp}`, `${vec}`];
-  g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) K.eaExact(${args.join(', ')});`);
+  if (i.seg >= SEG_FS) {
+    // FS/GS: the segment base joins the sum (operands.ts linearAddress). Only system
+    // instructions change it (WRFSBASE, WRMSR, SWAPGS, MOV to FS/GS): they end regions.
+    const sb = g.fresh('sb');
+    g.emit(`const ${sb} = cpu.seg[${i.seg}].base;`);
+    add(`(${sb} | 0)`, `(Math.floor(${sb} / 4294967296) | 0)`);
+  }
+  // Not canonical: #GP(0), or #SS(0) for an RSP/RBP base, as the interpreter's exact path raises.
+  g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) throw new GF(${b === RSP || b === RBP ? SS : GP}, 0);`);
   g.emit(`const ${la} = ${hi} * 4294967296 + (${lo} >>> 0);`);
   g.halvesOf.set(la, [lo, hi]);
   return la;

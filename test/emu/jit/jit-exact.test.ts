@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../../src/emu/cpu.ts';
 import { EXIT_BUDGET, EXIT_EXCEPTION, EXIT_HLT } from '../../../src/emu/exits.ts';
-import { PF } from '../../../src/emu/fault.ts';
+import { GP, PF } from '../../../src/emu/fault.ts';
+import { SEG_FS, SEG_GS } from '../../../src/emu/insn.ts';
 import { CODE, DATA, makeMachine } from '../machine.ts';
 import { setGate } from '../system/helpers.ts';
 
@@ -98,6 +99,25 @@ describe('JIT exactness', () => {
     expect(faulted.jit.exit.reason).toBe(EXIT_EXCEPTION);
     expect(faulted.jit.exit.vector).toBe(PF);
     expect(faulted.jit.r[2]).toBe(1000 - 300); // ecx: the 301st load faulted
+  });
+
+  // mov ecx, 100; L: mov eax, fs:[rbx+rcx*4]; add edx, eax; mov gs:[rbx], edx; dec ecx; jnz L; hlt
+  const SEG_LOOP = [0xb9, ...le32(100), 0x64, 0x8b, 0x04, 0x8b, 0x01, 0xc2, 0x65, 0x89, 0x13, 0xff, 0xc9, 0x75, 0xf3, 0xf4];
+
+  it('FS/GS-based operands add the segment base; a sum beyond the canonical range faults as in the interpreter', () => {
+    const bases = (fs: number, gs: number) => (cpu: Cpu): void => {
+      cpu.seg[SEG_FS].base = fs;
+      cpu.seg[SEG_GS].base = gs;
+      cpu.r[6] = 0x1000; // rbx
+      for (let k = 0; k <= 100; k++) cpu.mem.dv.setUint32(DATA + 4 * k, k * 7919, true);
+    };
+    const ok = both(SEG_LOOP, bases(DATA - 0x1000, DATA + 0x800));
+    expect(ok.jit.exit.reason).toBe(EXIT_HLT);
+    expect(ok.jit.r[4]).toBe(7919 * 5050); // edx: the sum of the words read through FS
+    expect(ok.jit.mem.dv.getUint32(DATA + 0x1800, true)).toBe(7919 * 5050); // written through GS
+    const bad = both(SEG_LOOP, bases(2 ** 47 - 0x1000 - 0x100, DATA));
+    expect(bad.jit.exit.reason).toBe(EXIT_EXCEPTION);
+    expect(bad.jit.exit.vector).toBe(GP);
   });
 
   const LOOP = [
