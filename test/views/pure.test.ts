@@ -4,7 +4,7 @@ import { commandLineAction, globalAction, overlayAction, paneAction, parseKey, p
 import { KeyQueue } from '../../src/views/keyQueue.ts';
 import { innerRows, layout, wideRegisterRows } from '../../src/views/layout.ts';
 import { changedRegisters, decodeRflags, registerOrder } from '../../src/views/format/registers.ts';
-import { rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
+import { hypervisorGroups, rates, wrapGroups } from '../../src/views/format/hypervisor.ts';
 import { applyCompletion, edit, insert } from '../../src/views/format/input.ts';
 import { fit, windowAround } from '../../src/views/format/text.ts';
 import { filterKeeps, processLine } from '../../src/views/format/lists.ts';
@@ -125,6 +125,14 @@ describe('format', () => {
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(windowAround(100, 10, 50)).toEqual([45, 55]);
     expect(windowAround(5, 10, 3)).toEqual([0, 5]);
+  });
+
+  it('the hypervisor pane\'s jit row: off, or on with its counters', () => {
+    const row = (jit: Record<string, number>): string[] | undefined =>
+      hypervisorGroups({ counters: {}, jit, rates: {}, vcpu: null, skipped: 0 }).find((g) => g.label === 'jit')?.tokens;
+    expect(row({ 'jit.enabled': 0 })).toEqual(['off (interpreter only)']);
+    expect(row({ 'jit.enabled': 1, 'jit.regions': 20, 'jit.live-regions': 18, 'jit.compiled-permille': 923, 'jit.live-bytes': 204800, 'jit.invalidations': 3, 'jit.flushes': 0 }))
+      .toEqual(['on', 'regions 18/20', 'compiled 92.3 %', 'JS 200 KiB', 'invalidations 3', 'flushes 0']);
   });
 
   it('process lines: a Linux kernel thread has no CR3 (-) and its name in brackets', () => {

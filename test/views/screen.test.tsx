@@ -8,8 +8,9 @@ import type { TuiStore } from '../../src/views/store.ts';
 import { pane } from '../e2e/tmux.ts';
 import { atCounter, frameFits, openStore } from './helpers.ts';
 
-// The hypervisor pane's `jit` row says on or off: these screens are of the default (off), also
-// when the suite runs with VDBG_JIT=force (the emulated CPU reads it when it is created).
+// The hypervisor pane's `jit` row shows the JIT's counters, which differ between a tiered and a
+// forced run: these screens are taken with it off, also when the suite runs with VDBG_JIT=force
+// (the emulated CPU reads it when it is created).
 const jitEnv = process.env.VDBG_JIT;
 process.env.VDBG_JIT = 'off';
 afterAll(() => {

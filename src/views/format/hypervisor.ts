@@ -43,13 +43,23 @@ export interface HypervisorInput {
 }
 
 /**
- * The emulator's JIT: on or off. Its counters (regions, JS size, share run
- * compiled) are in `info jit`; the pane shows only what reads the same in
- * every run of a session, so screens stay identical with the JIT tiered or
- * forced (VDBG_JIT=force).
+ * The emulator's JIT (issue 13): on or off, and when on its counters —
+ * regions alive (compiled in all), the share of retired instructions run
+ * compiled, JavaScript alive, invalidations by code writes, whole-cache
+ * flushes. `info jit` prints them all. They differ between a tiered and a
+ * forced run (VDBG_JIT=force), so screen snapshots are taken with it off.
  */
 function jitTokens(c: Counters): string[] {
-  return [c['jit.enabled'] === 0 ? 'off (interpreter only)' : 'on (info jit: its counters)'];
+  if (c['jit.enabled'] === 0) return ['off (interpreter only)'];
+  const permille = c['jit.compiled-permille'] ?? 0;
+  return [
+    'on',
+    `regions ${count(c['jit.live-regions'] ?? 0)}/${count(c['jit.regions'] ?? 0)}`,
+    `compiled ${(permille / 10).toFixed(1)} %`,
+    `JS ${count(Math.round((c['jit.live-bytes'] ?? 0) / 1024))} KiB`,
+    `invalidations ${count(c['jit.invalidations'] ?? 0)}`,
+    `flushes ${count(c['jit.flushes'] ?? 0)}`,
+  ];
 }
 
 /** Groups of tokens: [label, tokens…]; the view wraps them to its width. */
