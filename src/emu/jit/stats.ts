@@ -1,4 +1,4 @@
-/** JIT counters, shown by `info exits` and the hypervisor pane. */
+/** JIT counters, shown by `info jit`, `info exits` (a summary line) and the hypervisor pane. */
 export class JitStats {
   /** Regions compiled since reset (including ones dropped since). */
   regions = 0;
@@ -32,4 +32,22 @@ export function jitCounters(s: JitStats, icount: number, enabled: boolean): Reco
     'jit.compiled-insns': s.compiledInsns,
     'jit.compiled-permille': icount > 0 ? Math.round((s.compiledInsns * 1000) / icount) : 0,
   };
+}
+
+/**
+ * The counters in a few words (the hypervisor pane's `jit` row, the summary
+ * under `info exits`): off, or on with regions alive/compiled, the share of
+ * retired instructions run compiled, JavaScript alive, invalidations,
+ * flushes. `fmt` writes a count (the pane abbreviates large ones).
+ */
+export function jitSummary(c: Readonly<Record<string, number>>, fmt: (n: number) => string = String): string[] {
+  if (c['jit.enabled'] === 0) return ['off (interpreter only)'];
+  return [
+    'on',
+    `regions ${fmt(c['jit.live-regions'] ?? 0)}/${fmt(c['jit.regions'] ?? 0)}`,
+    `compiled ${((c['jit.compiled-permille'] ?? 0) / 10).toFixed(1)} %`,
+    `JS ${fmt(Math.round((c['jit.live-bytes'] ?? 0) / 1024))} KiB`,
+    `invalidations ${fmt(c['jit.invalidations'] ?? 0)}`,
+    `flushes ${fmt(c['jit.flushes'] ?? 0)}`,
+  ];
 }

@@ -6,6 +6,7 @@
  */
 import type { VcpuInfo } from '../../commands/session/types.ts';
 import { count } from './text.ts';
+import { jitSummary } from '../../emu/jit/stats.ts';
 
 export type Counters = Readonly<Record<string, number>>;
 
@@ -50,16 +51,7 @@ export interface HypervisorInput {
  * forced run (VDBG_JIT=force), so screen snapshots are taken with it off.
  */
 function jitTokens(c: Counters): string[] {
-  if (c['jit.enabled'] === 0) return ['off (interpreter only)'];
-  const permille = c['jit.compiled-permille'] ?? 0;
-  return [
-    'on',
-    `regions ${count(c['jit.live-regions'] ?? 0)}/${count(c['jit.regions'] ?? 0)}`,
-    `compiled ${(permille / 10).toFixed(1)} %`,
-    `JS ${count(Math.round((c['jit.live-bytes'] ?? 0) / 1024))} KiB`,
-    `invalidations ${count(c['jit.invalidations'] ?? 0)}`,
-    `flushes ${count(c['jit.flushes'] ?? 0)}`,
-  ];
+  return jitSummary(c, count);
 }
 
 /** Groups of tokens: [label, tokens…]; the view wraps them to its width. */

@@ -4,8 +4,8 @@ import { noArgs } from '../parse.ts';
 import { counterTable } from './info-exits.ts';
 
 /**
- * The emulator's JIT counters (src/emu/jit/stats.ts). Not part of `info exits`:
- * that table is the hypervisor's and reads the same with the JIT on and off.
+ * The emulator's JIT counters (src/emu/jit/stats.ts), all of them; `info
+ * exits` sums them up in a line under the hypervisor's counters.
  */
 export const infoJitCommand = defineCommand<void>({
   name: 'info jit',
