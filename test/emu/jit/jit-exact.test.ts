@@ -120,6 +120,20 @@ describe('JIT exactness', () => {
     expect(bad.jit.exit.vector).toBe(GP);
   });
 
+  it('a translation cache over its budget is flushed whole, and the code recompiles and runs on exactly', () => {
+    // mov edi, 20; O: mov ecx, 50; A: add ebx, ecx; dec ecx; jnz A; rdtsc (ends a region);
+    // mov ecx, 30; B: xor esi, ecx; add esi, ebx; dec ecx; jnz B; rdtsc; dec edi; jnz O; hlt
+    // — regions at O and B, neither holding the other: each compile of one flushes the other.
+    const code = [0xbf, ...le32(20), 0xb9, ...le32(50), 0x01, 0xcb, 0xff, 0xc9, 0x75, 0xfa, 0x0f, 0x31,
+      0xb9, ...le32(30), 0x31, 0xce, 0x01, 0xde, 0xff, 0xc9, 0x75, 0xf8, 0x0f, 0x31, 0xff, 0xcf, 0x75, 0xe0, 0xf4];
+    const { jit } = both(code, (cpu) => { cpu.jit.options.cacheBytes = 1; }); // every compile overflows it
+    expect(jit.exit.reason).toBe(EXIT_HLT);
+    const s = jit.jit.stats;
+    expect(s.flushes).toBeGreaterThanOrEqual(20);
+    expect(s.liveRegions).toBe(1); // what the last compile left
+    expect(s.regions).toBeGreaterThan(s.flushes);
+  });
+
   const LOOP = [
     0x31, 0xc0, // xor eax, eax
     0xb9, ...le32(1000), // mov ecx, 1000
