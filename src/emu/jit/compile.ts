@@ -7,10 +7,12 @@
  * that would overrun it exits to the interpreter, which then runs exactly
  * the remaining instructions); `n` counts retired instructions; `ci` names
  * the instruction that may fault, so a fault is reported exactly where the
- * interpreter would report it. After any instruction that could have called
- * into the MMU's slow path (a code-page write, MMIO raising an interrupt, a
- * TLB flush) `cpu.slow` ends the region after it, as it ends the
- * interpreter's fast loop.
+ * interpreter would report it. After any instruction that took the MMU's
+ * slow path (`sx`; a code-page write, MMIO raising an interrupt, a TLB flush
+ * may have set `cpu.slow`) or called a handler, `cpu.slow` ends the region
+ * after it, as it ends the interpreter's fast loop. Flag records nothing
+ * reads are left out (liveness.ts). A block that branches to itself has a
+ * loop of its own inside its case.
  */
 import { GuestFault } from '../fault.ts';
 import { HIGH_BYTE, type Handler, type Insn } from '../insn.ts';
