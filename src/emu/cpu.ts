@@ -57,6 +57,16 @@ function linkable(from: number, to: number, n: Insn): boolean {
 
 /** A fast-loop run with less budget than this does not count heat at the address it starts at (runFast). */
 const MIN_RESUME_BUDGET = 64;
+/**
+ * Heat a block entry adds when it follows an entry of the same block (a
+ * tight loop: the block branched back to itself): such loops pay back V8's
+ * cost of optimizing a region soonest, so they reach the JIT's threshold 25×
+ * sooner. Measured (bench + Linux boot, alternating rounds): the integer
+ * benchmark 324 → 361 M instr/s (less of it interpreted before its loops
+ * compile), the Linux boot unchanged; counting every backward branch this
+ * way made the Linux boot slower (more regions that do not pay back).
+ */
+const TIGHT_LOOP_HEAT = 25;
 
 const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
 /** Fault-class exception vectors (SDM Vol. 3 Table 6-1); #DB, #BP, #OF, #DF, #MC are not. */
@@ -395,10 +405,10 @@ export class Cpu implements MmuHost {
       // `i` starts a block (a branch target, or where this run resumed): the JIT's unit of profiling.
       // A run resuming in the middle of code with a small budget (stepping, lockstep
       // comparisons) must not compile a region at every address it stops at.
-      let entry = true, counts = left >= MIN_RESUME_BUDGET;
+      let entry = true, counts = left >= MIN_RESUME_BUDGET, lastEntry = NaN, tight = false;
       for (;;) {
         if (entry && this.jitOn) {
-          const g = i.region ?? (counts && ++i.heat >= this.jit.options.threshold ? this.jitCompile(i, start) : undefined);
+          const g = i.region ?? (counts && (i.heat += tight ? TIGHT_LOOP_HEAT : 1) >= this.jit.options.threshold ? this.jitCompile(i, start) : undefined);
           if (g !== undefined && g.la === start) {
             let ran: number;
             const before = this.icount;
@@ -416,6 +426,8 @@ export class Cpu implements MmuHost {
               start = this.rip;
               i = this.fetch(start);
               counts = true;
+              tight = false;
+              lastEntry = start;
               continue;
             }
           }
@@ -428,6 +440,10 @@ export class Cpu implements MmuHost {
         const from = start;
         start = this.rip;
         entry = counts = start !== seq;
+        if (entry) {
+          tight = start === lastEntry;
+          lastEntry = start;
+        }
         let n: Insn | undefined;
         if (start === seq) {
           n = i.next;
