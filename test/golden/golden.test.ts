@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, runExample } from './run.ts';
+import { DEFAULT_THRESHOLD, jitOptionsFromEnv } from '../../src/emu/jit/options.ts';
 
 interface Example {
   name: string;
@@ -44,7 +45,8 @@ const golden = (name: string) => `${ROOT}test/golden/${name}.txt`;
  * the JIT forced or off (VDBG_JIT, VDBG_JIT_THRESHOLD): then that one line is
  * compared only for being there; everything else stays byte for byte.
  */
-const JIT_MODE_SET = !['', 'on', '1', 'true'].includes((process.env.VDBG_JIT ?? '').toLowerCase()) || process.env.VDBG_JIT_THRESHOLD !== undefined;
+const jit = jitOptionsFromEnv();
+const JIT_MODE_SET = !jit.enabled || jit.threshold !== DEFAULT_THRESHOLD;
 const jitLine = (s: string): string => (JIT_MODE_SET ? s.replace(/^JIT: .*$/gm, 'JIT: (counters of this JIT mode)') : s);
 
 function expectGolden(name: string, out: string): void {

@@ -21,7 +21,7 @@ import { condExpr, forget } from './emit-flags.ts';
 import { emitNative, emitPushConst, emitRet } from './emit-ops.ts';
 import { FLAG_LOCALS, Gen } from './gen.ts';
 import { ccOf, deadRecords, mayFault } from './liveness.ts';
-import type { Block, Edge, Region, RegionInsn } from './region.ts';
+import { isTerminator, type Block, type Edge, type Region, type RegionInsn } from './region.ts';
 import type { CompiledRegion, RegionFn } from './region-types.ts';
 import { RUNTIME } from './runtime.ts';
 
@@ -76,19 +76,11 @@ function handlerFlags(i: Insn): boolean {
 /** Run the interpreter's handler in place: registers and flags go through cpu.r / cpu.fl. */
 function emitHandlerCall(g: Gen, r: RegionInsn, next: number): void {
   const gprs = handlerGprs(r.i);
+  const flags = gprs === null || handlerFlags(r.i);
   if (gprs === null) g.emit(`${STORE} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${LOAD}`);
-  else {
-    const flags = handlerFlags(r.i);
-    const st = gprs.map((n) => `r[${2 * n}] = ${g.lo(n)}; r[${2 * n + 1}] = ${g.hi(n)};`).join(' ');
-    const ld = gprs.map((n) => `${g.lo(n)} = r[${2 * n}]; ${g.hi(n)} = r[${2 * n + 1}];`).join(' ');
-    g.emit(`${st} ${flags ? g.storeFlags() : ''} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${ld} ${flags ? g.loadFlags() : ''}`);
-    if (!flags) {
-      g.emit(`if (cpu.slow || cpu.rip !== ${next}) { n += ${r.pos + 1}; nip = cpu.rip; break L; }`);
-      return; // the flag locals and what is known of them stand
-    }
-  }
+  else g.emit(`${g.storeRegs(gprs)} ${flags ? g.storeFlags() : ''} cpu.rip = ${next}; H[${r.id}](cpu, I[${r.id}]); ${g.loadRegs(gprs)} ${flags ? g.loadFlags() : ''}`);
   g.emit(`if (cpu.slow || cpu.rip !== ${next}) { n += ${r.pos + 1}; nip = cpu.rip; break L; }`);
-  forget(g);
+  if (flags) forget(g); // else the flag locals, and what is known of them, stand
 }
 
 function emitBlockBody(g: Gen, region: Region, b: number): void {
@@ -137,14 +129,13 @@ function emitBlockBody(g: Gen, region: Region, b: number): void {
         if (faulting) g.emit(`if (sx !== 0) { n += ${r.pos + 1}; nip = ${next}; break L; }`);
     }
   }
-  const last = blk.insns[len - 1];
-  if (last.kind !== K_JCC && last.kind !== K_JMP && last.kind !== K_CALL && last.kind !== K_RET) {
+  if (!isTerminator(blk.insns[len - 1].kind)) {
     g.emit(`n += ${len}; ${goto(blk.next, b)}`);
   }
   g.emit('}');
 }
 
-/** Generated source of the region's function body (exported for tests and `jit dump`-style inspection). */
+/** Generated source of the region's function body (engine.ts checks its size before compiling it). */
 export function regionSource(region: Region): string {
   const g = new Gen();
   for (let b = 0; b < region.blocks.length; b++) emitBlockBody(g, region, b);
@@ -178,9 +169,8 @@ function hexName(la: number): string {
 
 type Factory = (K: typeof RUNTIME, GF: typeof GuestFault, H: Handler[], I: Insn[], A: number[], P: number[]) => RegionFn;
 
-/** Compile a formed region living in physical page `ppn`. */
-export function compileRegion(region: Region, ppn: number): CompiledRegion {
-  const src = regionSource(region);
+/** Compile a formed region living in physical page `ppn`, whose source (regionSource) is `src`. */
+export function compileRegion(region: Region, ppn: number, src: string): CompiledRegion {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generating code is the JIT's job
   const make = new Function('K', 'GF', 'H', 'I', 'A', 'P', `return function region_${hexName(region.la)}(cpu, left) {\n${src}\n};`) as Factory;
   const ins = region.insns;

@@ -1,7 +1,7 @@
 /**
  * Lazy flags in generated code: recording an operation into the flag locals
- * exactly as flags.ts setLazy/setLazy32/setIncDec do (so writing them back
- * gives the interpreter's cpu.fl), and condition codes — a direct comparison
+ * exactly as flags.ts setLazy/setLazy32/setIncDec do (a record liveness.ts
+ * found dead is left out), and condition codes — a direct comparison
  * when this block's last flag writer is known (cmp/test/sub + jcc fusion, as
  * blink's fusion.c), else flags.ts `cond` through the runtime.
  */

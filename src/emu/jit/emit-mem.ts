@@ -1,7 +1,6 @@
 /**
- * Memory operands in generated code: the effective address (the
- * interpreter's fast path of operands.ts `ea`, with its exact path as a
- * runtime call) and loads/stores with the software TLB inlined (perf.md §3:
+ * Memory operands in generated code: the effective address (operands.ts
+ * `ea`, in int32 halves) and loads/stores with the software TLB inlined (perf.md §3:
  * tag compare, then a DataView access; anything else — a miss, a page-crossing
  * access, MMIO, a code page, a watched page — calls the MMU, which walks,
  * faults, or tells the CPU a code page was written).
@@ -30,19 +29,7 @@ export function emitEa(g: Gen, i: Insn, next: number): string {
     g.halvesOf.set(la, [`${t | 0}`, `${Math.floor(t / 4294967296) | 0}`]);
     return la;
   }
-  const lo = g.fresh('ll'), hi = g.fresh('lh');
-  const b = i.base, x = i.index, d = i.disp | 0;
-  g.emit(`let ${lo} = ${d}, ${hi} = ${d >> 31};`);
-  const add = (xl: string, xh: string): void => {
-    const c = g.fresh('c');
-    g.emit(`{ const ${c} = (${lo} >>> 0) + (${xl} >>> 0); ${hi} = (${hi} + ${xh} + (${c} > 4294967295 ? 1 : 0)) | 0; ${lo} = ${c} | 0; }`);
-  };
-  if (b >= 0) add(g.lo(b), g.hi(b));
-  if (x >= 0) {
-    const sc = i.scale;
-    if (sc === 0) add(g.lo(x), g.hi(x));
-    else add(`(${g.lo(x)} << ${sc})`, `((${g.hi(x)} << ${sc}) | (${g.lo(x)} >>> ${32 - sc}))`);
-  }
+  const [lo, hi, add] = emitOffsetHalves(g, i, 'll', 'lh');
   if (i.seg >= SEG_FS) {
     // FS/GS: the segment base joins the sum (operands.ts linearAddress). Only system
     // instructions change it (WRFSBASE, WRMSR, SWAPGS, MOV to FS/GS): they end regions.
@@ -51,10 +38,33 @@ export function emitEa(g: Gen, i: Insn, next: number): string {
     add(`(${sb} | 0)`, `(Math.floor(${sb} / 4294967296) | 0)`);
   }
   // Not canonical: #GP(0), or #SS(0) for an RSP/RBP base, as the interpreter's exact path raises.
-  g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) throw new GF(${b === RSP || b === RBP ? SS : GP}, 0);`);
+  g.emit(`if (((${hi} << 16) >> 16) !== ${hi}) throw new GF(${i.base === RSP || i.base === RBP ? SS : GP}, 0);`);
   g.emit(`const ${la} = ${hi} * 4294967296 + (${lo} >>> 0);`);
   g.halvesOf.set(la, [lo, hi]);
   return la;
+}
+
+/**
+ * base + index·2^scale + disp modulo 2^64 (operands.ts offsetHalves) into two
+ * new int32 lets named from `loName`/`hiName`; returns them and the adder
+ * that folds another (lo, hi) pair in (emitEa adds an FS/GS base with it).
+ */
+export function emitOffsetHalves(g: Gen, i: Insn, loName: string, hiName: string): [string, string, (xl: string, xh: string) => void] {
+  const lo = g.fresh(loName), hi = g.fresh(hiName);
+  const d = i.disp | 0;
+  g.emit(`let ${lo} = ${d}, ${hi} = ${d >> 31};`);
+  const add = (xl: string, xh: string): void => {
+    const c = g.fresh('c');
+    g.emit(`{ const ${c} = (${lo} >>> 0) + (${xl} >>> 0); ${hi} = (${hi} + ${xh} + (${c} > 4294967295 ? 1 : 0)) | 0; ${lo} = ${c} | 0; }`);
+  };
+  const b = i.base, x = i.index;
+  if (b >= 0) add(g.lo(b), g.hi(b));
+  if (x >= 0) {
+    const sc = i.scale;
+    if (sc === 0) add(g.lo(x), g.hi(x));
+    else add(`(${g.lo(x)} << ${sc})`, `((${g.hi(x)} << ${sc}) | (${g.lo(x)} >>> ${32 - sc}))`);
+  }
+  return [lo, hi, add];
 }
 
 const GET: Record<number, string> = { 1: 'U8[$]', 2: 'DV.getUint16($, true)', 4: 'DV.getInt32($, true)' };

@@ -11,7 +11,7 @@ import type { Insn } from '../insn.ts';
 import { ARITH_FLAGS, FLAG_CF, FLAG_OF, FLAG_PF } from '../regs.ts';
 import { K_ALU, K_CMOV, K_IMUL, K_INCDEC, K_LEA, K_MOV, K_MOVX, K_NEG, K_NOP, K_NOT, K_POP, K_PUSH, K_SETCC, K_SHIFT, aluForm } from './classify.ts';
 import { condExpr, recordIncDec, recordLazy } from './emit-flags.ts';
-import { emitEa, emitLoad, emitStackAddr, emitStore, setRsp } from './emit-mem.ts';
+import { emitEa, emitLoad, emitOffsetHalves, emitStackAddr, emitStore, setRsp } from './emit-mem.ts';
 import type { Gen } from './gen.ts';
 import { shiftCount } from './liveness.ts';
 import type { RegionInsn } from './region.ts';
@@ -21,10 +21,8 @@ const F_M_R = 1, F_R_RM = 2, F_R_M = 3, F_RM_I = 4, F_M_I = 5;
 
 /**
  * Emit a natively translated instruction; returns false if it has no native
- * form. Every flag write is emitted, word for word as the interpreter makes
- * it: the raw lazy-flag words are machine state (time travel compares and
- * restores them), so even a dead record must leave the same words; V8 drops
- * the stores to locals that nothing reads.
+ * form. Flag records are written as the interpreter makes them, except
+ * those liveness.ts found dead (`g.deadFlags`), which are left out.
  */
 export function emitNative(g: Gen, r: RegionInsn): boolean {
   const i = r.i, next = r.la + i.len;
@@ -236,19 +234,8 @@ function emitLea(g: Gen, i: Insn, next: number): boolean {
     g.set32(i.reg, `(${parts.join(' + ')}) | 0`);
     return true;
   }
-  // 64-bit: base + index·scale + disp modulo 2^64 in halves (operands.ts offsetHalves).
-  const lo = g.fresh('a'), hi = g.fresh('ah');
-  g.emit(`let ${lo} = ${i.disp}, ${hi} = ${i.disp >> 31};`);
-  const add = (xl: string, xh: string): void => {
-    const s = g.fresh('c');
-    g.emit(`{ const ${s} = (${lo} >>> 0) + (${xl} >>> 0); ${hi} = (${hi} + ${xh} + (${s} > 4294967295 ? 1 : 0)) | 0; ${lo} = ${s} | 0; }`);
-  };
-  if (b >= 0) add(g.lo(b), g.hi(b));
-  if (x >= 0) {
-    const sc = i.scale;
-    if (sc === 0) add(g.lo(x), g.hi(x));
-    else add(`(${g.lo(x)} << ${sc})`, `((${g.hi(x)} << ${sc}) | (${g.lo(x)} >>> ${32 - sc}))`);
-  }
+  // 64-bit: base + index·scale + disp modulo 2^64 in halves.
+  const [lo, hi] = emitOffsetHalves(g, i, 'a', 'ah');
   g.set64(i.reg, lo, hi);
   return true;
 }
@@ -359,7 +346,6 @@ function emitShiftFlags(g: Gen, i: Insn, n: number): boolean {
   g.known = null;
   return true;
 }
-
 
 /** The value of SHL/SHR/SAR reg by a constant 1–63 alone (its flags are dead): shiftcore.ts inline. */
 function emitShiftValue(g: Gen, i: Insn, kind: string, n: number): boolean {

@@ -7,7 +7,7 @@
  * / `flush` when decoded code goes away.
  */
 import type { Insn } from '../insn.ts';
-import { compileRegion } from './compile.ts';
+import { compileRegion, regionSource } from './compile.ts';
 import { jitOptionsFromEnv, type JitOptions } from './options.ts';
 import { K_CALL_HANDLER } from './classify.ts';
 import { MAX_INSNS, formRegion, type CodeAt, type Region } from './region.ts';
@@ -39,6 +39,7 @@ export class Jit {
   compile(insn: Insn, la: number, ppn: number, codeAt: CodeAt): CompiledRegion {
     // TurboFan never optimizes a function whose bytecode exceeds ~60 KB (perf.md §1), and
     // unoptimized region code is slower than the interpreter: keep the source small.
+    // The size is checked on the source, before V8 parses it.
     let region: CompiledRegion | null = null;
     for (let max = MAX_INSNS; region === null; max >>= 1) {
       const shape = formRegion(la, codeAt, max);
@@ -46,8 +47,8 @@ export class Jit {
         insn.region = NO_REGION;
         return NO_REGION;
       }
-      const r = compileRegion(shape, ppn);
-      if (r.bytes <= MAX_SOURCE || max <= 4) region = r;
+      const src = regionSource(shape);
+      if (src.length <= MAX_SOURCE || max <= 4) region = compileRegion(shape, ppn, src);
     }
     const s = this.stats;
     if (s.liveBytes + region.bytes > this.options.cacheBytes) this.flush();

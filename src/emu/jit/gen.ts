@@ -60,12 +60,12 @@ export class Gen {
   set64(n: number, lo: string, hi: string): void {
     this.emit(`${this.lo(n)} = ${lo}; ${this.hi(n)} = ${hi};`);
   }
-  /** Statements storing every register local to cpu.r (`r`). */
-  storeRegs(): string {
-    return [...this.regs].map((n) => `r[${2 * n}] = l${n}; r[${2 * n + 1}] = h${n};`).join(' ');
+  /** Statements storing register locals `ns` (default: every one of the region) to cpu.r (`r`). */
+  storeRegs(ns: Iterable<number> = this.regs): string {
+    return [...ns].map((n) => `r[${2 * n}] = ${this.lo(n)}; r[${2 * n + 1}] = ${this.hi(n)};`).join(' ');
   }
-  loadRegs(): string {
-    return [...this.regs].map((n) => `l${n} = r[${2 * n}]; h${n} = r[${2 * n + 1}];`).join(' ');
+  loadRegs(ns: Iterable<number> = this.regs): string {
+    return [...ns].map((n) => `${this.lo(n)} = r[${2 * n}]; ${this.hi(n)} = r[${2 * n + 1}];`).join(' ');
   }
   storeFlags(): string {
     return FLAG_LOCALS.map((f, k) => `fl[${k}] = ${f};`).join(' ');

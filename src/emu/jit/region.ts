@@ -53,7 +53,8 @@ function branchTarget(r: RegionInsn): number {
   return r.la + r.i.len + r.i.imm;
 }
 
-function isTerminator(kind: number): boolean {
+/** Does an instruction of this kind end its block (a branch, CALL or RET)? */
+export function isTerminator(kind: number): boolean {
   return kind === K_JCC || kind === K_JMP || kind === K_CALL || kind === K_RET;
 }
 

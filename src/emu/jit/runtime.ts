@@ -3,7 +3,6 @@
  * table, and condition codes/CF of flags not known at compile time (the
  * interpreter's own flags.ts on a scratch copy of the flag locals).
  */
-import { GuestFault } from '../fault.ts';
 import { FLAGS_WORDS, PARITY, cond } from '../flags.ts';
 import { flagsOut, hiOut, sar32, sar64, shl32, shl64, shr32, shr64 } from '../exec/shiftcore.ts';
 
@@ -23,6 +22,3 @@ export const RUNTIME = {
     return cond(scratch, cc);
   },
 };
-
-export type Runtime = typeof RUNTIME;
-export { GuestFault };

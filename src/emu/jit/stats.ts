@@ -16,7 +16,7 @@ export class JitStats {
 }
 
 /**
- * The counters as `info exits` and the hypervisor pane show them (jit.*):
+ * The counters as `info jit` lists them (jit.*; jitSummary words them):
  * `jit.compiled-permille` is the share of all retired instructions that ran
  * in compiled regions, in thousandths (counters are integers).
  */
