@@ -79,7 +79,7 @@ export class LinuxAwareness implements OsAwareness {
     for (;;) {
       let next: bigint;
       try {
-        const r = this.task(t, read, mem, via);
+        const r = this.task(t, t === initTask, read, mem, via);
         tasks.push(r.task);
         next = r.next;
       } catch (e) {
@@ -124,8 +124,8 @@ export class LinuxAwareness implements OsAwareness {
     return Math.max(o.tasks + 8, o.pid + 4, o.tgid + 4, o.comm + this.off.commLen, o.state + 4, o.mm + 8, o.flags + 4, (o.realParent ?? 0) + 8, (o.exitState ?? 0) + 4);
   }
 
-  /** One task_struct at `t`, and the address of the next one on the list. */
-  private task(t: bigint, read: (va: bigint, len: number) => DataView, mem: GuestMemory, via: bigint): { task: OsTask; next: bigint } {
+  /** One task_struct at `t` (`init`: it is init_task), and the address of the next one on the list. */
+  private task(t: bigint, init: boolean, read: (va: bigint, len: number) => DataView, mem: GuestMemory, via: bigint): { task: OsTask; next: bigint } {
     const o = this.off.task;
     const v = read(t, this.span());
     const u32 = (off: number) => v.getUint32(off, true);
@@ -146,7 +146,7 @@ export class LinuxAwareness implements OsAwareness {
     };
     if (o.realParent !== undefined) task.ppid = read(u64(o.realParent) + BigInt(o.tgid), 4).getInt32(0, true);
     let cr3: bigint | undefined;
-    if (t === this.symbols.get('init_task')?.value && mm === 0n) {
+    if (init && mm === 0n) {
       // The idle task runs on init_mm (its active_mm): the kernel's own page tables, the CR3 seen while the kernel idles or boots.
       const initMm = this.symbols.get('init_mm');
       if (initMm !== undefined) cr3 = this.pgdCr3(mem, via, initMm.value, read);
